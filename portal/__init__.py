@@ -1,0 +1,3 @@
+"""Channel inventory partner portal."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,118 @@
+"""The ``portal`` command line (see API.md)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from portal.settings import Settings
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from portal.db import close_database, open_database
+    from portal.domain.errors import DomainError
+    from portal.domain.tenants import create_manufacturer
+
+    async def run() -> int:
+        await open_database(Settings())
+        try:
+            _, token = await create_manufacturer(args.manufacturer)
+        except DomainError as error:
+            print(f"error: {error.code.value}: {error.message}", file=sys.stderr)
+            return 1
+        finally:
+            await close_database()
+        print(token)
+        return 0
+
+    return asyncio.run(run())
+
+
+def _serve(host: str, port: int) -> None:
+    import uvicorn
+
+    from portal.app import create_app
+
+    uvicorn.run(create_app(), host=host, port=port, proxy_headers=True, log_level="info")
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    _serve(args.host, args.port)
+    return 0
+
+
+def _cmd_worker(args: argparse.Namespace) -> int:
+    from workers.settings import build_worker
+
+    build_worker(Settings(), burst=args.burst).run()
+    return 0
+
+
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    from portal.migrate import migrate
+
+    asyncio.run(migrate(Settings()))
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from portal.db import close_database, open_database
+    from portal.demo import seed_demo
+
+    async def seed() -> None:
+        await open_database(Settings())
+        try:
+            tokens = await seed_demo()
+        finally:
+            await close_database()
+        url = f"http://{args.host}:{args.port}"
+        print(f"Portal:          {url}/")
+        print(f"GraphQL:         {url}/graphql")
+        print(f"Admin token:     {tokens.admin}")
+        print(f"Manager token:   {tokens.manager}")
+        print(f"Partner token:   {tokens.partner}   ({tokens.partner_code})")
+        sys.stdout.flush()
+
+    asyncio.run(seed())
+    if not args.no_serve:
+        _serve(args.host, args.port)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="portal", description="Channel inventory portal")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    init = commands.add_parser("init", help="create a tenant and print its ADMIN token")
+    init.add_argument("--manufacturer", required=True)
+    init.set_defaults(run=_cmd_init)
+
+    for name, helptext, run in (
+        ("serve", "serve the app", _cmd_serve),
+        ("demo", "seed a demo tenant and serve it", _cmd_demo),
+    ):
+        sub = commands.add_parser(name, help=helptext)
+        sub.add_argument("--host", default="127.0.0.1")
+        sub.add_argument("--port", type=int, default=8000)
+        sub.set_defaults(run=run)
+        if name == "demo":
+            sub.add_argument("--no-serve", action="store_true", help="seed and print only")
+
+    worker = commands.add_parser("worker", help="run an arq worker (needs PORTAL_REDIS_URL)")
+    worker.add_argument("--burst", action="store_true", help="stop when the queue is empty")
+    worker.set_defaults(run=_cmd_worker)
+
+    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate.set_defaults(run=_cmd_migrate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.run(args) or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

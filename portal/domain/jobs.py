@@ -1,0 +1,145 @@
+"""Background work: recorded in the database first, then dispatched.
+
+    job = await submit_job(queue, "token_usage_rollup", {})
+    await run_job(job.id, handlers, lease_seconds=300, max_attempts=5)   # in a worker
+    await sweep(queue, stale_seconds=300)                                # cron
+
+A job is claimed atomically (``QUEUED``, or ``RUNNING`` with an expired lease), so the
+at-least-once delivery of arq and the sweep's re-dispatch never run it twice at once,
+and a finished job is never run again. Handlers must be idempotent all the same.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from tortoise.expressions import F, Q
+
+from portal.models import Job
+from portal.models.enums import JobStatus
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[dict[str, Any]], Awaitable[Any]]
+
+
+class JobQueue(Protocol):
+    """Where recorded jobs go: arq on Redis, or tasks in this process."""
+
+    async def dispatch(self, job_id: int, dispatch_no: int) -> None: ...
+
+
+def arq_job_id(job_id: int, dispatch_no: int) -> str:
+    """Deterministic, so a repeated dispatch of the same attempt is a no-op in arq."""
+    return f"portal-job-{job_id}-{dispatch_no}"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def submit_job(
+    queue: JobQueue,
+    kind: str,
+    args: Mapping[str, Any] | None = None,
+    *,
+    manufacturer_id: int | None = None,
+    dedupe_key: str | None = None,
+) -> Job:
+    """Record the job, then dispatch it. With ``dedupe_key`` an unfinished twin is reused."""
+    if dedupe_key is not None:
+        twin = await Job.filter(
+            dedupe_key=dedupe_key, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
+        ).first()
+        if twin is not None:
+            return twin
+    job = await Job.create(
+        kind=kind, args=dict(args or {}), manufacturer_id=manufacturer_id, dedupe_key=dedupe_key
+    )
+    await _dispatch(queue, job)
+    return job
+
+
+async def _dispatch(queue: JobQueue, job: Job) -> None:
+    job.dispatches += 1
+    job.enqueued_at = _now()
+    await job.save(update_fields=["dispatches", "enqueued_at"])
+    await queue.dispatch(job.id, job.dispatches)
+
+
+async def claim(job_id: int, lease_seconds: int) -> Job | None:
+    now = _now()
+    claimable = Q(status=JobStatus.QUEUED) | Q(status=JobStatus.RUNNING, lease_until__lt=now)
+    updated = await Job.filter(Q(id=job_id) & claimable).update(
+        status=JobStatus.RUNNING,
+        attempts=F("attempts") + 1,
+        lease_until=now + timedelta(seconds=lease_seconds),
+    )
+    return await Job.get(id=job_id) if updated else None
+
+
+async def heartbeat(job_id: int, lease_seconds: int) -> None:
+    """Long handlers call this to keep their lease."""
+    await Job.filter(id=job_id, status=JobStatus.RUNNING).update(
+        lease_until=_now() + timedelta(seconds=lease_seconds)
+    )
+
+
+async def run_job(
+    job_id: int,
+    handlers: Mapping[str, Handler],
+    *,
+    lease_seconds: int,
+    max_attempts: int,
+) -> JobStatus | None:
+    """Run a recorded job if it is claimable; returns its new status (None: skipped)."""
+    job = await claim(job_id, lease_seconds)
+    if job is None:
+        return None
+    handler = handlers.get(job.kind)
+    try:
+        if handler is None:
+            raise LookupError(f"No handler for job kind {job.kind!r}")
+        result = await handler({**job.args, "_job_id": job.id})
+    except Exception as exc:
+        log.exception("job %s (%s) failed on attempt %s", job.id, job.kind, job.attempts)
+        final = job.attempts >= max_attempts or isinstance(exc, LookupError)
+        await Job.filter(id=job.id).update(
+            status=JobStatus.FAILED if final else JobStatus.QUEUED,
+            error="".join(traceback.format_exception_only(exc)).strip()[:4000],
+            lease_until=None,
+            finished_at=_now() if final else None,
+        )
+        return JobStatus.FAILED if final else JobStatus.QUEUED
+    await Job.filter(id=job.id).update(
+        status=JobStatus.DONE,
+        result=result if isinstance(result, dict | list | int | str | None) else str(result),
+        error=None,
+        lease_until=None,
+        finished_at=_now(),
+    )
+    return JobStatus.DONE
+
+
+async def sweep(queue: JobQueue, *, stale_seconds: int, limit: int = 500) -> int:
+    """Re-dispatch jobs a dead worker or a lost queue left behind; returns how many."""
+    now = _now()
+    stale = now - timedelta(seconds=stale_seconds)
+    left = (
+        await Job.filter(
+            Q(status=JobStatus.RUNNING, lease_until__lt=now)
+            | Q(status=JobStatus.QUEUED, enqueued_at__isnull=True)
+            | Q(status=JobStatus.QUEUED, enqueued_at__lt=stale)
+        )
+        .order_by("id")
+        .limit(limit)
+    )
+    for job in left:
+        await _dispatch(queue, job)
+    if left:
+        log.info("sweep re-dispatched %d job(s)", len(left))
+    return len(left)

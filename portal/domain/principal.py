@@ -1,0 +1,90 @@
+"""Who is acting, and what each role may do.
+
+    principal.require(Action.MANAGE_PRODUCTS)        # raises PermissionDenied
+    principal.may(Action.VIEW_PARTNERS)              # bool
+
+One table (``ROLE_ACTIONS``) holds the rules; the graph's permission classes and the
+domain functions both consult it, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from portal.domain.errors import PermissionDenied
+from portal.models.enums import Role
+
+
+class Action(str, Enum):
+    VIEW_CATALOG = "VIEW_CATALOG"  # products, own partner, own warehouses
+    VIEW_CHANNEL = "VIEW_CHANNEL"  # every partner of the manufacturer
+    MANAGE_PARTNERS = "MANAGE_PARTNERS"
+    MANAGE_PRODUCTS = "MANAGE_PRODUCTS"
+    MANAGE_WAREHOUSES = "MANAGE_WAREHOUSES"
+    MANAGE_TOKENS = "MANAGE_TOKENS"
+    VIEW_SETTINGS = "VIEW_SETTINGS"
+    MANAGE_SETTINGS = "MANAGE_SETTINGS"
+    MANAGE_SKU_MAPPINGS = "MANAGE_SKU_MAPPINGS"
+    VIEW_INVENTORY = "VIEW_INVENTORY"
+    RECORD_SHIPMENT = "RECORD_SHIPMENT"
+    RECEIVE_SHIPMENT = "RECEIVE_SHIPMENT"
+    MOVE_STOCK = "MOVE_STOCK"  # raise / ship / receive / cancel transfers, raise returns
+    APPROVE_MOVEMENTS = "APPROVE_MOVEMENTS"  # inter-partner transfers, adjustments, returns
+
+
+_EVERYONE = frozenset(Role)
+_MANUFACTURER = frozenset({Role.ADMIN, Role.CHANNEL_MANAGER, Role.SHIPPING})
+
+ROLE_ACTIONS: dict[Action, frozenset[Role]] = {
+    Action.VIEW_CATALOG: _EVERYONE,
+    Action.VIEW_CHANNEL: _MANUFACTURER,
+    Action.MANAGE_PARTNERS: frozenset({Role.ADMIN, Role.CHANNEL_MANAGER}),
+    Action.MANAGE_PRODUCTS: frozenset({Role.ADMIN}),
+    Action.MANAGE_WAREHOUSES: frozenset({Role.ADMIN, Role.PARTNER_ADMIN}),
+    Action.MANAGE_TOKENS: frozenset({Role.ADMIN, Role.PARTNER_ADMIN}),
+    Action.VIEW_SETTINGS: _MANUFACTURER,
+    Action.MANAGE_SETTINGS: frozenset({Role.ADMIN}),
+    Action.MANAGE_SKU_MAPPINGS: frozenset(
+        {Role.ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN, Role.PARTNER_INVENTORY}
+    ),
+    Action.VIEW_INVENTORY: _EVERYONE,
+    Action.RECORD_SHIPMENT: frozenset({Role.ADMIN, Role.SHIPPING}),
+    Action.RECEIVE_SHIPMENT: frozenset(
+        {Role.ADMIN, Role.SHIPPING, Role.PARTNER_ADMIN, Role.PARTNER_INVENTORY}
+    ),
+    Action.MOVE_STOCK: frozenset(
+        {Role.ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN, Role.PARTNER_INVENTORY}
+    ),
+    Action.APPROVE_MOVEMENTS: frozenset({Role.ADMIN, Role.CHANNEL_MANAGER}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The authenticated caller: a token of a manufacturer, or of one of its partners."""
+
+    manufacturer_id: int
+    role: Role
+    partner_id: int | None = None
+    token_id: int | None = None
+
+    @property
+    def is_partner(self) -> bool:
+        return self.partner_id is not None
+
+    @property
+    def scope(self) -> str:
+        """The idempotency and audit scope: the manufacturer side or one partner."""
+        return f"p:{self.partner_id}" if self.partner_id is not None else "m"
+
+    def may(self, action: Action) -> bool:
+        return self.role in ROLE_ACTIONS[action]
+
+    def require(self, action: Action) -> None:
+        if not self.may(action):
+            raise PermissionDenied(f"Role {self.role.value} may not {action.value.lower()}.")
+
+    def sees_partner(self, partner_id: int | None) -> bool:
+        """Manufacturer principals see every partner; a partner principal only its own."""
+        return not self.is_partner or partner_id == self.partner_id

@@ -1,0 +1,1 @@
+"""HTTP surface: the GraphQL view, health, body limits."""

@@ -1,0 +1,123 @@
+"""The GraphQL endpoint: bearer authentication first (401 otherwise), then strawberry.
+
+GraphiQL is served on GET to browsers in development only; every operation needs a
+valid, unrevoked token.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import GraphQLError
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry import Schema
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+
+from portal.domain.errors import DomainError, PermissionDenied
+from portal.domain.principal import Principal
+from portal.domain.tokens import UsageRecorder, authenticate
+from portal.schema import MASKED_MESSAGE
+from portal.schema.context import Context
+from portal.settings import Settings
+
+
+def bearer_token(headers: Any) -> str | None:
+    value = headers.get("authorization") or ""
+    scheme, _, token = value.partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def unauthorized(message: str) -> JSONResponse:
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]},
+        status_code=401,
+        headers={"WWW-Authenticate": 'Bearer realm="portal"'},
+    )
+
+
+def error_code(error: GraphQLError) -> str:
+    original = error.original_error
+    if isinstance(original, DomainError):
+        return original.code.value
+    if isinstance(original, PermissionDenied):
+        return "FORBIDDEN"
+    if error.message == MASKED_MESSAGE:
+        return "INTERNAL_ERROR"
+    code = (error.extensions or {}).get("code")
+    if code:
+        return str(code)
+    return "BAD_REQUEST" if original is None else "INTERNAL_ERROR"
+
+
+class PortalGraphQL(GraphQL[Context, None]):
+    def __init__(self, schema: Schema, settings: Settings, state: Any) -> None:
+        super().__init__(
+            schema,
+            graphql_ide=None if settings.production else "graphiql",
+            allow_queries_via_get=False,
+            multipart_uploads_enabled=False,
+        )
+        self.settings = settings
+        self.state = state
+        self.recorder = UsageRecorder()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            principal = await self._principal(WebSocket(scope, receive, send).headers)
+            if principal is None:
+                await WebSocket(scope, receive, send).close(code=4401)
+                return
+            scope.setdefault("state", {})["principal"] = principal
+        elif scope["type"] == "http":
+            request = Request(scope, receive)
+            if not self._wants_ide(request):
+                token = bearer_token(request.headers)
+                if token is None:
+                    await unauthorized("An Authorization: Bearer token is required.")(
+                        scope, receive, send
+                    )
+                    return
+                principal = await authenticate(token, self.recorder)
+                if principal is None:
+                    await unauthorized("The token is unknown or revoked.")(scope, receive, send)
+                    return
+                scope.setdefault("state", {})["principal"] = principal
+        await super().__call__(scope, receive, send)
+
+    async def _principal(self, headers: Any) -> Principal | None:
+        token = bearer_token(headers)
+        return await authenticate(token, self.recorder) if token else None
+
+    def _wants_ide(self, request: Request) -> bool:
+        return (
+            request.method == "GET"
+            and self.graphql_ide is not None
+            and "text/html" in request.headers.get("accept", "")
+        )
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        return Context(
+            principal=request.state.principal,
+            settings=self.settings,
+            queue=self.state.queue,
+            request=request,
+            response=response,
+        )
+
+    async def process_result(
+        self, request: Request | WebSocket, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        data: GraphQLHTTPResponse = {"data": result.data}
+        if result.errors:
+            errors = []
+            for error in result.errors:
+                formatted = error.formatted
+                formatted["extensions"] = {**(error.extensions or {}), "code": error_code(error)}
+                errors.append(formatted)
+            data["errors"] = errors
+        return data

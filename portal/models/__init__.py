@@ -1,0 +1,22 @@
+"""Tortoise models of the ``models`` app. The domain layer is the only writer."""
+
+from portal.models.access import ApiToken, TokenUsage
+from portal.models.idempotency import IdempotencyRecord
+from portal.models.jobs import Job
+from portal.models.partners import Partner, Warehouse
+from portal.models.products import PartnerSkuMapping, Product, ProductPrice
+from portal.models.tenants import Manufacturer, ManufacturerSettings
+
+__all__ = [
+    "ApiToken",
+    "IdempotencyRecord",
+    "Job",
+    "Manufacturer",
+    "ManufacturerSettings",
+    "Partner",
+    "PartnerSkuMapping",
+    "Product",
+    "ProductPrice",
+    "TokenUsage",
+    "Warehouse",
+]

@@ -1,0 +1,54 @@
+"""Enumerations stored in the database and surfaced in the graph under the same names."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Role(str, Enum):
+    ADMIN = "ADMIN"
+    CHANNEL_MANAGER = "CHANNEL_MANAGER"
+    SHIPPING = "SHIPPING"
+    PARTNER_ADMIN = "PARTNER_ADMIN"
+    PARTNER_INVENTORY = "PARTNER_INVENTORY"
+    PARTNER_SALES = "PARTNER_SALES"
+    PARTNER_VIEWER = "PARTNER_VIEWER"
+
+    @property
+    def is_partner_role(self) -> bool:
+        return self.value.startswith("PARTNER_")
+
+
+class PartnerTier(str, Enum):
+    DISTRIBUTOR = "DISTRIBUTOR"
+    SUB_DISTRIBUTOR = "SUB_DISTRIBUTOR"
+    RESELLER = "RESELLER"
+    DEALER = "DEALER"
+
+
+class WarehouseKind(str, Enum):
+    OWNED = "OWNED"
+    CONSIGNMENT = "CONSIGNMENT"
+
+
+class PeriodGranularity(str, Enum):
+    MONTHLY = "MONTHLY"
+    WEEKLY = "WEEKLY"
+
+
+class ReceiptMode(str, Enum):
+    MANUAL = "MANUAL"
+    ON_SHIPPING = "ON_SHIPPING"
+    AFTER_DAYS = "AFTER_DAYS"
+
+
+class FileRejectionPolicy(str, Enum):
+    REJECT_FILE = "REJECT_FILE"
+    SKIP_BAD_ROWS = "SKIP_BAD_ROWS"
+
+
+class JobStatus(str, Enum):
+    QUEUED = "QUEUED"
+    RUNNING = "RUNNING"
+    DONE = "DONE"
+    FAILED = "FAILED"

@@ -1,0 +1,29 @@
+"""Background jobs: recorded here before they are enqueued; the database is the truth."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from portal.models.enums import JobStatus
+
+
+class Job(Model):
+    id = fields.BigIntField(primary_key=True)
+    manufacturer = fields.ForeignKeyField("models.Manufacturer", related_name="jobs", null=True)
+    kind = fields.CharField(max_length=64)
+    args = fields.JSONField(default=dict)
+    dedupe_key = fields.CharField(max_length=200, null=True)
+    status = fields.CharEnumField(JobStatus, max_length=12, default=JobStatus.QUEUED)
+    attempts = fields.IntField(default=0)
+    dispatches = fields.IntField(default=0)
+    lease_until = fields.DatetimeField(null=True)
+    enqueued_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    finished_at = fields.DatetimeField(null=True)
+    result = fields.JSONField(null=True)
+    error = fields.TextField(null=True)
+
+    class Meta:
+        table = "job"
+        indexes = (("status", "created_at"),)

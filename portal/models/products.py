@@ -1,0 +1,49 @@
+"""The manufacturer's catalogue, its dated list prices and partners' own part numbers."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Product(Model):
+    id = fields.IntField(primary_key=True)
+    manufacturer = fields.ForeignKeyField("models.Manufacturer", related_name="products")
+    sku = fields.CharField(max_length=64)
+    name = fields.CharField(max_length=200)
+    category = fields.CharField(max_length=100, default="")
+    serial_controlled = fields.BooleanField(default=False)
+    batch_controlled = fields.BooleanField(default=False)
+    active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "product"
+        unique_together = (("manufacturer", "sku"),)
+
+
+class ProductPrice(Model):
+    """A list price valid from a date until the next one."""
+
+    id = fields.IntField(primary_key=True)
+    product = fields.ForeignKeyField("models.Product", related_name="prices")
+    valid_from = fields.DateField()
+    price = fields.DecimalField(max_digits=18, decimal_places=4)
+    currency = fields.CharField(max_length=3, default="USD")
+
+    class Meta:
+        table = "product_price"
+        unique_together = (("product", "valid_from"),)
+
+
+class PartnerSkuMapping(Model):
+    id = fields.IntField(primary_key=True)
+    manufacturer = fields.ForeignKeyField("models.Manufacturer", related_name="sku_mappings")
+    partner = fields.ForeignKeyField("models.Partner", related_name="sku_mappings")
+    partner_sku = fields.CharField(max_length=100)
+    product = fields.ForeignKeyField("models.Product", related_name="partner_mappings")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "partner_sku_mapping"
+        unique_together = (("partner", "partner_sku"),)

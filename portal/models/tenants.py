@@ -1,0 +1,44 @@
+"""The tenant (manufacturer) and its settings."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tortoise import fields
+from tortoise.models import Model
+
+from portal.models.enums import FileRejectionPolicy, PeriodGranularity, ReceiptMode
+
+
+class Manufacturer(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=200, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "manufacturer"
+
+
+class ManufacturerSettings(Model):
+    id = fields.IntField(primary_key=True)
+    manufacturer: fields.OneToOneRelation[Manufacturer] = fields.OneToOneField(
+        "models.Manufacturer", related_name="settings", on_delete=fields.CASCADE
+    )
+    period_granularity = fields.CharEnumField(
+        PeriodGranularity, max_length=16, default=PeriodGranularity.MONTHLY
+    )
+    submission_due_days = fields.IntField(default=10)
+    tolerance_units = fields.IntField(default=0)
+    tolerance_percent = fields.DecimalField(max_digits=7, decimal_places=2, default=Decimal("0"))
+    shipment_receipt_mode = fields.CharEnumField(
+        ReceiptMode, max_length=16, default=ReceiptMode.MANUAL
+    )
+    receipt_after_days = fields.IntField(default=3)
+    auto_receive_transfers = fields.BooleanField(default=False)
+    file_rejection_policy = fields.CharEnumField(
+        FileRejectionPolicy, max_length=16, default=FileRejectionPolicy.REJECT_FILE
+    )
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "manufacturer_settings"

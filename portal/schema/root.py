@@ -1,0 +1,90 @@
+"""Wires queries and mutations to their resolvers; each field names its permission."""
+
+from __future__ import annotations
+
+import strawberry
+
+from portal.domain.principal import Action
+from portal.resolvers import access as r_access
+from portal.resolvers import partners as r_partners
+from portal.resolvers import products as r_products
+from portal.resolvers import warehouses as r_warehouses
+from portal.schema.access import (
+    ApiToken,
+    ApiTokenPayload,
+    IssueApiTokenPayload,
+    ManufacturerSettings,
+    SettingsPayload,
+    Viewer,
+)
+from portal.schema.common import Connection
+from portal.schema.partners import Partner, PartnerPayload
+from portal.schema.permissions import allow
+from portal.schema.products import Product, ProductPayload, SkuMapping, SkuMappingPayload
+from portal.schema.warehouses import Warehouse, WarehousePayload
+
+CATALOG = [allow(Action.VIEW_CATALOG)]
+
+
+@strawberry.type
+class Query:
+    viewer: Viewer = strawberry.field(resolver=r_access.resolve_viewer, permission_classes=CATALOG)
+    partners: Connection[Partner] = strawberry.field(
+        resolver=r_partners.resolve_partners, permission_classes=CATALOG
+    )
+    products: Connection[Product] = strawberry.field(
+        resolver=r_products.resolve_products, permission_classes=CATALOG
+    )
+    warehouses: list[Warehouse] = strawberry.field(
+        resolver=r_warehouses.resolve_warehouses, permission_classes=CATALOG
+    )
+    sku_mappings: Connection[SkuMapping] = strawberry.field(
+        resolver=r_products.resolve_sku_mappings, permission_classes=CATALOG
+    )
+    api_tokens: Connection[ApiToken] = strawberry.field(
+        resolver=r_access.resolve_api_tokens, permission_classes=[allow(Action.MANAGE_TOKENS)]
+    )
+    settings: ManufacturerSettings = strawberry.field(
+        resolver=r_access.resolve_settings, permission_classes=[allow(Action.VIEW_SETTINGS)]
+    )
+
+
+@strawberry.type
+class Mutation:
+    create_partner: PartnerPayload = strawberry.mutation(
+        resolver=r_partners.create_partner, permission_classes=[allow(Action.MANAGE_PARTNERS)]
+    )
+    update_partner: PartnerPayload = strawberry.mutation(
+        resolver=r_partners.update_partner, permission_classes=[allow(Action.MANAGE_PARTNERS)]
+    )
+    create_product: ProductPayload = strawberry.mutation(
+        resolver=r_products.create_product, permission_classes=[allow(Action.MANAGE_PRODUCTS)]
+    )
+    update_product: ProductPayload = strawberry.mutation(
+        resolver=r_products.update_product, permission_classes=[allow(Action.MANAGE_PRODUCTS)]
+    )
+    set_list_price: ProductPayload = strawberry.mutation(
+        resolver=r_products.set_list_price, permission_classes=[allow(Action.MANAGE_PRODUCTS)]
+    )
+    map_partner_sku: SkuMappingPayload = strawberry.mutation(
+        resolver=r_products.map_partner_sku, permission_classes=[allow(Action.MANAGE_SKU_MAPPINGS)]
+    )
+    unmap_partner_sku: SkuMappingPayload = strawberry.mutation(
+        resolver=r_products.unmap_partner_sku,
+        permission_classes=[allow(Action.MANAGE_SKU_MAPPINGS)],
+    )
+    create_warehouse: WarehousePayload = strawberry.mutation(
+        resolver=r_warehouses.create_warehouse, permission_classes=[allow(Action.MANAGE_WAREHOUSES)]
+    )
+    update_warehouse: WarehousePayload = strawberry.mutation(
+        resolver=r_warehouses.update_warehouse, permission_classes=[allow(Action.MANAGE_WAREHOUSES)]
+    )
+    issue_api_token: IssueApiTokenPayload = strawberry.mutation(
+        resolver=r_access.issue_api_token, permission_classes=[allow(Action.MANAGE_TOKENS)]
+    )
+    revoke_api_token: ApiTokenPayload = strawberry.mutation(
+        resolver=r_access.revoke_api_token, permission_classes=[allow(Action.MANAGE_TOKENS)]
+    )
+    update_settings: SettingsPayload = strawberry.mutation(
+        resolver=r_access.update_settings, permission_classes=[allow(Action.MANAGE_SETTINGS)]
+    )

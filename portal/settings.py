@@ -1,0 +1,51 @@
+"""Settings read from the environment (``PORTAL_*``), validated at start.
+
+settings = Settings()            # reads PORTAL_DATABASE_URL, PORTAL_REDIS_URL, ...
+settings.embedded                # True when jobs run in-process (no Redis)
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PORTAL_", extra="ignore")
+
+    database_url: str = "sqlite://portal.sqlite3"
+    redis_url: str | None = None
+    env: Literal["development", "production", "test"] = "development"
+    max_body_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
+    max_page_size: int = Field(default=100, gt=0, le=1000)
+    max_query_depth: int = Field(default=10, gt=1)
+    max_query_tokens: int = Field(default=2000, gt=10)
+    max_aliases: int = Field(default=20, gt=0)
+    job_lease_seconds: int = Field(default=300, gt=0)
+    job_max_attempts: int = Field(default=5, gt=0)
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        if not value.startswith(("sqlite://", "postgres://", "asyncpg://", "psycopg://")):
+            raise ValueError("PORTAL_DATABASE_URL must start with sqlite:// or postgres://")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _empty_is_unset(cls, value: str | None) -> str | None:
+        return value or None
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def embedded(self) -> bool:
+        return self.redis_url is None
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite://")
