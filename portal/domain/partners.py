@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from portal.domain.errors import DomainError, ErrorCode, check_code, check_length, require
@@ -21,7 +22,7 @@ def visible_partners(principal: Principal, search: str | None = None) -> QuerySe
         partners = partners.filter(id=principal.partner_id)
     if search and search.strip():
         term = search.strip()
-        partners = partners.filter(code__icontains=term) | partners.filter(name__icontains=term)
+        partners = partners.filter(Q(code__icontains=term) | Q(name__icontains=term))
     return partners
 
 

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -21,7 +22,7 @@ def visible_products(principal: Principal, search: str | None = None) -> QuerySe
     products = Product.filter(manufacturer_id=principal.manufacturer_id)
     if search and search.strip():
         term = search.strip()
-        products = products.filter(sku__icontains=term) | products.filter(name__icontains=term)
+        products = products.filter(Q(sku__icontains=term) | Q(name__icontains=term))
     return products
 
 

@@ -102,7 +102,7 @@ class PortalGraphQL(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         return Context(
-            principal=request.state.principal,
+            principal=getattr(request.state, "principal", None),  # None only for the IDE page
             settings=self.settings,
             queue=self.state.queue,
             request=request,

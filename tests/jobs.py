@@ -1,0 +1,37 @@
+"""Running recorded jobs in tests, the way each backend runs them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from portal.queues import ArqQueue
+from portal.settings import Settings
+from workers.settings import build_worker
+
+
+async def run_burst_worker(settings: Settings) -> Any:
+    """A real arq worker on the real Redis, in burst mode, sharing this process's database."""
+
+    async def startup(ctx: dict[str, Any]) -> None:
+        ctx["settings"] = settings
+        ctx["queue"] = ArqQueue(ctx["redis"])
+
+    async def shutdown(ctx: dict[str, Any]) -> None:
+        return None
+
+    worker = build_worker(
+        settings, burst=True, on_startup=startup, on_shutdown=shutdown, poll_delay=0.05
+    )
+    try:
+        await worker.main()
+    finally:
+        await worker.close()
+    return worker
+
+
+async def run_jobs(app: Any) -> None:
+    settings: Settings = app.state.settings
+    if settings.embedded:
+        await app.state.queue.drain()
+    else:
+        await run_burst_worker(settings)

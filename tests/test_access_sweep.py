@@ -1,0 +1,141 @@
+"""Every query and mutation, called by another partner and another manufacturer,
+aimed at the victim's objects: nothing of the victim leaks, nothing of it changes.
+
+The table below must name every field of the schema: a new query or mutation fails
+this test until it is added here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from portal.domain.principal import Principal
+from portal.domain.tenants import create_manufacturer
+from portal.domain.tokens import create_token
+from portal.models import (
+    ApiToken,
+    ManufacturerSettings,
+    Partner,
+    PartnerSkuMapping,
+    Product,
+    ProductPrice,
+    Warehouse,
+)
+from portal.models.enums import PartnerTier, Role
+from portal.schema import build_schema
+from portal.settings import Settings
+from tests.graph import Graph
+
+SECRET = "Zebra"  # in every name of partner D1's own data: no other principal sees it
+CATALOG = "Quokka"  # in the victim manufacturer's shared data: its partners may see it
+
+QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
+    "viewer": ("{ viewer { role manufacturer { name } partner { code name } } }", {}),
+    "partners": ('{ partners(search: "D1") { totalCount edges { node { code name } } } }', {}),
+    "products": ("{ products { totalCount edges { node { sku name } } } }", {}),
+    "warehouses": ('{ warehouses(partnerCode: "D1") { code name } }', {}),
+    "skuMappings": ('{ skuMappings(partnerCode: "D1") { edges { node { partnerSku sku } } } }', {}),
+    "apiTokens": ("{ apiTokens { edges { node { label partnerCode } } } }", {}),
+    "settings": ("{ settings { toleranceUnits } }", {}),
+}
+
+M = "mutation($input: {type}!) {{ {name}(input: $input) {{ errors {{ code }} }} }}"
+MUTATIONS: dict[str, tuple[str, dict[str, Any]]] = {
+    "createPartner": (
+        "CreatePartnerInput",
+        {"code": "R9", "name": "x", "tier": "RESELLER", "parentCode": "D1"},
+    ),
+    "updatePartner": ("UpdatePartnerInput", {"code": "D1", "name": "hijacked", "active": False}),
+    "createProduct": ("CreateProductInput", {"sku": "SKU-1", "name": "x"}),
+    "updateProduct": ("UpdateProductInput", {"sku": "SKU-1", "name": "hijacked", "active": False}),
+    "setListPrice": (
+        "SetListPriceInput",
+        {"sku": "SKU-1", "price": "0", "validFrom": "2020-01-01"},
+    ),
+    "mapPartnerSku": (
+        "MapPartnerSkuInput",
+        {"partnerSku": "P-9", "sku": "SKU-1", "partnerCode": "D1"},
+    ),
+    "unmapPartnerSku": ("UnmapPartnerSkuInput", {"partnerSku": "P-1", "partnerCode": "D1"}),
+    "createWarehouse": ("CreateWarehouseInput", {"code": "W9", "name": "x", "partnerCode": "D1"}),
+    "updateWarehouse": (
+        "UpdateWarehouseInput",
+        {"code": "D1-W", "name": "hijacked", "active": False},
+    ),
+    "issueApiToken": ("IssueApiTokenInput", {"role": "PARTNER_ADMIN", "partnerCode": "D1"}),
+    "revokeApiToken": ("RevokeApiTokenInput", {"id": "1"}),
+    "updateSettings": ("UpdateSettingsInput", {"toleranceUnits": 99}),
+}
+
+
+async def _victim_state(manufacturer_id: int) -> list[Any]:
+    scoped = {"manufacturer_id": manufacturer_id}
+    state: list[Any] = []
+    for model in (Partner, Product, Warehouse, PartnerSkuMapping, ApiToken, ManufacturerSettings):
+        rows = await model.filter(**scoped).order_by("id").values()
+        state.append([{k: v for k, v in r.items() if k != "last_used_at"} for r in rows])
+    state.append(
+        await ProductPrice.filter(product__manufacturer_id=manufacturer_id).order_by("id").values()
+    )
+    return state
+
+
+async def _seed_victim() -> tuple[int, str]:
+    from portal.domain import partners, products, warehouses
+
+    manufacturer, _ = await create_manufacturer(f"{CATALOG} Victim Corp")
+    admin = Principal(manufacturer_id=manufacturer.id, role=Role.ADMIN)
+    for code in ("D1", "D2"):
+        await partners.create_partner(
+            admin, code=code, name=f"{SECRET} {code}", tier=PartnerTier.DISTRIBUTOR
+        )
+        await warehouses.create_warehouse(
+            admin, code=f"{code}-W", name=f"{SECRET} wh", partner_code=code
+        )
+    await products.create_product(admin, sku="SKU-1", name=f"{CATALOG} sensor", list_price=5)
+    await products.map_partner_sku(admin, partner_sku="P-1", sku="SKU-1", partner_code="D1")
+    d1 = await Partner.get(code="D1")
+    await create_token(
+        manufacturer.id, Role.PARTNER_ADMIN, partner_id=d1.id, label=f"{SECRET} token"
+    )
+    d2 = await Partner.get(code="D2")
+    _, other_partner = await create_token(manufacturer.id, Role.PARTNER_ADMIN, partner_id=d2.id)
+    return manufacturer.id, other_partner
+
+
+def _schema_fields() -> tuple[set[str], set[str]]:
+    schema = build_schema(Settings()).as_str()
+    graphql_schema = __import__("graphql").build_schema(schema)
+    return set(graphql_schema.query_type.fields), set(graphql_schema.mutation_type.fields)
+
+
+def test_the_sweep_covers_every_field() -> None:
+    queries, mutations = _schema_fields()
+    assert queries == set(QUERIES)
+    assert mutations == set(MUTATIONS)
+
+
+async def test_other_partner_and_other_manufacturer_see_and_change_nothing(client) -> None:
+    victim_id, other_partner = await _seed_victim()
+    # D2's own warehouse name is also "Zebra wh" (same tenant); drop D2's names from the check.
+    await Partner.filter(code="D2").update(name="Other partner")
+    await Warehouse.filter(code="D2-W").update(name="Other wh")
+    _, other_manufacturer = await create_manufacturer("Globex")
+    before = await _victim_state(victim_id)
+
+    for token in (other_partner, other_manufacturer):
+        graph = Graph(client, token)
+        hidden = (SECRET,) if token == other_partner else (SECRET, CATALOG)
+        for name, (query, variables) in QUERIES.items():
+            response = await graph.raw(query, variables)
+            assert response.status_code == 200, (name, response.text)
+            assert not any(h in response.text for h in hidden), (name, response.text)
+        for name, (input_type, payload) in MUTATIONS.items():
+            response = await graph.raw(M.format(type=input_type, name=name), {"input": payload})
+            assert response.status_code == 200, (name, response.text)
+            assert not any(h in response.text for h in hidden), (name, response.text)
+            body = response.json()
+            if token == other_partner:  # the other manufacturer may act on its own tenant
+                assert body.get("errors") or body["data"][name]["errors"], (name, body)
+
+    assert await _victim_state(victim_id) == before

@@ -1,0 +1,136 @@
+"""Jobs: recorded first, run once, swept when a worker dies; on both backends."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from portal.domain.job_handlers import HANDLERS, TOKEN_USAGE_ROLLUP
+from portal.domain.jobs import run_job, submit_job, sweep
+from portal.domain.tenants import create_manufacturer
+from portal.models import ApiToken, Job, TokenUsage
+from portal.models.enums import JobStatus
+from tests.conftest import ROOT
+from tests.graph import Graph
+from tests.jobs import run_jobs
+
+
+async def test_token_usage_rollup_job_sets_last_used(client, app) -> None:
+    _, token = await create_manufacturer("Acme")
+    assert (await ApiToken.get()).last_used_at is None
+    await Graph(client, token)("{ viewer { role } }")
+    await Graph(client, token)("{ viewer { role } }")  # throttled: one usage row a minute
+    assert await TokenUsage.all().count() == 1
+
+    job = await submit_job(app.state.queue, TOKEN_USAGE_ROLLUP)
+    assert (await Job.get(id=job.id)).status in (
+        JobStatus.QUEUED,
+        JobStatus.RUNNING,
+        JobStatus.DONE,
+    )
+    await run_jobs(app)
+
+    job = await Job.get(id=job.id)
+    assert job.status == JobStatus.DONE, job.error
+    assert job.result == {"tokens": 1}
+    assert job.attempts == 1
+    assert (await ApiToken.get()).last_used_at is not None
+    assert await TokenUsage.all().count() == 0
+
+
+async def test_a_finished_job_never_runs_again(app) -> None:
+    job = await submit_job(app.state.queue, TOKEN_USAGE_ROLLUP)
+    await run_jobs(app)
+    assert (await Job.get(id=job.id)).status == JobStatus.DONE
+    again = await run_job(job.id, HANDLERS, lease_seconds=60, max_attempts=3)
+    assert again is None
+    assert (await Job.get(id=job.id)).attempts == 1
+
+
+async def test_dedupe_key_reuses_an_unfinished_job(db) -> None:
+    class Parked:
+        async def dispatch(self, job_id: int, dispatch_no: int) -> None:
+            return None
+
+    first = await submit_job(Parked(), TOKEN_USAGE_ROLLUP, dedupe_key="rollup")
+    second = await submit_job(Parked(), TOKEN_USAGE_ROLLUP, dedupe_key="rollup")
+    assert first.id == second.id
+    assert await Job.all().count() == 1
+
+
+async def test_sweep_recovers_a_job_a_dead_worker_left(app) -> None:
+    await create_manufacturer("Acme")
+    token_row = await ApiToken.get()
+    await TokenUsage.create(token=token_row, used_at=datetime.now(UTC))
+    # A worker claimed it, then died: RUNNING with a lease that has run out.
+    job = await Job.create(
+        kind=TOKEN_USAGE_ROLLUP,
+        status=JobStatus.RUNNING,
+        attempts=1,
+        dispatches=1,
+        lease_until=datetime.now(UTC) - timedelta(seconds=5),
+        enqueued_at=datetime.now(UTC) - timedelta(minutes=10),
+    )
+    # And one recorded but never enqueued (the process died in between).
+    orphan = await Job.create(kind=TOKEN_USAGE_ROLLUP)
+    swept = await sweep(app.state.queue, stale_seconds=300)
+    assert swept == 2
+    await run_jobs(app)
+    job = await Job.get(id=job.id)
+    assert job.status == JobStatus.DONE and job.attempts == 2 and job.dispatches == 2
+    assert (await Job.get(id=orphan.id)).status == JobStatus.DONE
+    assert (await ApiToken.get()).last_used_at is not None
+    assert await sweep(app.state.queue, stale_seconds=300) == 0
+
+
+async def test_failing_job_is_retried_then_marked_failed(db) -> None:
+    calls = []
+
+    async def flaky(args):  # type: ignore[no-untyped-def]
+        calls.append(args)
+        raise ValueError("ERP said no")
+
+    job = await Job.create(kind="flaky")
+    assert (
+        await run_job(job.id, {"flaky": flaky}, lease_seconds=60, max_attempts=2)
+        == JobStatus.QUEUED
+    )
+    assert (
+        await run_job(job.id, {"flaky": flaky}, lease_seconds=60, max_attempts=2)
+        == JobStatus.FAILED
+    )
+    job = await Job.get(id=job.id)
+    assert job.status == JobStatus.FAILED and "ERP said no" in job.error and len(calls) == 2
+
+
+@pytest.mark.parametrize("settings", ["postgres"], indirect=True)
+async def test_real_worker_process_runs_recorded_job(app, settings) -> None:
+    """`portal worker --burst` as its own process, against PostgreSQL and Redis."""
+    await create_manufacturer("Acme")
+    await TokenUsage.create(token=await ApiToken.get(), used_at=datetime.now(UTC))
+    job = await submit_job(app.state.queue, TOKEN_USAGE_ROLLUP)
+    env = {
+        **os.environ,
+        "PORTAL_DATABASE_URL": settings.database_url,
+        "PORTAL_REDIS_URL": settings.redis_url,
+    }
+    worker = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "portal.cli",
+        "worker",
+        "--burst",
+        env=env,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(worker.communicate(), timeout=120)
+    assert worker.returncode == 0, output.decode()[-2000:]
+    job = await Job.get(id=job.id)
+    assert job.status == JobStatus.DONE, (job.error, output.decode()[-2000:])
+    assert (await ApiToken.get()).last_used_at is not None
