@@ -3,6 +3,8 @@
 from portal.models.access import ApiToken, TokenUsage
 from portal.models.idempotency import IdempotencyRecord
 from portal.models.jobs import Job
+from portal.models.ledger import LedgerEntry, SerialUnit, StockBalance
+from portal.models.movements import Shipment, ShipmentLine, Transfer, TransferLine
 from portal.models.partners import Partner, Warehouse
 from portal.models.products import PartnerSkuMapping, Product, ProductPrice
 from portal.models.tenants import Manufacturer, ManufacturerSettings
@@ -11,12 +13,19 @@ __all__ = [
     "ApiToken",
     "IdempotencyRecord",
     "Job",
+    "LedgerEntry",
     "Manufacturer",
     "ManufacturerSettings",
     "Partner",
     "PartnerSkuMapping",
     "Product",
     "ProductPrice",
+    "SerialUnit",
+    "Shipment",
+    "ShipmentLine",
+    "StockBalance",
     "TokenUsage",
+    "Transfer",
+    "TransferLine",
     "Warehouse",
 ]

@@ -52,3 +52,39 @@ class JobStatus(str, Enum):
     RUNNING = "RUNNING"
     DONE = "DONE"
     FAILED = "FAILED"
+
+
+class LedgerKind(str, Enum):
+    OPENING = "OPENING"
+    SELL_IN = "SELL_IN"
+    SELL_THROUGH = "SELL_THROUGH"
+    CUSTOMER_RETURN = "CUSTOMER_RETURN"
+    TRANSFER_OUT = "TRANSFER_OUT"
+    TRANSFER_IN = "TRANSFER_IN"
+    RETURN_TO_MANUFACTURER = "RETURN_TO_MANUFACTURER"
+    ADJUSTMENT = "ADJUSTMENT"
+
+
+class Owner(str, Enum):
+    PARTNER = "PARTNER"
+    MANUFACTURER = "MANUFACTURER"
+
+
+class ShipmentStatus(str, Enum):
+    SHIPPED = "SHIPPED"
+    RECEIVED = "RECEIVED"
+
+
+class TransferStatus(str, Enum):
+    REQUESTED = "REQUESTED"
+    APPROVED = "APPROVED"
+    SHIPPED = "SHIPPED"
+    RECEIVED = "RECEIVED"
+    CANCELLED = "CANCELLED"
+    REJECTED = "REJECTED"
+
+
+class SerialStatus(str, Enum):
+    IN_TRANSIT = "IN_TRANSIT"
+    IN_STOCK = "IN_STOCK"
+    GONE = "GONE"  # sold, returned to the manufacturer or written off

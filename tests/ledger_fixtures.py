@@ -1,0 +1,43 @@
+"""A small channel for ledger tests, built through the domain layer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from portal.domain import partners, products, warehouses
+from portal.domain.principal import Principal
+from portal.domain.tenants import create_manufacturer
+from portal.models import Partner
+from portal.models.enums import PartnerTier, Role
+
+
+@dataclass
+class Channel:
+    admin: Principal
+    d1: Principal
+    r1: Principal
+    d2: Principal
+
+
+async def build_channel() -> Channel:
+    manufacturer, _ = await create_manufacturer("Acme")
+    admin = Principal(manufacturer_id=manufacturer.id, role=Role.ADMIN)
+    await partners.create_partner(admin, code="D1", name="Dist 1", tier=PartnerTier.DISTRIBUTOR)
+    await partners.create_partner(admin, code="D2", name="Dist 2", tier=PartnerTier.DISTRIBUTOR)
+    await partners.create_partner(
+        admin, code="R1", name="Res 1", tier=PartnerTier.RESELLER, parent_code="D1"
+    )
+    for code, partner in (("W1", "D1"), ("W2", "D1"), ("W3", "D2"), ("WR", "R1")):
+        await warehouses.create_warehouse(admin, code=code, name=code, partner_code=partner)
+    await products.create_product(admin, sku="SKU-A", name="A", list_price=10)
+    await products.create_product(admin, sku="SKU-S", name="S", serial_controlled=True)
+
+    async def partner(code: str) -> Principal:
+        p = await Partner.get(code=code)
+        return Principal(
+            manufacturer_id=manufacturer.id, role=Role.PARTNER_INVENTORY, partner_id=p.id
+        )
+
+    return Channel(
+        admin=admin, d1=await partner("D1"), r1=await partner("R1"), d2=await partner("D2")
+    )
