@@ -29,7 +29,10 @@ async def create_manufacturer(name: str) -> tuple[Manufacturer, str]:
 
 
 async def settings_of(manufacturer_id: int) -> ManufacturerSettings:
-    settings, _ = await ManufacturerSettings.get_or_create(manufacturer_id=manufacturer_id)
+    """Read without locking (``get_or_create`` would lock the row and serialise writers)."""
+    settings = await ManufacturerSettings.get_or_none(manufacturer_id=manufacturer_id)
+    if settings is None:
+        settings, _ = await ManufacturerSettings.get_or_create(manufacturer_id=manufacturer_id)
     return settings
 
 
