@@ -81,6 +81,24 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_check_ledger(args: argparse.Namespace) -> int:
+    from portal.db import close_database, open_database
+    from portal.domain.ledger_check import ledger_mismatches
+
+    async def run() -> list[str]:
+        await open_database(Settings())
+        try:
+            return await ledger_mismatches()
+        finally:
+            await close_database()
+
+    problems = asyncio.run(run())
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print("ledger OK" if not problems else f"{len(problems)} mismatch(es)")
+    return 1 if problems else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="portal", description="Channel inventory portal")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -103,6 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     worker = commands.add_parser("worker", help="run an arq worker (needs PORTAL_REDIS_URL)")
     worker.add_argument("--burst", action="store_true", help="stop when the queue is empty")
     worker.set_defaults(run=_cmd_worker)
+
+    check = commands.add_parser("check-ledger", help="verify balances equal their ledger sums")
+    check.set_defaults(run=_cmd_check_ledger)
 
     migrate = commands.add_parser("migrate", help="apply database migrations")
     migrate.set_defaults(run=_cmd_migrate)

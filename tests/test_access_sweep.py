@@ -7,6 +7,7 @@ this test until it is added here.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from portal.domain.principal import Principal
@@ -14,11 +15,16 @@ from portal.domain.tenants import create_manufacturer
 from portal.domain.tokens import create_token
 from portal.models import (
     ApiToken,
+    LedgerEntry,
     ManufacturerSettings,
     Partner,
     PartnerSkuMapping,
     Product,
     ProductPrice,
+    SerialUnit,
+    Shipment,
+    StockBalance,
+    Transfer,
     Warehouse,
 )
 from portal.models.enums import PartnerTier, Role
@@ -37,6 +43,16 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
     "skuMappings": ('{ skuMappings(partnerCode: "D1") { edges { node { partnerSku sku } } } }', {}),
     "apiTokens": ("{ apiTokens { edges { node { label partnerCode } } } }", {}),
     "settings": ("{ settings { toleranceUnits } }", {}),
+    "stockBalances": (
+        '{ stockBalances(partnerCode: "D1") { totalCount edges { node { warehouseCode quantity } } } }',
+        {},
+    ),
+    "ledgerEntries": (
+        '{ ledgerEntries(warehouseCode: "D1-W") { totalCount edges { node { quantity } } } }',
+        {},
+    ),
+    "shipments": ("{ shipments { totalCount edges { node { documentNo partnerCode } } } }", {}),
+    "transfers": ("{ transfers { totalCount edges { node { fromWarehouseCode } } } }", {}),
 }
 
 M = "mutation($input: {type}!) {{ {name}(input: $input) {{ errors {{ code }} }} }}"
@@ -65,15 +81,52 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any]]] = {
     "issueApiToken": ("IssueApiTokenInput", {"role": "PARTNER_ADMIN", "partnerCode": "D1"}),
     "revokeApiToken": ("RevokeApiTokenInput", {"id": "1"}),
     "updateSettings": ("UpdateSettingsInput", {"toleranceUnits": 99}),
+    "recordShipment": (
+        "RecordShipmentInput",
+        {
+            "partnerCode": "D1",
+            "warehouseCode": "D1-W",
+            "documentNo": "X-1",
+            "shippedOn": "2026-10-01",
+            "lines": [{"sku": "SKU-1", "quantity": 1}],
+        },
+    ),
+    "receiveShipment": ("ReceiveShipmentInput", {"id": "1"}),
+    "raiseTransfer": (
+        "RaiseTransferInput",
+        {
+            "fromWarehouseCode": "D1-W",
+            "toWarehouseCode": "D2-W",
+            "toPartnerCode": "D2",
+            "lines": [{"sku": "SKU-1", "quantity": 1}],
+        },
+    ),
+    "approveTransfer": ("TransferActionInput", {"id": "1"}),
+    "shipTransfer": ("TransferActionInput", {"id": "1"}),
+    "receiveTransfer": ("TransferActionInput", {"id": "1"}),
+    "cancelTransfer": ("TransferActionInput", {"id": "1"}),
 }
 
 
 async def _victim_state(manufacturer_id: int) -> list[Any]:
     scoped = {"manufacturer_id": manufacturer_id}
     state: list[Any] = []
-    for model in (Partner, Product, Warehouse, PartnerSkuMapping, ApiToken, ManufacturerSettings):
+    for model in (
+        Partner,
+        Product,
+        Warehouse,
+        PartnerSkuMapping,
+        ApiToken,
+        ManufacturerSettings,
+        LedgerEntry,
+        StockBalance,
+        Shipment,
+        Transfer,
+        SerialUnit,
+    ):
         rows = await model.filter(**scoped).order_by("id").values()
-        state.append([{k: v for k, v in r.items() if k != "last_used_at"} for r in rows])
+        volatile = {"last_used_at", "updated_at"}
+        state.append([{k: v for k, v in r.items() if k not in volatile} for r in rows])
     state.append(
         await ProductPrice.filter(product__manufacturer_id=manufacturer_id).order_by("id").values()
     )
@@ -81,7 +134,8 @@ async def _victim_state(manufacturer_id: int) -> list[Any]:
 
 
 async def _seed_victim() -> tuple[int, str]:
-    from portal.domain import partners, products, warehouses
+    from portal.domain import partners, products, shipments, transfers, warehouses
+    from portal.domain.shipments import LineInput
 
     manufacturer, _ = await create_manufacturer(f"{CATALOG} Victim Corp")
     admin = Principal(manufacturer_id=manufacturer.id, role=Role.ADMIN)
@@ -92,9 +146,36 @@ async def _seed_victim() -> tuple[int, str]:
         await warehouses.create_warehouse(
             admin, code=f"{code}-W", name=f"{SECRET} wh", partner_code=code
         )
+    await warehouses.create_warehouse(admin, code="D1-W2", name=f"{SECRET} wh2", partner_code="D1")
     await products.create_product(admin, sku="SKU-1", name=f"{CATALOG} sensor", list_price=5)
     await products.map_partner_sku(admin, partner_sku="P-1", sku="SKU-1", partner_code="D1")
     d1 = await Partner.get(code="D1")
+    shipment = await shipments.record_shipment(
+        admin,
+        partner_code="D1",
+        warehouse_code="D1-W",
+        document_no=f"{SECRET}-1",
+        shipped_on=date(2026, 10, 1),
+        lines=[LineInput("SKU-1", 10)],
+    )
+    await shipments.receive_shipment(admin, shipment.id)
+    await shipments.record_shipment(
+        admin,
+        partner_code="D1",
+        warehouse_code="D1-W",
+        document_no=f"{SECRET}-2",
+        shipped_on=date(2026, 10, 2),
+        lines=[LineInput("SKU-1", 5)],
+    )
+    d1_principal = Principal(
+        manufacturer_id=manufacturer.id, role=Role.PARTNER_ADMIN, partner_id=d1.id
+    )
+    await transfers.raise_transfer(
+        d1_principal,
+        from_warehouse_code="D1-W",
+        to_warehouse_code="D1-W2",
+        lines=[LineInput("SKU-1", 2)],
+    )
     await create_token(
         manufacturer.id, Role.PARTNER_ADMIN, partner_id=d1.id, label=f"{SECRET} token"
     )

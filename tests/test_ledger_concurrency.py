@@ -44,7 +44,7 @@ async def test_fifty_concurrent_transfers_never_overdraw(db) -> None:
         return True
 
     outcomes = await asyncio.gather(*(ship(t.id) for t in raised))
-    assert sum(outcomes) == 33  # 33 × 3 = 99 of 100
+    assert sum(outcomes) == 33  # 33 * 3 = 99 of 100
     w1 = await StockBalance.get(warehouse__code="W1")
     w2 = await StockBalance.get(warehouse__code="W2")
     assert (w1.quantity, w2.in_transit) == (1, 99)

@@ -12,7 +12,7 @@ from arq import cron
 from arq.worker import Worker
 
 from portal.db import close_database, open_database
-from portal.domain.job_handlers import HANDLERS, TOKEN_USAGE_ROLLUP
+from portal.domain.job_handlers import AUTO_RECEIVE_SHIPMENTS, HANDLERS, TOKEN_USAGE_ROLLUP
 from portal.domain.jobs import run_job, submit_job, sweep
 from portal.queues import ARQ_FUNCTION, ArqQueue, redis_settings
 from portal.settings import Settings
@@ -49,6 +49,10 @@ async def schedule_token_usage_rollup(ctx: dict[str, Any]) -> None:
     await submit_job(ctx["queue"], TOKEN_USAGE_ROLLUP, dedupe_key=TOKEN_USAGE_ROLLUP)
 
 
+async def schedule_auto_receive(ctx: dict[str, Any]) -> None:
+    await submit_job(ctx["queue"], AUTO_RECEIVE_SHIPMENTS, dedupe_key=AUTO_RECEIVE_SHIPMENTS)
+
+
 def _redis() -> Any:
     url = Settings().redis_url
     return redis_settings(url) if url else None
@@ -59,6 +63,7 @@ class WorkerSettings:
     cron_jobs = [
         cron(sweep_jobs, second={0}, run_at_startup=True, unique=True),
         cron(schedule_token_usage_rollup, minute={5}, second={30}, unique=True),
+        cron(schedule_auto_receive, minute={15}, second={30}, unique=True),
     ]
     on_startup = startup
     on_shutdown = shutdown

@@ -19,7 +19,7 @@ import httpx
 from arq import create_pool
 
 from portal.db import close_database, open_database
-from portal.domain.job_handlers import TOKEN_USAGE_ROLLUP
+from portal.domain.job_handlers import PERIODIC
 from portal.domain.jobs import submit_job, sweep
 from portal.queues import ArqQueue, InProcessQueue, redis_settings
 from portal.settings import Settings
@@ -39,7 +39,8 @@ class Runtime:
 async def embedded_tick(runtime: Runtime) -> None:
     """One round of the embedded scheduler (the worker's cron jobs, in-process)."""
     await sweep(runtime.queue, stale_seconds=runtime.settings.job_lease_seconds)
-    await submit_job(runtime.queue, TOKEN_USAGE_ROLLUP, dedupe_key=TOKEN_USAGE_ROLLUP)
+    for kind in PERIODIC:
+        await submit_job(runtime.queue, kind, dedupe_key=kind)
 
 
 async def _embedded_loop(runtime: Runtime, interval: float) -> None:

@@ -6,6 +6,7 @@ import strawberry
 
 from portal.domain.principal import Action
 from portal.resolvers import access as r_access
+from portal.resolvers import inventory as r_inventory
 from portal.resolvers import partners as r_partners
 from portal.resolvers import products as r_products
 from portal.resolvers import warehouses as r_warehouses
@@ -18,12 +19,22 @@ from portal.schema.access import (
     Viewer,
 )
 from portal.schema.common import Connection
+from portal.schema.inventory import (
+    LedgerEntry,
+    Shipment,
+    ShipmentPayload,
+    StockBalance,
+    Transfer,
+    TransferPayload,
+)
 from portal.schema.partners import Partner, PartnerPayload
 from portal.schema.permissions import allow
 from portal.schema.products import Product, ProductPayload, SkuMapping, SkuMappingPayload
 from portal.schema.warehouses import Warehouse, WarehousePayload
 
 CATALOG = [allow(Action.VIEW_CATALOG)]
+INVENTORY = [allow(Action.VIEW_INVENTORY)]
+MOVE = [allow(Action.MOVE_STOCK)]
 
 
 @strawberry.type
@@ -46,6 +57,20 @@ class Query:
     )
     settings: ManufacturerSettings = strawberry.field(
         resolver=r_access.resolve_settings, permission_classes=[allow(Action.VIEW_SETTINGS)]
+    )
+    stock_balances: Connection[StockBalance] = strawberry.field(
+        resolver=r_inventory.resolve_stock_balances, permission_classes=INVENTORY
+    )
+    ledger_entries: Connection[LedgerEntry] = strawberry.field(
+        resolver=r_inventory.resolve_ledger_entries,
+        permission_classes=INVENTORY,
+        description="Movement history of a warehouse (and SKU): why a balance is what it is.",
+    )
+    shipments: Connection[Shipment] = strawberry.field(
+        resolver=r_inventory.resolve_shipments, permission_classes=INVENTORY
+    )
+    transfers: Connection[Transfer] = strawberry.field(
+        resolver=r_inventory.resolve_transfers, permission_classes=INVENTORY
     )
 
 
@@ -87,4 +112,25 @@ class Mutation:
     )
     update_settings: SettingsPayload = strawberry.mutation(
         resolver=r_access.update_settings, permission_classes=[allow(Action.MANAGE_SETTINGS)]
+    )
+    record_shipment: ShipmentPayload = strawberry.mutation(
+        resolver=r_inventory.record_shipment, permission_classes=[allow(Action.RECORD_SHIPMENT)]
+    )
+    receive_shipment: ShipmentPayload = strawberry.mutation(
+        resolver=r_inventory.receive_shipment, permission_classes=[allow(Action.RECEIVE_SHIPMENT)]
+    )
+    raise_transfer: TransferPayload = strawberry.mutation(
+        resolver=r_inventory.raise_transfer, permission_classes=MOVE
+    )
+    approve_transfer: TransferPayload = strawberry.mutation(
+        resolver=r_inventory.approve_transfer, permission_classes=[allow(Action.APPROVE_MOVEMENTS)]
+    )
+    ship_transfer: TransferPayload = strawberry.mutation(
+        resolver=r_inventory.ship_transfer, permission_classes=MOVE
+    )
+    receive_transfer: TransferPayload = strawberry.mutation(
+        resolver=r_inventory.receive_transfer, permission_classes=MOVE
+    )
+    cancel_transfer: TransferPayload = strawberry.mutation(
+        resolver=r_inventory.cancel_transfer, permission_classes=MOVE
     )

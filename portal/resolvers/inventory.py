@@ -1,0 +1,160 @@
+"""Resolvers of stock balances, ledger history, shipments and transfers."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import strawberry
+from strawberry.types import Info
+
+from portal.domain import inventory, shipments, transfers
+from portal.domain.errors import DomainError, ErrorCode
+from portal.domain.pagination import paginate
+from portal.domain.principal import Principal
+from portal.domain.shipments import LineInput
+from portal.models import Transfer as TransferModel
+from portal.models.enums import ShipmentStatus as ShipmentStatusModel
+from portal.models.enums import TransferStatus as TransferStatusModel
+from portal.schema.common import Connection, attempt, to_connection
+from portal.schema.inventory import (
+    LedgerEntry,
+    MovementLineInput,
+    RaiseTransferInput,
+    ReceiveShipmentInput,
+    RecordShipmentInput,
+    Shipment,
+    ShipmentPayload,
+    ShipmentStatus,
+    StockBalance,
+    Transfer,
+    TransferActionInput,
+    TransferPayload,
+    TransferStatus,
+)
+
+
+def _limit(info: Info) -> int:
+    return int(info.context.settings.max_page_size)
+
+
+def _id(raw: strawberry.ID) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such object.", ["id"]) from None
+
+
+def _lines(lines: list[MovementLineInput]) -> list[LineInput]:
+    return [LineInput(line.sku, line.quantity, list(line.serials)) for line in lines]
+
+
+async def resolve_stock_balances(
+    info: Info,
+    partner_code: str | None = None,
+    warehouse_code: str | None = None,
+    sku: str | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> Connection[StockBalance]:
+    query = await inventory.visible_balances(
+        info.context.principal, partner_code=partner_code, warehouse_code=warehouse_code, sku=sku
+    )
+    page = await paginate(query, first=first, after=after, limit=_limit(info))
+    return to_connection(page, StockBalance.from_model, after)
+
+
+async def resolve_ledger_entries(
+    info: Info,
+    warehouse_code: str,
+    sku: str | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> Connection[LedgerEntry]:
+    query = await inventory.movement_history(
+        info.context.principal, warehouse_code=warehouse_code, sku=sku
+    )
+    page = await paginate(query, first=first, after=after, limit=_limit(info))
+    return to_connection(page, LedgerEntry.from_model, after)
+
+
+async def resolve_shipments(
+    info: Info,
+    status: ShipmentStatus | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> Connection[Shipment]:
+    query = shipments.visible_shipments(info.context.principal)
+    if status is not None:
+        query = query.filter(status=ShipmentStatusModel(status.value))
+    page = await paginate(query, first=first, after=after, limit=_limit(info))
+    return to_connection(page, Shipment.from_model, after)
+
+
+async def resolve_transfers(
+    info: Info,
+    status: TransferStatus | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> Connection[Transfer]:
+    query = transfers.visible_transfers(
+        info.context.principal, TransferStatusModel(status.value) if status else None
+    )
+    page = await paginate(query, first=first, after=after, limit=_limit(info))
+    return to_connection(page, Transfer.from_model, after)
+
+
+async def record_shipment(info: Info, input: RecordShipmentInput) -> ShipmentPayload:
+    shipment, errors = await attempt(
+        lambda: shipments.record_shipment(
+            info.context.principal,
+            partner_code=input.partner_code,
+            warehouse_code=input.warehouse_code,
+            document_no=input.document_no,
+            shipped_on=input.shipped_on,
+            lines=_lines(input.lines),
+            idempotency_key=input.idempotency_key,
+        )
+    )
+    return ShipmentPayload(shipment=shipment and Shipment.from_model(shipment), errors=errors)
+
+
+async def receive_shipment(info: Info, input: ReceiveShipmentInput) -> ShipmentPayload:
+    shipment, errors = await attempt(
+        lambda: shipments.receive_shipment(
+            info.context.principal, _id(input.id), received_on=input.received_on
+        )
+    )
+    return ShipmentPayload(shipment=shipment and Shipment.from_model(shipment), errors=errors)
+
+
+async def raise_transfer(info: Info, input: RaiseTransferInput) -> TransferPayload:
+    transfer, errors = await attempt(
+        lambda: transfers.raise_transfer(
+            info.context.principal,
+            from_warehouse_code=input.from_warehouse_code,
+            to_warehouse_code=input.to_warehouse_code,
+            to_partner_code=input.to_partner_code,
+            lines=_lines(input.lines),
+            idempotency_key=input.idempotency_key,
+        )
+    )
+    return TransferPayload(transfer=transfer and Transfer.from_model(transfer), errors=errors)
+
+
+Action = Callable[[Principal, int], Awaitable[TransferModel]]
+
+
+def transfer_action(
+    action: Action,
+) -> Callable[[Info, TransferActionInput], Awaitable[TransferPayload]]:
+    async def resolve(info: Info, input: TransferActionInput) -> TransferPayload:
+        transfer, errors = await attempt(lambda: action(info.context.principal, _id(input.id)))
+        return TransferPayload(transfer=transfer and Transfer.from_model(transfer), errors=errors)
+
+    return resolve
+
+
+approve_transfer = transfer_action(transfers.approve_transfer)
+ship_transfer = transfer_action(transfers.ship_transfer)
+receive_transfer = transfer_action(transfers.receive_transfer)
+cancel_transfer = transfer_action(transfers.cancel_transfer)

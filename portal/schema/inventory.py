@@ -1,0 +1,238 @@
+"""Graph types of stock balances, ledger entries, shipments and transfers."""
+
+from __future__ import annotations
+
+import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from portal.models import LedgerEntry as EntryModel
+from portal.models import Shipment as ShipmentModel
+from portal.models import ShipmentLine, TransferLine, enums
+from portal.models import StockBalance as BalanceModel
+from portal.models import Transfer as TransferModel
+from portal.schema.common import UserError
+
+LedgerKind = strawberry.enum(enums.LedgerKind)
+Owner = strawberry.enum(enums.Owner)
+ShipmentStatus = strawberry.enum(enums.ShipmentStatus)
+TransferStatus = strawberry.enum(enums.TransferStatus)
+
+
+async def _code(info: Info, loader: str, pk: int | None, attribute: str = "code") -> str | None:
+    if pk is None:
+        return None
+    row = await getattr(info.context.loaders, loader).load(pk)
+    return getattr(row, attribute) if row else None
+
+
+@strawberry.type
+class StockBalance:
+    owner: Owner
+    quantity: int
+    in_transit: int = strawberry.field(description="Shipped to this warehouse, not yet received.")
+    ids: strawberry.Private[tuple[int | None, int, int]]
+
+    @strawberry.field
+    async def partner_code(self, info: Info) -> str | None:
+        return await _code(info, "partner", self.ids[0])
+
+    @strawberry.field
+    async def warehouse_code(self, info: Info) -> str:
+        return await _code(info, "warehouse", self.ids[1]) or ""
+
+    @strawberry.field
+    async def sku(self, info: Info) -> str:
+        return await _code(info, "product", self.ids[2], "sku") or ""
+
+    @classmethod
+    def from_model(cls, b: BalanceModel) -> StockBalance:
+        return cls(
+            owner=b.owner,
+            quantity=b.quantity,
+            in_transit=b.in_transit,
+            ids=(b.partner_id, b.warehouse_id, b.product_id),
+        )  # type: ignore[attr-defined]
+
+
+@strawberry.type
+class LedgerEntry:
+    id: strawberry.ID
+    kind: LedgerKind
+    quantity: int
+    owner: Owner
+    business_date: datetime.date
+    period: str
+    recorded_at: datetime.datetime
+    source_type: str
+    source_id: strawberry.ID
+    serials: list[str]
+    reason: str | None
+    product_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def sku(self, info: Info) -> str:
+        return await _code(info, "product", self.product_id, "sku") or ""
+
+    @classmethod
+    def from_model(cls, e: EntryModel) -> LedgerEntry:
+        return cls(
+            id=strawberry.ID(str(e.id)),
+            kind=e.kind,
+            quantity=e.quantity,
+            owner=e.owner,
+            business_date=e.business_date,
+            period=e.period,
+            recorded_at=e.recorded_at,
+            source_type=e.source_type,
+            source_id=strawberry.ID(str(e.source_id)),
+            serials=list(e.serials or []),
+            reason=e.reason,
+            product_id=e.product_id,  # type: ignore[attr-defined]
+        )
+
+
+@strawberry.type
+class MovementLine:
+    sku: str
+    quantity: int
+    serials: list[str]
+
+
+async def _lines(info: Info, rows: list) -> list[MovementLine]:  # type: ignore[type-arg]
+    return [
+        MovementLine(
+            sku=await _code(info, "product", r.product_id, "sku") or "",
+            quantity=r.quantity,
+            serials=list(r.serials or []),
+        )
+        for r in rows
+    ]
+
+
+@strawberry.type
+class Shipment:
+    id: strawberry.ID
+    document_no: str
+    status: ShipmentStatus
+    shipped_on: datetime.date
+    received_on: datetime.date | None
+    pk: strawberry.Private[int]
+    partner_id: strawberry.Private[int]
+    warehouse_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def partner_code(self, info: Info) -> str:
+        return await _code(info, "partner", self.partner_id) or ""
+
+    @strawberry.field
+    async def warehouse_code(self, info: Info) -> str:
+        return await _code(info, "warehouse", self.warehouse_id) or ""
+
+    @strawberry.field
+    async def lines(self, info: Info) -> list[MovementLine]:
+        return await _lines(info, await ShipmentLine.filter(shipment_id=self.pk).limit(10_000))
+
+    @classmethod
+    def from_model(cls, s: ShipmentModel) -> Shipment:
+        return cls(
+            id=strawberry.ID(str(s.id)),
+            document_no=s.document_no,
+            status=s.status,
+            shipped_on=s.shipped_on,
+            received_on=s.received_on,
+            pk=s.id,
+            partner_id=s.partner_id,
+            warehouse_id=s.warehouse_id,  # type: ignore[attr-defined]
+        )
+
+
+@strawberry.type
+class Transfer:
+    id: strawberry.ID
+    status: TransferStatus
+    shipped_on: datetime.date | None
+    received_on: datetime.date | None
+    pk: strawberry.Private[int]
+    ids: strawberry.Private[tuple[int, int, int, int]]
+
+    @strawberry.field
+    async def from_partner_code(self, info: Info) -> str:
+        return await _code(info, "partner", self.ids[0]) or ""
+
+    @strawberry.field
+    async def from_warehouse_code(self, info: Info) -> str:
+        return await _code(info, "warehouse", self.ids[1]) or ""
+
+    @strawberry.field
+    async def to_partner_code(self, info: Info) -> str:
+        return await _code(info, "partner", self.ids[2]) or ""
+
+    @strawberry.field
+    async def to_warehouse_code(self, info: Info) -> str:
+        return await _code(info, "warehouse", self.ids[3]) or ""
+
+    @strawberry.field
+    async def lines(self, info: Info) -> list[MovementLine]:
+        return await _lines(info, await TransferLine.filter(transfer_id=self.pk).limit(10_000))
+
+    @classmethod
+    def from_model(cls, t: TransferModel) -> Transfer:
+        return cls(
+            id=strawberry.ID(str(t.id)),
+            status=t.status,
+            shipped_on=t.shipped_on,
+            received_on=t.received_on,
+            pk=t.id,
+            ids=(t.from_partner_id, t.from_warehouse_id, t.to_partner_id, t.to_warehouse_id),  # type: ignore[attr-defined]
+        )
+
+
+@strawberry.input
+class MovementLineInput:
+    sku: str
+    quantity: int
+    serials: list[str] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class RecordShipmentInput:
+    partner_code: str
+    warehouse_code: str
+    document_no: str
+    shipped_on: datetime.date
+    lines: list[MovementLineInput]
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class ReceiveShipmentInput:
+    id: strawberry.ID
+    received_on: datetime.date | None = None
+
+
+@strawberry.input
+class RaiseTransferInput:
+    from_warehouse_code: str
+    to_warehouse_code: str
+    lines: list[MovementLineInput]
+    to_partner_code: str | None = None
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class TransferActionInput:
+    id: strawberry.ID
+
+
+@strawberry.type
+class ShipmentPayload:
+    shipment: Shipment | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class TransferPayload:
+    transfer: Transfer | None
+    errors: list[UserError]

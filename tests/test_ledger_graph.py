@@ -1,0 +1,118 @@
+"""The ledger through the graph: the issue's 'done when', and `portal check-ledger`."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+
+from portal.domain.tenants import create_manufacturer
+from tests.conftest import ROOT
+from tests.graph import Graph
+
+SETUP = [
+    ("createPartner", "CreatePartnerInput", {"code": "D1", "name": "D1", "tier": "DISTRIBUTOR"}),
+    ("createWarehouse", "CreateWarehouseInput", {"code": "W1", "name": "W1", "partnerCode": "D1"}),
+    ("createWarehouse", "CreateWarehouseInput", {"code": "W2", "name": "W2", "partnerCode": "D1"}),
+    ("createProduct", "CreateProductInput", {"sku": "SKU-A", "name": "A"}),
+]
+M = "mutation($input: {t}!) {{ {n}(input: $input) {{ {o} errors {{ code message }} }} }}"
+BALANCES = (
+    '{ stockBalances(sku: "SKU-A") { edges { node { warehouseCode owner quantity inTransit } } } }'
+)
+
+
+async def balances(graph: Graph) -> dict[str, tuple[int, int]]:
+    data = await graph(BALANCES)
+    return {
+        e["node"]["warehouseCode"]: (e["node"]["quantity"], e["node"]["inTransit"])
+        for e in data["stockBalances"]["edges"]
+    }
+
+
+async def test_shipment_transfer_refusal_and_history(client, settings) -> None:
+    _, token = await create_manufacturer("Acme")
+    admin = Graph(client, token)
+    for name, input_type, body in SETUP:
+        assert (await admin(M.format(t=input_type, n=name, o=""), input=body))[name]["errors"] == []
+    issued = await admin(
+        'mutation { issueApiToken(input: {role: PARTNER_INVENTORY, partnerCode: "D1"}) { token } }'
+    )
+    partner = Graph(client, issued["issueApiToken"]["token"])
+
+    shipped = await admin(
+        M.format(t="RecordShipmentInput", n="recordShipment", o="shipment { id status }"),
+        input={
+            "partnerCode": "D1",
+            "warehouseCode": "W1",
+            "documentNo": "INV-1",
+            "shippedOn": "2026-10-01",
+            "lines": [{"sku": "SKU-A", "quantity": 1000}],
+        },
+    )
+    shipment = shipped["recordShipment"]["shipment"]
+    assert shipment["status"] == "SHIPPED"
+    assert await balances(partner) == {"W1": (0, 1000)}
+    received = await partner(
+        M.format(t="ReceiveShipmentInput", n="receiveShipment", o="shipment { status }"),
+        input={"id": shipment["id"]},
+    )
+    assert received["receiveShipment"]["shipment"]["status"] == "RECEIVED"
+    assert await balances(partner) == {"W1": (1000, 0)}
+
+    raised = await partner(
+        M.format(t="RaiseTransferInput", n="raiseTransfer", o="transfer { id status }"),
+        input={
+            "fromWarehouseCode": "W1",
+            "toWarehouseCode": "W2",
+            "lines": [{"sku": "SKU-A", "quantity": 50}],
+            "idempotencyKey": "t-1",
+        },
+    )
+    transfer = raised["raiseTransfer"]["transfer"]
+    assert transfer["status"] == "APPROVED"
+    action = M.format(t="TransferActionInput", n="{n}", o="transfer { status }")
+    ship = await partner(action.replace("{n}", "shipTransfer"), input={"id": transfer["id"]})
+    assert ship["shipTransfer"]["transfer"]["status"] == "SHIPPED"
+    assert await balances(partner) == {"W1": (950, 0), "W2": (0, 50)}
+    await partner(action.replace("{n}", "receiveTransfer"), input={"id": transfer["id"]})
+    assert await balances(partner) == {"W1": (950, 0), "W2": (50, 0)}
+
+    greedy = await partner(
+        M.format(t="RaiseTransferInput", n="raiseTransfer", o="transfer { id }"),
+        input={
+            "fromWarehouseCode": "W1",
+            "toWarehouseCode": "W2",
+            "lines": [{"sku": "SKU-A", "quantity": 10950}],
+        },
+    )
+    refused = await partner(
+        action.replace("{n}", "shipTransfer"),
+        input={"id": greedy["raiseTransfer"]["transfer"]["id"]},
+    )
+    assert refused["shipTransfer"]["errors"][0]["code"] == "INSUFFICIENT_STOCK"
+    assert await balances(partner) == {"W1": (950, 0), "W2": (50, 0)}
+
+    history = await partner(
+        '{ ledgerEntries(warehouseCode: "W1", sku: "SKU-A") { totalCount edges { node { kind quantity sourceType } } } }'
+    )
+    assert [
+        (e["node"]["kind"], e["node"]["quantity"]) for e in history["ledgerEntries"]["edges"]
+    ] == [("SELL_IN", 1000), ("TRANSFER_OUT", -50)]
+    listed = await partner("{ transfers { totalCount } shipments { totalCount } }")
+    assert listed == {"transfers": {"totalCount": 2}, "shipments": {"totalCount": 1}}
+
+    env = {**os.environ, "PORTAL_DATABASE_URL": settings.database_url}
+    check = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "portal.cli",
+        "check-ledger",
+        env=env,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await check.communicate()
+    assert check.returncode == 0, output.decode()
+    assert b"ledger OK" in output
