@@ -14,10 +14,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from tortoise.expressions import F
 
 from portal.db import is_postgres
+from portal.domain import serials as serial_units
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.periods import period_of
 from portal.domain.tenants import settings_of
@@ -137,6 +139,33 @@ async def move_in_transit(manufacturer_id: int, lines: list[tuple[Warehouse, int
     for warehouse, product_id, quantity in lines:
         key = (warehouse.id, product_id, owner_of(warehouse))
         await StockBalance.filter(id=balances[key].id).update(in_transit=F("in_transit") + quantity)
+
+
+async def arrive(
+    manufacturer_id: int,
+    warehouse: Warehouse,
+    lines: list[Any],
+    *,
+    kind: LedgerKind,
+    day: date,
+    source: tuple[str, int],
+    token_id: int | None,
+) -> None:
+    """Goods in transit to ``warehouse`` arrive: out of transit, into the ledger and stock.
+
+    ``lines`` are document lines with ``product_id``, ``quantity`` and ``serials``.
+    """
+    await move_in_transit(
+        manufacturer_id, [(warehouse, ln.product_id, -ln.quantity) for ln in lines]
+    )
+    await post(
+        manufacturer_id,
+        [Movement(warehouse, ln.product_id, ln.quantity, kind, day, ln.serials) for ln in lines],
+        source=source,
+        token_id=token_id,
+    )
+    for line in lines:
+        await serial_units.arrive(line.product_id, line.serials, warehouse)
 
 
 def check_positive_quantity(quantity: int, field_path: list[str]) -> None:

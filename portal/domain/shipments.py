@@ -18,7 +18,7 @@ from portal.db import is_postgres
 from portal.domain import serials as serial_units
 from portal.domain.errors import DomainError, ErrorCode, check_code
 from portal.domain.idempotency import idempotent
-from portal.domain.ledger import Movement, check_positive_quantity, move_in_transit, post
+from portal.domain.ledger import arrive, check_positive_quantity, move_in_transit
 from portal.domain.lookups import get_partner, get_product, get_warehouse
 from portal.domain.principal import Action, Principal
 from portal.domain.tenants import settings_of
@@ -151,30 +151,15 @@ async def receive_shipment(
 
 
 async def _receive(shipment: Shipment, received_on: date, token_id: int | None) -> None:
-    warehouse = await Warehouse.get(id=shipment.warehouse_id)  # type: ignore[attr-defined]
-    lines = await ShipmentLine.filter(shipment_id=shipment.id)
-    await move_in_transit(
+    await arrive(
         shipment.manufacturer_id,  # type: ignore[attr-defined]
-        [(warehouse, line.product_id, -line.quantity) for line in lines],  # type: ignore[attr-defined]
-    )
-    await post(
-        shipment.manufacturer_id,  # type: ignore[attr-defined]
-        [
-            Movement(
-                warehouse,
-                line.product_id,
-                line.quantity,
-                LedgerKind.SELL_IN,
-                received_on,
-                line.serials,
-            )  # type: ignore[attr-defined]
-            for line in lines
-        ],
+        await Warehouse.get(id=shipment.warehouse_id),  # type: ignore[attr-defined]
+        await ShipmentLine.filter(shipment_id=shipment.id),
+        kind=LedgerKind.SELL_IN,
+        day=received_on,
         source=("SHIPMENT", shipment.id),
         token_id=token_id,
     )
-    for line in lines:
-        await serial_units.arrive(line.product_id, line.serials, warehouse)  # type: ignore[attr-defined]
     shipment.status = ShipmentStatus.RECEIVED
     shipment.received_on = received_on
     await shipment.save(update_fields=["status", "received_on"])

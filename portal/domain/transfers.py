@@ -21,7 +21,7 @@ from portal.db import is_postgres
 from portal.domain import serials as serial_units
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.idempotency import idempotent
-from portal.domain.ledger import Movement, move_in_transit, post
+from portal.domain.ledger import Movement, arrive, move_in_transit, post
 from portal.domain.lookups import get_warehouse
 from portal.domain.principal import Action, Principal
 from portal.domain.shipments import LineInput, clean_lines
@@ -225,19 +225,15 @@ async def _receive(
     day: date,
     token_id: int | None,
 ) -> None:
-    kind = LedgerKind.SELL_IN if await _is_downstream(transfer) else LedgerKind.TRANSFER_IN
-    await move_in_transit(
+    await arrive(
         transfer.manufacturer_id,  # type: ignore[attr-defined]
-        [(target, ln.product_id, -ln.quantity) for ln in lines],  # type: ignore[attr-defined]
-    )
-    await post(
-        transfer.manufacturer_id,  # type: ignore[attr-defined]
-        [Movement(target, ln.product_id, ln.quantity, kind, day, ln.serials) for ln in lines],  # type: ignore[attr-defined]
+        target,
+        lines,
+        kind=LedgerKind.SELL_IN if await _is_downstream(transfer) else LedgerKind.TRANSFER_IN,
+        day=day,
         source=("TRANSFER", transfer.id),
         token_id=token_id,
     )
-    for line in lines:
-        await serial_units.arrive(line.product_id, line.serials, target)  # type: ignore[attr-defined]
     transfer.status = TransferStatus.RECEIVED
     transfer.received_on = day
     await transfer.save(update_fields=["status", "received_on", "updated_at"])
