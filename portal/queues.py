@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import httpx
 from arq.connections import ArqRedis, RedisSettings
 
 from portal.domain.job_handlers import HANDLERS
@@ -43,8 +44,9 @@ class ArqQueue:
 
 
 class InProcessQueue:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, http: httpx.AsyncClient | None = None) -> None:
         self.settings = settings
+        self.http = http
         self._tasks: set[asyncio.Task[object]] = set()
 
     async def dispatch(self, job_id: int, dispatch_no: int) -> None:
@@ -59,6 +61,7 @@ class InProcessQueue:
                 HANDLERS,
                 lease_seconds=self.settings.job_lease_seconds,
                 max_attempts=self.settings.job_max_attempts,
+                http=self.http,
             )
         except Exception:
             log.exception("in-process job %s crashed", job_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from portal.http.runtime import new_http_client
 from portal.queues import ArqQueue
 from portal.settings import Settings
 from workers.settings import build_worker
@@ -15,9 +16,10 @@ async def run_burst_worker(settings: Settings) -> Any:
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["settings"] = settings
         ctx["queue"] = ArqQueue(ctx["redis"])
+        ctx["http"] = new_http_client()
 
     async def shutdown(ctx: dict[str, Any]) -> None:
-        return None
+        await ctx["http"].aclose()
 
     worker = build_worker(
         settings, burst=True, on_startup=startup, on_shutdown=shutdown, poll_delay=0.05

@@ -90,7 +90,7 @@ async def test_sweep_recovers_a_job_a_dead_worker_left(app) -> None:
 async def test_failing_job_is_retried_then_marked_failed(db) -> None:
     calls = []
 
-    async def flaky(args):  # type: ignore[no-untyped-def]
+    async def flaky(args, ctx):  # type: ignore[no-untyped-def]
         calls.append(args)
         raise ValueError("ERP said no")
 

@@ -12,8 +12,10 @@ from arq import cron
 from arq.worker import Worker
 
 from portal.db import close_database, open_database
+from portal.domain.erp import schedule_all
 from portal.domain.job_handlers import AUTO_RECEIVE_SHIPMENTS, HANDLERS, TOKEN_USAGE_ROLLUP
 from portal.domain.jobs import run_job, submit_job, sweep
+from portal.http.runtime import new_http_client
 from portal.queues import ARQ_FUNCTION, ArqQueue, redis_settings
 from portal.settings import Settings
 
@@ -23,9 +25,11 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["settings"] = settings
     await open_database(settings, create_schema=False)
     ctx["queue"] = ArqQueue(ctx["redis"])
+    ctx["http"] = new_http_client()
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    await ctx["http"].aclose()
     await close_database()
 
 
@@ -36,6 +40,7 @@ async def run_portal_job(ctx: dict[str, Any], job_id: int) -> str | None:
         HANDLERS,
         lease_seconds=settings.job_lease_seconds,
         max_attempts=settings.job_max_attempts,
+        http=ctx.get("http"),
     )
     return status.value if status else None
 
@@ -53,6 +58,10 @@ async def schedule_auto_receive(ctx: dict[str, Any]) -> None:
     await submit_job(ctx["queue"], AUTO_RECEIVE_SHIPMENTS, dedupe_key=AUTO_RECEIVE_SHIPMENTS)
 
 
+async def schedule_erp_sync(ctx: dict[str, Any]) -> None:
+    await schedule_all(ctx["queue"])
+
+
 def _redis() -> Any:
     url = Settings().redis_url
     return redis_settings(url) if url else None
@@ -64,6 +73,7 @@ class WorkerSettings:
         cron(sweep_jobs, second={0}, run_at_startup=True, unique=True),
         cron(schedule_token_usage_rollup, minute={5}, second={30}, unique=True),
         cron(schedule_auto_receive, minute={15}, second={30}, unique=True),
+        cron(schedule_erp_sync, minute={25}, second={30}, unique=True),
     ]
     on_startup = startup
     on_shutdown = shutdown

@@ -11,7 +11,7 @@ from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.ledger import Movement, post
 from portal.domain.lookups import get_product, get_warehouse
 from portal.domain.principal import Action, Principal
-from portal.models import LedgerEntry
+from portal.models import LedgerEntry, Warehouse
 from portal.models.enums import LedgerKind
 
 
@@ -59,5 +59,43 @@ async def post_adjustment(
             ],
             source=("ADJUSTMENT", 0),
             token_id=principal.token_id,
+        )
+    return entry
+
+
+async def reverse_entry(principal: Principal, entry_id: int, *, note: str = "") -> LedgerEntry:
+    """Undo a ledger entry with an opposite one; an entry is reversed at most once."""
+    principal.require(Action.APPROVE_MOVEMENTS)
+    original = await LedgerEntry.get_or_none(id=entry_id, manufacturer_id=principal.manufacturer_id)
+    if original is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such ledger entry.", ["id"])
+    if original.serials:
+        raise DomainError(
+            ErrorCode.SERIALS_MISMATCH, "Serial movements are undone by their documents.", ["id"]
+        )
+    if original.reverses_id is not None:  # type: ignore[attr-defined]
+        raise DomainError(
+            ErrorCode.INVALID, "A reversal is not reversed; post a new entry.", ["id"]
+        )
+    async with in_transaction():
+        if await LedgerEntry.exists(reverses_id=original.id):
+            raise DomainError(ErrorCode.INVALID_STATE, "The entry is already reversed.", ["id"])
+        warehouse = await Warehouse.get(id=original.warehouse_id)  # type: ignore[attr-defined]
+        [entry] = await post(
+            principal.manufacturer_id,
+            [
+                Movement(
+                    warehouse,
+                    original.product_id,
+                    -original.quantity,
+                    original.kind,  # type: ignore[attr-defined]
+                    datetime.now(UTC).date(),
+                    list(original.serials or []),
+                    reason=(note.strip() or "REVERSAL")[:40],
+                )
+            ],
+            source=(original.source_type, original.source_id),
+            token_id=principal.token_id,
+            reverses_id=original.id,
         )
     return entry

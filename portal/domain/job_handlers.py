@@ -8,25 +8,34 @@ from __future__ import annotations
 
 from typing import Any
 
-from portal.domain.jobs import Handler
+from portal.domain.erp import sync_erp
+from portal.domain.job_kinds import AUTO_RECEIVE_SHIPMENTS, ERP_SYNC, TOKEN_USAGE_ROLLUP
+from portal.domain.jobs import Handler, JobContext
 from portal.domain.shipments import auto_receive_due
 from portal.domain.tokens import roll_up_token_usage
 
-TOKEN_USAGE_ROLLUP = "token_usage_rollup"
-AUTO_RECEIVE_SHIPMENTS = "auto_receive_shipments"
 
-
-async def _token_usage_rollup(args: dict[str, Any]) -> dict[str, int]:
+async def _token_usage_rollup(args: dict[str, Any], ctx: JobContext) -> dict[str, int]:
     return {"tokens": await roll_up_token_usage()}
 
 
-async def _auto_receive_shipments(args: dict[str, Any]) -> dict[str, int]:
+async def _auto_receive_shipments(args: dict[str, Any], ctx: JobContext) -> dict[str, int]:
     return {"received": await auto_receive_due()}
+
+
+async def _erp_sync(args: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
+    if ctx.http is None:
+        raise RuntimeError("erp_sync needs the process's HTTP client")
+    run = await sync_erp(int(args["manufacturer_id"]), ctx.http)
+    return {"run": run.id, "status": run.status}
 
 
 HANDLERS: dict[str, Handler] = {
     TOKEN_USAGE_ROLLUP: _token_usage_rollup,
     AUTO_RECEIVE_SHIPMENTS: _auto_receive_shipments,
+    ERP_SYNC: _erp_sync,
 }
 
 PERIODIC = (TOKEN_USAGE_ROLLUP, AUTO_RECEIVE_SHIPMENTS)
+
+__all__ = ["AUTO_RECEIVE_SHIPMENTS", "ERP_SYNC", "HANDLERS", "PERIODIC", "TOKEN_USAGE_ROLLUP"]

@@ -14,9 +14,11 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+import httpx
 from tortoise.expressions import F, Q
 
 from portal.models import Job
@@ -24,7 +26,17 @@ from portal.models.enums import JobStatus
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[dict[str, Any]], Awaitable[Any]]
+
+@dataclass(frozen=True, slots=True)
+class JobContext:
+    """What a handler may use besides its arguments: the process's clients."""
+
+    job_id: int
+    lease_seconds: int
+    http: httpx.AsyncClient | None = None
+
+
+Handler = Callable[[dict[str, Any], JobContext], Awaitable[Any]]
 
 
 class JobQueue(Protocol):
@@ -95,6 +107,7 @@ async def run_job(
     *,
     lease_seconds: int,
     max_attempts: int,
+    http: httpx.AsyncClient | None = None,
 ) -> JobStatus | None:
     """Run a recorded job if it is claimable; returns its new status (None: skipped)."""
     job = await claim(job_id, lease_seconds)
@@ -104,7 +117,8 @@ async def run_job(
     try:
         if handler is None:
             raise LookupError(f"No handler for job kind {job.kind!r}")
-        result = await handler({**job.args, "_job_id": job.id})
+        context = JobContext(job_id=job.id, lease_seconds=lease_seconds, http=http)
+        result = await handler(dict(job.args), context)
     except Exception as exc:
         log.exception("job %s (%s) failed on attempt %s", job.id, job.kind, job.attempts)
         final = job.attempts >= max_attempts or isinstance(exc, LookupError)

@@ -89,6 +89,7 @@ async def post(
     source: tuple[str, int],
     token_id: int | None = None,
     allow_negative: bool = False,
+    reverses_id: int | None = None,
 ) -> list[LedgerEntry]:
     """Post movements in the caller's transaction; ``INSUFFICIENT_STOCK`` changes nothing."""
     if not movements:
@@ -123,10 +124,14 @@ async def post(
             serials=m.serials,
             reason=m.reason,
             token_id=token_id,
+            reverses_id=reverses_id,
         )
         for m in movements
     ]
-    await LedgerEntry.bulk_create(entries)
+    if len(entries) == 1:
+        await entries[0].save()  # the caller gets its id (bulk inserts do not return ids)
+    else:
+        await LedgerEntry.bulk_create(entries)
     for key, change in delta.items():
         if change:
             await StockBalance.filter(id=balances[key].id).update(quantity=F("quantity") + change)

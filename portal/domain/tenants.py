@@ -58,6 +58,15 @@ async def update_settings(principal: Principal, **changes: Any) -> ManufacturerS
                 ErrorCode.INVALID, "tolerance_percent must be 0 to 100.", ["tolerancePercent"]
             )
         changes["tolerance_percent"] = percent
+    if "erp_base_url" in changes:
+        url = str(changes["erp_base_url"]).strip()
+        if url and (not url.startswith(("http://", "https://")) or len(url) > 500):
+            raise DomainError(
+                ErrorCode.INVALID, "erpBaseUrl must be an http(s) URL.", ["erpBaseUrl"]
+            )
+        changes["erp_base_url"] = url or None
+    if "erp_api_key" in changes:
+        changes["erp_api_key"] = str(changes["erp_api_key"]).strip()[:500] or None
     settings = await settings_of(principal.manufacturer_id)
     for name, value in changes.items():
         if not hasattr(settings, name):

@@ -19,6 +19,7 @@ import httpx
 from arq import create_pool
 
 from portal.db import close_database, open_database
+from portal.domain.erp import schedule_all as schedule_erp_sync
 from portal.domain.job_handlers import PERIODIC
 from portal.domain.jobs import submit_job, sweep
 from portal.queues import ArqQueue, InProcessQueue, redis_settings
@@ -27,6 +28,11 @@ from portal.settings import Settings
 log = logging.getLogger(__name__)
 
 EMBEDDED_TICK_SECONDS = 60.0
+
+
+def new_http_client() -> httpx.AsyncClient:
+    """The one outbound HTTP client of a process (ERP connector, webhooks)."""
+    return httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0), follow_redirects=False)
 
 
 @dataclass
@@ -41,6 +47,7 @@ async def embedded_tick(runtime: Runtime) -> None:
     await sweep(runtime.queue, stale_seconds=runtime.settings.job_lease_seconds)
     for kind in PERIODIC:
         await submit_job(runtime.queue, kind, dedupe_key=kind)
+    await schedule_erp_sync(runtime.queue)
 
 
 async def _embedded_loop(runtime: Runtime, interval: float) -> None:
@@ -59,12 +66,12 @@ async def portal_runtime(
     await open_database(settings)
     pool = None
     queue: ArqQueue | InProcessQueue
+    http = new_http_client()
     if settings.redis_url:
         pool = await create_pool(redis_settings(settings.redis_url))
         queue = ArqQueue(pool)
     else:
-        queue = InProcessQueue(settings)
-    http = httpx.AsyncClient(timeout=httpx.Timeout(30.0), follow_redirects=False)
+        queue = InProcessQueue(settings, http)
     runtime = Runtime(settings=settings, queue=queue, http=http)
     scheduler = None
     if settings.embedded and scheduler_interval:

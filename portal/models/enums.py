@@ -88,3 +88,9 @@ class SerialStatus(str, Enum):
     IN_TRANSIT = "IN_TRANSIT"
     IN_STOCK = "IN_STOCK"
     GONE = "GONE"  # sold, returned to the manufacturer or written off
+
+
+class ReturnStatus(str, Enum):
+    REQUESTED = "REQUESTED"
+    RECEIVED = "RECEIVED"
+    CANCELLED = "CANCELLED"

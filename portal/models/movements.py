@@ -5,7 +5,7 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-from portal.models.enums import ShipmentStatus, TransferStatus
+from portal.models.enums import ReturnStatus, ShipmentStatus, TransferStatus
 
 
 class Shipment(Model):
@@ -62,3 +62,31 @@ class TransferLine(Model):
 
     class Meta:
         table = "transfer_line"
+
+
+class StockReturn(Model):
+    """A return to the manufacturer: raised by the partner, posted when received."""
+
+    id = fields.BigIntField(primary_key=True)
+    manufacturer = fields.ForeignKeyField("models.Manufacturer", related_name="returns")
+    partner = fields.ForeignKeyField("models.Partner", related_name="returns")
+    warehouse = fields.ForeignKeyField("models.Warehouse", related_name="returns")
+    status = fields.CharEnumField(ReturnStatus, max_length=12, default=ReturnStatus.REQUESTED)
+    rma_no = fields.CharField(max_length=64, default="")
+    received_on = fields.DateField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "stock_return"
+
+
+class StockReturnLine(Model):
+    id = fields.BigIntField(primary_key=True)
+    stock_return = fields.ForeignKeyField("models.StockReturn", related_name="lines")
+    product = fields.ForeignKeyField("models.Product", related_name="return_lines")
+    quantity = fields.IntField()
+    serials = fields.JSONField(default=list)
+
+    class Meta:
+        table = "stock_return_line"

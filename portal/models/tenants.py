@@ -38,6 +38,8 @@ class ManufacturerSettings(Model):
     file_rejection_policy = fields.CharEnumField(
         FileRejectionPolicy, max_length=16, default=FileRejectionPolicy.REJECT_FILE
     )
+    erp_base_url = fields.CharField(max_length=500, null=True)
+    erp_api_key = fields.CharField(max_length=500, null=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-import strawberry
 from strawberry.types import Info
 
 from portal.domain import inventory, shipments, transfers
-from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.pagination import paginate
 from portal.domain.principal import Principal
-from portal.domain.shipments import LineInput
 from portal.models import Transfer as TransferModel
 from portal.models.enums import ShipmentStatus as ShipmentStatusModel
 from portal.models.enums import TransferStatus as TransferStatusModel
+from portal.resolvers.helpers import line_inputs, object_id, page_limit
 from portal.schema.common import Connection, attempt, to_connection
 from portal.schema.inventory import (
     LedgerEntry,
-    MovementLineInput,
     RaiseTransferInput,
     ReceiveShipmentInput,
     RecordShipmentInput,
@@ -33,21 +30,6 @@ from portal.schema.inventory import (
 )
 
 
-def _limit(info: Info) -> int:
-    return int(info.context.settings.max_page_size)
-
-
-def _id(raw: strawberry.ID) -> int:
-    try:
-        return int(raw)
-    except ValueError:
-        raise DomainError(ErrorCode.NOT_FOUND, "No such object.", ["id"]) from None
-
-
-def _lines(lines: list[MovementLineInput]) -> list[LineInput]:
-    return [LineInput(line.sku, line.quantity, list(line.serials)) for line in lines]
-
-
 async def resolve_stock_balances(
     info: Info,
     partner_code: str | None = None,
@@ -59,7 +41,7 @@ async def resolve_stock_balances(
     query = await inventory.visible_balances(
         info.context.principal, partner_code=partner_code, warehouse_code=warehouse_code, sku=sku
     )
-    page = await paginate(query, first=first, after=after, limit=_limit(info))
+    page = await paginate(query, first=first, after=after, limit=page_limit(info))
     return to_connection(page, StockBalance.from_model, after)
 
 
@@ -73,7 +55,7 @@ async def resolve_ledger_entries(
     query = await inventory.movement_history(
         info.context.principal, warehouse_code=warehouse_code, sku=sku
     )
-    page = await paginate(query, first=first, after=after, limit=_limit(info))
+    page = await paginate(query, first=first, after=after, limit=page_limit(info))
     return to_connection(page, LedgerEntry.from_model, after)
 
 
@@ -86,7 +68,7 @@ async def resolve_shipments(
     query = shipments.visible_shipments(info.context.principal)
     if status is not None:
         query = query.filter(status=ShipmentStatusModel(status.value))
-    page = await paginate(query, first=first, after=after, limit=_limit(info))
+    page = await paginate(query, first=first, after=after, limit=page_limit(info))
     return to_connection(page, Shipment.from_model, after)
 
 
@@ -99,7 +81,7 @@ async def resolve_transfers(
     query = transfers.visible_transfers(
         info.context.principal, TransferStatusModel(status.value) if status else None
     )
-    page = await paginate(query, first=first, after=after, limit=_limit(info))
+    page = await paginate(query, first=first, after=after, limit=page_limit(info))
     return to_connection(page, Transfer.from_model, after)
 
 
@@ -111,7 +93,7 @@ async def record_shipment(info: Info, input: RecordShipmentInput) -> ShipmentPay
             warehouse_code=input.warehouse_code,
             document_no=input.document_no,
             shipped_on=input.shipped_on,
-            lines=_lines(input.lines),
+            lines=line_inputs(input.lines),
             idempotency_key=input.idempotency_key,
         )
     )
@@ -121,7 +103,7 @@ async def record_shipment(info: Info, input: RecordShipmentInput) -> ShipmentPay
 async def receive_shipment(info: Info, input: ReceiveShipmentInput) -> ShipmentPayload:
     shipment, errors = await attempt(
         lambda: shipments.receive_shipment(
-            info.context.principal, _id(input.id), received_on=input.received_on
+            info.context.principal, object_id(input.id), received_on=input.received_on
         )
     )
     return ShipmentPayload(shipment=shipment and Shipment.from_model(shipment), errors=errors)
@@ -134,7 +116,7 @@ async def raise_transfer(info: Info, input: RaiseTransferInput) -> TransferPaylo
             from_warehouse_code=input.from_warehouse_code,
             to_warehouse_code=input.to_warehouse_code,
             to_partner_code=input.to_partner_code,
-            lines=_lines(input.lines),
+            lines=line_inputs(input.lines),
             idempotency_key=input.idempotency_key,
         )
     )
@@ -148,7 +130,9 @@ def transfer_action(
     action: Action,
 ) -> Callable[[Info, TransferActionInput], Awaitable[TransferPayload]]:
     async def resolve(info: Info, input: TransferActionInput) -> TransferPayload:
-        transfer, errors = await attempt(lambda: action(info.context.principal, _id(input.id)))
+        transfer, errors = await attempt(
+            lambda: action(info.context.principal, object_id(input.id))
+        )
         return TransferPayload(transfer=transfer and Transfer.from_model(transfer), errors=errors)
 
     return resolve

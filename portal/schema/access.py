@@ -87,6 +87,8 @@ class ManufacturerSettings:
     receipt_after_days: int
     auto_receive_transfers: bool
     file_rejection_policy: FileRejectionPolicy
+    erp_base_url: str | None
+    erp_configured: bool = strawberry.field(description="An ERP API key is set (never shown).")
 
     @classmethod
     def from_model(cls, s: SettingsModel) -> ManufacturerSettings:
@@ -99,6 +101,8 @@ class ManufacturerSettings:
             receipt_after_days=s.receipt_after_days,
             auto_receive_transfers=s.auto_receive_transfers,
             file_rejection_policy=s.file_rejection_policy,
+            erp_base_url=s.erp_base_url,
+            erp_configured=bool(s.erp_base_url and s.erp_api_key),
         )
 
 
@@ -112,6 +116,8 @@ class UpdateSettingsInput:
     receipt_after_days: int | None = None
     auto_receive_transfers: bool | None = None
     file_rejection_policy: FileRejectionPolicy | None = None
+    erp_base_url: str | None = strawberry.field(default=None, description='"" clears it.')
+    erp_api_key: str | None = strawberry.field(default=None, description="Write-only.")
 
 
 @strawberry.type

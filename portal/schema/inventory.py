@@ -20,7 +20,7 @@ ShipmentStatus = strawberry.enum(enums.ShipmentStatus)
 TransferStatus = strawberry.enum(enums.TransferStatus)
 
 
-async def _code(info: Info, loader: str, pk: int | None, attribute: str = "code") -> str | None:
+async def code_of(info: Info, loader: str, pk: int | None, attribute: str = "code") -> str | None:
     if pk is None:
         return None
     row = await getattr(info.context.loaders, loader).load(pk)
@@ -36,15 +36,15 @@ class StockBalance:
 
     @strawberry.field
     async def partner_code(self, info: Info) -> str | None:
-        return await _code(info, "partner", self.ids[0])
+        return await code_of(info, "partner", self.ids[0])
 
     @strawberry.field
     async def warehouse_code(self, info: Info) -> str:
-        return await _code(info, "warehouse", self.ids[1]) or ""
+        return await code_of(info, "warehouse", self.ids[1]) or ""
 
     @strawberry.field
     async def sku(self, info: Info) -> str:
-        return await _code(info, "product", self.ids[2], "sku") or ""
+        return await code_of(info, "product", self.ids[2], "sku") or ""
 
     @classmethod
     def from_model(cls, b: BalanceModel) -> StockBalance:
@@ -73,7 +73,7 @@ class LedgerEntry:
 
     @strawberry.field
     async def sku(self, info: Info) -> str:
-        return await _code(info, "product", self.product_id, "sku") or ""
+        return await code_of(info, "product", self.product_id, "sku") or ""
 
     @classmethod
     def from_model(cls, e: EntryModel) -> LedgerEntry:
@@ -100,10 +100,10 @@ class MovementLine:
     serials: list[str]
 
 
-async def _lines(info: Info, rows: list) -> list[MovementLine]:  # type: ignore[type-arg]
+async def lines_of(info: Info, rows: list) -> list[MovementLine]:  # type: ignore[type-arg]
     return [
         MovementLine(
-            sku=await _code(info, "product", r.product_id, "sku") or "",
+            sku=await code_of(info, "product", r.product_id, "sku") or "",
             quantity=r.quantity,
             serials=list(r.serials or []),
         )
@@ -124,15 +124,15 @@ class Shipment:
 
     @strawberry.field
     async def partner_code(self, info: Info) -> str:
-        return await _code(info, "partner", self.partner_id) or ""
+        return await code_of(info, "partner", self.partner_id) or ""
 
     @strawberry.field
     async def warehouse_code(self, info: Info) -> str:
-        return await _code(info, "warehouse", self.warehouse_id) or ""
+        return await code_of(info, "warehouse", self.warehouse_id) or ""
 
     @strawberry.field
     async def lines(self, info: Info) -> list[MovementLine]:
-        return await _lines(info, await ShipmentLine.filter(shipment_id=self.pk).limit(10_000))
+        return await lines_of(info, await ShipmentLine.filter(shipment_id=self.pk).limit(10_000))
 
     @classmethod
     def from_model(cls, s: ShipmentModel) -> Shipment:
@@ -159,23 +159,23 @@ class Transfer:
 
     @strawberry.field
     async def from_partner_code(self, info: Info) -> str:
-        return await _code(info, "partner", self.ids[0]) or ""
+        return await code_of(info, "partner", self.ids[0]) or ""
 
     @strawberry.field
     async def from_warehouse_code(self, info: Info) -> str:
-        return await _code(info, "warehouse", self.ids[1]) or ""
+        return await code_of(info, "warehouse", self.ids[1]) or ""
 
     @strawberry.field
     async def to_partner_code(self, info: Info) -> str:
-        return await _code(info, "partner", self.ids[2]) or ""
+        return await code_of(info, "partner", self.ids[2]) or ""
 
     @strawberry.field
     async def to_warehouse_code(self, info: Info) -> str:
-        return await _code(info, "warehouse", self.ids[3]) or ""
+        return await code_of(info, "warehouse", self.ids[3]) or ""
 
     @strawberry.field
     async def lines(self, info: Info) -> list[MovementLine]:
-        return await _lines(info, await TransferLine.filter(transfer_id=self.pk).limit(10_000))
+        return await lines_of(info, await TransferLine.filter(transfer_id=self.pk).limit(10_000))
 
     @classmethod
     def from_model(cls, t: TransferModel) -> Transfer:

@@ -9,6 +9,7 @@ from portal.resolvers import access as r_access
 from portal.resolvers import inventory as r_inventory
 from portal.resolvers import partners as r_partners
 from portal.resolvers import products as r_products
+from portal.resolvers import returns as r_returns
 from portal.resolvers import warehouses as r_warehouses
 from portal.schema.access import (
     ApiToken,
@@ -19,6 +20,7 @@ from portal.schema.access import (
     Viewer,
 )
 from portal.schema.common import Connection
+from portal.schema.erp import ErpSyncRun, JobPayload
 from portal.schema.inventory import (
     LedgerEntry,
     Shipment,
@@ -30,6 +32,7 @@ from portal.schema.inventory import (
 from portal.schema.partners import Partner, PartnerPayload
 from portal.schema.permissions import allow
 from portal.schema.products import Product, ProductPayload, SkuMapping, SkuMappingPayload
+from portal.schema.returns import LedgerEntryPayload, ReturnPayload, StockReturn
 from portal.schema.warehouses import Warehouse, WarehousePayload
 
 CATALOG = [allow(Action.VIEW_CATALOG)]
@@ -71,6 +74,12 @@ class Query:
     )
     transfers: Connection[Transfer] = strawberry.field(
         resolver=r_inventory.resolve_transfers, permission_classes=INVENTORY
+    )
+    returns: Connection[StockReturn] = strawberry.field(
+        resolver=r_returns.resolve_returns, permission_classes=INVENTORY
+    )
+    erp_sync_runs: Connection[ErpSyncRun] = strawberry.field(
+        resolver=r_returns.resolve_erp_sync_runs, permission_classes=[allow(Action.VIEW_SETTINGS)]
     )
 
 
@@ -133,4 +142,23 @@ class Mutation:
     )
     cancel_transfer: TransferPayload = strawberry.mutation(
         resolver=r_inventory.cancel_transfer, permission_classes=MOVE
+    )
+    raise_return: ReturnPayload = strawberry.mutation(
+        resolver=r_returns.raise_return, permission_classes=MOVE
+    )
+    receive_return: ReturnPayload = strawberry.mutation(
+        resolver=r_returns.receive_return, permission_classes=[allow(Action.RECORD_SHIPMENT)]
+    )
+    cancel_return: ReturnPayload = strawberry.mutation(
+        resolver=r_returns.cancel_return, permission_classes=MOVE
+    )
+    post_adjustment: LedgerEntryPayload = strawberry.mutation(
+        resolver=r_returns.post_adjustment, permission_classes=[allow(Action.APPROVE_MOVEMENTS)]
+    )
+    reverse_ledger_entry: LedgerEntryPayload = strawberry.mutation(
+        resolver=r_returns.reverse_ledger_entry,
+        permission_classes=[allow(Action.APPROVE_MOVEMENTS)],
+    )
+    sync_erp: JobPayload = strawberry.mutation(
+        resolver=r_returns.sync_erp, permission_classes=[allow(Action.MANAGE_SETTINGS)]
     )

@@ -1,0 +1,36 @@
+"""The ERP connector's cursors and the record of every sync run."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class ErpCursor(Model):
+    """How far a resource (``products``, ``shipments``) has been pulled: its updated-since."""
+
+    id = fields.IntField(primary_key=True)
+    manufacturer = fields.ForeignKeyField("models.Manufacturer", related_name="erp_cursors")
+    resource = fields.CharField(max_length=32)
+    cursor = fields.CharField(max_length=64)
+
+    class Meta:
+        table = "erp_cursor"
+        unique_together = (("manufacturer", "resource"),)
+
+
+class ErpSyncRun(Model):
+    id = fields.BigIntField(primary_key=True)
+    manufacturer = fields.ForeignKeyField("models.Manufacturer", related_name="erp_runs")
+    started_at = fields.DatetimeField(auto_now_add=True)
+    finished_at = fields.DatetimeField(null=True)
+    status = fields.CharField(max_length=12, default="RUNNING")  # RUNNING OK FAILED
+    products_imported = fields.IntField(default=0)
+    shipments_imported = fields.IntField(default=0)
+    shipments_skipped = fields.IntField(default=0)
+    item_errors = fields.JSONField(default=list)
+    error = fields.TextField(null=True)
+    http_status = fields.IntField(null=True)
+
+    class Meta:
+        table = "erp_sync_run"
