@@ -8,7 +8,7 @@ from enum import Enum
 from tortoise.transactions import in_transaction
 
 from portal.domain.errors import DomainError, ErrorCode
-from portal.domain.ledger import Movement, post
+from portal.domain.ledger import Movement, post_one
 from portal.domain.lookups import get_product, get_warehouse
 from portal.domain.principal import Action, Principal
 from portal.models import LedgerEntry, Warehouse
@@ -45,18 +45,16 @@ async def post_adjustment(
             ["sku"],
         )
     async with in_transaction():
-        [entry] = await post(
+        entry = await post_one(
             principal.manufacturer_id,
-            [
-                Movement(
-                    warehouse,
-                    product.id,
-                    quantity,
-                    LedgerKind.ADJUSTMENT,
-                    business_date or datetime.now(UTC).date(),
-                    reason=reason.value,
-                )
-            ],
+            Movement(
+                warehouse,
+                product.id,
+                quantity,
+                LedgerKind.ADJUSTMENT,
+                business_date or datetime.now(UTC).date(),
+                reason=reason.value,
+            ),
             source=("ADJUSTMENT", 0),
             token_id=principal.token_id,
         )
@@ -81,19 +79,17 @@ async def reverse_entry(principal: Principal, entry_id: int, *, note: str = "") 
         if await LedgerEntry.exists(reverses_id=original.id):
             raise DomainError(ErrorCode.INVALID_STATE, "The entry is already reversed.", ["id"])
         warehouse = await Warehouse.get(id=original.warehouse_id)  # type: ignore[attr-defined]
-        [entry] = await post(
+        entry = await post_one(
             principal.manufacturer_id,
-            [
-                Movement(
-                    warehouse,
-                    original.product_id,
-                    -original.quantity,
-                    original.kind,  # type: ignore[attr-defined]
-                    datetime.now(UTC).date(),
-                    list(original.serials or []),
-                    reason=(note.strip() or "REVERSAL")[:40],
-                )
-            ],
+            Movement(
+                warehouse,
+                original.product_id,
+                -original.quantity,
+                original.kind,  # type: ignore[attr-defined]
+                datetime.now(UTC).date(),
+                list(original.serials or []),
+                reason=(note.strip() or "REVERSAL")[:40],
+            ),
             source=(original.source_type, original.source_id),
             token_id=principal.token_id,
             reverses_id=original.id,

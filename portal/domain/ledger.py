@@ -16,17 +16,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from tortoise.expressions import F
-
-from portal.db import is_postgres
+from portal.domain import balance_store as store
 from portal.domain import serials as serial_units
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.periods import period_of
 from portal.domain.tenants import settings_of
-from portal.models import LedgerEntry, StockBalance, Warehouse
+from portal.models import LedgerEntry, Warehouse
 from portal.models.enums import LedgerKind, Owner, WarehouseKind
 
-Key = tuple[int, int, Owner]  # warehouse, product, owner
+Key = store.Key
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,48 +53,12 @@ def owner_of(warehouse: Warehouse) -> Owner:
     return Owner.PARTNER
 
 
-async def locked_balances(
-    manufacturer_id: int, keys: list[tuple[Warehouse, int]]
-) -> dict[Key, StockBalance]:
-    """The balance rows of these keys, created if missing and locked, in key order."""
-    wanted = sorted({(w.id, p, owner_of(w)): w for w, p in keys}.items())
-    await StockBalance.bulk_create(
-        [
-            StockBalance(
-                manufacturer_id=manufacturer_id,
-                partner_id=w.partner_id,  # type: ignore[attr-defined]
-                warehouse_id=key[0],
-                product_id=key[1],
-                owner=key[2],
-            )
-            for key, w in wanted
-        ],
-        ignore_conflicts=True,
-    )
-    locked: dict[Key, StockBalance] = {}
-    for key, _ in wanted:
-        query = StockBalance.filter(warehouse_id=key[0], product_id=key[1], owner=key[2])
-        if is_postgres():
-            query = query.select_for_update()
-        locked[key] = await query.get()
-    return locked
-
-
-async def post(
-    manufacturer_id: int,
-    movements: list[Movement],
-    *,
-    source: tuple[str, int],
-    token_id: int | None = None,
-    allow_negative: bool = False,
-    reverses_id: int | None = None,
-) -> list[LedgerEntry]:
-    """Post movements in the caller's transaction; ``INSUFFICIENT_STOCK`` changes nothing."""
-    if not movements:
-        return []
-    settings = await settings_of(manufacturer_id)
-    balances = await locked_balances(
-        manufacturer_id, [(m.warehouse, m.product_id) for m in movements]
+async def _lock_and_check(
+    manufacturer_id: int, movements: list[Movement], allow_negative: bool
+) -> tuple[dict[Key, store.BalanceRow], dict[Key, int]]:
+    balances = await store.lock(
+        manufacturer_id,
+        {m.key: m.warehouse.partner_id for m in movements},  # type: ignore[attr-defined]
     )
     delta: dict[Key, int] = defaultdict(int)
     for movement in movements:
@@ -108,42 +70,86 @@ async def post(
                 f"Only {balances[key].quantity} available, {-change} requested.",
                 ["lines"],
             )
-    entries = [
-        LedgerEntry(
-            manufacturer_id=manufacturer_id,
-            partner_id=m.warehouse.partner_id,  # type: ignore[attr-defined]
-            warehouse_id=m.warehouse.id,
-            product_id=m.product_id,
-            owner=m.owner,
-            quantity=m.quantity,
-            kind=m.kind,
-            business_date=m.business_date,
-            period=period_of(m.business_date, settings.period_granularity),
-            source_type=source[0],
-            source_id=source[1],
-            serials=m.serials,
-            reason=m.reason,
-            token_id=token_id,
-            reverses_id=reverses_id,
+    return balances, delta
+
+
+async def post(
+    manufacturer_id: int,
+    movements: list[Movement],
+    *,
+    source: tuple[str, int],
+    token_id: int | None = None,
+    allow_negative: bool = False,
+) -> None:
+    """Post movements in the caller's transaction; ``INSUFFICIENT_STOCK`` changes nothing."""
+    if not movements:
+        return
+    granularity = (await settings_of(manufacturer_id)).period_granularity
+    balances, delta = await _lock_and_check(manufacturer_id, movements, allow_negative)
+    periods: dict[date, str] = {}
+    rows = []
+    for m in movements:
+        period = periods.get(m.business_date)
+        if period is None:
+            period = periods[m.business_date] = period_of(m.business_date, granularity)
+        rows.append(
+            store.EntryRow(
+                m.warehouse.partner_id,
+                m.warehouse.id,
+                m.product_id,
+                m.owner,  # type: ignore[attr-defined]
+                m.quantity,
+                m.kind,
+                m.business_date,
+                period,
+                m.serials,
+                m.reason,
+            )
         )
-        for m in movements
-    ]
-    if len(entries) == 1:
-        await entries[0].save()  # the caller gets its id (bulk inserts do not return ids)
-    else:
-        await LedgerEntry.bulk_create(entries)
-    for key, change in delta.items():
-        if change:
-            await StockBalance.filter(id=balances[key].id).update(quantity=F("quantity") + change)
-    return entries
+    await store.insert_entries(manufacturer_id, rows, source=source, token_id=token_id)
+    await store.add("quantity", {balances[key].id: change for key, change in delta.items()})
+
+
+async def post_one(
+    manufacturer_id: int,
+    m: Movement,
+    *,
+    source: tuple[str, int],
+    token_id: int | None = None,
+    reverses_id: int | None = None,
+) -> LedgerEntry:
+    """Post one movement and return its entry (adjustments and reversals need its id)."""
+    granularity = (await settings_of(manufacturer_id)).period_granularity
+    balances, _ = await _lock_and_check(manufacturer_id, [m], allow_negative=False)
+    entry = await LedgerEntry.create(
+        manufacturer_id=manufacturer_id,
+        partner_id=m.warehouse.partner_id,  # type: ignore[attr-defined]
+        warehouse_id=m.warehouse.id,
+        product_id=m.product_id,
+        owner=m.owner,
+        quantity=m.quantity,
+        kind=m.kind,
+        business_date=m.business_date,
+        period=period_of(m.business_date, granularity),
+        source_type=source[0],
+        source_id=source[1],
+        serials=m.serials,
+        reason=m.reason,
+        token_id=token_id,
+        reverses_id=reverses_id,
+    )
+    await store.add("quantity", {balances[m.key].id: m.quantity})
+    return entry
 
 
 async def move_in_transit(manufacturer_id: int, lines: list[tuple[Warehouse, int, int]]) -> None:
     """Add (or with a negative quantity remove) what is on its way to a warehouse."""
-    balances = await locked_balances(manufacturer_id, [(w, p) for w, p, _ in lines])
+    wanted = {(w.id, p, owner_of(w)): w.partner_id for w, p, _ in lines}  # type: ignore[attr-defined]
+    balances = await store.lock(manufacturer_id, wanted)
+    deltas: dict[int, int] = defaultdict(int)
     for warehouse, product_id, quantity in lines:
-        key = (warehouse.id, product_id, owner_of(warehouse))
-        await StockBalance.filter(id=balances[key].id).update(in_transit=F("in_transit") + quantity)
+        deltas[balances[(warehouse.id, product_id, owner_of(warehouse))].id] += quantity
+    await store.add("in_transit", deltas)
 
 
 async def arrive(
