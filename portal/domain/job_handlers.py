@@ -9,10 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from portal.domain.erp import sync_erp
-from portal.domain.job_kinds import AUTO_RECEIVE_SHIPMENTS, ERP_SYNC, TOKEN_USAGE_ROLLUP
-from portal.domain.jobs import Handler, JobContext
+from portal.domain.job_kinds import (
+    AUTO_RECEIVE_SHIPMENTS,
+    ERP_SYNC,
+    TOKEN_USAGE_ROLLUP,
+    VALIDATE_SUBMISSION,
+)
+from portal.domain.jobs import Handler, JobContext, heartbeat
 from portal.domain.shipments import auto_receive_due
 from portal.domain.tokens import roll_up_token_usage
+from portal.domain.validation import validate_submission
 
 
 async def _token_usage_rollup(args: dict[str, Any], ctx: JobContext) -> dict[str, int]:
@@ -30,7 +36,16 @@ async def _erp_sync(args: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     return {"run": run.id, "status": run.status}
 
 
+async def _validate_submission(args: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
+    async def beat() -> None:
+        await heartbeat(ctx.job_id, ctx.lease_seconds)
+
+    status = await validate_submission(int(args["submission_id"]), heartbeat=beat)
+    return {"status": status.value}
+
+
 HANDLERS: dict[str, Handler] = {
+    VALIDATE_SUBMISSION: _validate_submission,
     TOKEN_USAGE_ROLLUP: _token_usage_rollup,
     AUTO_RECEIVE_SHIPMENTS: _auto_receive_shipments,
     ERP_SYNC: _erp_sync,
@@ -38,4 +53,11 @@ HANDLERS: dict[str, Handler] = {
 
 PERIODIC = (TOKEN_USAGE_ROLLUP, AUTO_RECEIVE_SHIPMENTS)
 
-__all__ = ["AUTO_RECEIVE_SHIPMENTS", "ERP_SYNC", "HANDLERS", "PERIODIC", "TOKEN_USAGE_ROLLUP"]
+__all__ = [
+    "AUTO_RECEIVE_SHIPMENTS",
+    "ERP_SYNC",
+    "HANDLERS",
+    "PERIODIC",
+    "TOKEN_USAGE_ROLLUP",
+    "VALIDATE_SUBMISSION",
+]

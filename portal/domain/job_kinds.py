@@ -3,3 +3,5 @@
 TOKEN_USAGE_ROLLUP = "token_usage_rollup"
 AUTO_RECEIVE_SHIPMENTS = "auto_receive_shipments"
 ERP_SYNC = "erp_sync"
+VALIDATE_SUBMISSION = "validate_submission"
+SEND_REMINDERS = "send_reminders"

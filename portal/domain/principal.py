@@ -31,6 +31,7 @@ class Action(str, Enum):
     RECEIVE_SHIPMENT = "RECEIVE_SHIPMENT"
     MOVE_STOCK = "MOVE_STOCK"  # raise / ship / receive / cancel transfers, raise returns
     APPROVE_MOVEMENTS = "APPROVE_MOVEMENTS"  # inter-partner transfers, adjustments, returns
+    SUBMIT_REPORTS = "SUBMIT_REPORTS"  # POS and stock submissions, mapping templates
 
 
 _EVERYONE = frozenset(Role)
@@ -57,6 +58,9 @@ ROLE_ACTIONS: dict[Action, frozenset[Role]] = {
         {Role.ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN, Role.PARTNER_INVENTORY}
     ),
     Action.APPROVE_MOVEMENTS: frozenset({Role.ADMIN, Role.CHANNEL_MANAGER}),
+    Action.SUBMIT_REPORTS: frozenset(
+        {Role.ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN, Role.PARTNER_INVENTORY}
+    ),
 }
 
 

@@ -15,10 +15,21 @@ from portal.models.movements import (
 )
 from portal.models.partners import Partner, Warehouse
 from portal.models.products import PartnerSkuMapping, Product, ProductPrice
+from portal.models.submissions import (
+    EndCustomer,
+    MappingTemplate,
+    OutboxEvent,
+    PosLine,
+    StockLine,
+    Submission,
+    SubmissionContent,
+    SubmissionIssue,
+)
 from portal.models.tenants import Manufacturer, ManufacturerSettings
 
 __all__ = [
     "ApiToken",
+    "EndCustomer",
     "ErpCursor",
     "ErpSyncRun",
     "IdempotencyRecord",
@@ -26,16 +37,23 @@ __all__ = [
     "LedgerEntry",
     "Manufacturer",
     "ManufacturerSettings",
+    "MappingTemplate",
+    "OutboxEvent",
     "Partner",
     "PartnerSkuMapping",
+    "PosLine",
     "Product",
     "ProductPrice",
     "SerialUnit",
     "Shipment",
     "ShipmentLine",
     "StockBalance",
+    "StockLine",
     "StockReturn",
     "StockReturnLine",
+    "Submission",
+    "SubmissionContent",
+    "SubmissionIssue",
     "TokenUsage",
     "Transfer",
     "TransferLine",

@@ -94,3 +94,38 @@ class ReturnStatus(str, Enum):
     REQUESTED = "REQUESTED"
     RECEIVED = "RECEIVED"
     CANCELLED = "CANCELLED"
+
+
+class SubmissionKind(str, Enum):
+    POS = "POS"
+    STOCK = "STOCK"
+
+
+class SubmissionStatus(str, Enum):
+    QUEUED = "QUEUED"
+    VALIDATING = "VALIDATING"
+    ACCEPTED = "ACCEPTED"
+    ACCEPTED_WITH_WARNINGS = "ACCEPTED_WITH_WARNINGS"
+    REJECTED = "REJECTED"
+
+    @property
+    def final(self) -> bool:
+        return self in (
+            SubmissionStatus.ACCEPTED,
+            SubmissionStatus.ACCEPTED_WITH_WARNINGS,
+            SubmissionStatus.REJECTED,
+        )
+
+    @property
+    def accepted(self) -> bool:
+        return self in (SubmissionStatus.ACCEPTED, SubmissionStatus.ACCEPTED_WITH_WARNINGS)
+
+
+class SubmissionSource(str, Enum):
+    GRAPHQL = "GRAPHQL"
+    FILE = "FILE"
+
+
+class IssueSeverity(str, Enum):
+    ERROR = "ERROR"
+    WARNING = "WARNING"

@@ -80,6 +80,7 @@ class SerialUnit(Model):
     serial = fields.CharField(max_length=100)
     warehouse = fields.ForeignKeyField("models.Warehouse", related_name="serial_units", null=True)
     status = fields.CharEnumField(SerialStatus, max_length=12)
+    sold_in_submission_id = fields.BigIntField(null=True)
 
     class Meta:
         table = "serial_unit"

@@ -1,0 +1,128 @@
+"""The submissions issue's reference case, through the domain and the real job runners."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from portal.domain import drafts, shipments, submissions
+from portal.domain.shipments import LineInput
+from portal.models import LedgerEntry, StockBalance, Submission, SubmissionIssue
+from portal.models.enums import LedgerKind, SubmissionKind, SubmissionStatus
+from tests.jobs import run_jobs
+from tests.ledger_fixtures import build_channel
+
+
+def pos(
+    quantity: int, customer: str = "ACME Robotics, Inc.", day: str = "2026-10-15", **extra: str
+) -> dict:
+    return {
+        "warehouse_code": "W1",
+        "sku": "SKU-A",
+        "quantity": quantity,
+        "sold_on": day,
+        "end_customer_name": customer,
+        "end_customer_country": "US",
+        **extra,
+    }
+
+
+async def on_hand() -> int:
+    return (await StockBalance.get(warehouse__code="W1", product__sku="SKU-A")).quantity
+
+
+async def test_reference_case_pos_stock_drafts_and_resubmission(app) -> None:
+    ch = await build_channel()
+    shipment = await shipments.record_shipment(
+        ch.admin,
+        partner_code="D1",
+        warehouse_code="W1",
+        document_no="INV-1",
+        shipped_on=date(2026, 10, 1),
+        lines=[LineInput("SKU-A", 1000)],
+    )
+    await shipments.receive_shipment(ch.d1, shipment.id, received_on=date(2026, 10, 2))
+    queue = app.state.queue
+
+    sold = await submissions.submit(
+        ch.d1,
+        queue,
+        kind=SubmissionKind.POS,
+        period="2026-10",
+        lines=[pos(400), pos(300, "Acme Robotics")],
+    )
+    assert sold.status is SubmissionStatus.QUEUED
+    await run_jobs(app)
+    sold = await Submission.get(id=sold.id)
+    assert sold.status is SubmissionStatus.ACCEPTED, await SubmissionIssue.filter(
+        submission_id=sold.id
+    ).values()
+    assert (sold.rows_done, sold.rows_total) == (2, 2)
+    assert await on_hand() == 300
+
+    counted = await submissions.submit(
+        ch.d1,
+        queue,
+        kind=SubmissionKind.STOCK,
+        period="2026-10",
+        lines=[{"warehouse_code": "W1", "sku": "SKU-A", "quantity": 240}],
+    )
+    await run_jobs(app)
+    assert (await Submission.get(id=counted.id)).status is SubmissionStatus.ACCEPTED
+    assert await on_hand() == 300  # a stock report records, it does not move the ledger
+
+    draft = await drafts.stock_draft(ch.d1, "2026-11")
+    assert [(r.warehouse_code, r.sku, r.quantity) for r in draft] == [("W1", "SKU-A", 300)]
+    pos_draft = await drafts.pos_draft(ch.d1, "2026-11")
+    assert [(r.warehouse_code, r.sku, r.customer_name) for r in pos_draft] == [
+        ("W1", "SKU-A", "ACME Robotics, Inc.")  # two spellings, one customer
+    ]
+
+    again = await submissions.submit(
+        ch.d1, queue, kind=SubmissionKind.POS, period="2026-10", lines=[pos(650)]
+    )
+    await run_jobs(app)
+    again = await Submission.get(id=again.id)
+    assert (again.status, again.version) == (SubmissionStatus.ACCEPTED, 2)
+    assert await on_hand() == 350  # replaced, not added
+    assert (await Submission.get(id=sold.id)).superseded_by_id == again.id
+    total = sum(
+        await LedgerEntry.filter(kind=LedgerKind.SELL_THROUGH).values_list("quantity", flat=True)
+    )
+    assert total == -650
+
+
+async def test_row_errors_reject_the_file_and_post_nothing(app) -> None:
+    ch = await build_channel()
+    queue = app.state.queue
+    bad = await submissions.submit(
+        ch.d1,
+        queue,
+        kind=SubmissionKind.POS,
+        period="2026-10",
+        lines=[
+            pos(5),
+            pos(5, sku="NOPE"),
+            pos(0),
+            pos(2, day="2026-09-30"),
+            pos(1, end_customer_name=""),
+            pos(3, warehouse_code="W3"),
+            {**pos(1), "quantity": "1.5"},
+        ],
+    )
+    await run_jobs(app)
+    bad = await Submission.get(id=bad.id)
+    assert bad.status is SubmissionStatus.REJECTED
+    issues = (
+        await SubmissionIssue.filter(submission_id=bad.id)
+        .order_by("row")
+        .values_list("row", "field", "code")
+    )
+    assert issues == [
+        (2, "sku", "UNKNOWN_SKU"),
+        (3, "quantity", "ZERO_QUANTITY"),
+        (4, "sold_on", "DATE_OUTSIDE_PERIOD"),
+        (5, "end_customer_name", "END_CUSTOMER_REQUIRED"),
+        (6, "warehouse_code", "UNKNOWN_WAREHOUSE"),
+        (7, "quantity", "FRACTIONAL_QUANTITY"),
+    ]
+    assert await LedgerEntry.all().count() == 0
