@@ -15,10 +15,12 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
+from portal.domain.tokens import UsageRecorder
 from portal.http.body_limit import BodyLimitMiddleware
 from portal.http.graphql_view import PortalGraphQL
 from portal.http.health import health
 from portal.http.runtime import EMBEDDED_TICK_SECONDS, portal_runtime
+from portal.http.uploads import upload
 from portal.schema import build_schema
 from portal.settings import Settings
 
@@ -43,12 +45,14 @@ def create_app(
         middleware=[Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)],
     )
     app.state.settings = settings
+    app.state.usage_recorder = UsageRecorder()
     graphql = PortalGraphQL(build_schema(settings), settings, app.state)
     app.router.routes.extend(
         [
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/health", health, methods=["GET"]),
+            Route("/uploads", upload, methods=["POST"]),
             Mount("/", StaticFiles(directory=FRONTEND_DIR, html=True, check_dir=False)),
         ]
     )

@@ -10,7 +10,6 @@ from typing import Any
 
 from graphql import GraphQLError
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry import Schema
@@ -20,24 +19,11 @@ from strawberry.types import ExecutionResult
 
 from portal.domain.errors import DomainError, PermissionDenied
 from portal.domain.principal import Principal
-from portal.domain.tokens import UsageRecorder, authenticate
+from portal.domain.tokens import authenticate
+from portal.http.auth import bearer_token, principal_or_401
 from portal.schema import MASKED_MESSAGE
 from portal.schema.context import Context
 from portal.settings import Settings
-
-
-def bearer_token(headers: Any) -> str | None:
-    value = headers.get("authorization") or ""
-    scheme, _, token = value.partition(" ")
-    return token.strip() or None if scheme.lower() == "bearer" else None
-
-
-def unauthorized(message: str) -> JSONResponse:
-    return JSONResponse(
-        {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]},
-        status_code=401,
-        headers={"WWW-Authenticate": 'Bearer realm="portal"'},
-    )
 
 
 def error_code(error: GraphQLError) -> str:
@@ -64,7 +50,7 @@ class PortalGraphQL(GraphQL[Context, None]):
         )
         self.settings = settings
         self.state = state
-        self.recorder = UsageRecorder()
+        self.recorder = state.usage_recorder
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
@@ -76,15 +62,9 @@ class PortalGraphQL(GraphQL[Context, None]):
         elif scope["type"] == "http":
             request = Request(scope, receive)
             if not self._wants_ide(request):
-                token = bearer_token(request.headers)
-                if token is None:
-                    await unauthorized("An Authorization: Bearer token is required.")(
-                        scope, receive, send
-                    )
-                    return
-                principal = await authenticate(token, self.recorder)
-                if principal is None:
-                    await unauthorized("The token is unknown or revoked.")(scope, receive, send)
+                principal = await principal_or_401(request.headers, self.recorder)
+                if not isinstance(principal, Principal):
+                    await principal(scope, receive, send)
                     return
                 scope.setdefault("state", {})["principal"] = principal
         await super().__call__(scope, receive, send)

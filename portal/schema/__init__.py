@@ -22,7 +22,7 @@ from strawberry.extensions import (
 )
 
 from portal.domain.errors import DomainError, PermissionDenied
-from portal.schema.root import Mutation, Query
+from portal.schema.root import Mutation, Query, Subscription
 from portal.settings import Settings
 
 MASKED_MESSAGE = "Unexpected error."
@@ -45,4 +45,4 @@ def build_schema(settings: Settings) -> Schema:
     ]
     if settings.production:
         extensions.append(DisableIntrospection)
-    return Schema(query=Query, mutation=Mutation, extensions=extensions)
+    return Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)

@@ -10,6 +10,7 @@ from portal.resolvers import inventory as r_inventory
 from portal.resolvers import partners as r_partners
 from portal.resolvers import products as r_products
 from portal.resolvers import returns as r_returns
+from portal.resolvers import submissions as r_submissions
 from portal.resolvers import warehouses as r_warehouses
 from portal.schema.access import (
     ApiToken,
@@ -33,11 +34,21 @@ from portal.schema.partners import Partner, PartnerPayload
 from portal.schema.permissions import allow
 from portal.schema.products import Product, ProductPayload, SkuMapping, SkuMappingPayload
 from portal.schema.returns import LedgerEntryPayload, ReturnPayload, StockReturn
+from portal.schema.submissions import (
+    ComplianceRow,
+    MappingTemplate,
+    MappingTemplatePayload,
+    PosDraft,
+    StockSnapshotDraft,
+    Submission,
+    SubmissionPayload,
+)
 from portal.schema.warehouses import Warehouse, WarehousePayload
 
 CATALOG = [allow(Action.VIEW_CATALOG)]
 INVENTORY = [allow(Action.VIEW_INVENTORY)]
 MOVE = [allow(Action.MOVE_STOCK)]
+SUBMIT = [allow(Action.SUBMIT_REPORTS)]
 
 
 @strawberry.type
@@ -77,6 +88,28 @@ class Query:
     )
     returns: Connection[StockReturn] = strawberry.field(
         resolver=r_returns.resolve_returns, permission_classes=INVENTORY
+    )
+    submission: Submission | None = strawberry.field(
+        resolver=r_submissions.resolve_submission, permission_classes=INVENTORY
+    )
+    submissions: Connection[Submission] = strawberry.field(
+        resolver=r_submissions.resolve_submissions, permission_classes=INVENTORY
+    )
+    pos_draft: PosDraft = strawberry.field(
+        resolver=r_submissions.resolve_pos_draft,
+        permission_classes=INVENTORY,
+        description="One row per (warehouse, SKU, end customer) reported in the prior period.",
+    )
+    stock_snapshot_draft: StockSnapshotDraft = strawberry.field(
+        resolver=r_submissions.resolve_stock_draft,
+        permission_classes=INVENTORY,
+        description="One row per (warehouse, SKU) with the calculated closing quantity.",
+    )
+    mapping_templates: list[MappingTemplate] = strawberry.field(
+        resolver=r_submissions.resolve_templates, permission_classes=INVENTORY
+    )
+    submission_compliance: list[ComplianceRow] = strawberry.field(
+        resolver=r_submissions.resolve_compliance, permission_classes=INVENTORY
     )
     erp_sync_runs: Connection[ErpSyncRun] = strawberry.field(
         resolver=r_returns.resolve_erp_sync_runs, permission_classes=[allow(Action.VIEW_SETTINGS)]
@@ -161,4 +194,23 @@ class Mutation:
     )
     sync_erp: JobPayload = strawberry.mutation(
         resolver=r_returns.sync_erp, permission_classes=[allow(Action.MANAGE_SETTINGS)]
+    )
+    submit_pos: SubmissionPayload = strawberry.mutation(
+        resolver=r_submissions.submit_pos, permission_classes=SUBMIT
+    )
+    submit_stock_snapshot: SubmissionPayload = strawberry.mutation(
+        resolver=r_submissions.submit_stock_snapshot, permission_classes=SUBMIT
+    )
+    save_mapping_template: MappingTemplatePayload = strawberry.mutation(
+        resolver=r_submissions.save_template, permission_classes=SUBMIT
+    )
+    delete_mapping_template: MappingTemplatePayload = strawberry.mutation(
+        resolver=r_submissions.delete_template, permission_classes=SUBMIT
+    )
+
+
+@strawberry.type
+class Subscription:
+    submission_progress: Submission = strawberry.subscription(
+        resolver=r_submissions.submission_progress, permission_classes=INVENTORY
     )

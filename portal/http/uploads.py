@@ -1,0 +1,68 @@
+"""``POST /uploads``: a partner file (CSV or XLSX) becomes a queued submission.
+
+Multipart form: ``kind`` (POS or STOCK), ``period``, ``file``, optional ``mapping``
+(template name), ``dryRun`` (true/false), ``partnerCode`` (manufacturer principals);
+optional ``Idempotency-Key`` header. Answers ``202 {"submissionId": "…"}``; bad input
+gets 400 with coded errors, a body over the size limit 413.
+"""
+
+from __future__ import annotations
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from portal.domain.errors import DomainError, PermissionDenied
+from portal.domain.principal import Principal
+from portal.domain.submissions import submit
+from portal.http.auth import principal_or_401
+from portal.models.enums import SubmissionKind
+
+
+def _error(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
+    return JSONResponse(
+        {"errors": [{"field": [field] if field else None, "code": code, "message": message}]},
+        status_code=status,
+    )
+
+
+async def upload(request: Request) -> JSONResponse:
+    principal = await principal_or_401(request.headers, request.app.state.usage_recorder)
+    if not isinstance(principal, Principal):
+        return principal
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return _error(400, "INVALID", "Send multipart/form-data with kind, period and file.")
+    try:
+        async with request.form(max_files=1, max_fields=10, max_part_size=64 * 1024) as form:
+            file = form.get("file")
+            if not isinstance(file, UploadFile):
+                return _error(400, "REQUIRED", "The file part is required.", "file")
+            kind_text = str(form.get("kind") or "").upper()
+            if kind_text not in SubmissionKind.__members__:
+                return _error(400, "INVALID", "kind is POS or STOCK.", "kind")
+            data = await file.read()
+            submission = await submit(
+                principal,
+                request.app.state.queue,
+                kind=SubmissionKind(kind_text),
+                period=str(form.get("period") or ""),
+                file=(data, file.filename or "upload"),
+                mapping=str(form.get("mapping") or "") or None,
+                dry_run=str(form.get("dryRun") or "").lower() in ("1", "true", "yes"),
+                partner_code=str(form.get("partnerCode") or "") or None,
+                idempotency_key=request.headers.get("idempotency-key"),
+            )
+    except DomainError as error:
+        return JSONResponse(
+            {
+                "errors": [
+                    {"field": error.field, "code": error.code.value, "message": error.message}
+                ]
+            },
+            status_code=400,
+        )
+    except PermissionDenied as denied:
+        return _error(403, "FORBIDDEN", denied.message)
+    return JSONResponse(
+        {"submissionId": str(submission.id), "status": submission.status.value}, status_code=202
+    )
