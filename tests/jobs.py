@@ -37,3 +37,10 @@ async def run_jobs(app: Any) -> None:
         await app.state.queue.drain()
     else:
         await run_burst_worker(settings)
+
+
+class ParkedQueue:
+    """Records nothing and runs nothing: jobs stay QUEUED in the database."""
+
+    async def dispatch(self, job_id: int, dispatch_no: int) -> None:
+        return None

@@ -15,8 +15,10 @@ from portal.domain.tenants import create_manufacturer
 from portal.domain.tokens import create_token
 from portal.models import (
     ApiToken,
+    EndCustomer,
     LedgerEntry,
     ManufacturerSettings,
+    MappingTemplate,
     Partner,
     PartnerSkuMapping,
     Product,
@@ -25,13 +27,15 @@ from portal.models import (
     Shipment,
     StockBalance,
     StockReturn,
+    Submission,
     Transfer,
     Warehouse,
 )
-from portal.models.enums import PartnerTier, Role
+from portal.models.enums import PartnerTier, Role, SubmissionKind
 from portal.schema import build_schema
 from portal.settings import Settings
 from tests.graph import Graph
+from tests.jobs import ParkedQueue
 
 SECRET = "Zebra"  # in every name of partner D1's own data: no other principal sees it
 CATALOG = "Quokka"  # in the victim manufacturer's shared data: its partners may see it
@@ -56,6 +60,24 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
     "transfers": ("{ transfers { totalCount edges { node { fromWarehouseCode } } } }", {}),
     "returns": ("{ returns { totalCount edges { node { rmaNo warehouseCode } } } }", {}),
     "erpSyncRuns": ("{ erpSyncRuns { totalCount edges { node { status error } } } }", {}),
+    "submission": ('{ submission(id: "1") { status fileName errors { totalCount } } }', {}),
+    "submissions": (
+        '{ submissions(partnerCode: "D1") { totalCount edges { node { fileName } } } }',
+        {},
+    ),
+    "posDraft": (
+        '{ posDraft(period: "2026-11", partnerCode: "D1") { lines { sku endCustomer { name } } } }',
+        {},
+    ),
+    "stockSnapshotDraft": (
+        '{ stockSnapshotDraft(period: "2026-11", partnerCode: "D1") { lines { sku quantity } } }',
+        {},
+    ),
+    "mappingTemplates": ('{ mappingTemplates(partnerCode: "D1") { name } }', {}),
+    "submissionCompliance": (
+        '{ submissionCompliance(period: "2026-10") { partnerCode partnerName } }',
+        {},
+    ),
 }
 
 M = "mutation($input: {type}!) {{ {name}(input: $input) {{ errors {{ code }} }} }}"
@@ -120,6 +142,38 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "reverseLedgerEntry": ("ReverseLedgerEntryInput", {"id": "1"}),
     "syncErp": ("", {}),
+    "submitPos": (
+        "SubmitPosInput",
+        {
+            "period": "2026-10",
+            "partnerCode": "D1",
+            "lines": [
+                {
+                    "warehouseCode": "D1-W",
+                    "sku": "SKU-1",
+                    "quantity": 1,
+                    "soldOn": "2026-10-02",
+                    "endCustomer": {"name": "x", "country": "US"},
+                }
+            ],
+        },
+    ),
+    "submitStockSnapshot": (
+        "SubmitStockSnapshotInput",
+        {
+            "period": "2026-10",
+            "partnerCode": "D1",
+            "lines": [{"warehouseCode": "D1-W", "sku": "SKU-1", "quantity": 1}],
+        },
+    ),
+    "saveMappingTemplate": (
+        "SaveMappingTemplateInput",
+        {"name": "m", "kind": "POS", "columns": [], "partnerCode": "D1"},
+    ),
+    "deleteMappingTemplate": (
+        "DeleteMappingTemplateInput",
+        {"name": f"{SECRET}-map", "partnerCode": "D1"},
+    ),
 }
 
 
@@ -139,6 +193,9 @@ async def _victim_state(manufacturer_id: int) -> list[Any]:
         Transfer,
         SerialUnit,
         StockReturn,
+        Submission,
+        MappingTemplate,
+        EndCustomer,
     ):
         rows = await model.filter(**scoped).order_by("id").values()
         volatile = {"last_used_at", "updated_at"}
@@ -150,7 +207,16 @@ async def _victim_state(manufacturer_id: int) -> list[Any]:
 
 
 async def _seed_victim() -> tuple[int, str]:
-    from portal.domain import partners, products, returns, shipments, transfers, warehouses
+    from portal.domain import (
+        mappings,
+        partners,
+        products,
+        returns,
+        shipments,
+        submissions,
+        transfers,
+        warehouses,
+    )
     from portal.domain.shipments import LineInput
 
     manufacturer, _ = await create_manufacturer(f"{CATALOG} Victim Corp")
@@ -191,6 +257,19 @@ async def _seed_victim() -> tuple[int, str]:
         from_warehouse_code="D1-W",
         to_warehouse_code="D1-W2",
         lines=[LineInput("SKU-1", 2)],
+    )
+    await submissions.submit(
+        d1_principal,
+        ParkedQueue(),
+        kind=SubmissionKind.STOCK,
+        period="2026-10",
+        file=(b"warehouse_code,sku,quantity\nD1-W,SKU-1,3\n", f"{SECRET}.csv"),
+    )
+    await mappings.save_template(
+        d1_principal,
+        name=f"{SECRET}-map",
+        kind=SubmissionKind.STOCK,
+        columns={"sku": f"{SECRET} col"},
     )
     await returns.raise_return(
         d1_principal, warehouse_code="D1-W", lines=[LineInput("SKU-1", 1)], rma_no=f"{SECRET}-RMA"

@@ -16,7 +16,7 @@ from portal.models import ApiToken, Job, TokenUsage
 from portal.models.enums import JobStatus
 from tests.conftest import ROOT
 from tests.graph import Graph
-from tests.jobs import run_jobs
+from tests.jobs import ParkedQueue, run_jobs
 
 
 async def test_token_usage_rollup_job_sets_last_used(client, app) -> None:
@@ -52,12 +52,8 @@ async def test_a_finished_job_never_runs_again(app) -> None:
 
 
 async def test_dedupe_key_reuses_an_unfinished_job(db) -> None:
-    class Parked:
-        async def dispatch(self, job_id: int, dispatch_no: int) -> None:
-            return None
-
-    first = await submit_job(Parked(), TOKEN_USAGE_ROLLUP, dedupe_key="rollup")
-    second = await submit_job(Parked(), TOKEN_USAGE_ROLLUP, dedupe_key="rollup")
+    first = await submit_job(ParkedQueue(), TOKEN_USAGE_ROLLUP, dedupe_key="rollup")
+    second = await submit_job(ParkedQueue(), TOKEN_USAGE_ROLLUP, dedupe_key="rollup")
     assert first.id == second.id
     assert await Job.all().count() == 1
 

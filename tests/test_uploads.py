@@ -116,7 +116,7 @@ async def test_dialects_windows_1252_semicolons_bom_and_xlsx(client, app) -> Non
 
 
 async def test_mapping_template_with_own_columns_dates_decimals_and_skus(client, app) -> None:
-    ch, token = await setup(client)
+    _, token = await setup(client)
     graph = Graph(client, token)
     await graph(
         'mutation { mapPartnerSku(input: {partnerSku: "OUR-77", sku: "SKU-A"}) { errors { code } } }'

@@ -13,7 +13,12 @@ from arq.worker import Worker
 
 from portal.db import close_database, open_database
 from portal.domain.erp import schedule_all
-from portal.domain.job_handlers import AUTO_RECEIVE_SHIPMENTS, HANDLERS, TOKEN_USAGE_ROLLUP
+from portal.domain.job_handlers import (
+    AUTO_RECEIVE_SHIPMENTS,
+    HANDLERS,
+    SEND_REMINDERS,
+    TOKEN_USAGE_ROLLUP,
+)
 from portal.domain.jobs import run_job, submit_job, sweep
 from portal.http.runtime import new_http_client
 from portal.queues import ARQ_FUNCTION, ArqQueue, redis_settings
@@ -58,6 +63,10 @@ async def schedule_auto_receive(ctx: dict[str, Any]) -> None:
     await submit_job(ctx["queue"], AUTO_RECEIVE_SHIPMENTS, dedupe_key=AUTO_RECEIVE_SHIPMENTS)
 
 
+async def schedule_reminders(ctx: dict[str, Any]) -> None:
+    await submit_job(ctx["queue"], SEND_REMINDERS, dedupe_key=SEND_REMINDERS)
+
+
 async def schedule_erp_sync(ctx: dict[str, Any]) -> None:
     await schedule_all(ctx["queue"])
 
@@ -74,6 +83,7 @@ class WorkerSettings:
         cron(schedule_token_usage_rollup, minute={5}, second={30}, unique=True),
         cron(schedule_auto_receive, minute={15}, second={30}, unique=True),
         cron(schedule_erp_sync, minute={25}, second={30}, unique=True),
+        cron(schedule_reminders, hour={6}, minute={0}, second={0}, unique=True),
     ]
     on_startup = startup
     on_shutdown = shutdown

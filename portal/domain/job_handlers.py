@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from portal.domain.compliance import record_reminders
 from portal.domain.erp import sync_erp
 from portal.domain.job_kinds import (
     AUTO_RECEIVE_SHIPMENTS,
     ERP_SYNC,
+    SEND_REMINDERS,
     TOKEN_USAGE_ROLLUP,
     VALIDATE_SUBMISSION,
 )
@@ -44,20 +46,26 @@ async def _validate_submission(args: dict[str, Any], ctx: JobContext) -> dict[st
     return {"status": status.value}
 
 
+async def _send_reminders(args: dict[str, Any], ctx: JobContext) -> dict[str, int]:
+    return {"reminders": await record_reminders()}
+
+
 HANDLERS: dict[str, Handler] = {
+    SEND_REMINDERS: _send_reminders,
     VALIDATE_SUBMISSION: _validate_submission,
     TOKEN_USAGE_ROLLUP: _token_usage_rollup,
     AUTO_RECEIVE_SHIPMENTS: _auto_receive_shipments,
     ERP_SYNC: _erp_sync,
 }
 
-PERIODIC = (TOKEN_USAGE_ROLLUP, AUTO_RECEIVE_SHIPMENTS)
+PERIODIC = (TOKEN_USAGE_ROLLUP, AUTO_RECEIVE_SHIPMENTS, SEND_REMINDERS)
 
 __all__ = [
     "AUTO_RECEIVE_SHIPMENTS",
     "ERP_SYNC",
     "HANDLERS",
     "PERIODIC",
+    "SEND_REMINDERS",
     "TOKEN_USAGE_ROLLUP",
     "VALIDATE_SUBMISSION",
 ]

@@ -174,7 +174,10 @@ async def find_submissions(
     if partner_id is not None:
         submissions = submissions.filter(partner_id=partner_id)
     if period:
-        submissions = submissions.filter(period=period)
+        settings = await settings_of(principal.manufacturer_id)
+        submissions = submissions.filter(
+            period=parse_period(period, settings.period_granularity).name
+        )
     if kind:
         submissions = submissions.filter(kind=kind)
     if status:
