@@ -78,3 +78,50 @@ async def resolve(
         )
     except IntegrityError:  # created concurrently
         return await EndCustomer.get(manufacturer_id=manufacturer_id, key=key)
+
+
+class CustomerCache:
+    """Resolves many customers at once, remembering them for a whole submission."""
+
+    def __init__(self, manufacturer_id: int) -> None:
+        self.manufacturer_id = manufacturer_id
+        self.ids: dict[tuple[str, str, str], int] = {}
+        self._keys: dict[str, int] = {}
+
+    async def resolve_all(
+        self, customers: set[tuple[str, str, str]]
+    ) -> dict[tuple[str, str, str], int]:
+        missing = {c for c in customers if c not in self.ids}
+        if missing:
+            by_key = {
+                customer_key(name, country): (name, country, postal)
+                for name, country, postal in missing
+            }
+            await self._load(by_key)
+            new = [k for k in by_key if k not in self._keys]
+            if new:
+                await EndCustomer.bulk_create(
+                    [
+                        EndCustomer(
+                            manufacturer_id=self.manufacturer_id,
+                            key=k,
+                            name=by_key[k][0].strip()[:300],
+                            country=by_key[k][1].strip().upper()[:2],
+                            postal_code=by_key[k][2].strip()[:20],
+                        )
+                        for k in new
+                    ],
+                    ignore_conflicts=True,
+                )
+                await self._load({k: by_key[k] for k in new})
+            for customer in missing:
+                self.ids[customer] = self._keys[customer_key(customer[0], customer[1])]
+        return self.ids
+
+    async def _load(self, by_key: dict[str, tuple[str, str, str]]) -> None:
+        keys = list(by_key)
+        for start in range(0, len(keys), 5000):
+            rows = await EndCustomer.filter(
+                manufacturer_id=self.manufacturer_id, key__in=keys[start : start + 5000]
+            ).values_list("key", "id")
+            self._keys.update(dict(rows))

@@ -164,7 +164,10 @@ class RowChecker:
         if not text:
             raise RowError("sold_on", "REQUIRED", "sold_on is required.")
         try:
-            day = datetime.strptime(text[:32], self.layout.date_format).date()
+            if self.layout.date_format == "%Y-%m-%d" and len(text) == 10:
+                day = date.fromisoformat(text)
+            else:
+                day = datetime.strptime(text[:32], self.layout.date_format).date()
         except ValueError:
             raise RowError(
                 "sold_on",

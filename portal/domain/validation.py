@@ -12,6 +12,7 @@ twice; a resubmission's ledger effect replaces the one of the version it superse
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, date, datetime
@@ -21,6 +22,7 @@ from tortoise.transactions import in_transaction
 
 from portal.db import is_postgres
 from portal.domain import end_customers
+from portal.domain.bulk import insert_rows
 from portal.domain.ledger import Movement, post
 from portal.domain.partner_files import FileProblem, Layout, count_records, read_rows
 from portal.domain.periods import parse_period
@@ -45,7 +47,36 @@ from portal.models.enums import (
     SubmissionStatus,
 )
 
-CHUNK = 2000
+CHUNK = 5000
+POS_COLUMNS = {
+    "submission_id": "bigint",
+    "row": "int",
+    "warehouse_id": "int",
+    "product_id": "int",
+    "quantity": "int",
+    "sold_on": "date",
+    "end_customer_id": "bigint",
+    "end_customer_name": "text",
+    "unit_price": "numeric",
+    "currency": "text",
+    "invoice_no": "text",
+    "serials": "jsonb",
+}
+STOCK_COLUMNS = {
+    "submission_id": "bigint",
+    "row": "int",
+    "warehouse_id": "int",
+    "product_id": "int",
+    "quantity": "int",
+}
+ISSUE_COLUMNS = {
+    "submission_id": "bigint",
+    "row": "int",
+    "field": "text",
+    "code": "text",
+    "message": "text",
+    "severity": "text",
+}
 POST_CHUNK = 10_000
 Heartbeat = Callable[[], Awaitable[None]]
 
@@ -156,6 +187,7 @@ class _Run:
         self.submission = submission
         self.checker = checker
         self.heartbeat = heartbeat
+        self.customers = end_customers.CustomerCache(submission.manufacturer_id)  # type: ignore[attr-defined]
         self.rows = self.valid = self.errors = self.warnings = 0
 
     async def flush(self, chunk: list[tuple[int, dict[str, str]]]) -> None:
@@ -167,18 +199,14 @@ class _Run:
             for row, values in chunk:
                 result = self.checker.check_stock(row, values)
                 (issues if isinstance(result, RowIssue) else stock).append(result)  # type: ignore[arg-type]
-            await StockLine.bulk_create(
+            await insert_rows(
+                "stock_line",
+                STOCK_COLUMNS,
                 [
-                    StockLine(
-                        submission_id=self.submission.id,
-                        row=s.row,
-                        warehouse_id=s.warehouse_id,
-                        product_id=s.product_id,
-                        quantity=s.quantity,
-                    )
-                    for s in stock
-                    if isinstance(s, CheckedStock)
-                ]
+                    (self.submission.id, x.row, x.warehouse_id, x.product_id, x.quantity)
+                    for x in stock
+                    if isinstance(x, CheckedStock)
+                ],
             )
             self.valid += len(stock)
         else:
@@ -196,45 +224,38 @@ class _Run:
         await self.record(issues)
 
     async def _save_pos(self, lines: list[CheckedPos]) -> None:
-        customers: dict[tuple[str, str, str], int] = {}
-        for line in lines:
-            if line.customer not in customers:
-                found = await end_customers.resolve(self.submission.manufacturer_id, *line.customer)  # type: ignore[attr-defined]
-                customers[line.customer] = found.id
-        await PosLine.bulk_create(
+        customers = await self.customers.resolve_all({line.customer for line in lines})
+        await insert_rows(
+            "pos_line",
+            POS_COLUMNS,
             [
-                PosLine(
-                    submission_id=self.submission.id,
-                    row=p.row,
-                    warehouse_id=p.warehouse_id,
-                    product_id=p.product_id,
-                    quantity=p.quantity,
-                    sold_on=p.sold_on,
-                    end_customer_id=customers[p.customer],
-                    end_customer_name=p.customer[0],
-                    unit_price=p.unit_price,
-                    currency=p.currency,
-                    invoice_no=p.invoice_no,
-                    serials=p.serials,
+                (
+                    self.submission.id,
+                    p.row,
+                    p.warehouse_id,
+                    p.product_id,
+                    p.quantity,
+                    p.sold_on,
+                    customers[p.customer],
+                    p.customer[0],
+                    p.unit_price,
+                    p.currency,
+                    p.invoice_no,
+                    json.dumps(p.serials),
                 )
                 for p in lines
-            ]
+            ],
         )
 
     async def record(self, issues: list[RowIssue], final: bool = False) -> None:
         if issues:
-            await SubmissionIssue.bulk_create(
+            await insert_rows(
+                "submission_issue",
+                ISSUE_COLUMNS,
                 [
-                    SubmissionIssue(
-                        submission_id=self.submission.id,
-                        row=i.row,
-                        field=i.field,
-                        code=i.code,
-                        message=i.message[:500],
-                        severity=i.severity,
-                    )
+                    (self.submission.id, i.row, i.field, i.code, i.message[:500], i.severity.value)
                     for i in issues
-                ]
+                ],
             )
         self.errors += sum(1 for i in issues if i.severity is IssueSeverity.ERROR)
         self.warnings += sum(1 for i in issues if i.severity is IssueSeverity.WARNING)
