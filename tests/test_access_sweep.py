@@ -7,6 +7,7 @@ this test until it is added here.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -142,6 +143,7 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "reverseLedgerEntry": ("ReverseLedgerEntryInput", {"id": "1"}),
     "syncErp": ("", {}),
+    "uploadSubmission": ("UPLOAD", {"kind": "STOCK", "period": "2026-10", "partnerCode": "D1"}),
     "submitPos": (
         "SubmitPosInput",
         {
@@ -282,6 +284,22 @@ async def _seed_victim() -> tuple[int, str]:
     return manufacturer.id, other_partner
 
 
+async def _upload(client, token: str, name: str, payload: dict[str, Any]):  # type: ignore[no-untyped-def]
+    operations = {
+        "query": f"mutation($input: UploadSubmissionInput!) {{ {name}(input: $input) {{ errors {{ code }} }} }}",
+        "variables": {"input": {**payload, "file": None}},
+    }
+    return await client.post(
+        "/graphql",
+        data={
+            "operations": json.dumps(operations),
+            "map": json.dumps({"0": ["variables.input.file"]}),
+        },
+        files={"0": ("s.csv", b"warehouse_code,sku,quantity\nD1-W,SKU-1,1\n", "text/csv")},
+        headers={"Authorization": f"Bearer {token}", "Apollo-Require-Preflight": "1"},
+    )
+
+
 def _schema_fields() -> tuple[set[str], set[str]]:
     schema = build_schema(Settings()).as_str()
     graphql_schema = __import__("graphql").build_schema(schema)
@@ -310,11 +328,12 @@ async def test_other_partner_and_other_manufacturer_see_and_change_nothing(clien
             assert response.status_code == 200, (name, response.text)
             assert not any(h in response.text for h in hidden), (name, response.text)
         for name, (input_type, payload) in MUTATIONS.items():
-            if input_type:
-                query = M.format(type=input_type, name=name)
+            if input_type == "UPLOAD":  # multipart, per the GraphQL multipart request spec
+                response = await _upload(client, token, name, payload)
+            elif input_type:
+                response = await graph.raw(M.format(type=input_type, name=name), {"input": payload})
             else:  # a mutation without input
-                query = f"mutation {{ {name} {{ errors {{ code }} }} }}"
-            response = await graph.raw(query, {"input": payload} if input_type else {})
+                response = await graph.raw(f"mutation {{ {name} {{ errors {{ code }} }} }}")
             assert response.status_code == 200, (name, response.text)
             assert not any(h in response.text for h in hidden), (name, response.text)
             body = response.json()

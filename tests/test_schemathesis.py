@@ -28,6 +28,8 @@ schemathesis.graphql.scalar(
         st.text(max_size=8),
     ).map(schemathesis.graphql.nodes.String),
 )
+# Files arrive by multipart only; an inline value must be refused cleanly, never a 5xx.
+schemathesis.graphql.scalar("Upload", st.text(max_size=8).map(schemathesis.graphql.nodes.String))
 schema = schemathesis.graphql.from_file(build_schema(Settings()).as_str())
 
 

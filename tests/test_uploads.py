@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from datetime import date
 
@@ -218,3 +219,26 @@ async def test_idempotency_key_and_dry_run(client, app) -> None:
     submission, issues = await outcome(app, dry)
     assert (submission.status, submission.dry_run, issues) == (SubmissionStatus.ACCEPTED, True, [])
     assert (await StockBalance.get(warehouse__code="W1", product__sku="SKU-A")).quantity == 95
+
+
+async def test_graphql_multipart_upload(client, app) -> None:
+    _, token = await setup(client)
+    operations = json.dumps(
+        {
+            "query": 'mutation($f: Upload!) { uploadSubmission(input: {kind: POS, period: "2026-10", file: $f})'
+            " { submission { id status } errors { code } } }",
+            "variables": {"f": None},
+        }
+    )
+    form = {"operations": operations, "map": json.dumps({"0": ["variables.f"]})}
+    files = {"0": ("pos.csv", pos_csv(GOOD), "text/csv")}
+    auth = {"Authorization": f"Bearer {token}"}
+    refused = await client.post("/graphql", data=form, files=files, headers=auth)
+    assert refused.status_code == 400  # no preflighted header: a cross-site form cannot do this
+    sent = await client.post(
+        "/graphql", data=form, files=files, headers={**auth, "Apollo-Require-Preflight": "1"}
+    )
+    assert sent.status_code == 200, sent.text
+    submission_id = sent.json()["data"]["uploadSubmission"]["submission"]["id"]
+    await run_jobs(app)
+    assert (await Submission.get(id=int(submission_id))).status is SubmissionStatus.ACCEPTED

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from tortoise.exceptions import IntegrityError
 
@@ -89,14 +90,14 @@ class CustomerCache:
         self._keys: dict[str, int] = {}
 
     async def resolve_all(
-        self, customers: set[tuple[str, str, str]]
+        self, customers: Iterable[tuple[str, str, str]]
     ) -> dict[tuple[str, str, str], int]:
-        missing = {c for c in customers if c not in self.ids}
+        """Ids of these customers; a new one is registered under its first spelling seen."""
+        missing = [c for c in dict.fromkeys(customers) if c not in self.ids]
         if missing:
-            by_key = {
-                customer_key(name, country): (name, country, postal)
-                for name, country, postal in missing
-            }
+            by_key: dict[str, tuple[str, str, str]] = {}
+            for customer in missing:
+                by_key.setdefault(customer_key(customer[0], customer[1]), customer)
             await self._load(by_key)
             new = [k for k in by_key if k not in self._keys]
             if new:

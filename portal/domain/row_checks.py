@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from portal.domain.partner_files import Layout
 from portal.domain.periods import Period
@@ -70,7 +69,7 @@ class RowChecker:
     mappings: dict[str, int]
     products_by_id: dict[int, Product]
     series_ids: set[int] = field(default_factory=set)  # earlier versions of this report
-    seen: set[tuple[Any, ...]] = field(default_factory=set)
+    seen: set[int] = field(default_factory=set)  # hashes of line keys: bounded memory
 
     @classmethod
     async def load(
@@ -191,7 +190,7 @@ class RowChecker:
             quantity = self._quantity(values)
             if quantity < 0:
                 raise RowError("quantity", "NEGATIVE_STOCK", "Stock on hand cannot be negative.")
-            key = ("stock", warehouse.id, product.id)
+            key = hash(("stock", warehouse.id, product.id))
             if key in self.seen:
                 raise RowError(
                     "sku", "DUPLICATE_LINE", f"{product.sku} at {warehouse.code} is reported twice."
@@ -241,7 +240,7 @@ class RowChecker:
                 )
             invoice = values.get("invoice_no", "")[:64]
             if invoice:
-                keys = [("pos", invoice, product.id, s) for s in (serials or [""])]
+                keys = [hash(("pos", invoice, product.id, s)) for s in (serials or [""])]
                 if any(k in self.seen for k in keys):
                     raise RowError(
                         "invoice_no",

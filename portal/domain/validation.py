@@ -224,7 +224,7 @@ class _Run:
         await self.record(issues)
 
     async def _save_pos(self, lines: list[CheckedPos]) -> None:
-        customers = await self.customers.resolve_all({line.customer for line in lines})
+        customers = await self.customers.resolve_all(line.customer for line in lines)
         await insert_rows(
             "pos_line",
             POS_COLUMNS,

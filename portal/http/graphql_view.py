@@ -10,6 +10,7 @@ from typing import Any
 
 from graphql import GraphQLError
 from starlette.requests import Request
+from starlette.responses import JSONResponse
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry import Schema
@@ -46,7 +47,9 @@ class PortalGraphQL(GraphQL[Context, None]):
             schema,
             graphql_ide=None if settings.production else "graphiql",
             allow_queries_via_get=False,
-            multipart_uploads_enabled=False,
+            # Safe against CSRF: only the Authorization header authenticates (no cookies),
+            # and multipart requests must also carry a preflighted header (see __call__).
+            multipart_uploads_enabled=True,
         )
         self.settings = settings
         self.state = state
@@ -61,6 +64,23 @@ class PortalGraphQL(GraphQL[Context, None]):
             scope.setdefault("state", {})["principal"] = principal
         elif scope["type"] == "http":
             request = Request(scope, receive)
+            if request.headers.get("content-type", "").startswith("multipart/") and not (
+                request.headers.get("apollo-require-preflight")
+                or request.headers.get("x-requested-with")
+            ):
+                await JSONResponse(
+                    {
+                        "errors": [
+                            {
+                                "message": "Multipart requests need an Apollo-Require-Preflight "
+                                "or X-Requested-With header.",
+                                "extensions": {"code": "BAD_REQUEST"},
+                            }
+                        ]
+                    },
+                    status_code=400,
+                )(scope, receive, send)
+                return
             if not self._wants_ide(request):
                 principal = await principal_or_401(request.headers, self.recorder)
                 if not isinstance(principal, Principal):

@@ -10,11 +10,12 @@ import strawberry
 from strawberry.types import Info
 
 from portal.domain import compliance, drafts, mappings, submissions
+from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.pagination import paginate
 from portal.models.enums import SubmissionKind as KindModel
 from portal.models.enums import SubmissionStatus as StatusModel
 from portal.resolvers.helpers import object_id, page_limit
-from portal.schema.common import Connection, attempt, to_connection
+from portal.schema.common import Connection, UserError, attempt, to_connection
 from portal.schema.submissions import (
     ComplianceRow,
     DeleteMappingTemplateInput,
@@ -31,6 +32,7 @@ from portal.schema.submissions import (
     SubmissionStatus,
     SubmitPosInput,
     SubmitStockSnapshotInput,
+    UploadSubmissionInput,
 )
 from portal.schema.submissions import Submission as SubmissionType
 
@@ -111,6 +113,30 @@ async def submit_stock_snapshot(info: Info, input: SubmitStockSnapshotInput) -> 
                 {"warehouse_code": x.warehouse_code, "sku": x.sku, "quantity": x.quantity}
                 for x in input.lines
             ],
+            dry_run=input.dry_run,
+            partner_code=input.partner_code,
+            idempotency_key=input.idempotency_key,
+        )
+    )
+    return SubmissionPayload(submission=made and SubmissionType.from_model(made), errors=errors)
+
+
+async def upload_submission(info: Info, input: UploadSubmissionInput) -> SubmissionPayload:
+    """The GraphQL multipart twin of ``POST /uploads``."""
+    ctx = info.context
+    upload: Any = input.file
+    if not hasattr(upload, "read"):
+        error = DomainError(ErrorCode.INVALID, "Send the file as a multipart upload.", ["file"])
+        return SubmissionPayload(submission=None, errors=[UserError.from_domain(error)])
+    data = await upload.read()
+    made, errors = await attempt(
+        lambda: submissions.submit(
+            ctx.principal,
+            ctx.queue,
+            kind=KindModel(input.kind.value),
+            period=input.period,
+            file=(data, getattr(upload, "filename", None) or "upload"),
+            mapping=input.mapping,
             dry_run=input.dry_run,
             partner_code=input.partner_code,
             idempotency_key=input.idempotency_key,

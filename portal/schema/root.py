@@ -201,6 +201,11 @@ class Mutation:
     submit_stock_snapshot: SubmissionPayload = strawberry.mutation(
         resolver=r_submissions.submit_stock_snapshot, permission_classes=SUBMIT
     )
+    upload_submission: SubmissionPayload = strawberry.mutation(
+        resolver=r_submissions.upload_submission,
+        permission_classes=SUBMIT,
+        description="Multipart upload (GraphQL multipart request spec) of a CSV or XLSX.",
+    )
     save_mapping_template: MappingTemplatePayload = strawberry.mutation(
         resolver=r_submissions.save_template, permission_classes=SUBMIT
     )

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import strawberry
+from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
 from portal.domain.compliance import ComplianceState as ComplianceStateModel
@@ -175,6 +176,17 @@ class SubmitPosInput:
 class SubmitStockSnapshotInput:
     period: str
     lines: list[StockLineInput]
+    partner_code: str | None = None
+    dry_run: bool = False
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class UploadSubmissionInput:
+    kind: SubmissionKind
+    period: str
+    file: Upload
+    mapping: str | None = None
     partner_code: str | None = None
     dry_run: bool = False
     idempotency_key: str | None = None
