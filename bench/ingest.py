@@ -119,7 +119,9 @@ async def seed() -> str:
 def vm_hwm_kb(pid: int) -> int:
     """The peak resident set of a running process (Linux), in KiB."""
     text = Path(f"/proc/{pid}/status").read_text()
-    return next(int(line.split()[1]) for line in text.splitlines() if line.startswith("VmHWM:"))
+    return next(
+        (int(line.split()[1]) for line in text.splitlines() if line.startswith("VmHWM:")), 0
+    )
 
 
 async def ingest(

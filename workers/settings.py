@@ -16,6 +16,7 @@ from portal.domain.erp import schedule_all
 from portal.domain.job_handlers import (
     AUTO_RECEIVE_SHIPMENTS,
     HANDLERS,
+    RECONCILE,
     SEND_REMINDERS,
     TOKEN_USAGE_ROLLUP,
 )
@@ -67,6 +68,10 @@ async def schedule_reminders(ctx: dict[str, Any]) -> None:
     await submit_job(ctx["queue"], SEND_REMINDERS, dedupe_key=SEND_REMINDERS)
 
 
+async def schedule_reconcile(ctx: dict[str, Any]) -> None:
+    await submit_job(ctx["queue"], RECONCILE, dedupe_key=RECONCILE)
+
+
 async def schedule_erp_sync(ctx: dict[str, Any]) -> None:
     await schedule_all(ctx["queue"])
 
@@ -83,6 +88,7 @@ class WorkerSettings:
         cron(schedule_token_usage_rollup, minute={5}, second={30}, unique=True),
         cron(schedule_auto_receive, minute={15}, second={30}, unique=True),
         cron(schedule_erp_sync, minute={25}, second={30}, unique=True),
+        cron(schedule_reconcile, second=set(range(0, 60, 10)), unique=True),
         cron(schedule_reminders, hour={6}, minute={0}, second={0}, unique=True),
     ]
     on_startup = startup

@@ -13,11 +13,13 @@ from portal.domain.erp import sync_erp
 from portal.domain.job_kinds import (
     AUTO_RECEIVE_SHIPMENTS,
     ERP_SYNC,
+    RECONCILE,
     SEND_REMINDERS,
     TOKEN_USAGE_ROLLUP,
     VALIDATE_SUBMISSION,
 )
 from portal.domain.jobs import Handler, JobContext, heartbeat
+from portal.domain.reconciliation import drain_dirty
 from portal.domain.shipments import auto_receive_due
 from portal.domain.tokens import roll_up_token_usage
 from portal.domain.validation import validate_submission
@@ -50,7 +52,12 @@ async def _send_reminders(args: dict[str, Any], ctx: JobContext) -> dict[str, in
     return {"reminders": await record_reminders()}
 
 
+async def _reconcile(args: dict[str, Any], ctx: JobContext) -> dict[str, int]:
+    return {"rows": await drain_dirty()}
+
+
 HANDLERS: dict[str, Handler] = {
+    RECONCILE: _reconcile,
     SEND_REMINDERS: _send_reminders,
     VALIDATE_SUBMISSION: _validate_submission,
     TOKEN_USAGE_ROLLUP: _token_usage_rollup,
@@ -58,13 +65,14 @@ HANDLERS: dict[str, Handler] = {
     ERP_SYNC: _erp_sync,
 }
 
-PERIODIC = (TOKEN_USAGE_ROLLUP, AUTO_RECEIVE_SHIPMENTS, SEND_REMINDERS)
+PERIODIC = (TOKEN_USAGE_ROLLUP, AUTO_RECEIVE_SHIPMENTS, SEND_REMINDERS, RECONCILE)
 
 __all__ = [
     "AUTO_RECEIVE_SHIPMENTS",
     "ERP_SYNC",
     "HANDLERS",
     "PERIODIC",
+    "RECONCILE",
     "SEND_REMINDERS",
     "TOKEN_USAGE_ROLLUP",
     "VALIDATE_SUBMISSION",

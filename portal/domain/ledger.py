@@ -20,6 +20,7 @@ from portal.domain import balance_store as store
 from portal.domain import serials as serial_units
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.periods import period_of
+from portal.domain.reconcile_dirty import mark_dirty
 from portal.domain.tenants import settings_of
 from portal.models import LedgerEntry, Warehouse
 from portal.models.enums import LedgerKind, Owner, WarehouseKind
@@ -108,6 +109,9 @@ async def post(
         )
     await store.insert_entries(manufacturer_id, rows, source=source, token_id=token_id)
     await store.add("quantity", {balances[key].id: change for key, change in delta.items()})
+    await mark_dirty(
+        manufacturer_id, ((m.warehouse.id, m.product_id, m.business_date) for m in movements)
+    )
 
 
 async def post_one(
@@ -139,6 +143,7 @@ async def post_one(
         reverses_id=reverses_id,
     )
     await store.add("quantity", {balances[m.key].id: m.quantity})
+    await mark_dirty(manufacturer_id, [(m.warehouse.id, m.product_id, m.business_date)])
     return entry
 
 

@@ -26,6 +26,7 @@ from portal.domain.bulk import insert_rows
 from portal.domain.ledger import Movement, post
 from portal.domain.partner_files import FileProblem, Layout, count_records, read_rows
 from portal.domain.periods import parse_period
+from portal.domain.reconcile_dirty import mark_dirty
 from portal.domain.row_checks import CheckedPos, CheckedStock, RowChecker, RowIssue
 from portal.domain.tenants import settings_of
 from portal.models import (
@@ -283,6 +284,17 @@ async def post_submission(submission_id: int, status: SubmissionStatus, rows: in
         )
         if submission.kind is SubmissionKind.POS:
             await _post_pos(submission, previous)
+        else:  # a stock report moves no quantity; its rows need a recompute
+            start = parse_period(
+                submission.period,
+                (await settings_of(submission.manufacturer_id)).period_granularity,
+            ).start  # type: ignore[attr-defined]
+            for version in (submission, previous):
+                if version is not None:
+                    lines = await StockLine.filter(submission_id=version.id).values_list(
+                        "warehouse_id", "product_id"
+                    )
+                    await mark_dirty(submission.manufacturer_id, [(w, p, start) for w, p in lines])  # type: ignore[attr-defined]
         if previous is not None:
             await Submission.filter(id=previous.id).update(superseded_by_id=submission.id)
         now = datetime.now(UTC)

@@ -27,7 +27,7 @@ from portal.settings import Settings
 
 log = logging.getLogger(__name__)
 
-EMBEDDED_TICK_SECONDS = 60.0
+EMBEDDED_TICK_SECONDS = 10.0
 
 
 def new_http_client() -> httpx.AsyncClient:

@@ -15,6 +15,13 @@ from portal.models.movements import (
 )
 from portal.models.partners import Partner, Warehouse
 from portal.models.products import PartnerSkuMapping, Product, ProductPrice
+from portal.models.reconciliation import (
+    ExceptionEvent,
+    ReconcileDirty,
+    ReconciliationRow,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from portal.models.submissions import (
     EndCustomer,
     MappingTemplate,
@@ -32,6 +39,7 @@ __all__ = [
     "EndCustomer",
     "ErpCursor",
     "ErpSyncRun",
+    "ExceptionEvent",
     "IdempotencyRecord",
     "Job",
     "LedgerEntry",
@@ -44,6 +52,8 @@ __all__ = [
     "PosLine",
     "Product",
     "ProductPrice",
+    "ReconcileDirty",
+    "ReconciliationRow",
     "SerialUnit",
     "Shipment",
     "ShipmentLine",
@@ -58,4 +68,6 @@ __all__ = [
     "Transfer",
     "TransferLine",
     "Warehouse",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -129,3 +129,26 @@ class SubmissionSource(str, Enum):
 class IssueSeverity(str, Enum):
     ERROR = "ERROR"
     WARNING = "WARNING"
+
+
+class ReconciliationStatus(str, Enum):
+    OK = "OK"
+    WITHIN_TOLERANCE = "WITHIN_TOLERANCE"
+    EXCEPTION = "EXCEPTION"
+    MISSING_REPORT = "MISSING_REPORT"
+
+
+class ExceptionStatus(str, Enum):
+    OPEN = "OPEN"
+    INVESTIGATING = "INVESTIGATING"
+    RESOLVED = "RESOLVED"
+
+
+class ExceptionReason(str, Enum):
+    DELAYED_POS = "DELAYED_POS"
+    UNRECORDED_TRANSFER = "UNRECORDED_TRANSFER"
+    UNPROCESSED_RETURN = "UNPROCESSED_RETURN"
+    DAMAGE = "DAMAGE"
+    TIMING = "TIMING"
+    REPORTING_ERROR = "REPORTING_ERROR"
+    OTHER = "OTHER"

@@ -1,0 +1,314 @@
+"""Reconciliation: calculated against reported inventory per (partner, warehouse,
+product, period), kept current by workers.
+
+    calculated(P) = opening(P) + sell_in + customer_returns - sell_through
+                    + transfers_in - transfers_out - returns_to_manufacturer + adjustments
+    opening(P)    = calculated(P-1)   (= every ledger entry dated before P)
+    gap(P)        = calculated(P) - reported(P)   (the current accepted stock report)
+
+``recompute`` serves both the incremental path (dirty keys from a date on, later periods
+included) and the full one (``portal reconcile --period P``); both give the same rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from tortoise.functions import Sum
+from tortoise.transactions import in_transaction
+
+from portal.domain.periods import Period, parse_period, period_containing
+from portal.domain.tenants import settings_of
+from portal.models import (
+    ExceptionEvent,
+    LedgerEntry,
+    ManufacturerSettings,
+    OutboxEvent,
+    ReconcileDirty,
+    ReconciliationRow,
+    StockLine,
+    Submission,
+    Warehouse,
+)
+from portal.models.enums import (
+    ExceptionStatus,
+    LedgerKind,
+    ReconciliationStatus,
+    SubmissionKind,
+    SubmissionStatus,
+)
+
+Key = tuple[int, int]  # warehouse, product
+BATCH = 500
+EXCEPTION_OPENED = "exception.opened"
+
+COMPONENT = {
+    LedgerKind.SELL_IN: "sell_in",
+    LedgerKind.CUSTOMER_RETURN: "customer_returns",
+    LedgerKind.SELL_THROUGH: "sell_through",
+    LedgerKind.TRANSFER_IN: "transfers_in",
+    LedgerKind.TRANSFER_OUT: "transfers_out",
+    LedgerKind.RETURN_TO_MANUFACTURER: "returns_to_manufacturer",
+    LedgerKind.ADJUSTMENT: "adjustments",
+    LedgerKind.OPENING: "adjustments",
+}
+OUTFLOWS = {"sell_through", "transfers_out", "returns_to_manufacturer"}  # shown positive
+
+
+@dataclass
+class Figures:
+    opening: int = 0
+    parts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    net: int = 0
+
+    @property
+    def calculated(self) -> int:
+        return self.opening + self.net
+
+
+def classify(
+    gap: int | None,
+    calculated: int,
+    reported_missing: bool,
+    overdue: bool,
+    settings: ManufacturerSettings,
+) -> tuple[ReconciliationStatus, float | None]:
+    if reported_missing:
+        return (ReconciliationStatus.MISSING_REPORT if overdue else ReconciliationStatus.OK), None
+    assert gap is not None
+    pct = gap / max(abs(calculated), 1)
+    if gap == 0:
+        return ReconciliationStatus.OK, pct
+    within = abs(gap) <= settings.tolerance_units or abs(pct) * 100 <= float(
+        settings.tolerance_percent
+    )
+    return (
+        ReconciliationStatus.WITHIN_TOLERANCE if within else ReconciliationStatus.EXCEPTION
+    ), pct
+
+
+async def _current_stock_reports(manufacturer_id: int, periods: list[str]) -> dict[str, Submission]:
+    rows = await Submission.filter(
+        manufacturer_id=manufacturer_id,
+        kind=SubmissionKind.STOCK,
+        period__in=periods,
+        superseded_by_id__isnull=True,
+        dry_run=False,
+        status__in=[SubmissionStatus.ACCEPTED, SubmissionStatus.ACCEPTED_WITH_WARNINGS],
+    ).order_by("version")
+    return {f"{s.partner_id}:{s.period}": s for s in rows}  # type: ignore[attr-defined]
+
+
+async def recompute(
+    manufacturer_id: int,
+    keys: dict[Key, date],
+    *,
+    until: date | None = None,
+    today: date | None = None,
+) -> int:
+    """Recompute the rows of ``keys`` (each from the period of its date) through ``until``."""
+    if not keys:
+        return 0
+    settings = await settings_of(manufacturer_id)
+    today = today or datetime.now(UTC).date()
+    last = period_containing(until or today, settings.period_granularity)
+    written = 0
+    items = sorted(keys.items())
+    for start in range(0, len(items), BATCH):
+        written += await _recompute_batch(
+            manufacturer_id, dict(items[start : start + BATCH]), last, settings, today
+        )
+    return written
+
+
+def _periods(first: Period, last: Period) -> list[Period]:
+    periods = [first]
+    while periods[-1].end < last.end:
+        periods.append(periods[-1].next())
+    return periods
+
+
+async def _recompute_batch(
+    manufacturer_id: int,
+    keys: dict[Key, date],
+    last: Period,
+    settings: ManufacturerSettings,
+    today: date,
+) -> int:
+    granularity = settings.period_granularity
+    first = {key: period_containing(day, granularity) for key, day in keys.items()}
+    earliest = min(p.start for p in first.values())
+    warehouses = {w.id: w for w in await Warehouse.filter(id__in={k[0] for k in keys})}
+    product_ids = {k[1] for k in keys}
+    base = LedgerEntry.filter(
+        manufacturer_id=manufacturer_id,
+        warehouse_id__in=set(warehouses),
+        product_id__in=product_ids,
+    )
+    before = (
+        await base.filter(business_date__lt=earliest)
+        .annotate(total=Sum("quantity"))
+        .group_by("warehouse_id", "product_id")
+        .values_list("warehouse_id", "product_id", "total")
+    )
+    opening = {(w, p): int(t or 0) for w, p, t in before}
+    moves = (
+        await base.filter(business_date__gte=earliest, business_date__lte=last.end)
+        .annotate(total=Sum("quantity"))
+        .group_by("warehouse_id", "product_id", "period", "kind")
+        .values_list("warehouse_id", "product_id", "period", "kind", "total")
+    )
+    by_period: dict[tuple[int, int, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for w, p, period, kind, total in moves:
+        by_period[(w, p, period)][COMPONENT[LedgerKind(kind)]] += int(total or 0)
+
+    all_periods = _periods(period_containing(earliest, granularity), last)
+    names = [p.name for p in all_periods]
+    reports = await _current_stock_reports(manufacturer_id, names)
+    reported: dict[tuple[int, int, str], int] = {}
+    reported_warehouses: dict[str, set[int]] = defaultdict(set)
+    for report in reports.values():
+        for w, p, q in await StockLine.filter(submission_id=report.id).values_list(
+            "warehouse_id", "product_id", "quantity"
+        ):
+            reported[(w, p, report.period)] = reported.get((w, p, report.period), 0) + q
+            reported_warehouses[f"{report.partner_id}:{report.period}"].add(w)  # type: ignore[attr-defined]
+
+    existing = {
+        (r.warehouse_id, r.product_id, r.period): r  # type: ignore[attr-defined]
+        for r in await ReconciliationRow.filter(
+            manufacturer_id=manufacturer_id,
+            warehouse_id__in=set(warehouses),
+            product_id__in=product_ids,
+            period__in=names,
+        )
+    }
+    written = 0
+    async with in_transaction():
+        for key, key_first in first.items():
+            warehouse = warehouses.get(key[0])
+            if warehouse is None or warehouse.partner_id is None:  # type: ignore[attr-defined]
+                continue
+            partner_id: int = warehouse.partner_id  # type: ignore[attr-defined]
+            running = opening.get(key, 0)
+            for period in all_periods:
+                parts = by_period.get((key[0], key[1], period.name), {})
+                net = sum(parts.values())
+                report = reports.get(f"{partner_id}:{period.name}")
+                has_report = (
+                    report is not None
+                    and key[0] in reported_warehouses[f"{partner_id}:{period.name}"]
+                )
+                figure_opening, running = running, running + net
+                if period.start < key_first.start:
+                    continue
+                row = existing.get((key[0], key[1], period.name))
+                if row is None and not parts and figure_opening == 0 and not has_report:
+                    continue
+                value = reported.get((key[0], key[1], period.name), 0) if has_report else None
+                overdue = today > period.due_on(settings.submission_due_days)
+                gap = None if value is None else running - value
+                status, pct = classify(gap, running, value is None, overdue, settings)
+                fields = {
+                    "opening": figure_opening,
+                    **{
+                        name: (-parts.get(name, 0) if name in OUTFLOWS else parts.get(name, 0))
+                        for name in set(COMPONENT.values())
+                    },
+                    "calculated": running,
+                    "reported": value,
+                    "gap": gap,
+                    "abs_gap": abs(gap or 0),
+                    "gap_pct": pct,
+                    "status": status,
+                    "stock_submission_id": report.id if has_report and report else None,
+                }
+                row = await _save(manufacturer_id, partner_id, key, period.name, row, fields)
+                written += 1
+    return written
+
+
+async def _save(
+    manufacturer_id: int,
+    partner_id: int,
+    key: Key,
+    period: str,
+    row: ReconciliationRow | None,
+    fields: dict[str, object],
+) -> ReconciliationRow:
+    if row is None:
+        row = await ReconciliationRow.create(
+            manufacturer_id=manufacturer_id,
+            partner_id=partner_id,
+            warehouse_id=key[0],
+            product_id=key[1],
+            period=period,
+            **fields,
+        )
+    else:
+        changed = {name: value for name, value in fields.items() if getattr(row, name) != value}
+        if changed:
+            for name, value in changed.items():
+                setattr(row, name, value)
+            await row.save(update_fields=[*changed, "computed_at"])
+    if row.status is ReconciliationStatus.EXCEPTION and row.exception_status is None:
+        row.exception_status = ExceptionStatus.OPEN
+        await row.save(update_fields=["exception_status"])
+        await ExceptionEvent.create(row=row, action="OPENED", details={"gap": row.gap})
+        await OutboxEvent.create(
+            manufacturer_id=manufacturer_id,
+            event_type=EXCEPTION_OPENED,
+            dedupe_key=f"{EXCEPTION_OPENED}:{row.id}:{datetime.now(UTC).isoformat()}",
+            payload={
+                "rowId": str(row.id),
+                "period": period,
+                "gap": row.gap,
+                "calculated": row.calculated,
+                "reported": row.reported,
+            },
+        )
+    return row
+
+
+async def drain_dirty(limit: int = 5000, today: date | None = None) -> int:
+    """The reconcile job: recompute what changed since the last run (coalesced)."""
+    dirty = await ReconcileDirty.all().order_by("id").limit(limit)
+    if not dirty:
+        return 0
+    by_manufacturer: dict[int, dict[Key, date]] = defaultdict(dict)
+    for d in dirty:
+        by_manufacturer[d.manufacturer_id][(d.warehouse_id, d.product_id)] = d.from_date
+    written = 0
+    for manufacturer_id, keys in by_manufacturer.items():
+        written += await recompute(manufacturer_id, keys, today=today)
+    for d in dirty:  # a newer change moved from_date: keep it for the next run
+        await ReconcileDirty.filter(id=d.id, from_date=d.from_date).delete()
+    return written
+
+
+async def full_recompute(manufacturer_id: int, period: str, today: date | None = None) -> int:
+    """Every key of the manufacturer, for one period (``portal reconcile --period P``)."""
+    settings = await settings_of(manufacturer_id)
+    parsed = parse_period(period, settings.period_granularity)
+    keys: set[Key] = set(
+        await LedgerEntry.filter(manufacturer_id=manufacturer_id, business_date__lte=parsed.end)
+        .distinct()
+        .values_list("warehouse_id", "product_id")
+    )
+    reports = await _current_stock_reports(manufacturer_id, [parsed.name])
+    for report in reports.values():
+        keys.update(
+            await StockLine.filter(submission_id=report.id).values_list(
+                "warehouse_id", "product_id"
+            )
+        )
+    return await recompute(
+        manufacturer_id, dict.fromkeys(keys, parsed.start), until=parsed.end, today=today
+    )
+
+
+def keys_of(lines: Iterable[tuple[int, int]], day: date) -> list[tuple[int, int, date]]:
+    return [(w, p, day) for w, p in lines]

@@ -1,0 +1,106 @@
+"""Reconciliation rows (calculated against reported), the keys waiting for a recompute,
+and the audit trail of the exception workflow."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from portal.models.enums import ExceptionReason, ExceptionStatus, ReconciliationStatus
+
+
+class ReconciliationRow(Model):
+    id = fields.BigIntField(primary_key=True)
+    manufacturer = fields.ForeignKeyField("models.Manufacturer", related_name="reconciliation")
+    partner = fields.ForeignKeyField("models.Partner", related_name="reconciliation")
+    warehouse = fields.ForeignKeyField("models.Warehouse", related_name="reconciliation")
+    product = fields.ForeignKeyField("models.Product", related_name="reconciliation")
+    period = fields.CharField(max_length=8)
+    opening = fields.IntField(default=0)
+    sell_in = fields.IntField(default=0)
+    customer_returns = fields.IntField(default=0)
+    sell_through = fields.IntField(default=0)
+    transfers_in = fields.IntField(default=0)
+    transfers_out = fields.IntField(default=0)
+    returns_to_manufacturer = fields.IntField(default=0)
+    adjustments = fields.IntField(default=0)
+    calculated = fields.IntField(default=0)
+    reported = fields.IntField(null=True)
+    gap = fields.IntField(null=True)
+    abs_gap = fields.IntField(default=0)
+    gap_pct = fields.FloatField(null=True)
+    status = fields.CharEnumField(ReconciliationStatus, max_length=20)
+    exception_status = fields.CharEnumField(ExceptionStatus, max_length=16, null=True)
+    owner_email = fields.CharField(max_length=200, null=True)
+    reason = fields.CharEnumField(ExceptionReason, max_length=24, null=True)
+    stock_submission_id = fields.BigIntField(null=True)
+    computed_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "reconciliation_row"
+        unique_together = (("warehouse", "product", "period"),)
+        indexes = (("manufacturer_id", "period", "status"),)
+
+
+class ReconcileDirty(Model):
+    """A (warehouse, product) whose rows need a recompute from a date on (coalesced)."""
+
+    id = fields.BigIntField(primary_key=True)
+    manufacturer_id = fields.IntField()
+    warehouse_id = fields.IntField()
+    product_id = fields.IntField()
+    from_date = fields.DateField()
+
+    class Meta:
+        table = "reconcile_dirty"
+        unique_together = (("warehouse_id", "product_id"),)
+
+
+class ExceptionEvent(Model):
+    """Who did what to an exception, when: status, owner, reason, comments, corrections."""
+
+    id = fields.BigIntField(primary_key=True)
+    row = fields.ForeignKeyField(
+        "models.ReconciliationRow", related_name="events", on_delete=fields.CASCADE
+    )
+    token_id = fields.IntField(null=True)
+    partner_id = fields.IntField(null=True)  # set when a partner principal acted
+    action = fields.CharField(max_length=32)
+    details = fields.JSONField(default=dict)
+    at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "exception_event"
+
+
+class WebhookEndpoint(Model):
+    id = fields.IntField(primary_key=True)
+    manufacturer = fields.ForeignKeyField("models.Manufacturer", related_name="webhooks")
+    url = fields.CharField(max_length=500)
+    events = fields.JSONField(default=list)  # event types; empty: all
+    secret = fields.CharField(max_length=100)
+    active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "webhook_endpoint"
+
+
+class WebhookDelivery(Model):
+    id = fields.BigIntField(primary_key=True)
+    endpoint = fields.ForeignKeyField(
+        "models.WebhookEndpoint", related_name="deliveries", on_delete=fields.CASCADE
+    )
+    event = fields.ForeignKeyField(
+        "models.OutboxEvent", related_name="deliveries", on_delete=fields.CASCADE
+    )
+    status = fields.CharField(max_length=12, default="PENDING")  # PENDING DELIVERED FAILED
+    attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField(null=True)
+    last_status_code = fields.IntField(null=True)
+    last_error = fields.CharField(max_length=500, null=True)
+    delivered_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "webhook_delivery"
+        unique_together = (("endpoint", "event"),)

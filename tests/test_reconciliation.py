@@ -1,0 +1,222 @@
+"""Reconciliation: the reference case, the exception workflow, incremental = full."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import pytest
+
+from portal.domain import exceptions, shipments, submissions, transfers
+from portal.domain.adjustments import AdjustmentReason, post_adjustment
+from portal.domain.errors import DomainError
+from portal.domain.reconciliation import drain_dirty, full_recompute
+from portal.domain.shipments import LineInput
+from portal.models import ExceptionEvent, LedgerEntry, OutboxEvent, ReconciliationRow
+from portal.models.enums import (
+    ExceptionReason,
+    ExceptionStatus,
+    LedgerKind,
+    ReconciliationStatus,
+    SubmissionKind,
+)
+from tests.jobs import run_jobs
+from tests.ledger_fixtures import build_channel
+
+TODAY = date(2026, 11, 5)  # before October's due date
+
+
+def pos(quantity: int) -> dict:
+    return {
+        "warehouse_code": "W1",
+        "sku": "SKU-A",
+        "quantity": quantity,
+        "sold_on": "2026-10-15",
+        "end_customer_name": "Acme",
+        "end_customer_country": "US",
+    }
+
+
+async def reference_case(app):  # type: ignore[no-untyped-def]
+    ch = await build_channel()
+    shipment = await shipments.record_shipment(
+        ch.admin,
+        partner_code="D1",
+        warehouse_code="W1",
+        document_no="INV-1",
+        shipped_on=date(2026, 10, 1),
+        lines=[LineInput("SKU-A", 1000)],
+    )
+    await shipments.receive_shipment(ch.admin, shipment.id, received_on=date(2026, 10, 2))
+    await submissions.submit(
+        ch.d1, app.state.queue, kind=SubmissionKind.POS, period="2026-10", lines=[pos(700)]
+    )
+    await submissions.submit(
+        ch.d1,
+        app.state.queue,
+        kind=SubmissionKind.STOCK,
+        period="2026-10",
+        lines=[{"warehouse_code": "W1", "sku": "SKU-A", "quantity": 240}],
+    )
+    await run_jobs(app)
+    await drain_dirty(today=TODAY)
+    return ch
+
+
+async def test_reference_case_exception_and_correction(app) -> None:
+    ch = await reference_case(app)
+    row = await ReconciliationRow.get(period="2026-10", warehouse__code="W1")
+    assert (row.opening, row.sell_in, row.sell_through, row.calculated, row.reported, row.gap) == (
+        0,
+        1000,
+        700,
+        300,
+        240,
+        60,
+    )
+    assert row.status is ReconciliationStatus.EXCEPTION
+    assert row.exception_status is ExceptionStatus.OPEN
+    assert await OutboxEvent.filter(event_type="exception.opened").count() == 1
+
+    with pytest.raises(DomainError):  # a partner comments, it does not resolve
+        await exceptions.update_exception(ch.d1, row.id, status=ExceptionStatus.RESOLVED)
+    await exceptions.update_exception(ch.d1, row.id, note="Two pallets were damaged in transit.")
+    await exceptions.update_exception(
+        ch.admin, row.id, status=ExceptionStatus.INVESTIGATING, owner_email="planner@acme.test"
+    )
+    row = await exceptions.update_exception(
+        ch.admin,
+        row.id,
+        status=ExceptionStatus.RESOLVED,
+        reason=ExceptionReason.DAMAGE,
+        correction_quantity=-60,
+    )
+    assert (row.calculated, row.reported, row.gap, row.adjustments) == (240, 240, 0, -60)
+    assert (
+        row.status is ReconciliationStatus.OK and row.exception_status is ExceptionStatus.RESOLVED
+    )
+    assert await LedgerEntry.filter(kind=LedgerKind.ADJUSTMENT, quantity=-60).count() == 1
+    actions = (
+        await ExceptionEvent.filter(row_id=row.id).order_by("id").values_list("action", flat=True)
+    )
+    assert actions == ["OPENED", "COMMENT", "STATUS", "OWNER", "CORRECTED", "STATUS", "REASON"]
+
+
+async def test_resubmitted_pos_updates_the_row_and_later_periods(app) -> None:
+    ch = await reference_case(app)
+    await post_adjustment(
+        ch.admin,
+        warehouse_code="W1",
+        sku="SKU-A",
+        quantity=5,
+        reason=AdjustmentReason.OTHER,
+        business_date=date(2026, 11, 3),
+    )
+    await drain_dirty(today=TODAY)
+    november = await ReconciliationRow.get(period="2026-11", warehouse__code="W1")
+    assert (november.opening, november.calculated) == (300, 305)
+
+    await submissions.submit(
+        ch.d1, app.state.queue, kind=SubmissionKind.POS, period="2026-10", lines=[pos(760)]
+    )
+    await run_jobs(app)
+    await drain_dirty(today=TODAY)
+    october = await ReconciliationRow.get(period="2026-10", warehouse__code="W1")
+    assert (october.sell_through, october.calculated, october.gap, october.status) == (
+        760,
+        240,
+        0,
+        ReconciliationStatus.OK,
+    )
+    november = await ReconciliationRow.get(period="2026-11", warehouse__code="W1")
+    assert (november.opening, november.calculated) == (240, 245)  # later periods follow
+
+
+async def test_missing_report_after_due_date(app) -> None:
+    ch = await build_channel()
+    shipment = await shipments.record_shipment(
+        ch.admin,
+        partner_code="D2",
+        warehouse_code="W3",
+        document_no="INV-2",
+        shipped_on=date(2026, 10, 1),
+        lines=[LineInput("SKU-A", 10)],
+    )
+    await shipments.receive_shipment(ch.admin, shipment.id, received_on=date(2026, 10, 1))
+    await drain_dirty(today=date(2026, 11, 20))
+    row = await ReconciliationRow.get(period="2026-10", warehouse__code="W3")
+    assert (row.reported, row.status) == (None, ReconciliationStatus.MISSING_REPORT)
+
+
+async def test_incremental_equals_full_on_generated_data(app) -> None:
+    ch = await build_channel()
+    rng = random.Random(7)
+    day = date(2026, 7, 1)
+    shipment = await shipments.record_shipment(
+        ch.admin,
+        partner_code="D1",
+        warehouse_code="W1",
+        document_no="G-0",
+        shipped_on=day,
+        lines=[LineInput("SKU-A", 5000)],
+    )
+    await shipments.receive_shipment(ch.admin, shipment.id, received_on=day)
+    for n in range(40):
+        when = day + timedelta(days=rng.randrange(0, 120))
+        choice = rng.random()
+        if choice < 0.4:
+            await post_adjustment(
+                ch.admin,
+                warehouse_code=rng.choice(["W1", "W2"]),
+                sku="SKU-A",
+                quantity=rng.randint(1, 30),
+                reason=AdjustmentReason.OTHER,
+                business_date=when,
+            )
+        elif choice < 0.7:
+            t = await transfers.raise_transfer(
+                ch.d1,
+                from_warehouse_code="W1",
+                to_warehouse_code="W2",
+                lines=[LineInput("SKU-A", rng.randint(1, 20))],
+            )
+            await transfers.ship_transfer(ch.d1, t.id, shipped_on=when)
+            await transfers.receive_transfer(ch.d1, t.id, received_on=when + timedelta(days=2))
+        else:
+            period = f"2026-{when.month:02d}"
+            await submissions.submit(
+                ch.d1,
+                app.state.queue,
+                kind=SubmissionKind.STOCK,
+                period=period,
+                lines=[{"warehouse_code": "W1", "sku": "SKU-A", "quantity": rng.randint(0, 5000)}],
+            )
+            await run_jobs(app)
+        if n % 7 == 0:
+            await drain_dirty(today=TODAY)
+    await run_jobs(app)
+    await drain_dirty(today=TODAY)
+    fields = (
+        "warehouse_id",
+        "product_id",
+        "period",
+        "opening",
+        "sell_in",
+        "sell_through",
+        "transfers_in",
+        "transfers_out",
+        "adjustments",
+        "calculated",
+        "reported",
+        "gap",
+        "status",
+    )
+    incremental = (
+        await ReconciliationRow.all().order_by("warehouse_id", "period").values_list(*fields)
+    )
+    await ReconciliationRow.all().delete()
+    for month in range(7, 12):
+        await full_recompute(ch.admin.manufacturer_id, f"2026-{month:02d}", today=TODAY)
+    full = await ReconciliationRow.all().order_by("warehouse_id", "period").values_list(*fields)
+    assert len(incremental) >= 8
+    assert incremental == full
