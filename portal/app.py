@@ -17,6 +17,7 @@ from starlette.staticfiles import StaticFiles
 
 from portal.domain.tokens import UsageRecorder
 from portal.http.body_limit import BodyLimitMiddleware
+from portal.http.exports import export_exceptions
 from portal.http.graphql_view import PortalGraphQL
 from portal.http.health import health
 from portal.http.runtime import EMBEDDED_TICK_SECONDS, portal_runtime
@@ -53,6 +54,7 @@ def create_app(
             WebSocketRoute("/graphql", graphql),
             Route("/health", health, methods=["GET"]),
             Route("/uploads", upload, methods=["POST"]),
+            Route("/exports/exceptions.csv", export_exceptions, methods=["GET"]),
             Mount("/", StaticFiles(directory=FRONTEND_DIR, html=True, check_dir=False)),
         ]
     )

@@ -99,6 +99,32 @@ def _cmd_check_ledger(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _cmd_reconcile(args: argparse.Namespace) -> int:
+    from portal.db import close_database, open_database
+    from portal.domain.errors import DomainError
+    from portal.domain.reconciliation import full_recompute
+    from portal.models import Manufacturer
+
+    async def run() -> int:
+        await open_database(Settings())
+        try:
+            tenants = Manufacturer.all()
+            if args.manufacturer:
+                tenants = tenants.filter(name=args.manufacturer)
+            total = 0
+            for manufacturer in await tenants:
+                total += await full_recompute(manufacturer.id, args.period)
+            print(f"{total} reconciliation rows recomputed for {args.period}")
+            return 0
+        except DomainError as error:
+            print(f"error: {error.code.value}: {error.message}", file=sys.stderr)
+            return 1
+        finally:
+            await close_database()
+
+    return asyncio.run(run())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="portal", description="Channel inventory portal")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -124,6 +150,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check-ledger", help="verify balances equal their ledger sums")
     check.set_defaults(run=_cmd_check_ledger)
+
+    reconcile = commands.add_parser("reconcile", help="recompute a period's reconciliation in full")
+    reconcile.add_argument("--period", required=True)
+    reconcile.add_argument("--manufacturer", help="only this tenant (default: all)")
+    reconcile.set_defaults(run=_cmd_reconcile)
 
     migrate = commands.add_parser("migrate", help="apply database migrations")
     migrate.set_defaults(run=_cmd_migrate)

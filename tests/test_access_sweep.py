@@ -24,6 +24,7 @@ from portal.models import (
     PartnerSkuMapping,
     Product,
     ProductPrice,
+    ReconciliationRow,
     SerialUnit,
     Shipment,
     StockBalance,
@@ -31,6 +32,7 @@ from portal.models import (
     Submission,
     Transfer,
     Warehouse,
+    WebhookEndpoint,
 )
 from portal.models.enums import PartnerTier, Role, SubmissionKind
 from portal.schema import build_schema
@@ -60,6 +62,15 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
     "shipments": ("{ shipments { totalCount edges { node { documentNo partnerCode } } } }", {}),
     "transfers": ("{ transfers { totalCount edges { node { fromWarehouseCode } } } }", {}),
     "returns": ("{ returns { totalCount edges { node { rmaNo warehouseCode } } } }", {}),
+    "reconciliation": (
+        '{ reconciliation(period: "2026-10", partnerCode: "D1") { totalCount edges { node { warehouseCode gap owner history { details } } } } }',
+        {},
+    ),
+    "channelSummary": (
+        '{ channelSummary(periodFrom: "2026-10", periodTo: "2026-10", partnerCode: "D1") { sellIn calculatedInventory } }',
+        {},
+    ),
+    "webhooks": ("{ webhooks { url } }", {}),
     "erpSyncRuns": ("{ erpSyncRuns { totalCount edges { node { status error } } } }", {}),
     "submission": ('{ submission(id: "1") { status fileName errors { totalCount } } }', {}),
     "submissions": (
@@ -143,6 +154,11 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "reverseLedgerEntry": ("ReverseLedgerEntryInput", {"id": "1"}),
     "syncErp": ("", {}),
+    "registerWebhook": ("RegisterWebhookInput", {"url": "https://attacker.example/hook"}),
+    "updateException": (
+        "UpdateExceptionInput",
+        {"rowId": "1", "note": "x", "status": "RESOLVED", "correctionQuantity": 5},
+    ),
     "uploadSubmission": ("UPLOAD", {"kind": "STOCK", "period": "2026-10", "partnerCode": "D1"}),
     "submitPos": (
         "SubmitPosInput",
@@ -198,6 +214,8 @@ async def _victim_state(manufacturer_id: int) -> list[Any]:
         Submission,
         MappingTemplate,
         EndCustomer,
+        ReconciliationRow,
+        WebhookEndpoint,
     ):
         rows = await model.filter(**scoped).order_by("id").values()
         volatile = {"last_used_at", "updated_at"}
@@ -276,6 +294,15 @@ async def _seed_victim() -> tuple[int, str]:
     await returns.raise_return(
         d1_principal, warehouse_code="D1-W", lines=[LineInput("SKU-1", 1)], rma_no=f"{SECRET}-RMA"
     )
+    from portal.domain.reconciliation import drain_dirty
+    from portal.domain.webhooks import register_webhook
+    from portal.models import ReconciliationRow
+
+    await drain_dirty(today=date(2026, 11, 5))
+    await ReconciliationRow.filter(manufacturer_id=manufacturer.id).update(
+        owner_email=f"{SECRET}@victim.test"
+    )
+    await register_webhook(admin, url=f"https://{SECRET}.example/hook", events=[])
     await create_token(
         manufacturer.id, Role.PARTNER_ADMIN, partner_id=d1.id, label=f"{SECRET} token"
     )

@@ -15,6 +15,7 @@ from portal.db import close_database, open_database
 from portal.domain.erp import schedule_all
 from portal.domain.job_handlers import (
     AUTO_RECEIVE_SHIPMENTS,
+    DELIVER_WEBHOOKS,
     HANDLERS,
     RECONCILE,
     SEND_REMINDERS,
@@ -69,7 +70,9 @@ async def schedule_reminders(ctx: dict[str, Any]) -> None:
 
 
 async def schedule_reconcile(ctx: dict[str, Any]) -> None:
+    """Every 10 s: recompute coalesced dirty keys and deliver due webhooks."""
     await submit_job(ctx["queue"], RECONCILE, dedupe_key=RECONCILE)
+    await submit_job(ctx["queue"], DELIVER_WEBHOOKS, dedupe_key=DELIVER_WEBHOOKS)
 
 
 async def schedule_erp_sync(ctx: dict[str, Any]) -> None:

@@ -11,12 +11,13 @@ from tortoise.transactions import in_transaction
 from portal.db import is_postgres
 from portal.domain.adjustments import AdjustmentReason, post_adjustment
 from portal.domain.errors import DomainError, ErrorCode, check_length
+from portal.domain.lookups import get_product, get_warehouse, partner_scope
 from portal.domain.periods import parse_period
 from portal.domain.principal import Action, Principal
 from portal.domain.reconciliation import recompute
 from portal.domain.tenants import settings_of
 from portal.models import ExceptionEvent, Product, ReconciliationRow, Warehouse
-from portal.models.enums import ExceptionReason, ExceptionStatus
+from portal.models.enums import ExceptionReason, ExceptionStatus, ReconciliationStatus
 
 TRANSITIONS = {
     ExceptionStatus.OPEN: {ExceptionStatus.INVESTIGATING, ExceptionStatus.RESOLVED},
@@ -133,3 +134,39 @@ async def update_exception(
         await recompute(principal.manufacturer_id, {(row.warehouse_id, row.product_id): start})  # type: ignore[attr-defined]
         row = await ReconciliationRow.get(id=row.id)
     return row
+
+
+SORTS = {
+    "ABS_GAP_DESC": ("-abs_gap", "id"),
+    "GAP_VALUE_DESC": ("-gap_value", "id"),
+    "PARTNER_SKU": ("partner_id", "warehouse_id", "product_id"),
+}
+
+
+async def find_rows(
+    principal: Principal,
+    *,
+    period: str,
+    partner_code: str | None = None,
+    only_exceptions: bool = False,
+    min_gap: int | None = None,
+    sku: str | None = None,
+    warehouse_code: str | None = None,
+    sort: str = "ABS_GAP_DESC",
+) -> QuerySet[ReconciliationRow]:
+    settings = await settings_of(principal.manufacturer_id)
+    rows = visible_rows(principal).filter(
+        period=parse_period(period, settings.period_granularity).name
+    )
+    partner_id = await partner_scope(principal, partner_code)
+    if partner_id is not None:
+        rows = rows.filter(partner_id=partner_id)
+    if only_exceptions:
+        rows = rows.filter(status=ReconciliationStatus.EXCEPTION)
+    if min_gap is not None:
+        rows = rows.filter(abs_gap__gte=min_gap)
+    if sku:
+        rows = rows.filter(product_id=(await get_product(principal, sku)).id)
+    if warehouse_code:
+        rows = rows.filter(warehouse_id=(await get_warehouse(principal, warehouse_code)).id)
+    return rows.order_by(*SORTS[sort])

@@ -12,6 +12,7 @@ from portal.domain.compliance import record_reminders
 from portal.domain.erp import sync_erp
 from portal.domain.job_kinds import (
     AUTO_RECEIVE_SHIPMENTS,
+    DELIVER_WEBHOOKS,
     ERP_SYNC,
     RECONCILE,
     SEND_REMINDERS,
@@ -23,6 +24,7 @@ from portal.domain.reconciliation import drain_dirty
 from portal.domain.shipments import auto_receive_due
 from portal.domain.tokens import roll_up_token_usage
 from portal.domain.validation import validate_submission
+from portal.domain.webhooks import deliver_due, fan_out
 
 
 async def _token_usage_rollup(args: dict[str, Any], ctx: JobContext) -> dict[str, int]:
@@ -56,7 +58,14 @@ async def _reconcile(args: dict[str, Any], ctx: JobContext) -> dict[str, int]:
     return {"rows": await drain_dirty()}
 
 
+async def _deliver_webhooks(args: dict[str, Any], ctx: JobContext) -> dict[str, int]:
+    if ctx.http is None:
+        raise RuntimeError("deliver_webhooks needs the process's HTTP client")
+    return {"queued": await fan_out(), "delivered": await deliver_due(ctx.http)}
+
+
 HANDLERS: dict[str, Handler] = {
+    DELIVER_WEBHOOKS: _deliver_webhooks,
     RECONCILE: _reconcile,
     SEND_REMINDERS: _send_reminders,
     VALIDATE_SUBMISSION: _validate_submission,
@@ -65,10 +74,17 @@ HANDLERS: dict[str, Handler] = {
     ERP_SYNC: _erp_sync,
 }
 
-PERIODIC = (TOKEN_USAGE_ROLLUP, AUTO_RECEIVE_SHIPMENTS, SEND_REMINDERS, RECONCILE)
+PERIODIC = (
+    TOKEN_USAGE_ROLLUP,
+    AUTO_RECEIVE_SHIPMENTS,
+    SEND_REMINDERS,
+    RECONCILE,
+    DELIVER_WEBHOOKS,
+)
 
 __all__ = [
     "AUTO_RECEIVE_SHIPMENTS",
+    "DELIVER_WEBHOOKS",
     "ERP_SYNC",
     "HANDLERS",
     "PERIODIC",

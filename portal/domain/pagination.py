@@ -70,3 +70,30 @@ async def paginate(
     has_next = len(rows) > size
     rows = rows[:size]
     return Page(rows, has_next, total, [encode_cursor(row.id) for row in rows])
+
+
+def encode_offset(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode()
+
+
+def decode_offset(cursor: str) -> int:
+    try:
+        prefix, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        if prefix != "o" or int(value) < 0:
+            raise ValueError(cursor)
+        return int(value)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise DomainError(ErrorCode.INVALID, "The cursor is not valid.", field=["after"]) from None
+
+
+async def paginate_sorted(
+    queryset: QuerySet[Any], *, first: int | None, after: str | None, limit: int
+) -> Page[Any]:
+    """Offset pagination for connections sorted by something other than id."""
+    size = check_page_size(first, limit)
+    start = decode_offset(after) + 1 if after else 0
+    total = await queryset.count()
+    rows = await queryset.offset(start).limit(size + 1)
+    has_next = len(rows) > size
+    rows = rows[:size]
+    return Page(rows, has_next, total, [encode_offset(start + i) for i in range(len(rows))])

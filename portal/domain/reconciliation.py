@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from tortoise.functions import Sum
 from tortoise.transactions import in_transaction
@@ -27,6 +28,7 @@ from portal.models import (
     LedgerEntry,
     ManufacturerSettings,
     OutboxEvent,
+    ProductPrice,
     ReconcileDirty,
     ReconciliationRow,
     StockLine,
@@ -177,6 +179,7 @@ async def _recompute_batch(
             reported[(w, p, report.period)] = reported.get((w, p, report.period), 0) + q
             reported_warehouses[f"{report.partner_id}:{report.period}"].add(w)  # type: ignore[attr-defined]
 
+    prices = await _list_prices(product_ids, all_periods)
     existing = {
         (r.warehouse_id, r.product_id, r.period): r  # type: ignore[attr-defined]
         for r in await ReconciliationRow.filter(
@@ -222,6 +225,9 @@ async def _recompute_batch(
                     "reported": value,
                     "gap": gap,
                     "abs_gap": abs(gap or 0),
+                    "gap_value": (
+                        abs(gap or 0) * prices.get((key[1], period.name), Decimal(0))
+                    ).quantize(Decimal("0.01")),
                     "gap_pct": pct,
                     "status": status,
                     "stock_submission_id": report.id if has_report and report else None,
@@ -229,6 +235,23 @@ async def _recompute_batch(
                 row = await _save(manufacturer_id, partner_id, key, period.name, row, fields)
                 written += 1
     return written
+
+
+async def _list_prices(
+    product_ids: set[int], periods: list[Period]
+) -> dict[tuple[int, str], Decimal]:
+    """The list price of each product valid at each period's end."""
+    history = (
+        await ProductPrice.filter(product_id__in=product_ids)
+        .order_by("valid_from")
+        .values_list("product_id", "valid_from", "price")
+    )
+    prices: dict[tuple[int, str], Decimal] = {}
+    for product_id, valid_from, price in history:
+        for period in periods:
+            if valid_from <= period.end:
+                prices[(product_id, period.name)] = Decimal(price)
+    return prices
 
 
 async def _save(

@@ -31,6 +31,7 @@ from portal.domain.row_checks import CheckedPos, CheckedStock, RowChecker, RowIs
 from portal.domain.tenants import settings_of
 from portal.models import (
     MappingTemplate,
+    OutboxEvent,
     PosLine,
     SerialUnit,
     StockLine,
@@ -178,7 +179,28 @@ async def _finish(submission: Submission, status: SubmissionStatus, rows: int) -
     await Submission.filter(id=submission.id).update(
         status=status, rows_total=rows, rows_done=rows, validated_at=datetime.now(UTC)
     )
+    await _announce(submission, status)
     return status
+
+
+async def _announce(submission: Submission, status: SubmissionStatus) -> None:
+    """An outbox event for the webhooks: submission accepted or rejected."""
+    if submission.dry_run:
+        return
+    event = "submission.rejected" if status is SubmissionStatus.REJECTED else "submission.accepted"
+    await OutboxEvent.get_or_create(
+        dedupe_key=f"{event}:{submission.id}",
+        defaults={
+            "manufacturer_id": submission.manufacturer_id,  # type: ignore[attr-defined]
+            "event_type": event,
+            "payload": {
+                "submissionId": str(submission.id),
+                "kind": submission.kind.value,
+                "period": submission.period,
+                "status": status.value,
+            },
+        },
+    )
 
 
 class _Run:
@@ -301,6 +323,7 @@ async def post_submission(submission_id: int, status: SubmissionStatus, rows: in
         await Submission.filter(id=submission_id).update(
             status=status, posted_at=now, validated_at=now, rows_total=rows, rows_done=rows
         )
+        await _announce(submission, status)
 
 
 async def _pos_effect(submission_id: int) -> dict[tuple[int, int, date, LedgerKind], int]:

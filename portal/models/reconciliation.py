@@ -28,6 +28,9 @@ class ReconciliationRow(Model):
     reported = fields.IntField(null=True)
     gap = fields.IntField(null=True)
     abs_gap = fields.IntField(default=0)
+    gap_value = fields.DecimalField(
+        max_digits=20, decimal_places=2, default=0
+    )  # |gap| x list price
     gap_pct = fields.FloatField(null=True)
     status = fields.CharEnumField(ReconciliationStatus, max_length=20)
     exception_status = fields.CharEnumField(ExceptionStatus, max_length=16, null=True)

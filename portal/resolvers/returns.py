@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import strawberry
 from strawberry.types import Info
 
-from portal.domain import adjustments, erp, returns
+from portal.domain import adjustments, erp, returns, webhooks
 from portal.domain.pagination import paginate
 from portal.domain.principal import Action
 from portal.models import ErpSyncRun as RunModel
 from portal.resolvers.helpers import line_inputs, object_id, page_limit
 from portal.schema.common import Connection, attempt, to_connection
-from portal.schema.erp import ErpSyncRun, Job, JobPayload
+from portal.schema.erp import (
+    ErpSyncRun,
+    Job,
+    JobPayload,
+    RegisterWebhookInput,
+    RegisterWebhookPayload,
+    Webhook,
+)
 from portal.schema.inventory import LedgerEntry
 from portal.schema.returns import (
     LedgerEntryPayload,
@@ -106,3 +114,31 @@ async def resolve_erp_sync_runs(
         limit=page_limit(info),
     )
     return to_connection(page, ErpSyncRun.from_model, after)
+
+
+async def resolve_webhooks(info: Info) -> list[Webhook]:
+    rows = await webhooks.visible_webhooks(info.context.principal).order_by("id").limit(100)
+    return [
+        Webhook(id=strawberry.ID(str(w.id)), url=w.url, events=list(w.events), active=w.active)
+        for w in rows
+    ]
+
+
+async def register_webhook(info: Info, input: RegisterWebhookInput) -> RegisterWebhookPayload:
+    made, errors = await attempt(
+        lambda: webhooks.register_webhook(
+            info.context.principal, url=input.url, events=list(input.events)
+        )
+    )
+    if made is None:
+        return RegisterWebhookPayload(webhook=None, secret=None, errors=errors)
+    return RegisterWebhookPayload(
+        webhook=Webhook(
+            id=strawberry.ID(str(made.id)),
+            url=made.url,
+            events=list(made.events),
+            active=made.active,
+        ),
+        secret=made.secret,
+        errors=[],
+    )

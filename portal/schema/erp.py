@@ -67,3 +67,24 @@ class ErpSyncRun:
 class JobPayload:
     job: Job | None
     errors: list[UserError]
+
+
+@strawberry.type
+class Webhook:
+    id: strawberry.ID
+    url: str
+    events: list[str]
+    active: bool
+
+
+@strawberry.input
+class RegisterWebhookInput:
+    url: str
+    events: list[str] = strawberry.field(default_factory=list, description="Empty: every event.")
+
+
+@strawberry.type
+class RegisterWebhookPayload:
+    webhook: Webhook | None
+    secret: str | None = strawberry.field(description="Signs deliveries (HMAC-SHA256); shown once.")
+    errors: list[UserError]

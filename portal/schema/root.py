@@ -9,6 +9,7 @@ from portal.resolvers import access as r_access
 from portal.resolvers import inventory as r_inventory
 from portal.resolvers import partners as r_partners
 from portal.resolvers import products as r_products
+from portal.resolvers import reconciliation as r_reconciliation
 from portal.resolvers import returns as r_returns
 from portal.resolvers import submissions as r_submissions
 from portal.resolvers import warehouses as r_warehouses
@@ -21,7 +22,7 @@ from portal.schema.access import (
     Viewer,
 )
 from portal.schema.common import Connection
-from portal.schema.erp import ErpSyncRun, JobPayload
+from portal.schema.erp import ErpSyncRun, JobPayload, RegisterWebhookPayload, Webhook
 from portal.schema.inventory import (
     LedgerEntry,
     Shipment,
@@ -33,6 +34,11 @@ from portal.schema.inventory import (
 from portal.schema.partners import Partner, PartnerPayload
 from portal.schema.permissions import allow
 from portal.schema.products import Product, ProductPayload, SkuMapping, SkuMappingPayload
+from portal.schema.reconciliation import (
+    ChannelSummaryRow,
+    ReconciliationRow,
+    ReconciliationRowPayload,
+)
 from portal.schema.returns import LedgerEntryPayload, ReturnPayload, StockReturn
 from portal.schema.submissions import (
     ComplianceRow,
@@ -110,6 +116,15 @@ class Query:
     )
     submission_compliance: list[ComplianceRow] = strawberry.field(
         resolver=r_submissions.resolve_compliance, permission_classes=INVENTORY
+    )
+    reconciliation: Connection[ReconciliationRow] = strawberry.field(
+        resolver=r_reconciliation.resolve_reconciliation, permission_classes=INVENTORY
+    )
+    channel_summary: list[ChannelSummaryRow] = strawberry.field(
+        resolver=r_reconciliation.resolve_channel_summary, permission_classes=INVENTORY
+    )
+    webhooks: list[Webhook] = strawberry.field(
+        resolver=r_returns.resolve_webhooks, permission_classes=[allow(Action.MANAGE_SETTINGS)]
     )
     erp_sync_runs: Connection[ErpSyncRun] = strawberry.field(
         resolver=r_returns.resolve_erp_sync_runs, permission_classes=[allow(Action.VIEW_SETTINGS)]
@@ -200,6 +215,12 @@ class Mutation:
     )
     submit_stock_snapshot: SubmissionPayload = strawberry.mutation(
         resolver=r_submissions.submit_stock_snapshot, permission_classes=SUBMIT
+    )
+    register_webhook: RegisterWebhookPayload = strawberry.mutation(
+        resolver=r_returns.register_webhook, permission_classes=[allow(Action.MANAGE_SETTINGS)]
+    )
+    update_exception: ReconciliationRowPayload = strawberry.mutation(
+        resolver=r_reconciliation.update_exception, permission_classes=INVENTORY
     )
     upload_submission: SubmissionPayload = strawberry.mutation(
         resolver=r_submissions.upload_submission,

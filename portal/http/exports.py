@@ -1,0 +1,137 @@
+"""``GET /exports/exceptions.csv?period=P[&partnerCode=X]``: the exception list for
+planners, streamed (rows are fetched in pages, never all at once). Cells that a
+spreadsheet would run as a formula are prefixed with a quote."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import AsyncIterator
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+
+from portal.domain.errors import DomainError, PermissionDenied
+from portal.domain.exceptions import find_rows
+from portal.domain.principal import Principal
+from portal.http.auth import principal_or_401
+from portal.models import Partner, Product, Warehouse
+
+PAGE = 1000
+COLUMNS = [
+    "period",
+    "partner",
+    "warehouse",
+    "sku",
+    "opening",
+    "sell_in",
+    "sell_through",
+    "customer_returns",
+    "transfers_in",
+    "transfers_out",
+    "returns_to_manufacturer",
+    "adjustments",
+    "calculated",
+    "reported",
+    "gap",
+    "gap_value",
+    "status",
+    "exception_status",
+    "owner",
+    "reason",
+]
+
+
+def inert(value: object) -> str:
+    text = "" if value is None else str(getattr(value, "value", value))
+    return (
+        "'" + text
+        if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not text.lstrip("-").isdigit()
+        else text
+    )
+
+
+async def export_exceptions(request: Request) -> Response:
+    principal = await principal_or_401(request.headers, request.app.state.usage_recorder)
+    if not isinstance(principal, Principal):
+        return principal
+    try:
+        rows = await find_rows(
+            principal,
+            period=request.query_params.get("period", ""),
+            partner_code=request.query_params.get("partnerCode") or None,
+            only_exceptions=True,
+        )
+    except DomainError as error:
+        return JSONResponse(
+            {
+                "errors": [
+                    {"field": error.field, "code": error.code.value, "message": error.message}
+                ]
+            },
+            status_code=400,
+        )
+    except PermissionDenied as denied:
+        return JSONResponse(
+            {"errors": [{"code": "FORBIDDEN", "message": denied.message}]}, status_code=403
+        )
+
+    async def lines() -> AsyncIterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(COLUMNS)
+        offset = 0
+        while True:
+            page = await rows.offset(offset).limit(PAGE)
+            if not page:
+                break
+            partners = dict(
+                await Partner.filter(id__in={r.partner_id for r in page}).values_list("id", "code")
+            )  # type: ignore[attr-defined]
+            warehouses = dict(
+                await Warehouse.filter(id__in={r.warehouse_id for r in page}).values_list(
+                    "id", "code"
+                )
+            )  # type: ignore[attr-defined]
+            skus = dict(
+                await Product.filter(id__in={r.product_id for r in page}).values_list("id", "sku")
+            )  # type: ignore[attr-defined]
+            for r in page:
+                writer.writerow(
+                    [
+                        inert(v)
+                        for v in (
+                            r.period,
+                            partners[r.partner_id],
+                            warehouses[r.warehouse_id],
+                            skus[r.product_id],  # type: ignore[attr-defined]
+                            r.opening,
+                            r.sell_in,
+                            r.sell_through,
+                            r.customer_returns,
+                            r.transfers_in,
+                            r.transfers_out,
+                            r.returns_to_manufacturer,
+                            r.adjustments,
+                            r.calculated,
+                            r.reported,
+                            r.gap,
+                            r.gap_value,
+                            r.status,
+                            r.exception_status,
+                            r.owner_email,
+                            r.reason,
+                        )
+                    ]
+                )
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            offset += PAGE
+        yield buffer.getvalue()
+
+    return StreamingResponse(
+        lines(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="exceptions.csv"'},
+    )
