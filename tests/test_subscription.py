@@ -1,0 +1,80 @@
+"""submissionProgress over a real websocket (graphql-transport-ws), with the bearer token
+in the handshake; a handshake without a token is refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
+
+from portal.app import create_app
+from portal.domain import submissions
+from portal.models.enums import SubmissionKind
+from portal.settings import Settings
+from tests.jobs import ParkedQueue
+from tests.ledger_fixtures import build_channel
+
+SUBSCRIBE = "subscription($id: ID!) { submissionProgress(id: $id) { status rowsDone rowsTotal } }"
+
+
+def test_progress_streams_until_final(tmp_path: Path) -> None:
+    settings = Settings(database_url=f"sqlite://{tmp_path / 'ws.sqlite3'}", env="test")
+    app = create_app(settings, scheduler_interval=None)
+    with TestClient(app) as client:
+
+        async def prepare() -> tuple[str, int]:
+            from portal.domain.tokens import create_token
+            from portal.models import Partner
+            from portal.models.enums import Role
+
+            ch = await build_channel()
+            d1 = await Partner.get(code="D1")
+            _, token = await create_token(
+                ch.admin.manufacturer_id, Role.PARTNER_VIEWER, partner_id=d1.id
+            )
+            made = await submissions.submit(
+                ch.d1,
+                ParkedQueue(),
+                kind=SubmissionKind.STOCK,
+                period="2026-10",
+                lines=[{"warehouse_code": "W1", "sku": "SKU-A", "quantity": 1}],
+            )
+            return token, made.id
+
+        token, submission_id = client.portal.call(prepare)
+
+        with pytest.raises(WebSocketDisconnect):
+            with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+                ws.receive_json()
+
+        headers = {"Authorization": f"Bearer {token}"}
+        with client.websocket_connect(
+            "/graphql", subprotocols=["graphql-transport-ws"], headers=headers
+        ) as ws:
+            ws.send_json({"type": "connection_init"})
+            assert ws.receive_json()["type"] == "connection_ack"
+            ws.send_json(
+                {
+                    "id": "1",
+                    "type": "subscribe",
+                    "payload": {"query": SUBSCRIBE, "variables": {"id": str(submission_id)}},
+                }
+            )
+            first = ws.receive_json()
+            assert first["payload"]["data"]["submissionProgress"]["status"] == "QUEUED"
+
+            async def validate() -> None:
+                from portal.domain.validation import validate_submission
+
+                await validate_submission(submission_id)
+
+            client.portal.call(validate)
+            statuses = []
+            while True:
+                message = ws.receive_json()
+                if message["type"] == "complete":
+                    break
+                statuses.append(message["payload"]["data"]["submissionProgress"]["status"])
+            assert statuses[-1] == "ACCEPTED"
