@@ -16,6 +16,7 @@ from portal.domain.tenants import create_manufacturer
 from portal.domain.tokens import create_token
 from portal.models import (
     ApiToken,
+    DesignRegistration,
     EndCustomer,
     LedgerEntry,
     ManufacturerSettings,
@@ -71,6 +72,10 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
         {},
     ),
     "webhooks": ("{ webhooks { url } }", {}),
+    "designRegistrations": (
+        '{ designRegistrations(partnerCode: "D1") { totalCount edges { node { projectName partnerCode conflicts { partnerCode registrationId } } } } }',
+        {},
+    ),
     "erpSyncRuns": ("{ erpSyncRuns { totalCount edges { node { status error } } } }", {}),
     "submission": ('{ submission(id: "1") { status fileName errors { totalCount } } }', {}),
     "submissions": (
@@ -154,6 +159,21 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "reverseLedgerEntry": ("ReverseLedgerEntryInput", {"id": "1"}),
     "syncErp": ("", {}),
+    "registerDesign": (
+        "RegisterDesignInput",
+        {
+            "endCustomer": {"name": "x", "country": "US"},
+            "projectName": "p",
+            "expectedCloseOn": "2027-01-01",
+            "lines": [{"sku": "SKU-1", "expectedQuantity": 1}],
+            "partnerCode": "D1",
+        },
+    ),
+    "reviewDesign": (
+        "ReviewDesignInput",
+        {"id": "1", "decision": "APPROVE", "expiresOn": "2030-01-01"},
+    ),
+    "closeDesign": ("CloseDesignInput", {"id": "1", "outcome": "WON"}),
     "registerWebhook": ("RegisterWebhookInput", {"url": "https://attacker.example/hook"}),
     "updateException": (
         "UpdateExceptionInput",
@@ -216,6 +236,7 @@ async def _victim_state(manufacturer_id: int) -> list[Any]:
         EndCustomer,
         ReconciliationRow,
         WebhookEndpoint,
+        DesignRegistration,
     ):
         rows = await model.filter(**scoped).order_by("id").values()
         volatile = {"last_used_at", "updated_at"}
@@ -294,10 +315,19 @@ async def _seed_victim() -> tuple[int, str]:
     await returns.raise_return(
         d1_principal, warehouse_code="D1-W", lines=[LineInput("SKU-1", 1)], rma_no=f"{SECRET}-RMA"
     )
+    from portal.domain.designs import DesignLineInput, register_design
     from portal.domain.reconciliation import drain_dirty
     from portal.domain.webhooks import register_webhook
     from portal.models import ReconciliationRow
 
+    await register_design(
+        d1_principal,
+        customer_name=f"{SECRET} Customer",
+        country="US",
+        project_name=f"{SECRET} project",
+        expected_close_on=date(2027, 1, 1),
+        lines=[DesignLineInput("SKU-1", 5)],
+    )
     await drain_dirty(today=date(2026, 11, 5))
     await ReconciliationRow.filter(manufacturer_id=manufacturer.id).update(
         owner_email=f"{SECRET}@victim.test"

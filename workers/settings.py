@@ -16,6 +16,7 @@ from portal.domain.erp import schedule_all
 from portal.domain.job_handlers import (
     AUTO_RECEIVE_SHIPMENTS,
     DELIVER_WEBHOOKS,
+    EXPIRE_DESIGNS,
     HANDLERS,
     RECONCILE,
     SEND_REMINDERS,
@@ -66,7 +67,9 @@ async def schedule_auto_receive(ctx: dict[str, Any]) -> None:
 
 
 async def schedule_reminders(ctx: dict[str, Any]) -> None:
+    """Daily: reminders for missing reports, and expiry of design registrations."""
     await submit_job(ctx["queue"], SEND_REMINDERS, dedupe_key=SEND_REMINDERS)
+    await submit_job(ctx["queue"], EXPIRE_DESIGNS, dedupe_key=EXPIRE_DESIGNS)
 
 
 async def schedule_reconcile(ctx: dict[str, Any]) -> None:

@@ -27,6 +27,7 @@ class ErrorCode(str, Enum):
     INVALID_PERIOD = "INVALID_PERIOD"
     FILE_INVALID = "FILE_INVALID"
     PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+    CONFLICT_PRIORITY = "CONFLICT_PRIORITY"
 
 
 class DomainError(Exception):

@@ -9,11 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from portal.domain.compliance import record_reminders
+from portal.domain.designs import expire_due
 from portal.domain.erp import sync_erp
 from portal.domain.job_kinds import (
     AUTO_RECEIVE_SHIPMENTS,
     DELIVER_WEBHOOKS,
     ERP_SYNC,
+    EXPIRE_DESIGNS,
     RECONCILE,
     SEND_REMINDERS,
     TOKEN_USAGE_ROLLUP,
@@ -64,7 +66,12 @@ async def _deliver_webhooks(args: dict[str, Any], ctx: JobContext) -> dict[str, 
     return {"queued": await fan_out(), "delivered": await deliver_due(ctx.http)}
 
 
+async def _expire_designs(args: dict[str, Any], ctx: JobContext) -> dict[str, int]:
+    return {"expired": await expire_due()}
+
+
 HANDLERS: dict[str, Handler] = {
+    EXPIRE_DESIGNS: _expire_designs,
     DELIVER_WEBHOOKS: _deliver_webhooks,
     RECONCILE: _reconcile,
     SEND_REMINDERS: _send_reminders,
@@ -80,12 +87,14 @@ PERIODIC = (
     SEND_REMINDERS,
     RECONCILE,
     DELIVER_WEBHOOKS,
+    EXPIRE_DESIGNS,
 )
 
 __all__ = [
     "AUTO_RECEIVE_SHIPMENTS",
     "DELIVER_WEBHOOKS",
     "ERP_SYNC",
+    "EXPIRE_DESIGNS",
     "HANDLERS",
     "PERIODIC",
     "RECONCILE",

@@ -32,6 +32,8 @@ class Action(str, Enum):
     MOVE_STOCK = "MOVE_STOCK"  # raise / ship / receive / cancel transfers, raise returns
     APPROVE_MOVEMENTS = "APPROVE_MOVEMENTS"  # inter-partner transfers, adjustments, returns
     SUBMIT_REPORTS = "SUBMIT_REPORTS"  # POS and stock submissions, mapping templates
+    REGISTER_DESIGNS = "REGISTER_DESIGNS"
+    REVIEW_DESIGNS = "REVIEW_DESIGNS"
 
 
 _EVERYONE = frozenset(Role)
@@ -58,6 +60,8 @@ ROLE_ACTIONS: dict[Action, frozenset[Role]] = {
         {Role.ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN, Role.PARTNER_INVENTORY}
     ),
     Action.APPROVE_MOVEMENTS: frozenset({Role.ADMIN, Role.CHANNEL_MANAGER}),
+    Action.REGISTER_DESIGNS: frozenset({Role.ADMIN, Role.PARTNER_ADMIN, Role.PARTNER_SALES}),
+    Action.REVIEW_DESIGNS: frozenset({Role.ADMIN, Role.CHANNEL_MANAGER}),
     Action.SUBMIT_REPORTS: frozenset(
         {Role.ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN, Role.PARTNER_INVENTORY}
     ),

@@ -11,6 +11,12 @@ from tortoise import connections
 
 from portal.db import is_postgres
 
+_UPSERT_PG = """
+INSERT INTO reconcile_dirty (manufacturer_id, warehouse_id, product_id, from_date)
+SELECT $1, w, p, d FROM unnest($2::int[], $3::int[], $4::date[]) AS t(w, p, d)
+ON CONFLICT (warehouse_id, product_id)
+DO UPDATE SET from_date = LEAST(reconcile_dirty.from_date, excluded.from_date)"""
+
 _UPSERT = """
 INSERT INTO reconcile_dirty (manufacturer_id, warehouse_id, product_id, from_date)
 VALUES ({marks})
@@ -27,8 +33,17 @@ async def mark_dirty(manufacturer_id: int, keys: Iterable[tuple[int, int, date]]
     if not earliest:
         return
     conn = connections.get("default")
-    if is_postgres():
-        sql = _UPSERT.format(marks="$1, $2, $3, $4", least="LEAST")
-    else:
-        sql = _UPSERT.format(marks="?, ?, ?, ?", least="MIN")
+    if is_postgres():  # one statement, however many keys
+        keys = list(earliest)
+        await conn.execute_query(
+            _UPSERT_PG,
+            [
+                manufacturer_id,
+                [k[0] for k in keys],
+                [k[1] for k in keys],
+                [earliest[k] for k in keys],
+            ],
+        )
+        return
+    sql = _UPSERT.format(marks="?, ?, ?, ?", least="MIN")
     await conn.execute_many(sql, [[manufacturer_id, w, p, d] for (w, p), d in earliest.items()])

@@ -1,6 +1,7 @@
 """Tortoise models of the ``models`` app. The domain layer is the only writer."""
 
 from portal.models.access import ApiToken, TokenUsage
+from portal.models.designs import DesignEvent, DesignLine, DesignRegistration
 from portal.models.erp import ErpCursor, ErpSyncRun
 from portal.models.idempotency import IdempotencyRecord
 from portal.models.jobs import Job
@@ -36,6 +37,9 @@ from portal.models.tenants import Manufacturer, ManufacturerSettings
 
 __all__ = [
     "ApiToken",
+    "DesignEvent",
+    "DesignLine",
+    "DesignRegistration",
     "EndCustomer",
     "ErpCursor",
     "ErpSyncRun",

@@ -152,3 +152,12 @@ class ExceptionReason(str, Enum):
     TIMING = "TIMING"
     REPORTING_ERROR = "REPORTING_ERROR"
     OTHER = "OTHER"
+
+
+class DesignStatus(str, Enum):
+    SUBMITTED = "SUBMITTED"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+    WON = "WON"
+    LOST = "LOST"
+    EXPIRED = "EXPIRED"

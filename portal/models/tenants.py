@@ -38,6 +38,7 @@ class ManufacturerSettings(Model):
     file_rejection_policy = fields.CharEnumField(
         FileRejectionPolicy, max_length=16, default=FileRejectionPolicy.REJECT_FILE
     )
+    design_first_registrant_priority = fields.BooleanField(default=True)
     erp_base_url = fields.CharField(max_length=500, null=True)
     erp_api_key = fields.CharField(max_length=500, null=True)
     updated_at = fields.DatetimeField(auto_now=True)

@@ -6,6 +6,7 @@ import strawberry
 
 from portal.domain.principal import Action
 from portal.resolvers import access as r_access
+from portal.resolvers import designs as r_designs
 from portal.resolvers import inventory as r_inventory
 from portal.resolvers import partners as r_partners
 from portal.resolvers import products as r_products
@@ -22,6 +23,7 @@ from portal.schema.access import (
     Viewer,
 )
 from portal.schema.common import Connection
+from portal.schema.designs import DesignRegistration, DesignRegistrationPayload
 from portal.schema.erp import ErpSyncRun, JobPayload, RegisterWebhookPayload, Webhook
 from portal.schema.inventory import (
     LedgerEntry,
@@ -123,6 +125,9 @@ class Query:
     channel_summary: list[ChannelSummaryRow] = strawberry.field(
         resolver=r_reconciliation.resolve_channel_summary, permission_classes=INVENTORY
     )
+    design_registrations: Connection[DesignRegistration] = strawberry.field(
+        resolver=r_designs.resolve_designs, permission_classes=INVENTORY
+    )
     webhooks: list[Webhook] = strawberry.field(
         resolver=r_returns.resolve_webhooks, permission_classes=[allow(Action.MANAGE_SETTINGS)]
     )
@@ -215,6 +220,15 @@ class Mutation:
     )
     submit_stock_snapshot: SubmissionPayload = strawberry.mutation(
         resolver=r_submissions.submit_stock_snapshot, permission_classes=SUBMIT
+    )
+    register_design: DesignRegistrationPayload = strawberry.mutation(
+        resolver=r_designs.register_design, permission_classes=[allow(Action.REGISTER_DESIGNS)]
+    )
+    review_design: DesignRegistrationPayload = strawberry.mutation(
+        resolver=r_designs.review_design, permission_classes=[allow(Action.REVIEW_DESIGNS)]
+    )
+    close_design: DesignRegistrationPayload = strawberry.mutation(
+        resolver=r_designs.close_design, permission_classes=[allow(Action.REGISTER_DESIGNS)]
     )
     register_webhook: RegisterWebhookPayload = strawberry.mutation(
         resolver=r_returns.register_webhook, permission_classes=[allow(Action.MANAGE_SETTINGS)]
