@@ -158,6 +158,12 @@ async def test_expiry_and_outcomes(db) -> None:
     assert await designs.expire_due(date.today()) == 0
     assert await designs.expire_due(date.today() + timedelta(days=2)) == 1
     assert (await DesignRegistration.get(id=made.id)).status is DesignStatus.EXPIRED
+    events = (
+        await OutboxEvent.filter(event_type__startswith="design.")
+        .order_by("id")
+        .values_list("event_type", flat=True)
+    )
+    assert events == ["design.registered", "design.approved", "design.expired"]
     with pytest.raises(DomainError):  # an expired one cannot be won
         await designs.close_design(sales, made.id, won=True)
     bad = designs.register_design(

@@ -76,6 +76,22 @@ async def _event(
     )
 
 
+async def _announce(registration: DesignRegistration, event: str) -> None:
+    """An outbox event for the webhooks (submitted, approved, rejected, expired)."""
+    await OutboxEvent.get_or_create(
+        dedupe_key=f"{event}:{registration.id}",
+        defaults={
+            "manufacturer_id": registration.manufacturer_id,  # type: ignore[attr-defined]
+            "event_type": event,
+            "payload": {
+                "registrationId": str(registration.id),
+                "status": registration.status.value,
+                "projectName": registration.project_name,
+            },
+        },
+    )
+
+
 async def register_design(
     principal: Principal,
     *,
@@ -284,6 +300,7 @@ async def review_design(
             expiresOn=expires_on.isoformat() if expires_on else None,
             note=registration.review_note,
         )
+        await _announce(registration, f"design.{registration.status.value.lower()}")
     return registration
 
 
@@ -312,14 +329,7 @@ async def expire_due(today: date | None = None) -> int:
         registration.status = DesignStatus.EXPIRED
         await registration.save(update_fields=["status", "updated_at"])
         await _event(registration.id, None, "EXPIRED")
-        await OutboxEvent.get_or_create(
-            dedupe_key=f"design.expired:{registration.id}",
-            defaults={
-                "manufacturer_id": registration.manufacturer_id,  # type: ignore[attr-defined]
-                "event_type": "design.expired",
-                "payload": {"registrationId": str(registration.id)},
-            },
-        )
+        await _announce(registration, "design.expired")
     return len(due)
 
 

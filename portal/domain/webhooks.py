@@ -28,6 +28,9 @@ EVENT_TYPES = (
     "submission.rejected",
     "reminder.due",
     "design.registered",
+    "design.approved",
+    "design.rejected",
+    "design.expired",
 )
 MAX_ATTEMPTS = 8
 BASE_BACKOFF = timedelta(seconds=30)
