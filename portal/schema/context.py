@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from strawberry.dataloader import DataLoader
 
 from portal.domain.principal import Principal
-from portal.models import Partner, Product, Warehouse
+from portal.models import ExceptionEvent, LedgerEntry, Partner, Product, Warehouse
 from portal.settings import Settings
 
 if TYPE_CHECKING:
@@ -35,6 +35,10 @@ class Loaders:
     warehouse: DataLoader[int, Warehouse | None] = field(
         default_factory=lambda: _by_id_loader(Warehouse)
     )
+    entries: DataLoader[tuple[int, int, str], list[Any]] = field(
+        default_factory=lambda: _entries_loader()
+    )
+    exception_events: DataLoader[int, list[Any]] = field(default_factory=lambda: _events_loader())
 
 
 @dataclass
@@ -45,3 +49,34 @@ class Context:
     loaders: Loaders = field(default_factory=Loaders)
     request: Any = None
     response: Any = None
+
+
+def _entries_loader() -> DataLoader[tuple[int, int, str], list[Any]]:
+    """Ledger entries of (warehouse, product, period) keys, in one query per batch."""
+
+    async def load(keys: Iterable[tuple[int, int, str]]) -> list[list[Any]]:
+        wanted = list(keys)
+        rows = await LedgerEntry.filter(
+            warehouse_id__in={k[0] for k in wanted},
+            product_id__in={k[1] for k in wanted},
+            period__in={k[2] for k in wanted},
+        ).order_by("id")
+        grouped: dict[tuple[int, int, str], list[Any]] = {k: [] for k in wanted}
+        for row in rows:
+            key = (row.warehouse_id, row.product_id, row.period)  # type: ignore[attr-defined]
+            if key in grouped:
+                grouped[key].append(row)
+        return [grouped[k] for k in wanted]
+
+    return DataLoader(load_fn=load)
+
+
+def _events_loader() -> DataLoader[int, list[Any]]:
+    async def load(keys: Iterable[int]) -> list[list[Any]]:
+        wanted = list(keys)
+        grouped: dict[int, list[Any]] = {k: [] for k in wanted}
+        for event in await ExceptionEvent.filter(row_id__in=wanted).order_by("id"):
+            grouped[event.row_id].append(event)  # type: ignore[attr-defined]
+        return [grouped[k] for k in wanted]
+
+    return DataLoader(load_fn=load)

@@ -10,9 +10,8 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from portal.models import ExceptionEvent, enums
-from portal.models import LedgerEntry as EntryModel
 from portal.models import ReconciliationRow as RowModel
+from portal.models import enums
 from portal.schema.common import UserError
 from portal.schema.inventory import LedgerEntry, code_of
 
@@ -74,19 +73,13 @@ class ReconciliationRow:
         return await code_of(info, "product", self.keys[2], "sku") or ""
 
     @strawberry.field(description="The ledger entries behind the components (this period).")
-    async def entries(self, first: int = 100) -> list[LedgerEntry]:
-        rows = (
-            await EntryModel.filter(
-                warehouse_id=self.keys[1], product_id=self.keys[2], period=self.period
-            )
-            .order_by("id")
-            .limit(min(max(first, 0), 500))
-        )
-        return [LedgerEntry.from_model(e) for e in rows]
+    async def entries(self, info: Info) -> list[LedgerEntry]:
+        rows = await info.context.loaders.entries.load((self.keys[1], self.keys[2], self.period))
+        return [LedgerEntry.from_model(e) for e in rows[:100]]
 
     @strawberry.field(description="The audit trail of the exception, oldest first.")
-    async def history(self) -> list[AuditEvent]:
-        events = await ExceptionEvent.filter(row_id=self.pk).order_by("id").limit(500)
+    async def history(self, info: Info) -> list[AuditEvent]:
+        events = await info.context.loaders.exception_events.load(self.pk)
         return [
             AuditEvent(
                 action=e.action, details=e.details, at=e.at, by_partner=e.partner_id is not None

@@ -1,0 +1,64 @@
+"""DataLoaders throughout: the SQL statements of a reconciliation page do not grow with
+the number of rows on it (SQLite, counted at the connection)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from portal.domain import partners, products, shipments, warehouses
+from portal.domain.reconciliation import drain_dirty
+from portal.domain.shipments import LineInput
+from portal.domain.tokens import create_token
+from portal.models.enums import PartnerTier, Role
+from tests.graph import Graph
+from tests.ledger_fixtures import build_channel
+
+QUERY = """query($n: Int) { reconciliation(period: "2026-10", first: $n) { totalCount edges { node {
+  partnerCode warehouseCode sku calculated entries { kind quantity sku } history { action } } } } }"""
+
+
+async def count_statements(monkeypatch, graph: Graph, n: int) -> int:  # type: ignore[no-untyped-def]
+    from tortoise.backends.sqlite.client import SqliteClient
+
+    calls = 0
+    for name in ("execute_query", "execute_query_dict"):
+        original = getattr(SqliteClient, name)
+
+        def counting(self, *args, __original=original, **kwargs):  # type: ignore[no-untyped-def]
+            nonlocal calls
+            calls += 1
+            return __original(self, *args, **kwargs)
+
+        monkeypatch.setattr(SqliteClient, name, counting)
+    data = await graph(QUERY, n=n)
+    assert len(data["reconciliation"]["edges"]) == n
+    monkeypatch.undo()
+    return calls
+
+
+@pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
+async def test_reconciliation_page_has_constant_statements(client, monkeypatch) -> None:
+    ch = await build_channel()
+    for n in range(12):
+        code = f"P{n}"
+        await partners.create_partner(ch.admin, code=code, name=code, tier=PartnerTier.DEALER)
+        await warehouses.create_warehouse(ch.admin, code=f"{code}-W", name=code, partner_code=code)
+        await products.create_product(ch.admin, sku=f"X{n}", name="x")
+        shipment = await shipments.record_shipment(
+            ch.admin,
+            partner_code=code,
+            warehouse_code=f"{code}-W",
+            document_no=f"D{n}",
+            shipped_on=date(2026, 10, 1),
+            lines=[LineInput(f"X{n}", 5 + n)],
+        )
+        await shipments.receive_shipment(ch.admin, shipment.id, received_on=date(2026, 10, 2))
+    await drain_dirty(today=date(2026, 11, 1))
+    _, token = await create_token(ch.admin.manufacturer_id, Role.CHANNEL_MANAGER)
+    graph = Graph(client, token)
+    await graph(QUERY, n=1)  # warm up: authentication usage row, caches
+    small = await count_statements(monkeypatch, graph, 2)
+    large = await count_statements(monkeypatch, graph, 12)
+    assert small == large, (small, large)
