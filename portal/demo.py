@@ -1,17 +1,35 @@
 """Seed a demo tenant through the domain layer (``portal demo``).
 
-Grows with each capability: today partners in two tiers, products, warehouses, tokens.
+Partners in two tiers (3 distributors, 4 resellers), 50 SKUs (some serial-controlled),
+warehouses, and six months of history: shipments, transfers to resellers, POS and stock
+reports with a few real gaps, one partner late with its last reports, and the
+reconciliation computed from all of it.
 """
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from portal.domain import partners, products, tenants, tokens, warehouses
+from portal.domain import (
+    partners,
+    products,
+    shipments,
+    submissions,
+    tenants,
+    tokens,
+    transfers,
+    warehouses,
+)
+from portal.domain.periods import Period, period_containing
 from portal.domain.principal import Principal
-from portal.models import Manufacturer, Partner
-from portal.models.enums import PartnerTier, Role, WarehouseKind
+from portal.domain.reconciliation import drain_dirty
+from portal.domain.shipments import LineInput
+from portal.domain.validation import validate_submission
+from portal.models import Manufacturer, Partner, StockBalance
+from portal.models.enums import PartnerTier, PeriodGranularity, Role, SubmissionKind, WarehouseKind
 
 DEMO_NAME = "Demo Manufacturer"
 
@@ -37,12 +55,14 @@ class DemoTokens:
     partner_code: str
 
 
-async def seed_demo() -> DemoTokens:
+async def seed_demo(today: date | None = None) -> DemoTokens:
     """Create (or reuse) the demo tenant and issue fresh tokens for it."""
     manufacturer = await Manufacturer.get_or_none(name=DEMO_NAME)
     if manufacturer is None:
         manufacturer, _ = await tenants.create_manufacturer(DEMO_NAME)
-        await _seed_catalogue(Principal(manufacturer_id=manufacturer.id, role=Role.ADMIN))
+        admin = Principal(manufacturer_id=manufacturer.id, role=Role.ADMIN)
+        await _seed_catalogue(admin)
+        await _seed_history(admin, today or datetime.now(UTC).date())
     partner = await Partner.get(manufacturer_id=manufacturer.id, code=DISTRIBUTORS[0][0])
     _, admin = await tokens.create_token(manufacturer.id, Role.ADMIN, label="demo admin")
     _, manager = await tokens.create_token(
@@ -85,3 +105,127 @@ async def _seed_catalogue(admin: Principal) -> None:
             serial_controlled=number % 10 == 0,
             list_price=Decimal(10 + number * 7) + Decimal("0.99"),
         )
+
+
+ACTIVE_SKUS = [f"SKU-{n:04d}" for n in range(1, 13) if n % 10]  # not serial-controlled
+LATE_PARTNER = "DIST-AP"
+
+
+def _months(today: date, count: int = 6) -> list[Period]:
+    current = period_containing(today, PeriodGranularity.MONTHLY)
+    months = [current.previous()]
+    while len(months) < count:
+        months.insert(0, months[0].previous())
+    return months
+
+
+async def _seed_history(admin: Principal, today: date) -> None:
+    """Six months of channel activity, posted and validated through the domain."""
+    rng = random.Random(20261)
+    queue = _Inline()
+    partner_ids = dict(
+        await Partner.filter(manufacturer_id=admin.manufacturer_id).values_list("code", "id")
+    )
+    for month_no, month in enumerate(_months(today)):
+        for code, _ in DISTRIBUTORS:
+            shipment = await shipments.record_shipment(
+                admin,
+                partner_code=code,
+                warehouse_code=f"{code}-MAIN",
+                document_no=f"{code}-{month.name}",
+                shipped_on=month.start,
+                lines=[LineInput(sku, rng.randint(80, 200)) for sku in ACTIVE_SKUS],
+            )
+            await shipments.receive_shipment(
+                admin, shipment.id, received_on=month.start + timedelta(days=2)
+            )
+        for code, _, parent in RESELLERS:
+            sender = Principal(admin.manufacturer_id, Role.PARTNER_INVENTORY, partner_ids[parent])
+            transfer = await transfers.raise_transfer(
+                sender,
+                from_warehouse_code=f"{parent}-MAIN",
+                to_partner_code=code,
+                to_warehouse_code=f"{code}-WH",
+                lines=[LineInput(sku, rng.randint(5, 15)) for sku in ACTIVE_SKUS[:4]],
+            )
+            await transfers.approve_transfer(admin, transfer.id)
+            await transfers.ship_transfer(
+                sender, transfer.id, shipped_on=month.start + timedelta(days=5)
+            )
+            await transfers.receive_transfer(
+                Principal(admin.manufacturer_id, Role.PARTNER_INVENTORY, partner_ids[code]),
+                transfer.id,
+                received_on=month.start + timedelta(days=6),
+            )
+        last = month_no == 5
+        for code, warehouse in [(c, f"{c}-MAIN") for c, _ in DISTRIBUTORS] + [
+            (c, f"{c}-WH") for c, _, _ in RESELLERS
+        ]:
+            if last and code == LATE_PARTNER:
+                continue  # the late partner has not reported last month yet
+            await _report(
+                admin,
+                queue,
+                partner_ids[code],
+                warehouse,
+                month,
+                rng,
+                gap=last and code == "DIST-NA",
+            )
+    await drain_dirty(today=today)
+
+
+async def _report(
+    admin: Principal,
+    queue: _Inline,
+    partner_id: int,
+    warehouse: str,
+    month: Period,
+    rng: random.Random,
+    gap: bool,
+) -> None:
+    partner = Principal(admin.manufacturer_id, Role.PARTNER_INVENTORY, partner_id)
+    balances = {
+        sku: quantity
+        for sku, quantity in await StockBalance.filter(warehouse__code=warehouse).values_list(
+            "product__sku", "quantity"
+        )
+    }
+    customers = ["Acme Robotics", "Globex Manufacturing", "Initech Automation", "Umbrella Motion"]
+    lines = []
+    for sku, on_hand in sorted(balances.items()):
+        sold = min(on_hand, rng.randint(20, 90))
+        if sold > 0:
+            lines.append(
+                {
+                    "warehouse_code": warehouse,
+                    "sku": sku,
+                    "quantity": sold,
+                    "sold_on": (month.start + timedelta(days=rng.randint(8, 25))).isoformat(),
+                    "end_customer_name": rng.choice(customers),
+                    "end_customer_country": "US",
+                }
+            )
+    if lines:
+        made = await submissions.submit(
+            partner, queue, kind=SubmissionKind.POS, period=month.name, lines=lines
+        )
+        await validate_submission(made.id)
+    stock = []
+    for sku, on_hand in sorted(
+        await StockBalance.filter(warehouse__code=warehouse).values_list("product__sku", "quantity")
+    ):
+        reported = on_hand - (rng.randint(15, 60) if gap and sku in ACTIVE_SKUS[:3] else 0)
+        stock.append({"warehouse_code": warehouse, "sku": sku, "quantity": max(reported, 0)})
+    if stock:
+        made = await submissions.submit(
+            partner, queue, kind=SubmissionKind.STOCK, period=month.name, lines=stock
+        )
+        await validate_submission(made.id)
+
+
+class _Inline:
+    """The demo validates inline (above), so queued jobs need no dispatch."""
+
+    async def dispatch(self, job_id: int, dispatch_no: int) -> None:
+        return None

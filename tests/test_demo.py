@@ -1,0 +1,37 @@
+"""`portal demo` seeds a realistic tenant: two tiers, 50 SKUs, six months of history with
+real gaps and one late partner, reconciled."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from portal.demo import LATE_PARTNER, seed_demo
+from portal.domain.ledger_check import ledger_mismatches
+from portal.models import Partner, Product, ReconciliationRow, Submission
+from portal.models.enums import PartnerTier, ReconciliationStatus, SubmissionStatus
+
+
+@pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
+async def test_demo_history(db) -> None:
+    tokens = await seed_demo(today=date(2026, 11, 21))  # October is past its due date
+    assert tokens.admin.startswith("cpt_") and tokens.partner_code == "DIST-NA"
+    assert await Partner.filter(tier=PartnerTier.DISTRIBUTOR).count() == 3
+    assert await Partner.filter(tier=PartnerTier.RESELLER, parent_id__isnull=False).count() == 4
+    assert (
+        await Product.all().count() == 50
+        and await Product.filter(serial_controlled=True).count() == 5
+    )
+    assert await Submission.exclude(status=SubmissionStatus.ACCEPTED).count() == 0
+    periods = set(await Submission.all().values_list("period", flat=True))
+    assert len(periods) == 6
+    exceptions = await ReconciliationRow.filter(status=ReconciliationStatus.EXCEPTION).count()
+    missing = await ReconciliationRow.filter(
+        status=ReconciliationStatus.MISSING_REPORT, partner__code=LATE_PARTNER
+    ).count()
+    assert exceptions >= 1 and missing >= 1
+    assert await ledger_mismatches() == []
+    again = await seed_demo()  # a second run reuses the tenant and issues fresh tokens
+    assert again.admin != tokens.admin
+    assert await Partner.all().count() == 7
