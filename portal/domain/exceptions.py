@@ -132,8 +132,7 @@ async def update_exception(
         settings = await settings_of(principal.manufacturer_id)
         start = parse_period(row.period, settings.period_granularity).start
         await recompute(principal.manufacturer_id, {(row.warehouse_id, row.product_id): start})  # type: ignore[attr-defined]
-        row = await ReconciliationRow.get(id=row.id)
-    return row
+    return await ReconciliationRow.get(id=row.id).select_related("partner", "warehouse", "product")
 
 
 SORTS = {
@@ -169,4 +168,4 @@ async def find_rows(
         rows = rows.filter(product_id=(await get_product(principal, sku)).id)
     if warehouse_code:
         rows = rows.filter(warehouse_id=(await get_warehouse(principal, warehouse_code)).id)
-    return rows.order_by(*SORTS[sort])
+    return rows.order_by(*SORTS[sort]).select_related("partner", "warehouse", "product")

@@ -190,6 +190,7 @@ async def _recompute_batch(
         )
     }
     written = 0
+    writer = _Writer()
     async with in_transaction():
         for key, key_first in first.items():
             warehouse = warehouses.get(key[0])
@@ -232,8 +233,9 @@ async def _recompute_batch(
                     "status": status,
                     "stock_submission_id": report.id if has_report and report else None,
                 }
-                row = await _save(manufacturer_id, partner_id, key, period.name, row, fields)
+                writer.add(manufacturer_id, partner_id, key, period.name, row, fields)
                 written += 1
+        await writer.flush(manufacturer_id)
     return written
 
 
@@ -254,30 +256,69 @@ async def _list_prices(
     return prices
 
 
-async def _save(
-    manufacturer_id: int,
-    partner_id: int,
-    key: Key,
-    period: str,
-    row: ReconciliationRow | None,
-    fields: dict[str, object],
-) -> ReconciliationRow:
-    if row is None:
-        row = await ReconciliationRow.create(
-            manufacturer_id=manufacturer_id,
-            partner_id=partner_id,
-            warehouse_id=key[0],
-            product_id=key[1],
-            period=period,
-            **fields,
-        )
-    else:
-        changed = {name: value for name, value in fields.items() if getattr(row, name) != value}
+class _Writer:
+    """Collects row inserts and updates of a batch and writes them in bulk."""
+
+    def __init__(self) -> None:
+        self.new: list[ReconciliationRow] = []
+        self.changed: dict[str, list[ReconciliationRow]] = defaultdict(list)
+        self.keys: list[tuple[int, int, str]] = []
+
+    def add(
+        self,
+        manufacturer_id: int,
+        partner_id: int,
+        key: Key,
+        period: str,
+        row: ReconciliationRow | None,
+        fields: dict[str, object],
+    ) -> None:
+        self.keys.append((key[0], key[1], period))
+        if row is None:
+            self.new.append(
+                ReconciliationRow(
+                    manufacturer_id=manufacturer_id,
+                    partner_id=partner_id,
+                    warehouse_id=key[0],
+                    product_id=key[1],
+                    period=period,
+                    computed_at=datetime.now(UTC),
+                    **fields,
+                )
+            )
+            return
+        changed = sorted(name for name, value in fields.items() if getattr(row, name) != value)
         if changed:
-            for name, value in changed.items():
-                setattr(row, name, value)
-            await row.save(update_fields=[*changed, "computed_at"])
-    if row.status is ReconciliationStatus.EXCEPTION and row.exception_status is None:
+            for name in changed:
+                setattr(row, name, fields[name])
+            row.computed_at = datetime.now(UTC)
+            self.changed[",".join(changed)].append(row)
+
+    async def flush(self, manufacturer_id: int) -> None:
+        if self.new:
+            await ReconciliationRow.bulk_create(self.new, batch_size=1000)
+        for names, rows in self.changed.items():
+            await ReconciliationRow.bulk_update(
+                rows, fields=[*names.split(","), "computed_at"], batch_size=1000
+            )
+        if self.keys:
+            await _open_exceptions(manufacturer_id, self.keys)
+
+
+async def _open_exceptions(manufacturer_id: int, keys: list[tuple[int, int, str]]) -> None:
+    """Rows that became exceptions get an OPEN workflow, an audit event and a webhook event."""
+    wanted = set(keys)
+    candidates = await ReconciliationRow.filter(
+        manufacturer_id=manufacturer_id,
+        status=ReconciliationStatus.EXCEPTION,
+        exception_status__isnull=True,
+        warehouse_id__in={k[0] for k in keys},
+        product_id__in={k[1] for k in keys},
+        period__in={k[2] for k in keys},
+    )
+    for row in candidates:
+        if (row.warehouse_id, row.product_id, row.period) not in wanted:  # type: ignore[attr-defined]
+            continue
         row.exception_status = ExceptionStatus.OPEN
         await row.save(update_fields=["exception_status"])
         await ExceptionEvent.create(row=row, action="OPENED", details={"gap": row.gap})
@@ -287,13 +328,12 @@ async def _save(
             dedupe_key=f"{EXCEPTION_OPENED}:{row.id}:{datetime.now(UTC).isoformat()}",
             payload={
                 "rowId": str(row.id),
-                "period": period,
+                "period": row.period,
                 "gap": row.gap,
                 "calculated": row.calculated,
                 "reported": row.reported,
             },
         )
-    return row
 
 
 async def drain_dirty(limit: int = 5000, today: date | None = None) -> int:

@@ -13,7 +13,7 @@ from strawberry.types import Info
 from portal.models import ReconciliationRow as RowModel
 from portal.models import enums
 from portal.schema.common import UserError
-from portal.schema.inventory import LedgerEntry, code_of
+from portal.schema.inventory import LedgerEntry
 
 ReconciliationStatus = strawberry.enum(enums.ReconciliationStatus)
 ExceptionStatus = strawberry.enum(enums.ExceptionStatus)
@@ -57,20 +57,11 @@ class ReconciliationRow:
     owner: str | None
     reason: ExceptionReason | None
     stock_submission_id: strawberry.ID | None
+    partner_code: str
+    warehouse_code: str
+    sku: str
     keys: strawberry.Private[tuple[int, int, int]]
     pk: strawberry.Private[int]
-
-    @strawberry.field
-    async def partner_code(self, info: Info) -> str:
-        return await code_of(info, "partner", self.keys[0]) or ""
-
-    @strawberry.field
-    async def warehouse_code(self, info: Info) -> str:
-        return await code_of(info, "warehouse", self.keys[1]) or ""
-
-    @strawberry.field
-    async def sku(self, info: Info) -> str:
-        return await code_of(info, "product", self.keys[2], "sku") or ""
 
     @strawberry.field(description="The ledger entries behind the components (this period).")
     async def entries(self, info: Info) -> list[LedgerEntry]:
@@ -89,7 +80,11 @@ class ReconciliationRow:
 
     @classmethod
     def from_model(cls, r: RowModel) -> ReconciliationRow:
+        """``r`` comes with its partner, warehouse and product (``select_related``)."""
         return cls(
+            partner_code=r.partner.code,
+            warehouse_code=r.warehouse.code,
+            sku=r.product.sku,
             id=strawberry.ID(str(r.id)),
             period=r.period,
             opening=r.opening,

@@ -1,0 +1,308 @@
+"""Reconciliation on PostgreSQL: the project's recompute against hand-written SQL.
+
+    python bench/reconcile.py [--partners 100] [--skus 1000] [--periods 12]
+
+Generates partners x SKUs x 2 warehouses x periods of ledger entries (through the domain's
+``post``) and stock reports (through submission validation), then times in one run:
+(a) the full recompute of every period against one set-based SQL statement computing the
+same rows into a plain table; (b) the incremental recompute after one 1,000-line POS
+submission; (c) the ``reconciliation`` query for a 500-row page against a plain Starlette
+endpoint running the same SQL and returning the same JSON (p50 over 30 requests each).
+The last line is JSON with full_ratio, incremental_s, graph_ratio_p50.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+
+import asyncpg
+import httpx
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from tortoise.transactions import in_transaction
+
+from portal.app import create_app
+from portal.db import close_database, open_database
+from portal.domain import partners, products, submissions, warehouses
+from portal.domain.ledger import Movement, post
+from portal.domain.principal import Principal
+from portal.domain.reconciliation import drain_dirty, full_recompute
+from portal.domain.tenants import create_manufacturer
+from portal.domain.tokens import create_token
+from portal.domain.validation import validate_submission
+from portal.models import Partner, Product, ReconcileDirty, Warehouse
+from portal.models.enums import LedgerKind, PartnerTier, Role, SubmissionKind
+from portal.settings import Settings
+
+TODAY = date(2027, 1, 20)
+FIRST_MONTH = date(2026, 1, 1)
+
+SET_BASED = """
+INSERT INTO recon_baseline
+WITH moves AS (
+    SELECT warehouse_id, product_id, period,
+           sum(quantity) FILTER (WHERE kind = 'SELL_IN') AS sell_in,
+           -sum(quantity) FILTER (WHERE kind = 'SELL_THROUGH') AS sell_through,
+           sum(quantity) FILTER (WHERE kind = 'ADJUSTMENT') AS adjustments,
+           sum(quantity) AS net
+    FROM ledger_entry WHERE manufacturer_id = $1 GROUP BY warehouse_id, product_id, period
+), rolled AS (
+    SELECT *, sum(net) OVER (PARTITION BY warehouse_id, product_id ORDER BY period) AS calculated
+    FROM moves
+), reported AS (
+    SELECT l.warehouse_id, l.product_id, s.period, sum(l.quantity) AS quantity
+    FROM stock_line l JOIN submission s ON s.id = l.submission_id
+    WHERE s.manufacturer_id = $1 AND s.kind = 'STOCK' AND s.superseded_by_id IS NULL
+      AND s.status IN ('ACCEPTED', 'ACCEPTED_WITH_WARNINGS') AND NOT s.dry_run
+    GROUP BY 1, 2, 3
+)
+SELECT r.warehouse_id, r.product_id, r.period, r.calculated - r.net, coalesce(r.sell_in, 0),
+       coalesce(r.sell_through, 0), coalesce(r.adjustments, 0), r.calculated, p.quantity,
+       r.calculated - p.quantity
+FROM rolled r LEFT JOIN reported p
+  ON p.warehouse_id = r.warehouse_id AND p.product_id = r.product_id AND p.period = r.period
+"""
+
+PAGE_SQL = """
+SELECT r.id, pa.code AS partner_code, w.code AS warehouse_code, pr.sku, r.period, r.opening, r.sell_in,
+       r.sell_through, r.calculated, r.reported, r.gap, r.status
+FROM reconciliation_row r
+JOIN partner pa ON pa.id = r.partner_id JOIN warehouse w ON w.id = r.warehouse_id
+JOIN product pr ON pr.id = r.product_id
+WHERE r.manufacturer_id = $1 AND r.period = $2
+ORDER BY r.abs_gap DESC, r.id LIMIT 500
+"""
+GRAPH_QUERY = """query($p: String!) { reconciliation(period: $p, first: 500) { edges { node {
+  id partnerCode warehouseCode sku period opening sellIn sellThrough calculated reported gap status } } } }"""
+
+
+def months(count: int) -> list[date]:
+    result = [FIRST_MONTH]
+    while len(result) < count:
+        last = result[-1]
+        result.append(date(last.year + last.month // 12, last.month % 12 + 1, 1))
+    return result
+
+
+async def reset(admin_url: str, name: str) -> str:
+    conn = await asyncpg.connect(admin_url)
+    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await conn.execute(f'CREATE DATABASE "{name}"')
+    await conn.close()
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+async def generate(args: argparse.Namespace) -> tuple[Principal, str]:
+    manufacturer, _ = await create_manufacturer("Bench")
+    admin = Principal(manufacturer_id=manufacturer.id, role=Role.ADMIN)
+    for n in range(args.partners):
+        await partners.create_partner(
+            admin, code=f"P{n:03d}", name=f"P{n}", tier=PartnerTier.DISTRIBUTOR
+        )
+        for w in range(2):
+            await warehouses.create_warehouse(
+                admin, code=f"P{n:03d}-W{w}", name="w", partner_code=f"P{n:03d}"
+            )
+    for n in range(args.skus):
+        await products.create_product(admin, sku=f"S{n:04d}", name=f"S{n}", list_price=10 + n % 90)
+    all_products = await Product.all().order_by("id")
+    by_partner: dict[int, list[Warehouse]] = {}
+    for w in await Warehouse.all().order_by("id"):
+        by_partner.setdefault(w.partner_id, []).append(w)  # type: ignore[attr-defined]
+    for index, month in enumerate(months(args.periods)):
+        async with in_transaction():
+            for partner_warehouses in by_partner.values():
+                moves = []
+                for w in partner_warehouses:
+                    for p in all_products:
+                        moves.append(
+                            Movement(w, p.id, 100, LedgerKind.SELL_IN, month + timedelta(days=2))
+                        )
+                        moves.append(
+                            Movement(
+                                w,
+                                p.id,
+                                -(60 + (p.id + index) % 30),
+                                LedgerKind.SELL_THROUGH,
+                                month + timedelta(days=15),
+                            )
+                        )
+                await post(manufacturer.id, moves, source=("BENCH", index))
+        for partner_id, partner_warehouses in by_partner.items():
+            principal = Principal(manufacturer.id, Role.PARTNER_INVENTORY, partner_id)
+            lines = [
+                {"warehouse_code": w.code, "sku": p.sku, "quantity": 40 * (index + 1) - (p.id % 7)}
+                for w in partner_warehouses
+                for p in all_products
+            ]
+            made = await submissions.submit(
+                principal,
+                _Parked(),
+                kind=SubmissionKind.STOCK,
+                period=month.strftime("%Y-%m"),
+                lines=lines,
+            )
+            await validate_submission(made.id)
+        print(f"generated {month:%Y-%m}", file=sys.stderr)
+    await ReconcileDirty.all().delete()  # timed below, in full and incrementally
+    _, token = await create_token(manufacturer.id, Role.CHANNEL_MANAGER)
+    return admin, token
+
+
+class _Parked:
+    async def dispatch(self, job_id: int, dispatch_no: int) -> None:
+        return None
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--partners", type=int, default=100)
+    parser.add_argument("--skus", type=int, default=1000)
+    parser.add_argument("--periods", type=int, default=12)
+    parser.add_argument("--admin-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--database", default="portal_bench_reconcile")
+    args = parser.parse_args()
+    url = await reset(args.admin_url, args.database)
+    settings = Settings(database_url=url, env="test", max_page_size=500)
+    await open_database(settings, create_schema=True)
+    admin, token = await generate(args)
+    periods = [m.strftime("%Y-%m") for m in months(args.periods)]
+
+    start = time.perf_counter()
+    rows = 0
+    for period in periods:
+        rows += await full_recompute(admin.manufacturer_id, period, today=TODAY)
+    full_s = time.perf_counter() - start
+
+    conn = await asyncpg.connect(url)
+    await conn.execute(
+        "CREATE TABLE recon_baseline (warehouse_id int, product_id int, period varchar(8),"
+        " opening int, sell_in int, sell_through int, adjustments int, calculated int,"
+        " reported int, gap int)"
+    )
+    start = time.perf_counter()
+    await conn.execute(SET_BASED, admin.manufacturer_id)
+    sql_s = time.perf_counter() - start
+    baseline_rows = await conn.fetchval("SELECT count(*) FROM recon_baseline")
+    mismatches = await conn.fetchval(
+        "SELECT count(*) FROM recon_baseline b JOIN reconciliation_row r USING (warehouse_id, product_id, period)"
+        " WHERE (b.calculated, b.opening, coalesce(b.reported, -1)) <>"
+        " (r.calculated, r.opening, coalesce(r.reported, -1))"
+    )
+
+    partner = await Partner.get(code="P000")
+    p0 = Principal(admin.manufacturer_id, Role.PARTNER_INVENTORY, partner.id)
+    w0 = (await Warehouse.filter(partner_id=partner.id).order_by("id").first()).code  # type: ignore[union-attr]
+    skus = [p.sku for p in await Product.all().order_by("id").limit(1000)]
+    last = months(args.periods)[-1]
+    lines = [
+        {
+            "warehouse_code": w0,
+            "sku": skus[n % len(skus)],
+            "quantity": 1,
+            "sold_on": (last + timedelta(days=20)).isoformat(),
+            "end_customer_name": f"C{n}",
+            "end_customer_country": "US",
+            "invoice_no": f"I{n}",
+        }
+        for n in range(1000)
+    ]
+    made = await submissions.submit(
+        p0, _Parked(), kind=SubmissionKind.POS, period=periods[-1], lines=lines
+    )
+    await validate_submission(made.id)
+    start = time.perf_counter()
+    await drain_dirty(today=TODAY)
+    incremental_s = time.perf_counter() - start
+
+    app = create_app(settings, scheduler_interval=None)
+
+    async def plain(request: Request) -> JSONResponse:
+        records = await conn.fetch(PAGE_SQL, admin.manufacturer_id, request.query_params["period"])
+        return JSONResponse(
+            {
+                "data": {
+                    "reconciliation": {
+                        "edges": [
+                            {
+                                "node": {
+                                    "id": str(r["id"]),
+                                    "partnerCode": r["partner_code"],
+                                    "warehouseCode": r["warehouse_code"],
+                                    "sku": r["sku"],
+                                    "period": r["period"],
+                                    "opening": r["opening"],
+                                    "sellIn": r["sell_in"],
+                                    "sellThrough": r["sell_through"],
+                                    "calculated": r["calculated"],
+                                    "reported": r["reported"],
+                                    "gap": r["gap"],
+                                    "status": r["status"],
+                                }
+                            }
+                            for r in records
+                        ]
+                    }
+                }
+            }
+        )
+
+    plain_app = Starlette(routes=[Route("/page", plain)])
+    graph_times, plain_times = [], []
+    await close_database()
+    async with app.router.lifespan_context(app):
+        async with (
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://b") as graph,
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=plain_app), base_url="http://p"
+            ) as direct,
+        ):
+            for _ in range(31):
+                start = time.perf_counter()
+                answer = await graph.post(
+                    "/graphql",
+                    json={"query": GRAPH_QUERY, "variables": {"p": periods[-1]}},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+                graph_times.append(time.perf_counter() - start)
+                assert answer.json().get("data"), answer.text[:300]
+                start = time.perf_counter()
+                same = await direct.get("/page", params={"period": periods[-1]})
+                plain_times.append(time.perf_counter() - start)
+                assert len(same.json()["data"]["reconciliation"]["edges"]) == len(
+                    answer.json()["data"]["reconciliation"]["edges"]
+                )
+    await conn.close()
+    graph_p50, plain_p50 = statistics.median(graph_times[1:]), statistics.median(plain_times[1:])
+    print(
+        json.dumps(
+            {
+                "partners": args.partners,
+                "skus": args.skus,
+                "warehouses_per_partner": 2,
+                "periods": args.periods,
+                "rows": rows,
+                "baseline_rows": baseline_rows,
+                "mismatches": mismatches,
+                "full_s": round(full_s, 2),
+                "sql_s": round(sql_s, 3),
+                "full_ratio": round(full_s / sql_s, 1),
+                "incremental_s": round(incremental_s, 3),
+                "graph_p50_ms": round(graph_p50 * 1000, 1),
+                "plain_p50_ms": round(plain_p50 * 1000, 1),
+                "graph_ratio_p50": round(graph_p50 / plain_p50, 2),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
