@@ -316,24 +316,39 @@ async def _open_exceptions(manufacturer_id: int, keys: list[tuple[int, int, str]
         product_id__in={k[1] for k in keys},
         period__in={k[2] for k in keys},
     )
-    for row in candidates:
-        if (row.warehouse_id, row.product_id, row.period) not in wanted:  # type: ignore[attr-defined]
-            continue
-        row.exception_status = ExceptionStatus.OPEN
-        await row.save(update_fields=["exception_status"])
-        await ExceptionEvent.create(row=row, action="OPENED", details={"gap": row.gap})
-        await OutboxEvent.create(
-            manufacturer_id=manufacturer_id,
-            event_type=EXCEPTION_OPENED,
-            dedupe_key=f"{EXCEPTION_OPENED}:{row.id}:{datetime.now(UTC).isoformat()}",
-            payload={
-                "rowId": str(row.id),
-                "period": row.period,
-                "gap": row.gap,
-                "calculated": row.calculated,
-                "reported": row.reported,
-            },
-        )
+    opened = [r for r in candidates if (r.warehouse_id, r.product_id, r.period) in wanted]  # type: ignore[attr-defined]
+    if not opened:
+        return
+    await ReconciliationRow.filter(id__in=[r.id for r in opened]).update(
+        exception_status=ExceptionStatus.OPEN
+    )
+    stamp = datetime.now(UTC)
+    await ExceptionEvent.bulk_create(
+        [
+            ExceptionEvent(row_id=r.id, action="OPENED", details={"gap": r.gap}, at=stamp)
+            for r in opened
+        ],
+        batch_size=1000,
+    )
+    await OutboxEvent.bulk_create(
+        [
+            OutboxEvent(
+                manufacturer_id=manufacturer_id,
+                event_type=EXCEPTION_OPENED,
+                created_at=stamp,
+                dedupe_key=f"{EXCEPTION_OPENED}:{r.id}:{stamp.isoformat()}",
+                payload={
+                    "rowId": str(r.id),
+                    "period": r.period,
+                    "gap": r.gap,
+                    "calculated": r.calculated,
+                    "reported": r.reported,
+                },
+            )
+            for r in opened
+        ],
+        batch_size=1000,
+    )
 
 
 async def drain_dirty(limit: int = 5000, today: date | None = None) -> int:
