@@ -12,6 +12,7 @@ included) and the full one (``portal reconcile --period P``); both give the same
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,13 +22,12 @@ from decimal import Decimal
 from tortoise.functions import Sum
 from tortoise.transactions import in_transaction
 
+from portal.domain.bulk import insert_rows
 from portal.domain.periods import Period, parse_period, period_containing
 from portal.domain.tenants import settings_of
 from portal.models import (
-    ExceptionEvent,
     LedgerEntry,
     ManufacturerSettings,
-    OutboxEvent,
     ProductPrice,
     ReconcileDirty,
     ReconciliationRow,
@@ -256,11 +256,37 @@ async def _list_prices(
     return prices
 
 
+ROW_COLUMNS = {
+    "manufacturer_id": "int",
+    "partner_id": "int",
+    "warehouse_id": "int",
+    "product_id": "int",
+    "period": "text",
+    "opening": "int",
+    "sell_in": "int",
+    "customer_returns": "int",
+    "sell_through": "int",
+    "transfers_in": "int",
+    "transfers_out": "int",
+    "returns_to_manufacturer": "int",
+    "adjustments": "int",
+    "calculated": "int",
+    "reported": "int",
+    "gap": "int",
+    "abs_gap": "int",
+    "gap_pct": "float8",
+    "gap_value": "numeric",
+    "status": "text",
+    "stock_submission_id": "bigint",
+    "computed_at": "timestamptz",
+}
+
+
 class _Writer:
     """Collects row inserts and updates of a batch and writes them in bulk."""
 
     def __init__(self) -> None:
-        self.new: list[ReconciliationRow] = []
+        self.new: list[tuple[object, ...]] = []
         self.changed: dict[str, list[ReconciliationRow]] = defaultdict(list)
         self.keys: list[tuple[int, int, str]] = []
 
@@ -275,16 +301,17 @@ class _Writer:
     ) -> None:
         self.keys.append((key[0], key[1], period))
         if row is None:
+            values = {
+                "manufacturer_id": manufacturer_id,
+                "partner_id": partner_id,
+                "warehouse_id": key[0],
+                "product_id": key[1],
+                "period": period,
+                "computed_at": datetime.now(UTC),
+                **fields,
+            }
             self.new.append(
-                ReconciliationRow(
-                    manufacturer_id=manufacturer_id,
-                    partner_id=partner_id,
-                    warehouse_id=key[0],
-                    product_id=key[1],
-                    period=period,
-                    computed_at=datetime.now(UTC),
-                    **fields,
-                )
+                tuple(getattr(values[name], "value", values[name]) for name in ROW_COLUMNS)
             )
             return
         changed = sorted(name for name, value in fields.items() if getattr(row, name) != value)
@@ -295,8 +322,7 @@ class _Writer:
             self.changed[",".join(changed)].append(row)
 
     async def flush(self, manufacturer_id: int) -> None:
-        if self.new:
-            await ReconciliationRow.bulk_create(self.new, batch_size=1000)
+        await insert_rows("reconciliation_row", ROW_COLUMNS, self.new)
         for names, rows in self.changed.items():
             await ReconciliationRow.bulk_update(
                 rows, fields=[*names.split(","), "computed_at"], batch_size=1000
@@ -323,31 +349,38 @@ async def _open_exceptions(manufacturer_id: int, keys: list[tuple[int, int, str]
         exception_status=ExceptionStatus.OPEN
     )
     stamp = datetime.now(UTC)
-    await ExceptionEvent.bulk_create(
-        [
-            ExceptionEvent(row_id=r.id, action="OPENED", details={"gap": r.gap}, at=stamp)
-            for r in opened
-        ],
-        batch_size=1000,
+    await insert_rows(
+        "exception_event",
+        {"row_id": "bigint", "action": "text", "details": "jsonb", "at": "timestamptz"},
+        [(r.id, "OPENED", json.dumps({"gap": r.gap}), stamp) for r in opened],
     )
-    await OutboxEvent.bulk_create(
+    await insert_rows(
+        "outbox_event",
+        {
+            "manufacturer_id": "int",
+            "event_type": "text",
+            "payload": "jsonb",
+            "dedupe_key": "text",
+            "created_at": "timestamptz",
+        },
         [
-            OutboxEvent(
-                manufacturer_id=manufacturer_id,
-                event_type=EXCEPTION_OPENED,
-                created_at=stamp,
-                dedupe_key=f"{EXCEPTION_OPENED}:{r.id}:{stamp.isoformat()}",
-                payload={
-                    "rowId": str(r.id),
-                    "period": r.period,
-                    "gap": r.gap,
-                    "calculated": r.calculated,
-                    "reported": r.reported,
-                },
+            (
+                manufacturer_id,
+                EXCEPTION_OPENED,
+                json.dumps(
+                    {
+                        "rowId": str(r.id),
+                        "period": r.period,
+                        "gap": r.gap,
+                        "calculated": r.calculated,
+                        "reported": r.reported,
+                    }
+                ),
+                f"{EXCEPTION_OPENED}:{r.id}:{stamp.isoformat()}",
+                stamp,
             )
             for r in opened
         ],
-        batch_size=1000,
     )
 
 
