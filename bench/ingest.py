@@ -30,6 +30,7 @@ from redis.asyncio import Redis
 
 from portal.app import create_app
 from portal.domain import partners, products, warehouses
+from portal.domain.partner_files import POS_FIELDS
 from portal.domain.principal import Principal
 from portal.domain.tenants import create_manufacturer
 from portal.domain.tokens import create_token
@@ -40,19 +41,7 @@ from portal.settings import Settings
 PEAKS: list[float] = []  # worker peak RSS (MB, VmHWM) per ingestion
 SKUS = 200
 CUSTOMERS = 5000
-HEADER = [
-    "warehouse_code",
-    "sku",
-    "quantity",
-    "sold_on",
-    "end_customer_name",
-    "end_customer_country",
-    "end_customer_postal_code",
-    "unit_price",
-    "currency",
-    "invoice_no",
-    "serials",
-]
+HEADER = list(POS_FIELDS)
 
 
 def row(n: int) -> list[str]:

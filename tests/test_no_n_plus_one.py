@@ -19,7 +19,8 @@ QUERY = """query($n: Int) { reconciliation(period: "2026-10", first: $n) { total
   partnerCode warehouseCode sku calculated entries { kind quantity sku } history { action } } } } }"""
 
 
-async def count_statements(monkeypatch, graph: Graph, n: int) -> int:  # type: ignore[no-untyped-def]
+async def count_statements(monkeypatch, graph: Graph, query: str, n: int) -> int:  # type: ignore[no-untyped-def]
+    """SQL statements one request makes, counted at the SQLite client."""
     from tortoise.backends.sqlite.client import SqliteClient
 
     calls = 0
@@ -32,9 +33,10 @@ async def count_statements(monkeypatch, graph: Graph, n: int) -> int:  # type: i
             return __original(self, *args, **kwargs)
 
         monkeypatch.setattr(SqliteClient, name, counting)
-    data = await graph(QUERY, n=n)
-    assert len(data["reconciliation"]["edges"]) == n
+    data = await graph(query, n=n)
     monkeypatch.undo()
+    connection = next(iter(data.values()))
+    assert len(connection["edges"]) == n
     return calls
 
 
@@ -59,6 +61,21 @@ async def test_reconciliation_page_has_constant_statements(client, monkeypatch) 
     _, token = await create_token(ch.admin.manufacturer_id, Role.CHANNEL_MANAGER)
     graph = Graph(client, token)
     await graph(QUERY, n=1)  # warm up: authentication usage row, caches
-    small = await count_statements(monkeypatch, graph, 2)
-    large = await count_statements(monkeypatch, graph, 12)
+    small = await count_statements(monkeypatch, graph, QUERY, 2)
+    large = await count_statements(monkeypatch, graph, QUERY, 12)
     assert small == large, (small, large)
+
+
+@pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
+async def test_product_page_prices_in_one_query(client, monkeypatch) -> None:
+    ch = await build_channel()
+    for n in range(12):
+        await products.create_product(ch.admin, sku=f"Y{n}", name="y", list_price=n + 1)
+    _, token = await create_token(ch.admin.manufacturer_id, Role.ADMIN)
+    graph = Graph(client, token)
+    query = "query($n: Int) { products(first: $n) { edges { node { sku listPrice } } } }"
+    await graph(query, n=1)
+
+    assert await count_statements(monkeypatch, graph, query, 2) == await count_statements(
+        monkeypatch, graph, query, 12
+    )

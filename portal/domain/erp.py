@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
+from tortoise.queryset import QuerySet
 
 from portal.domain import products as catalogue
 from portal.domain.errors import DomainError, ErrorCode
@@ -220,6 +221,11 @@ def _describe(exc: Exception) -> str:
     if isinstance(exc, DomainError):
         return f"{exc.code.value}: {exc.message}"
     return f"{type(exc).__name__}: {exc}"
+
+
+def visible_runs(principal: Principal) -> QuerySet[ErpSyncRun]:
+    principal.require(Action.VIEW_SETTINGS)
+    return ErpSyncRun.filter(manufacturer_id=principal.manufacturer_id)
 
 
 async def request_sync(principal: Principal, queue: JobQueue) -> Job:

@@ -7,8 +7,6 @@ from strawberry.types import Info
 
 from portal.domain import adjustments, erp, returns, webhooks
 from portal.domain.pagination import paginate
-from portal.domain.principal import Action
-from portal.models import ErpSyncRun as RunModel
 from portal.resolvers.helpers import line_inputs, object_id, page_limit
 from portal.schema.common import Connection, attempt, to_connection
 from portal.schema.erp import (
@@ -105,13 +103,8 @@ async def sync_erp(info: Info) -> JobPayload:
 async def resolve_erp_sync_runs(
     info: Info, first: int | None = None, after: str | None = None
 ) -> Connection[ErpSyncRun]:
-    principal = info.context.principal
-    principal.require(Action.VIEW_SETTINGS)
     page = await paginate(
-        RunModel.filter(manufacturer_id=principal.manufacturer_id),
-        first=first,
-        after=after,
-        limit=page_limit(info),
+        erp.visible_runs(info.context.principal), first=first, after=after, limit=page_limit(info)
     )
     return to_connection(page, ErpSyncRun.from_model, after)
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from strawberry.dataloader import DataLoader
 
 from portal.domain.principal import Principal
-from portal.models import ExceptionEvent, LedgerEntry, Partner, Product, Warehouse
+from portal.models import ExceptionEvent, LedgerEntry, Partner, Product, ProductPrice, Warehouse
 from portal.settings import Settings
 
 if TYPE_CHECKING:
@@ -28,6 +30,24 @@ def _by_id_loader(model: Any) -> DataLoader[int, Any]:
     return DataLoader(load_fn=load)
 
 
+def _price_today_loader() -> DataLoader[int, Decimal | None]:
+    """The list price valid today of each product, in one query per batch."""
+
+    async def load(keys: Iterable[int]) -> list[Decimal | None]:
+        wanted = list(keys)
+        latest: dict[int, Decimal] = {}
+        rows = (
+            await ProductPrice.filter(product_id__in=wanted, valid_from__lte=date.today())
+            .order_by("valid_from")
+            .values_list("product_id", "price")
+        )
+        for product_id, price in rows:
+            latest[product_id] = price
+        return [latest.get(k) for k in wanted]
+
+    return DataLoader(load_fn=load)
+
+
 @dataclass
 class Loaders:
     partner: DataLoader[int, Partner | None] = field(default_factory=lambda: _by_id_loader(Partner))
@@ -39,6 +59,9 @@ class Loaders:
         default_factory=lambda: _entries_loader()
     )
     exception_events: DataLoader[int, list[Any]] = field(default_factory=lambda: _events_loader())
+    price_today: DataLoader[int, Decimal | None] = field(
+        default_factory=lambda: _price_today_loader()
+    )
 
 
 @dataclass

@@ -34,8 +34,10 @@ class Product:
     pk: strawberry.Private[int]
 
     @strawberry.field(description="The list price valid today (or on the given date).")
-    async def list_price(self, on: datetime.date | None = None) -> Decimal | None:
-        price = await list_price_on(self.pk, on or datetime.date.today())
+    async def list_price(self, info: Info, on: datetime.date | None = None) -> Decimal | None:
+        if on is None:
+            return await info.context.loaders.price_today.load(self.pk)
+        price = await list_price_on(self.pk, on)
         return price.price if price else None
 
     @strawberry.field(description="Every dated list price, oldest first.")
