@@ -73,6 +73,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         print(f"Admin token:     {tokens.admin}")
         print(f"Manager token:   {tokens.manager}")
         print(f"Partner token:   {tokens.partner}   ({tokens.partner_code})")
+        print(f"Partner page:    {url}/#token={tokens.partner}")
+        print(f"Manager page:    {url}/#token={tokens.manager}")
         sys.stdout.flush()
 
     asyncio.run(seed())

@@ -80,6 +80,9 @@ async def test_frontend_stub_is_served(client) -> None:
     response = await client.get("/")
     assert response.status_code == 200
     assert "Channel inventory portal" in response.text
+    script = await client.get("/app.js")
+    assert script.status_code == 200
+    assert "submitStockSnapshot" in script.text and "updateException" in script.text
 
 
 async def test_unexpected_errors_are_masked(client, monkeypatch) -> None:
