@@ -107,8 +107,9 @@ async def test_killed_worker_mid_file_ends_posted_exactly_once(client, app, sett
     second = await start_worker(settings)
     try:
 
-        async def final() -> bool:
-            return (await Submission.get(id=submission_id)).status.final
+        async def final() -> bool:  # the submission posted and the job recorded as done
+            submission_final = (await Submission.get(id=submission_id)).status.final
+            return submission_final and (await Job.get(id=job.id)).status is JobStatus.DONE
 
         await wait_for(final)
     finally:
