@@ -20,7 +20,9 @@ async function start() {
   if (!token) return;
   const { viewer } = await gql("{ viewer { role manufacturer { name } partner { code name } } }");
   $("#who").textContent = `${viewer.manufacturer.name} · ${viewer.partner ? viewer.partner.name : "manufacturer"} · ${viewer.role}`;
-  if (viewer.partner) { $("#partner").hidden = false; $("#period").value = lastMonth(); await loadDraft(); }
+  if (viewer.partner) {
+    $("#partner").hidden = false; $("#period").value = lastMonth(); await loadDraft(); await loadPosDraft();
+  }
   else { $("#manager").hidden = false; $("#m-period").value = lastMonth(); await loadManager(); }
 }
 
@@ -35,6 +37,37 @@ async function loadDraft() {
     tr.append(cell(line.warehouseCode), cell(line.sku), td);
     return tr;
   }));
+}
+
+async function loadPosDraft() {
+  const data = await gql(`query($p: String!) { posDraft(period: $p) { lines { warehouseCode sku
+    endCustomer { name country postalCode } } } }`, { p: $("#period").value });
+  $("#pos-grid tbody").replaceChildren(...data.posDraft.lines.map((line) => {
+    const tr = document.createElement("tr");
+    const input = Object.assign(document.createElement("input"), { type: "number", placeholder: "0" });
+    input.dataset.line = JSON.stringify(line);
+    const td = document.createElement("td"); td.append(input);
+    tr.append(cell(line.warehouseCode), cell(line.sku), cell(line.endCustomer.name), td);
+    return tr;
+  }));
+}
+
+async function submitPos() {
+  const period = $("#period").value;
+  const [year, month] = period.split("-").map(Number);
+  const soldOn = new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);  // the period's last day
+  const lines = [...document.querySelectorAll("#pos-grid input")].filter((input) => input.value !== "" && Number(input.value) !== 0)
+    .map((input) => {
+      const line = JSON.parse(input.dataset.line);
+      return { warehouseCode: line.warehouseCode, sku: line.sku, quantity: Number(input.value), soldOn,
+               endCustomer: line.endCustomer };
+    });
+  if (!lines.length) { $("#submission-status").textContent = "Type at least one quantity."; return; }
+  const data = await gql(`mutation($input: SubmitPosInput!) { submitPos(input: $input) {
+    submission { id } errors { code message } } }`, { input: { period, lines } });
+  const result = data.submitPos;
+  if (result.errors.length) { $("#submission-status").textContent = result.errors[0].message; return; }
+  await follow(result.submission.id);
 }
 
 async function follow(id) {
@@ -136,7 +169,8 @@ $("#login").addEventListener("submit", (event) => {
   event.preventDefault(); token = $("#token").value.trim(); localStorage.setItem("portalToken", token); start().catch(show);
 });
 const show = (error) => { $("#who").textContent = `Error: ${error.message}`; };
-$("#period").addEventListener("change", () => loadDraft().catch(show));
+$("#period").addEventListener("change", () => Promise.all([loadDraft(), loadPosDraft()]).catch(show));
+$("#submit-pos").addEventListener("click", () => submitPos().catch(show));
 $("#m-period").addEventListener("change", () => loadManager().catch(show));
 $("#submit-stock").addEventListener("click", () => submitStock().catch(show));
 $("#upload").addEventListener("submit", (event) => upload(event).catch(show));

@@ -116,6 +116,16 @@ def test_partner_reports_and_sees_row_errors(browser, demo, tmp_path: Path) -> N
     )
     page.screenshot(path=str(ARTIFACTS / "partner-stock-accepted.png"), full_page=True)
 
+    stock_status = page.inner_text("#submission-status")
+    page.wait_for_selector("#pos-grid tbody tr input")  # prefilled from last period's customers
+    page.locator("#pos-grid tbody tr input").first.fill("2")
+    page.click("#submit-pos")
+    page.wait_for_function(
+        """before => { const text = document.querySelector('#submission-status').textContent;
+                       return text !== before && text.includes('ACCEPTED'); }""",
+        arg=stock_status,
+        timeout=30000,
+    )
     period = page.input_value("#period")  # the page's default: last month
     bad = tmp_path / "pos.csv"
     bad.write_text(
