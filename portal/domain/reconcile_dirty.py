@@ -17,11 +17,11 @@ SELECT $1, w, p, d FROM unnest($2::int[], $3::int[], $4::date[]) AS t(w, p, d)
 ON CONFLICT (warehouse_id, product_id)
 DO UPDATE SET from_date = LEAST(reconcile_dirty.from_date, excluded.from_date)"""
 
-_UPSERT = """
+_UPSERT_SQLITE = """
 INSERT INTO reconcile_dirty (manufacturer_id, warehouse_id, product_id, from_date)
-VALUES ({marks})
+VALUES (?, ?, ?, ?)
 ON CONFLICT (warehouse_id, product_id)
-DO UPDATE SET from_date = {least}(reconcile_dirty.from_date, excluded.from_date)"""
+DO UPDATE SET from_date = MIN(reconcile_dirty.from_date, excluded.from_date)"""
 
 
 async def mark_dirty(manufacturer_id: int, keys: Iterable[tuple[int, int, date]]) -> None:
@@ -45,5 +45,6 @@ async def mark_dirty(manufacturer_id: int, keys: Iterable[tuple[int, int, date]]
             ],
         )
         return
-    sql = _UPSERT.format(marks="?, ?, ?, ?", least="MIN")
-    await conn.execute_many(sql, [[manufacturer_id, w, p, d] for (w, p), d in earliest.items()])
+    await conn.execute_many(
+        _UPSERT_SQLITE, [[manufacturer_id, w, p, d] for (w, p), d in earliest.items()]
+    )

@@ -15,7 +15,6 @@ from portal.domain.errors import DomainError, PermissionDenied
 from portal.domain.exceptions import find_rows
 from portal.domain.principal import Principal
 from portal.http.auth import principal_or_401
-from portal.models import Partner, Product, Warehouse
 
 PAGE = 1000
 COLUMNS = [
@@ -85,26 +84,15 @@ async def export_exceptions(request: Request) -> Response:
             page = await rows.offset(offset).limit(PAGE)
             if not page:
                 break
-            partners = dict(
-                await Partner.filter(id__in={r.partner_id for r in page}).values_list("id", "code")
-            )  # type: ignore[attr-defined]
-            warehouses = dict(
-                await Warehouse.filter(id__in={r.warehouse_id for r in page}).values_list(
-                    "id", "code"
-                )
-            )  # type: ignore[attr-defined]
-            skus = dict(
-                await Product.filter(id__in={r.product_id for r in page}).values_list("id", "sku")
-            )  # type: ignore[attr-defined]
             for r in page:
                 writer.writerow(
                     [
                         inert(v)
                         for v in (
                             r.period,
-                            partners[r.partner_id],
-                            warehouses[r.warehouse_id],
-                            skus[r.product_id],  # type: ignore[attr-defined]
+                            r.partner.code,  # joined by find_rows (select_related)
+                            r.warehouse.code,
+                            r.product.sku,
                             r.opening,
                             r.sell_in,
                             r.sell_through,

@@ -6,10 +6,10 @@ import strawberry
 from strawberry.types import Info
 
 from portal.domain import tenants, tokens
-from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.pagination import paginate
 from portal.models import ApiToken as TokenModel
 from portal.models import Manufacturer as ManufacturerModel
+from portal.resolvers.helpers import object_id
 from portal.schema.access import (
     ApiToken,
     ApiTokenPayload,
@@ -74,16 +74,9 @@ async def issue_api_token(info: Info, input: IssueApiTokenInput) -> IssueApiToke
     return IssueApiTokenPayload(token=raw, api_token=await _token(info, token), errors=[])
 
 
-def _token_id(raw: strawberry.ID) -> int:
-    try:
-        return int(raw)
-    except ValueError:
-        raise DomainError(ErrorCode.NOT_FOUND, "No such token.", ["id"]) from None
-
-
 async def revoke_api_token(info: Info, input: RevokeApiTokenInput) -> ApiTokenPayload:
     token, errors = await attempt(
-        lambda: tokens.revoke_token(info.context.principal, _token_id(input.id))
+        lambda: tokens.revoke_token(info.context.principal, object_id(input.id))
     )
     return ApiTokenPayload(api_token=token and await _token(info, token), errors=errors)
 
