@@ -1,5 +1,6 @@
 """submissionProgress over a real websocket (graphql-transport-ws), with the bearer token
-in the handshake; a handshake without a token is refused."""
+in the handshake or, as a browser must, in ``connection_init``; no token or a bad one is
+refused before anything runs."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from starlette.websockets import WebSocketDisconnect
 
 from portal.app import create_app
 from portal.domain import submissions
-from portal.models.enums import SubmissionKind
+from portal.domain.principal import Principal
+from portal.models import Partner
+from portal.models.enums import Role, SubmissionKind
 from portal.settings import Settings
 from tests.jobs import ParkedQueue
 from tests.ledger_fixtures import build_channel
@@ -45,36 +48,66 @@ def test_progress_streams_until_final(tmp_path: Path) -> None:
 
         token, submission_id = client.portal.call(prepare)
 
-        with pytest.raises(WebSocketDisconnect):
-            with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
-                ws.receive_json()
-
-        headers = {"Authorization": f"Bearer {token}"}
-        with client.websocket_connect(
-            "/graphql", subprotocols=["graphql-transport-ws"], headers=headers
-        ) as ws:
-            ws.send_json({"type": "connection_init"})
-            assert ws.receive_json()["type"] == "connection_ack"
-            ws.send_json(
-                {
-                    "id": "1",
-                    "type": "subscribe",
-                    "payload": {"query": SUBSCRIBE, "variables": {"id": str(submission_id)}},
-                }
+        async def prepare_again() -> int:
+            d1 = await Partner.get(code="D1")
+            ch_d1 = Principal(d1.manufacturer_id, Role.PARTNER_INVENTORY, d1.id)  # type: ignore[attr-defined]
+            made = await submissions.submit(
+                ch_d1,
+                ParkedQueue(),
+                kind=SubmissionKind.STOCK,
+                period="2026-10",
+                lines=[{"warehouse_code": "W1", "sku": "SKU-A", "quantity": 2}],
             )
-            first = ws.receive_json()
-            assert first["payload"]["data"]["submissionProgress"]["status"] == "QUEUED"
+            return made.id
 
-            async def validate() -> None:
-                from portal.domain.validation import validate_submission
+        for bad in [{}, {"Authorization": "Bearer not-a-token"}]:
+            with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+                ws.send_json({"type": "connection_init", "payload": bad})
+                with pytest.raises(WebSocketDisconnect) as closed:
+                    ws.receive_json()
+                assert closed.value.code == 4403
+        with pytest.raises(WebSocketDisconnect) as refused:
+            with client.websocket_connect(
+                "/graphql",
+                subprotocols=["graphql-transport-ws"],
+                headers={"Authorization": "Bearer not-a-token"},
+            ) as ws:
+                ws.receive_json()
+        assert refused.value.code == 4401
 
-                await validate_submission(submission_id)
+        _stream_until_accepted(client, submission_id, {"Authorization": f"Bearer {token}"}, {})
+        resubmitted = client.portal.call(prepare_again)
+        _stream_until_accepted(client, resubmitted, {}, {"Authorization": f"Bearer {token}"})
 
-            client.portal.call(validate)
-            statuses = []
-            while True:
-                message = ws.receive_json()
-                if message["type"] == "complete":
-                    break
-                statuses.append(message["payload"]["data"]["submissionProgress"]["status"])
-            assert statuses[-1] == "ACCEPTED"
+
+def _stream_until_accepted(
+    client: TestClient, submission_id: int, headers: dict[str, str], init: dict[str, str]
+) -> None:
+    with client.websocket_connect(
+        "/graphql", subprotocols=["graphql-transport-ws"], headers=headers
+    ) as ws:
+        ws.send_json({"type": "connection_init", "payload": init})
+        assert ws.receive_json()["type"] == "connection_ack"
+        ws.send_json(
+            {
+                "id": "1",
+                "type": "subscribe",
+                "payload": {"query": SUBSCRIBE, "variables": {"id": str(submission_id)}},
+            }
+        )
+        first = ws.receive_json()
+        assert first["payload"]["data"]["submissionProgress"]["status"] == "QUEUED"
+
+        async def validate() -> None:
+            from portal.domain.validation import validate_submission
+
+            await validate_submission(submission_id)
+
+        client.portal.call(validate)
+        statuses = []
+        while True:
+            message = ws.receive_json()
+            if message["type"] == "complete":
+                break
+            statuses.append(message["payload"]["data"]["submissionProgress"]["status"])
+        assert statuses[-1] == "ACCEPTED"

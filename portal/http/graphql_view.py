@@ -15,8 +15,10 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry import Schema
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET, UnsetType
 
 from portal.domain.errors import DomainError, PermissionDenied
 from portal.domain.principal import Principal
@@ -57,11 +59,15 @@ class PortalGraphQL(GraphQL[Context, None]):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
-            principal = await self._principal(WebSocket(scope, receive, send).headers)
-            if principal is None:
-                await WebSocket(scope, receive, send).close(code=4401)
-                return
-            scope.setdefault("state", {})["principal"] = principal
+            # A client that can set headers authenticates in the handshake; a browser
+            # cannot, so it sends the token in connection_init instead (on_ws_connect).
+            headers = WebSocket(scope, receive, send).headers
+            if bearer_token(headers) is not None:
+                principal = await self._principal(headers)
+                if principal is None:
+                    await WebSocket(scope, receive, send).close(code=4401)
+                    return
+                scope.setdefault("state", {})["principal"] = principal
         elif scope["type"] == "http":
             request = Request(scope, receive)
             if request.headers.get("content-type", "").startswith("multipart/") and not (
@@ -92,6 +98,23 @@ class PortalGraphQL(GraphQL[Context, None]):
     async def _principal(self, headers: Any) -> Principal | None:
         token = bearer_token(headers)
         return await authenticate(token, self.recorder) if token else None
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Authenticate from ``connection_init`` when the handshake carried no token.
+
+        The payload's ``Authorization`` (``Bearer <token>``) or ``token`` is checked like the
+        header; without a valid one the socket closes with 4403 and nothing runs.
+        """
+        if context.principal is not None:
+            return UNSET
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
+        raw = params.get("Authorization") or params.get("authorization") or params.get("token")
+        token = raw.removeprefix("Bearer ").strip() if isinstance(raw, str) else ""
+        principal = await authenticate(token, self.recorder) if token else None
+        if principal is None:
+            raise ConnectionRejectionError({"code": "UNAUTHENTICATED"})
+        context.principal = principal
+        return UNSET
 
     def _wants_ide(self, request: Request) -> bool:
         return (

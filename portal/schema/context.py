@@ -66,12 +66,13 @@ class Loaders:
 
 @dataclass
 class Context:
-    principal: Principal
+    principal: Principal  # None only for the IDE page and a websocket before connection_init
     settings: Settings
     queue: ArqQueue | InProcessQueue
     loaders: Loaders = field(default_factory=Loaders)
     request: Any = None
     response: Any = None
+    connection_params: Any = None  # a websocket's connection_init payload
 
 
 def _entries_loader() -> DataLoader[tuple[int, int, str], list[Any]]:
