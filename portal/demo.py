@@ -2,8 +2,9 @@
 
 Partners in two tiers (3 distributors, 4 resellers), 50 SKUs (some serial-controlled),
 warehouses, and six months of history: shipments, transfers to resellers, POS and stock
-reports with a few real gaps, one partner late with its last reports, and the
-reconciliation computed from all of it.
+reports with a few real gaps, one partner late with its last reports, open transfers and
+design registrations waiting for someone (``demo_open``), and the reconciliation computed
+from all of it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from portal.demo_open import seed_open_items
 from portal.domain import (
     partners,
     products,
@@ -63,6 +65,8 @@ async def seed_demo(today: date | None = None) -> DemoTokens:
         admin = Principal(manufacturer_id=manufacturer.id, role=Role.ADMIN)
         await _seed_catalogue(admin)
         await _seed_history(admin, today or datetime.now(UTC).date())
+        await seed_open_items(admin, today or datetime.now(UTC).date())
+        await drain_dirty(today=today or datetime.now(UTC).date())
     partner = await Partner.get(manufacturer_id=manufacturer.id, code=DISTRIBUTORS[0][0])
     _, admin = await tokens.create_token(manufacturer.id, Role.ADMIN, label="demo admin")
     _, manager = await tokens.create_token(

@@ -144,6 +144,7 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any]]] = {
         },
     ),
     "approveTransfer": ("TransferActionInput", {"id": "1"}),
+    "rejectTransfer": ("TransferActionInput", {"id": "1"}),
     "shipTransfer": ("TransferActionInput", {"id": "1"}),
     "receiveTransfer": ("TransferActionInput", {"id": "1"}),
     "cancelTransfer": ("TransferActionInput", {"id": "1"}),

@@ -9,8 +9,21 @@ import pytest
 
 from portal.demo import LATE_PARTNER, seed_demo
 from portal.domain.ledger_check import ledger_mismatches
-from portal.models import Partner, Product, ReconciliationRow, Submission
-from portal.models.enums import PartnerTier, ReconciliationStatus, SubmissionStatus
+from portal.models import (
+    DesignRegistration,
+    Partner,
+    Product,
+    ReconciliationRow,
+    Submission,
+    Transfer,
+)
+from portal.models.enums import (
+    DesignStatus,
+    PartnerTier,
+    ReconciliationStatus,
+    SubmissionStatus,
+    TransferStatus,
+)
 
 
 @pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
@@ -32,6 +45,16 @@ async def test_demo_history(db) -> None:
     ).count()
     assert exceptions >= 1 and missing >= 1
     assert await ledger_mismatches() == []
+    # Open work waiting: a transfer to receive, one to approve, designs to review.
+    north = await Partner.get(code="DIST-NA")
+    assert await Transfer.filter(to_partner_id=north.id, status=TransferStatus.SHIPPED).count() == 1
+    assert (
+        await Transfer.filter(from_partner_id=north.id, status=TransferStatus.REQUESTED).count()
+        == 1
+    )
+    assert await DesignRegistration.filter(status=DesignStatus.SUBMITTED).count() == 2
+    approved = await DesignRegistration.get(status=DesignStatus.APPROVED)
+    assert approved.expires_on is not None
     again = await seed_demo()  # a second run reuses the tenant and issues fresh tokens
     assert again.admin != tokens.admin
     assert await Partner.all().count() == 7

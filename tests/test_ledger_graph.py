@@ -116,3 +116,51 @@ async def test_shipment_transfer_refusal_and_history(client, settings) -> None:
     output, _ = await check.communicate()
     assert check.returncode == 0, output.decode()
     assert b"ledger OK" in output
+
+
+async def test_manufacturer_rejects_an_inter_partner_request(client, settings) -> None:
+    _, token = await create_manufacturer("Acme")
+    admin = Graph(client, token)
+    setup = [
+        *SETUP,
+        (
+            "createPartner",
+            "CreatePartnerInput",
+            {"code": "D2", "name": "D2", "tier": "DISTRIBUTOR"},
+        ),
+        (
+            "createWarehouse",
+            "CreateWarehouseInput",
+            {"code": "X1", "name": "X1", "partnerCode": "D2"},
+        ),
+    ]
+    for name, input_type, body in setup:
+        assert (await admin(M.format(t=input_type, n=name, o=""), input=body))[name]["errors"] == []
+    issued = await admin(
+        'mutation { issueApiToken(input: {role: PARTNER_ADMIN, partnerCode: "D1"}) { token } }'
+    )
+    partner = Graph(client, issued["issueApiToken"]["token"])
+    raised = await partner(
+        M.format(t="RaiseTransferInput", n="raiseTransfer", o="transfer { id status }"),
+        input={
+            "fromWarehouseCode": "W1",
+            "toPartnerCode": "D2",
+            "toWarehouseCode": "X1",
+            "lines": [{"sku": "SKU-A", "quantity": 5}],
+        },
+    )
+    transfer = raised["raiseTransfer"]["transfer"]
+    assert transfer["status"] == "REQUESTED"
+    action = M.format(t="TransferActionInput", n="{n}", o="transfer { status }")
+    denied = await partner.errors(
+        action.replace("{n}", "rejectTransfer"), input={"id": transfer["id"]}
+    )
+    assert denied[0]["extensions"]["code"] == "FORBIDDEN"
+    rejected = await admin(action.replace("{n}", "rejectTransfer"), input={"id": transfer["id"]})
+    assert rejected["rejectTransfer"] == {"transfer": {"status": "REJECTED"}, "errors": []}
+    again = await admin(action.replace("{n}", "approveTransfer"), input={"id": transfer["id"]})
+    assert again["approveTransfer"]["errors"][0]["code"] == "INVALID_STATE"
+    shipped = await partner(action.replace("{n}", "shipTransfer"), input={"id": transfer["id"]})
+    assert shipped["shipTransfer"]["errors"][0]["code"] == "INVALID_STATE"
+    listed = await admin("{ transfers(status: REJECTED) { totalCount } }")
+    assert listed["transfers"]["totalCount"] == 1

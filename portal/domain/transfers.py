@@ -149,6 +149,11 @@ async def approve_transfer(
     return transfer
 
 
+async def reject_transfer(principal: Principal, transfer_id: int) -> Transfer:
+    """The manufacturer declines an inter-partner request; nothing moves."""
+    return await approve_transfer(principal, transfer_id, reject=True)
+
+
 async def cancel_transfer(principal: Principal, transfer_id: int) -> Transfer:
     principal.require(Action.MOVE_STOCK)
     async with in_transaction():

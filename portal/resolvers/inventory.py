@@ -139,6 +139,7 @@ def transfer_action(
 
 
 approve_transfer = transfer_action(transfers.approve_transfer)
+reject_transfer = transfer_action(transfers.reject_transfer)
 ship_transfer = transfer_action(transfers.ship_transfer)
 receive_transfer = transfer_action(transfers.receive_transfer)
 cancel_transfer = transfer_action(transfers.cancel_transfer)

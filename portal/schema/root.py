@@ -187,6 +187,9 @@ class Mutation:
     approve_transfer: TransferPayload = strawberry.mutation(
         resolver=r_inventory.approve_transfer, permission_classes=[allow(Action.APPROVE_MOVEMENTS)]
     )
+    reject_transfer: TransferPayload = strawberry.mutation(
+        resolver=r_inventory.reject_transfer, permission_classes=[allow(Action.APPROVE_MOVEMENTS)]
+    )
     ship_transfer: TransferPayload = strawberry.mutation(
         resolver=r_inventory.ship_transfer, permission_classes=MOVE
     )
