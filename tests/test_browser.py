@@ -1,9 +1,11 @@
 """The frontend stub in a real browser (Debian's Chromium, driven by Playwright).
 
-A partner opens the prefilled stock grid, changes one quantity and submits: ACCEPTED.
-It uploads a CSV with a bad row and sees that row's error. A manager sees the resulting
-exception, resolves it with a correction and sees it closed. Screenshots go to
-``test-artifacts/``. Skipped when Chromium or Playwright is missing, unless
+A partner opens the prefilled stock grid, changes one quantity and submits: ACCEPTED,
+with live progress over the websocket. It uploads a CSV with a bad row and sees that
+row's error; it receives a transfer, raises, ships and receives another, and registers a
+design that conflicts with another partner's. A manager sees the exceptions, works one
+through the workflow, resolves one with a correction and sees it closed, approves a
+transfer and reviews designs. Screenshots go to ``test-artifacts/``. Skipped when Chromium or Playwright is missing, unless
 ``PORTAL_TEST_REQUIRE_BROWSER=1`` (as in ``.ci/run``).
 """
 
@@ -105,6 +107,8 @@ def browser(demo):  # type: ignore[no-untyped-def]
 
 def test_partner_reports_and_sees_row_errors(browser, demo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page(viewport={"width": 420, "height": 900})
+    frames: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda frame: frames.append(str(frame))))
     page.goto(demo["partner"])
     page.wait_for_selector("#stock-grid tbody tr input")
     first = page.locator("#stock-grid tbody tr input").first
@@ -115,6 +119,9 @@ def test_partner_reports_and_sees_row_errors(browser, demo, tmp_path: Path) -> N
         timeout=30000,
     )
     page.screenshot(path=str(ARTIFACTS / "partner-stock-accepted.png"), full_page=True)
+    # The progress came over the subscription, the token sent in connection_init.
+    assert any("connection_ack" in f for f in frames)
+    assert any("submissionProgress" in f and "ACCEPTED" in f for f in frames)
 
     stock_status = page.inner_text("#submission-status")
     page.wait_for_selector("#pos-grid tbody tr input")  # prefilled from last period's customers
@@ -138,27 +145,131 @@ def test_partner_reports_and_sees_row_errors(browser, demo, tmp_path: Path) -> N
     page.wait_for_selector("#row-errors:not([hidden]) tbody tr", timeout=30000)
     cells = page.locator("#row-errors tbody tr").first.locator("td").all_inner_texts()
     assert cells[0] == "3" and cells[2] == "UNKNOWN_SKU"
-    assert page.locator("#row-errors tbody tr").count() == 1
+    _count(page.locator("#row-errors tbody tr"), 1)
     assert "REJECTED" in page.inner_text("#submission-status")
     page.screenshot(path=str(ARTIFACTS / "partner-upload-row-error.png"), full_page=True)
     page.close()
 
 
-def test_manager_resolves_an_exception(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def _count(locator, expected: int) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    expect(locator).to_have_count(expected, timeout=30000)
+
+
+def _status(page, selector: str, text: str) -> str:  # type: ignore[no-untyped-def]
+    page.wait_for_function(
+        "([s, t]) => document.querySelector(s).textContent.includes(t)",
+        arg=[selector, text],
+        timeout=30000,
+    )
+    return page.inner_text(selector)
+
+
+def test_partner_moves_stock_and_registers_a_design(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 420, "height": 900})
+    page.goto(demo["partner"])
+    inbound = page.locator("#transfers tbody tr").filter(has_text="DIST-EU-MAIN")
+    inbound.locator("button", has_text="Receive").click()
+    _status(page, "#transfer-status", "RECEIVED")
+    _count(page.locator("#transfers tbody tr").filter(has_text="DIST-EU-MAIN"), 0)
+
+    form = page.locator("#transfer-form")
+    form.locator("select[name=from]").select_option("DIST-NA-MAIN")
+    form.locator("input[name=toWarehouse]").fill("DIST-NA-CONS")
+    form.locator("input[name=sku]").fill("NO-SUCH-SKU")
+    form.locator("input[name=quantity]").fill("5")
+    form.locator("button").click()
+    assert "NO-SUCH-SKU" in _status(page, "#transfer-status", "NOT_FOUND")
+    form.locator("input[name=toWarehouse]").fill("DIST-NA-CONS")
+    form.locator("input[name=sku]").fill("SKU-0001")
+    form.locator("input[name=quantity]").fill("5")
+    form.locator("button").click()
+    raised = _status(page, "#transfer-status", "APPROVED")  # within the partner: no approval
+    number = raised.split()[1].rstrip(":")
+    mine = page.locator("#transfers tbody tr").filter(
+        has=page.locator("td:first-child", has_text=number)
+    )
+    mine.locator("button", has_text="Ship").click()
+    _status(page, "#transfer-status", "SHIPPED")
+    mine.locator("button", has_text="Receive").click()
+    _status(page, "#transfer-status", "RECEIVED")
+    page.screenshot(path=str(ARTIFACTS / "partner-transfers.png"), full_page=True)
+
+    design = page.locator("#design-form")
+    for name, value in {
+        "customer": "ACME ROBOTICS INC",
+        "country": "us",
+        "project": "Gripper upgrade",
+        "closeOn": "2027-03-31",
+        "sku": "SKU-0005",
+        "quantity": "120",
+    }.items():
+        design.locator(f"[name={name}]").fill(value)
+    design.locator("button").click()
+    registered = _status(page, "#design-status", "SUBMITTED")
+    assert "conflicts with 1" in registered  # DIST-EU's "ACME Robotics, Inc." (never named)
+    row = page.locator("#designs tbody tr").filter(has_text="Gripper upgrade")
+    assert "DIST-EU" not in row.inner_text() and "SKU-0005" in row.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "partner-designs.png"), full_page=True)
+    page.close()
+
+
+def test_manager_works_exceptions_transfers_and_designs(browser, demo) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page(viewport={"width": 1200, "height": 1000})
     page.goto(demo["manager"])
     page.wait_for_selector("#exceptions tbody tr button")
-    assert page.locator("#chart polyline").count() == 4
+    _count(page.locator("#chart polyline"), 4)
     page.screenshot(path=str(ARTIFACTS / "manager-exceptions.png"), full_page=True)
-    first = page.locator("#exceptions tbody tr").filter(has=page.locator("button")).first
-    key = " ".join(first.locator("td").all_inner_texts()[:3])
-    first.locator("button").click()
-    # The corrected row leaves the open exceptions (its gap is 0 now).
+
+    # The workflow: take one into investigation with an owner, a reason and a comment.
+    rows = page.locator("#exceptions tbody tr")
+    rows.last.locator("button", has_text="Details").click()
+    detail = page.locator("#exception-form")
+    detail.locator("[name=status]").select_option("INVESTIGATING")
+    detail.locator("[name=owner]").fill("planner@example.com")
+    detail.locator("[name=reason]").select_option("DELAYED_POS")
+    detail.locator("[name=note]").fill("Asked the partner for the missing POS.")
+    detail.locator("button").click()
+    _status(page, "#x-status", "INVESTIGATING")
+    page.wait_for_function(
+        "document.querySelectorAll('#d-history tbody tr').length >= 1", timeout=30000
+    )
+    assert "planner@example.com" in page.inner_text("#d-history")
+    assert "INVESTIGATING" in rows.last.inner_text()
+
+    # One click resolves another with a correction: it leaves the open exceptions.
+    first = rows.filter(has=page.locator("button", has_text="Resolve")).first
+    key = first.get_attribute("data-key")
+    first.locator("button", has_text="Resolve").click()
     page.wait_for_function(
         """key => ![...document.querySelectorAll('#exceptions tbody tr')].some(tr =>
-             [...tr.cells].slice(0, 3).map(c => c.textContent).join(' ') === key && tr.querySelector('button'))""",
+             tr.dataset.key === key && [...tr.querySelectorAll('button')].some(b => b.textContent.startsWith('Resolve')))""",
         arg=key,
         timeout=30000,
     )
     page.screenshot(path=str(ARTIFACTS / "manager-resolved.png"), full_page=True)
+
+    # The chart for one SKU.
+    page.locator("#c-filters [name=sku]").fill("SKU-0001")
+    page.locator("#c-filters button").click()
+    page.wait_for_function("document.querySelectorAll('#chart polyline').length === 4")
+
+    # The partner's downstream request: approved, it leaves the list.
+    request = page.locator("#approvals tbody tr").filter(has_text="RES-AUS-WH")
+    request.locator("button", has_text="Approve").click()
+    _status(page, "#approval-status", "APPROVED")
+    _count(page.locator("#approvals tbody tr").filter(has_text="RES-AUS-WH"), 0)
+
+    # Designs: a rejection needs a note; an approval takes its expiry.
+    pending = page.locator("#reviews tbody tr").filter(has_text="Gripper upgrade")
+    pending.locator("button", has_text="Reject").click()
+    _status(page, "#review-status", "REQUIRED")
+    pending.locator("input[placeholder^=note]").fill("Duplicate of DIST-EU's registration.")
+    pending.locator("button", has_text="Reject").click()
+    _status(page, "#review-status", "REJECTED")
+    _count(page.locator("#reviews tbody tr").filter(has_text="Gripper upgrade"), 0)
+    page.locator("#reviews tbody tr").first.locator("button", has_text="Approve").click()
+    _status(page, "#review-status", "APPROVED")
+    page.screenshot(path=str(ARTIFACTS / "manager-reviews.png"), full_page=True)
     page.close()
