@@ -62,6 +62,7 @@ class InProcessQueue:
                 lease_seconds=self.settings.job_lease_seconds,
                 max_attempts=self.settings.job_max_attempts,
                 http=self.http,
+                queue=self,
             )
         except Exception:
             log.exception("in-process job %s crashed", job_id)

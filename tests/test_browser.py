@@ -248,6 +248,20 @@ def test_manager_works_exceptions_transfers_and_designs(browser, demo) -> None: 
         arg=key,
         timeout=30000,
     )
+    # All rows for that partner and SKU: its gap is 0 now.
+    partner_code, _, sku = key.split()
+    filters = page.locator("#x-filters")
+    filters.locator("[name=partner]").fill(partner_code)
+    filters.locator("[name=sku]").fill(sku)
+    filters.locator("[name=all]").check()
+    filters.locator("button").click()
+    closed = page.locator(f'#exceptions tbody tr[data-key="{key}"]')
+    _count(closed, 1)
+    page.wait_for_function(
+        "key => document.querySelector(`#exceptions tbody tr[data-key='${key}']`).cells[5].textContent === '0'",
+        arg=key,
+        timeout=30000,
+    )
     page.screenshot(path=str(ARTIFACTS / "manager-resolved.png"), full_page=True)
 
     # The chart for one SKU.

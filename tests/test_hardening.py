@@ -80,9 +80,17 @@ async def test_frontend_stub_is_served(client) -> None:
     response = await client.get("/")
     assert response.status_code == 200
     assert "Channel inventory portal" in response.text
-    script = await client.get("/app.js")
-    assert script.status_code == 200
-    assert "submitStockSnapshot" in script.text and "updateException" in script.text
+    for module, uses in {
+        "app.js": "./reports.js",
+        "reports.js": "submitStockSnapshot",
+        "manager.js": "updateException",
+        "transfers.js": "raiseTransfer",
+        "designs.js": "registerDesign",
+        "live.js": "connection_init",
+    }.items():
+        script = await client.get(f"/{module}")
+        assert script.status_code == 200 and uses in script.text, module
+        assert "javascript" in script.headers["content-type"]
 
 
 async def test_unexpected_errors_are_masked(client, monkeypatch) -> None:

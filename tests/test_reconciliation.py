@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from portal.domain import exceptions, shipments, submissions, transfers
 from portal.domain.adjustments import AdjustmentReason, post_adjustment
 from portal.domain.errors import DomainError
+from portal.domain.job_kinds import RECONCILE
+from portal.domain.reconcile_dirty import clear_dirty, mark_dirty
 from portal.domain.reconciliation import drain_dirty, full_recompute
 from portal.domain.shipments import LineInput
-from portal.models import ExceptionEvent, LedgerEntry, OutboxEvent, ReconciliationRow
+from portal.models import (
+    ExceptionEvent,
+    Job,
+    LedgerEntry,
+    OutboxEvent,
+    ReconcileDirty,
+    ReconciliationRow,
+)
 from portal.models.enums import (
     ExceptionReason,
     ExceptionStatus,
+    JobStatus,
     LedgerKind,
     ReconciliationStatus,
     SubmissionKind,
@@ -119,8 +129,8 @@ async def test_resubmitted_pos_updates_the_row_and_later_periods(app) -> None:
     await submissions.submit(
         ch.d1, app.state.queue, kind=SubmissionKind.POS, period="2026-10", lines=[pos(760)]
     )
-    await run_jobs(app)
-    await drain_dirty(today=TODAY)
+    await run_jobs(app)  # validation, then the reconcile job it chains: no manual step
+    assert await Job.filter(kind=RECONCILE, status=JobStatus.DONE).exists()
     october = await ReconciliationRow.get(period="2026-10", warehouse__code="W1")
     assert (october.sell_through, october.calculated, october.gap, october.status) == (
         760,
@@ -151,6 +161,7 @@ async def test_missing_report_after_due_date(app) -> None:
 async def test_incremental_equals_full_on_generated_data(app) -> None:
     ch = await build_channel()
     rng = random.Random(7)
+    today = datetime.now(UTC).date()  # as the reconcile jobs chained by validation use
     day = date(2026, 7, 1)
     shipment = await shipments.record_shipment(
         ch.admin,
@@ -193,9 +204,9 @@ async def test_incremental_equals_full_on_generated_data(app) -> None:
             )
             await run_jobs(app)
         if n % 7 == 0:
-            await drain_dirty(today=TODAY)
+            await drain_dirty(today=today)
     await run_jobs(app)
-    await drain_dirty(today=TODAY)
+    await drain_dirty(today=today)
     fields = (
         "warehouse_id",
         "product_id",
@@ -216,7 +227,19 @@ async def test_incremental_equals_full_on_generated_data(app) -> None:
     )
     await ReconciliationRow.all().delete()
     for month in range(7, 12):
-        await full_recompute(ch.admin.manufacturer_id, f"2026-{month:02d}", today=TODAY)
+        await full_recompute(ch.admin.manufacturer_id, f"2026-{month:02d}", today=today)
     full = await ReconciliationRow.all().order_by("warehouse_id", "period").values_list(*fields)
     assert len(incremental) >= 8
     assert incremental == full
+
+
+async def test_a_key_marked_again_during_a_drain_stays_dirty(db) -> None:
+    day = date(2026, 10, 3)
+    await mark_dirty(1, [(7, 9, day)])
+    seen = [(d.id, d.version) for d in await ReconcileDirty.all()]
+    await mark_dirty(1, [(7, 9, day)])  # the same key and date, committed mid-recompute
+    await clear_dirty(seen)
+    left = await ReconcileDirty.all()
+    assert [(d.warehouse_id, d.product_id, d.from_date) for d in left] == [(7, 9, day)]
+    await clear_dirty((d.id, d.version) for d in left)
+    assert await ReconcileDirty.all().count() == 0

@@ -96,7 +96,8 @@ async def test_reference_case_through_the_graph_with_webhooks(client, app) -> No
         }
 
         # The webhook: the first attempt fails (500), the retry is signed and delivered.
-        assert await fan_out() == 1
+        await fan_out()  # (a burst worker's webhook cron may have fanned it out already)
+        assert await WebhookDelivery.filter(event__event_type="exception.opened").count() == 1
         assert await deliver_due(http) == 0
         assert await deliver_due(http, now=datetime.now(UTC) + timedelta(minutes=5)) == 1
         headers, body = receiver.received[0]

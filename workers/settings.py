@@ -49,6 +49,7 @@ async def run_portal_job(ctx: dict[str, Any], job_id: int) -> str | None:
         lease_seconds=settings.job_lease_seconds,
         max_attempts=settings.job_max_attempts,
         http=ctx.get("http"),
+        queue=ctx["queue"],
     )
     return status.value if status else None
 

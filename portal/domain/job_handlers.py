@@ -21,12 +21,15 @@ from portal.domain.job_kinds import (
     TOKEN_USAGE_ROLLUP,
     VALIDATE_SUBMISSION,
 )
-from portal.domain.jobs import Handler, JobContext, heartbeat
+from portal.domain.jobs import Handler, JobContext, heartbeat, submit_job
 from portal.domain.reconciliation import drain_dirty
 from portal.domain.shipments import auto_receive_due
 from portal.domain.tokens import roll_up_token_usage
 from portal.domain.validation import validate_submission
 from portal.domain.webhooks import deliver_due, fan_out
+from portal.models.enums import SubmissionStatus
+
+ACCEPTED = (SubmissionStatus.ACCEPTED, SubmissionStatus.ACCEPTED_WITH_WARNINGS)
 
 
 async def _token_usage_rollup(args: dict[str, Any], ctx: JobContext) -> dict[str, int]:
@@ -49,6 +52,10 @@ async def _validate_submission(args: dict[str, Any], ctx: JobContext) -> dict[st
         await heartbeat(ctx.job_id, ctx.lease_seconds)
 
     status = await validate_submission(int(args["submission_id"]), heartbeat=beat)
+    if status in ACCEPTED and ctx.queue is not None:
+        # The reconciliation follows at once instead of at the next cron tick; the dedupe
+        # key coalesces a burst of accepted submissions into one pending recompute.
+        await submit_job(ctx.queue, RECONCILE, dedupe_key=RECONCILE)
     return {"status": status.value}
 
 

@@ -27,6 +27,12 @@ from portal.models.enums import JobStatus
 log = logging.getLogger(__name__)
 
 
+class JobQueue(Protocol):
+    """Where recorded jobs go: arq on Redis, or tasks in this process."""
+
+    async def dispatch(self, job_id: int, dispatch_no: int) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class JobContext:
     """What a handler may use besides its arguments: the process's clients."""
@@ -34,15 +40,10 @@ class JobContext:
     job_id: int
     lease_seconds: int
     http: httpx.AsyncClient | None = None
+    queue: JobQueue | None = None  # to chain a follow-up job (recorded first, as always)
 
 
 Handler = Callable[[dict[str, Any], JobContext], Awaitable[Any]]
-
-
-class JobQueue(Protocol):
-    """Where recorded jobs go: arq on Redis, or tasks in this process."""
-
-    async def dispatch(self, job_id: int, dispatch_no: int) -> None: ...
 
 
 def arq_job_id(job_id: int, dispatch_no: int) -> str:
@@ -108,6 +109,7 @@ async def run_job(
     lease_seconds: int,
     max_attempts: int,
     http: httpx.AsyncClient | None = None,
+    queue: JobQueue | None = None,
 ) -> JobStatus | None:
     """Run a recorded job if it is claimable; returns its new status (None: skipped)."""
     job = await claim(job_id, lease_seconds)
@@ -117,7 +119,7 @@ async def run_job(
     try:
         if handler is None:
             raise LookupError(f"No handler for job kind {job.kind!r}")
-        context = JobContext(job_id=job.id, lease_seconds=lease_seconds, http=http)
+        context = JobContext(job_id=job.id, lease_seconds=lease_seconds, http=http, queue=queue)
         result = await handler(dict(job.args), context)
     except Exception as exc:
         log.exception("job %s (%s) failed on attempt %s", job.id, job.kind, job.attempts)

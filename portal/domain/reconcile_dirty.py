@@ -1,6 +1,8 @@
 """Keys whose reconciliation must be recomputed, coalesced: one row per (warehouse,
-product) holding the earliest date touched. Marked in the same transaction as the change
-(a ledger posting, an accepted stock report), drained by the reconcile job."""
+product) holding the earliest date touched and a version bumped by every mark. Marked in
+the same transaction as the change (a ledger posting, an accepted stock report), drained
+by the reconcile job, which deletes a key only at the version it read: a change that lands
+while a recompute runs (even with the same date) keeps its key for the next run."""
 
 from __future__ import annotations
 
@@ -15,13 +17,15 @@ _UPSERT_PG = """
 INSERT INTO reconcile_dirty (manufacturer_id, warehouse_id, product_id, from_date)
 SELECT $1, w, p, d FROM unnest($2::int[], $3::int[], $4::date[]) AS t(w, p, d)
 ON CONFLICT (warehouse_id, product_id)
-DO UPDATE SET from_date = LEAST(reconcile_dirty.from_date, excluded.from_date)"""
+DO UPDATE SET from_date = LEAST(reconcile_dirty.from_date, excluded.from_date),
+              version = reconcile_dirty.version + 1"""
 
 _UPSERT_SQLITE = """
 INSERT INTO reconcile_dirty (manufacturer_id, warehouse_id, product_id, from_date)
 VALUES (?, ?, ?, ?)
 ON CONFLICT (warehouse_id, product_id)
-DO UPDATE SET from_date = MIN(reconcile_dirty.from_date, excluded.from_date)"""
+DO UPDATE SET from_date = MIN(reconcile_dirty.from_date, excluded.from_date),
+              version = reconcile_dirty.version + 1"""
 
 
 async def mark_dirty(manufacturer_id: int, keys: Iterable[tuple[int, int, date]]) -> None:
@@ -47,4 +51,23 @@ async def mark_dirty(manufacturer_id: int, keys: Iterable[tuple[int, int, date]]
         return
     await conn.execute_many(
         _UPSERT_SQLITE, [[manufacturer_id, w, p, d] for (w, p), d in earliest.items()]
+    )
+
+
+_CLEAR_PG = """
+DELETE FROM reconcile_dirty d USING unnest($1::bigint[], $2::int[]) AS t(id, version)
+WHERE d.id = t.id AND d.version = t.version"""
+
+
+async def clear_dirty(seen: Iterable[tuple[int, int]]) -> None:
+    """Delete the drained keys (id, version) that were not marked again meanwhile."""
+    pairs = list(seen)
+    if not pairs:
+        return
+    conn = connections.get("default")
+    if is_postgres():
+        await conn.execute_query(_CLEAR_PG, [[p[0] for p in pairs], [p[1] for p in pairs]])
+        return
+    await conn.execute_many(
+        "DELETE FROM reconcile_dirty WHERE id = ? AND version = ?", [list(p) for p in pairs]
     )

@@ -8,6 +8,8 @@ product, period), kept current by workers.
 
 ``recompute`` serves both the incremental path (dirty keys from a date on, later periods
 included) and the full one (``portal reconcile --period P``); both give the same rows.
+On PostgreSQL the rows are computed set-based in one statement per batch
+(``reconciliation_sql``); on SQLite (embedded scale) by ``_recompute_batch`` below.
 """
 
 from __future__ import annotations
@@ -18,12 +20,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 from tortoise.functions import Sum
 from tortoise.transactions import in_transaction
 
+from portal.db import is_postgres
 from portal.domain.bulk import insert_rows
 from portal.domain.periods import Period, parse_period, period_containing
+from portal.domain.reconcile_dirty import clear_dirty
+from portal.domain.reconciliation_sql import recompute_set_based
 from portal.domain.tenants import settings_of
 from portal.models import (
     LedgerEntry,
@@ -45,6 +51,7 @@ from portal.models.enums import (
 
 Key = tuple[int, int]  # warehouse, product
 BATCH = 500
+SQL_BATCH = 20_000
 EXCEPTION_OPENED = "exception.opened"
 
 COMPONENT = {
@@ -110,19 +117,52 @@ async def recompute(
     *,
     until: date | None = None,
     today: date | None = None,
+    set_based: bool | None = None,
 ) -> int:
-    """Recompute the rows of ``keys`` (each from the period of its date) through ``until``."""
+    """Recompute the rows of ``keys`` (each from the period of its date) through ``until``.
+
+    ``set_based`` defaults to the backend (PostgreSQL: yes); tests force each path to
+    compare them."""
     if not keys:
         return 0
     settings = await settings_of(manufacturer_id)
     today = today or datetime.now(UTC).date()
     last = period_containing(until or today, settings.period_granularity)
+    if is_postgres() if set_based is None else set_based:
+        return await _recompute_postgres(manufacturer_id, keys, last, settings, today)
     written = 0
     items = sorted(keys.items())
     for start in range(0, len(items), BATCH):
         written += await _recompute_batch(
             manufacturer_id, dict(items[start : start + BATCH]), last, settings, today
         )
+    return written
+
+
+async def _recompute_postgres(
+    manufacturer_id: int,
+    keys: dict[Key, date],
+    last: Period,
+    settings: ManufacturerSettings,
+    today: date,
+) -> int:
+    """The same rows, set-based (``reconciliation_sql``), in batches of ``SQL_BATCH`` keys."""
+    granularity = settings.period_granularity
+    firsts = {key: period_containing(day, granularity).start for key, day in keys.items()}
+    periods = [
+        (p.name, p.start, p.end, p.due_on(settings.submission_due_days))
+        for p in _periods(period_containing(min(firsts.values()), granularity), last)
+    ]
+    items = sorted(firsts.items())
+    written = 0
+    for start in range(0, len(items), SQL_BATCH):
+        batch = [(w, p, day) for (w, p), day in items[start : start + SQL_BATCH]]
+        async with in_transaction():
+            kept, opened = await recompute_set_based(
+                manufacturer_id, batch, periods, settings, today
+            )
+            await _announce_opened(manufacturer_id, opened)
+        written += kept
     return written
 
 
@@ -341,18 +381,25 @@ async def _open_exceptions(manufacturer_id: int, keys: list[tuple[int, int, str]
         warehouse_id__in={k[0] for k in keys},
         product_id__in={k[1] for k in keys},
         period__in={k[2] for k in keys},
-    )
-    opened = [r for r in candidates if (r.warehouse_id, r.product_id, r.period) in wanted]  # type: ignore[attr-defined]
+    ).values("id", "warehouse_id", "product_id", "period", "gap", "calculated", "reported")
+    opened = [r for r in candidates if (r["warehouse_id"], r["product_id"], r["period"]) in wanted]
     if not opened:
         return
-    await ReconciliationRow.filter(id__in=[r.id for r in opened]).update(
+    await ReconciliationRow.filter(id__in=[r["id"] for r in opened]).update(
         exception_status=ExceptionStatus.OPEN
     )
+    await _announce_opened(manufacturer_id, opened)
+
+
+async def _announce_opened(manufacturer_id: int, opened: list[dict[str, Any]]) -> None:
+    """The audit event and the webhook event of each newly opened exception."""
+    if not opened:
+        return
     stamp = datetime.now(UTC)
     await insert_rows(
         "exception_event",
         {"row_id": "bigint", "action": "text", "details": "jsonb", "at": "timestamptz"},
-        [(r.id, "OPENED", json.dumps({"gap": r.gap}), stamp) for r in opened],
+        [(r["id"], "OPENED", json.dumps({"gap": r["gap"]}), stamp) for r in opened],
     )
     await insert_rows(
         "outbox_event",
@@ -369,14 +416,14 @@ async def _open_exceptions(manufacturer_id: int, keys: list[tuple[int, int, str]
                 EXCEPTION_OPENED,
                 json.dumps(
                     {
-                        "rowId": str(r.id),
-                        "period": r.period,
-                        "gap": r.gap,
-                        "calculated": r.calculated,
-                        "reported": r.reported,
+                        "rowId": str(r["id"]),
+                        "period": r["period"],
+                        "gap": r["gap"],
+                        "calculated": r["calculated"],
+                        "reported": r["reported"],
                     }
                 ),
-                f"{EXCEPTION_OPENED}:{r.id}:{stamp.isoformat()}",
+                f"{EXCEPTION_OPENED}:{r['id']}:{stamp.isoformat()}",
                 stamp,
             )
             for r in opened
@@ -395,8 +442,8 @@ async def drain_dirty(limit: int = 5000, today: date | None = None) -> int:
     written = 0
     for manufacturer_id, keys in by_manufacturer.items():
         written += await recompute(manufacturer_id, keys, today=today)
-    for d in dirty:  # a newer change moved from_date: keep it for the next run
-        await ReconcileDirty.filter(id=d.id, from_date=d.from_date).delete()
+    # A key marked again meanwhile has a newer version: it stays for the next run.
+    await clear_dirty((d.id, d.version) for d in dirty)
     return written
 
 

@@ -53,6 +53,7 @@ class ReconcileDirty(Model):
     warehouse_id = fields.IntField()
     product_id = fields.IntField()
     from_date = fields.DateField()
+    version = fields.IntField(default=0, db_default=0)  # bumped by every mark
 
     class Meta:
         table = "reconcile_dirty"

@@ -1,0 +1,262 @@
+"""The two ways of computing reconciliation rows give the same rows.
+
+PostgreSQL computes them set-based in one statement (``reconciliation_sql``), SQLite in
+Python (``_recompute_batch``). Both run here on PostgreSQL over the same generated
+channel (shipments, intra-partner and downstream transfers, returns, backdated
+adjustments, POS with customer returns, stock reports that leave warehouses out or are
+superseded, a price change, tolerances): every column must agree, fresh and after an
+incremental update of existing rows.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from portal.domain import (
+    partners,
+    products,
+    returns,
+    shipments,
+    submissions,
+    tenants,
+    transfers,
+    warehouses,
+)
+from portal.domain.adjustments import AdjustmentReason, post_adjustment
+from portal.domain.principal import Principal
+from portal.domain.reconciliation import recompute
+from portal.domain.shipments import LineInput
+from portal.models import (
+    ExceptionEvent,
+    LedgerEntry,
+    OutboxEvent,
+    Partner,
+    ReconciliationRow,
+    StockBalance,
+    StockLine,
+)
+from portal.models.enums import PartnerTier, Role, SubmissionKind
+from tests.jobs import run_jobs
+from tests.ledger_fixtures import build_channel
+
+TODAY = date(2026, 11, 10)  # October's due date itself: not yet overdue
+DRIFT = [0, 0, 1, 3, -3, 4, -4, 25, -60]
+FIELDS = (
+    "partner_id",
+    "warehouse_id",
+    "product_id",
+    "period",
+    "opening",
+    "sell_in",
+    "customer_returns",
+    "sell_through",
+    "transfers_in",
+    "transfers_out",
+    "returns_to_manufacturer",
+    "adjustments",
+    "calculated",
+    "reported",
+    "gap",
+    "abs_gap",
+    "gap_pct",
+    "gap_value",
+    "status",
+    "stock_submission_id",
+)
+
+
+async def generate(app, rng: random.Random):  # type: ignore[no-untyped-def]
+    ch = await build_channel()
+    await tenants.update_settings(ch.admin, tolerance_units=3, tolerance_percent=Decimal("2"))
+    await products.create_product(ch.admin, sku="SKU-B", name="B", list_price=7)
+    for sku, price, valid_from in [
+        ("SKU-A", "9.50", date(2026, 6, 1)),
+        ("SKU-A", "12.35", date(2026, 9, 1)),
+        ("SKU-A", "13.10", date(2026, 10, 1)),
+        ("SKU-B", "4.25", date(2026, 7, 1)),
+    ]:
+        await products.set_list_price(ch.admin, sku, price=Decimal(price), valid_from=valid_from)
+    for warehouse, partner in (("W1", "D1"), ("W3", "D2")):
+        shipment = await shipments.record_shipment(
+            ch.admin,
+            partner_code=partner,
+            warehouse_code=warehouse,
+            document_no=f"G-{warehouse}",
+            shipped_on=date(2026, 6, 1),
+            lines=[LineInput("SKU-A", 4000), LineInput("SKU-B", 900)],
+        )
+        await shipments.receive_shipment(ch.admin, shipment.id, received_on=date(2026, 6, 2))
+    await boundaries(app, ch)
+    start = date(2026, 6, 3)
+    for n in range(45):
+        when = start + timedelta(days=rng.randrange(0, 150))
+        sku = rng.choice(["SKU-A", "SKU-B"])
+        choice = rng.random()
+        if choice < 0.2:
+            await post_adjustment(
+                ch.admin,
+                warehouse_code=rng.choice(["W1", "W2", "W3"]),
+                sku=sku,
+                quantity=rng.choice([-1, 1]) * rng.randint(1, 25),
+                reason=AdjustmentReason.OTHER,
+                business_date=when,
+            )
+        elif choice < 0.4:
+            target = rng.choice([("W2", None, ch.d1), ("WR", "R1", ch.r1)])
+            t = await transfers.raise_transfer(
+                ch.d1,
+                from_warehouse_code="W1",
+                to_warehouse_code=target[0],
+                to_partner_code=target[1],
+                lines=[LineInput(sku, rng.randint(1, 30))],
+            )
+            if target[1]:
+                await transfers.approve_transfer(ch.admin, t.id)
+            await transfers.ship_transfer(ch.d1, t.id, shipped_on=when)
+            await transfers.receive_transfer(target[2], t.id, received_on=when + timedelta(days=3))
+        elif choice < 0.5:
+            made = await returns.raise_return(
+                ch.d2, warehouse_code="W3", lines=[LineInput(sku, rng.randint(1, 10))]
+            )
+            await returns.receive_return(ch.admin, made.id, received_on=when)
+        elif choice < 0.75:
+            period = f"2026-{when.month:02d}"
+            lines = [
+                {
+                    "warehouse_code": "W1",
+                    "sku": sku,
+                    "quantity": rng.choice([-2, 5, 11, 40]),
+                    "sold_on": when.isoformat(),
+                    "end_customer_name": f"Customer {n}",
+                    "end_customer_country": "US",
+                    "invoice_no": f"I-{n}",
+                }
+            ]
+            await submissions.submit(
+                ch.d1, app.state.queue, kind=SubmissionKind.POS, period=period, lines=lines
+            )
+        else:
+            period = f"2026-{when.month:02d}"
+            reporter, warehouses = rng.choice(
+                [(ch.d1, ["W1", "W2"]), (ch.d1, ["W1"]), (ch.d2, ["W3"])]
+            )
+            on_hand = dict(
+                (tuple(k), q)
+                for *k, q in await StockBalance.all().values_list(
+                    "warehouse__code", "product__sku", "quantity"
+                )
+            )
+            lines = [  # near the ledger, so some gaps fall within the tolerances
+                {
+                    "warehouse_code": w,
+                    "sku": s,
+                    "quantity": max(0, on_hand.get((w, s), 0) + rng.choice(DRIFT)),
+                }
+                for w in warehouses
+                for s in ("SKU-A", "SKU-B")
+                if rng.random() < 0.8
+            ]
+            if lines:
+                await submissions.submit(
+                    reporter, app.state.queue, kind=SubmissionKind.STOCK, period=period, lines=lines
+                )
+        await run_jobs(app)
+    return ch
+
+
+async def boundaries(app, ch) -> None:  # type: ignore[no-untyped-def]
+    """A gap of exactly the unit tolerance (3 of 100: 3 %) and exactly the percent one
+    (20 of 1,000: 2 %), both WITHIN_TOLERANCE, and none (OK), in a partner of their own."""
+    await partners.create_partner(ch.admin, code="D3", name="D3", tier=PartnerTier.DISTRIBUTOR)
+    await warehouses.create_warehouse(ch.admin, code="W4", name="W4", partner_code="D3")
+    for sku in ("SKU-T", "SKU-U", "SKU-V"):
+        await products.create_product(ch.admin, sku=sku, name=sku, list_price=1)
+    shipment = await shipments.record_shipment(
+        ch.admin,
+        partner_code="D3",
+        warehouse_code="W4",
+        document_no="G-W4",
+        shipped_on=date(2026, 7, 1),
+        lines=[LineInput("SKU-T", 100), LineInput("SKU-U", 1000), LineInput("SKU-V", 50)],
+    )
+    await shipments.receive_shipment(ch.admin, shipment.id, received_on=date(2026, 7, 1))
+    d3 = Principal(
+        ch.admin.manufacturer_id, Role.PARTNER_INVENTORY, (await Partner.get(code="D3")).id
+    )
+    await submissions.submit(
+        d3,
+        app.state.queue,
+        kind=SubmissionKind.STOCK,
+        period="2026-07",
+        lines=[
+            {"warehouse_code": "W4", "sku": "SKU-T", "quantity": 97},
+            {"warehouse_code": "W4", "sku": "SKU-U", "quantity": 980},
+            {"warehouse_code": "W4", "sku": "SKU-V", "quantity": 50},
+        ],
+    )
+
+
+async def snapshot() -> list[tuple]:  # type: ignore[type-arg]
+    rows = await ReconciliationRow.all().order_by("warehouse_id", "product_id", "period")
+    return [tuple(getattr(r, f) for f in FIELDS) for r in rows]
+
+
+async def all_keys() -> dict[tuple[int, int], date]:
+    keys = set(await LedgerEntry.all().distinct().values_list("warehouse_id", "product_id"))
+    keys |= set(await StockLine.all().distinct().values_list("warehouse_id", "product_id"))
+    return dict.fromkeys(keys, date(2026, 6, 1))
+
+
+async def forget_rows() -> None:
+    await ExceptionEvent.all().delete()
+    await OutboxEvent.filter(event_type="exception.opened").delete()
+    await ReconciliationRow.all().delete()
+
+
+@pytest.mark.parametrize("settings", ["postgres"], indirect=True)
+async def test_set_based_and_python_rows_agree(app) -> None:
+    ch = await generate(app, random.Random(11))
+    keys = await all_keys()
+    mid = ch.admin.manufacturer_id
+
+    await forget_rows()
+    python_written = await recompute(mid, keys, today=TODAY, set_based=False)
+    python_rows = await snapshot()
+    python_opened = await ExceptionEvent.filter(action="OPENED").count()
+    await forget_rows()
+    sql_written = await recompute(mid, keys, today=TODAY, set_based=True)
+    sql_rows = await snapshot()
+    assert len(python_rows) >= 30
+    status = FIELDS.index("status")
+    statuses = {r[status] for r in sql_rows}
+    edge = await ReconciliationRow.filter(warehouse__code="W4", period="2026-07").values_list(
+        "gap", "status"
+    )
+    assert sorted(edge) == [(0, "OK"), (3, "WITHIN_TOLERANCE"), (20, "WITHIN_TOLERANCE")]
+    october = [r for r in sql_rows if r[FIELDS.index("period")] == "2026-10"]
+    assert {r[status] for r in october if r[FIELDS.index("reported")] is None} == {"OK"}
+    assert statuses == {"OK", "WITHIN_TOLERANCE", "EXCEPTION", "MISSING_REPORT"}
+    assert len({r[FIELDS.index("gap_value")] for r in sql_rows}) > 5  # several prices at work
+    assert sql_rows == python_rows
+    assert sql_written == python_written == len(sql_rows)
+    assert await ExceptionEvent.filter(action="OPENED").count() == python_opened > 0
+
+    # Existing rows updated in place by the statement equal rows computed afresh.
+    await post_adjustment(
+        ch.admin,
+        warehouse_code="W1",
+        sku="SKU-A",
+        quantity=-17,
+        reason=AdjustmentReason.DAMAGE,
+        business_date=date(2026, 7, 9),
+    )
+    await recompute(mid, dict.fromkeys(keys, date(2026, 7, 9)), today=TODAY, set_based=True)
+    updated = await snapshot()
+    await forget_rows()
+    await recompute(mid, keys, today=TODAY, set_based=False)
+    assert updated == await snapshot()
+    assert updated != sql_rows
