@@ -115,8 +115,9 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
                 tenants = tenants.filter(name=args.manufacturer)
             total = 0
             for manufacturer in await tenants:
-                total += await full_recompute(manufacturer.id, args.period)
-            print(f"{total} reconciliation rows recomputed for {args.period}")
+                total += await full_recompute(manufacturer.id, args.period, through=args.through)
+            span = f"{args.period} to {args.through}" if args.through else args.period
+            print(f"{total} reconciliation rows recomputed for {span}")
             return 0
         except DomainError as error:
             print(f"error: {error.code.value}: {error.message}", file=sys.stderr)
@@ -155,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     reconcile = commands.add_parser("reconcile", help="recompute a period's reconciliation in full")
     reconcile.add_argument("--period", required=True)
+    reconcile.add_argument("--through", help="every period from --period to this one, at once")
     reconcile.add_argument("--manufacturer", help="only this tenant (default: all)")
     reconcile.set_defaults(run=_cmd_reconcile)
 

@@ -27,6 +27,7 @@ from tortoise.transactions import in_transaction
 
 from portal.db import is_postgres
 from portal.domain.bulk import insert_rows
+from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.periods import Period, parse_period, period_containing
 from portal.domain.reconcile_dirty import clear_dirty
 from portal.domain.reconciliation_sql import recompute_set_based
@@ -158,11 +159,7 @@ async def _recompute_postgres(
     for start in range(0, len(items), SQL_BATCH):
         batch = [(w, p, day) for (w, p), day in items[start : start + SQL_BATCH]]
         async with in_transaction():
-            kept, opened = await recompute_set_based(
-                manufacturer_id, batch, periods, settings, today
-            )
-            await _announce_opened(manufacturer_id, opened)
-        written += kept
+            written += await recompute_set_based(manufacturer_id, batch, periods, settings, today)
     return written
 
 
@@ -447,24 +444,30 @@ async def drain_dirty(limit: int = 5000, today: date | None = None) -> int:
     return written
 
 
-async def full_recompute(manufacturer_id: int, period: str, today: date | None = None) -> int:
-    """Every key of the manufacturer, for one period (``portal reconcile --period P``)."""
+async def full_recompute(
+    manufacturer_id: int, period: str, today: date | None = None, through: str | None = None
+) -> int:
+    """Every key of the manufacturer, for one period or, with ``through``, for every period
+    from ``period`` to ``through`` at once (``portal reconcile --period P [--through Q]``)."""
     settings = await settings_of(manufacturer_id)
-    parsed = parse_period(period, settings.period_granularity)
+    first = parse_period(period, settings.period_granularity)
+    last = parse_period(through, settings.period_granularity) if through else first
+    if last.start < first.start:
+        raise DomainError(ErrorCode.INVALID, "through is before period.", ["through"])
+    names = [p.name for p in _periods(first, last)]
     keys: set[Key] = set(
-        await LedgerEntry.filter(manufacturer_id=manufacturer_id, business_date__lte=parsed.end)
+        await LedgerEntry.filter(manufacturer_id=manufacturer_id, business_date__lte=last.end)
         .distinct()
         .values_list("warehouse_id", "product_id")
     )
-    reports = await _current_stock_reports(manufacturer_id, [parsed.name])
-    for report in reports.values():
-        keys.update(
-            await StockLine.filter(submission_id=report.id).values_list(
-                "warehouse_id", "product_id"
-            )
-        )
+    reports = await _current_stock_reports(manufacturer_id, names)
+    keys.update(
+        await StockLine.filter(submission_id__in=[r.id for r in reports.values()])
+        .distinct()
+        .values_list("warehouse_id", "product_id")
+    )
     return await recompute(
-        manufacturer_id, dict.fromkeys(keys, parsed.start), until=parsed.end, today=today
+        manufacturer_id, dict.fromkeys(keys, first.start), until=last.end, today=today
     )
 
 

@@ -10,11 +10,24 @@ from portal.models.enums import ExceptionReason, ExceptionStatus, Reconciliation
 
 
 class ReconciliationRow(Model):
+    """A projection of the ledger and the reports, rewritten in bulk by the recompute: its
+    references carry no database foreign keys (as ``ledger_entry``); every key comes from
+    a warehouse and product that exist (partners, warehouses and products are never
+    deleted, only deactivated)."""
+
     id = fields.BigIntField(primary_key=True)
-    manufacturer = fields.ForeignKeyField("models.Manufacturer", related_name="reconciliation")
-    partner = fields.ForeignKeyField("models.Partner", related_name="reconciliation")
-    warehouse = fields.ForeignKeyField("models.Warehouse", related_name="reconciliation")
-    product = fields.ForeignKeyField("models.Product", related_name="reconciliation")
+    manufacturer = fields.ForeignKeyField(
+        "models.Manufacturer", related_name="reconciliation", db_constraint=False
+    )
+    partner = fields.ForeignKeyField(
+        "models.Partner", related_name="reconciliation", db_constraint=False
+    )
+    warehouse = fields.ForeignKeyField(
+        "models.Warehouse", related_name="reconciliation", db_constraint=False
+    )
+    product = fields.ForeignKeyField(
+        "models.Product", related_name="reconciliation", db_constraint=False
+    )
     period = fields.CharField(max_length=8)
     opening = fields.IntField(default=0)
     sell_in = fields.IntField(default=0)
