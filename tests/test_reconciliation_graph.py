@@ -197,3 +197,42 @@ async def test_exception_export_is_a_streamed_csv(client, app) -> None:
         "/exports/exceptions.csv?period=nope", headers={"Authorization": f"Bearer {token}"}
     )
     assert bad.status_code == 400
+
+
+async def test_a_row_names_the_submissions_behind_it(client, app) -> None:
+    ch = await build_channel()
+    _, token = await create_token(ch.admin.manufacturer_id, Role.CHANNEL_MANAGER)
+    manager = Graph(client, token)
+    shipment = await shipments.record_shipment(
+        ch.admin,
+        partner_code="D1",
+        warehouse_code="W1",
+        document_no="INV-1",
+        shipped_on=date(2026, 10, 1),
+        lines=[LineInput("SKU-A", 1000)],
+    )
+    await shipments.receive_shipment(ch.admin, shipment.id, received_on=date(2026, 10, 2))
+    made = []
+    for kind, lines in [
+        (SubmissionKind.POS, [pos(700)]),
+        (SubmissionKind.STOCK, [{"warehouse_code": "W1", "sku": "SKU-A", "quantity": 240}]),
+        (SubmissionKind.POS, [pos(760)]),  # the resubmission replaces the first
+    ]:
+        made.append(
+            await submissions.submit(
+                ch.d1, app.state.queue, kind=kind, period="2026-10", lines=lines
+            )
+        )
+        await run_jobs(app)
+    await drain_dirty(today=date(2026, 11, 5))
+    data = await manager(
+        '{ reconciliation(period: "2026-10") { edges { node { sellThrough reported gap '
+        "stockSubmissionId posSubmissionIds entries { kind sourceType sourceId } } } } }"
+    )
+    row = data["reconciliation"]["edges"][0]["node"]
+    assert (row["sellThrough"], row["reported"], row["gap"]) == (760, 240, 0)
+    assert row["stockSubmissionId"] == str(made[1].id)
+    assert row["posSubmissionIds"] == [str(made[0].id), str(made[2].id)]
+    assert {"kind": "SELL_IN", "sourceType": "SHIPMENT", "sourceId": str(shipment.id)} in row[
+        "entries"
+    ]

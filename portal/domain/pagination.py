@@ -1,7 +1,10 @@
 """Keyset pagination for Relay connections, sliced in the database.
 
     page = await paginate(Partner.filter(manufacturer_id=1), first=20, after=None, limit=100)
-    page.items, page.has_next, page.end_cursor, page.total_count
+    page.items, page.has_next, page.end_cursor, await page.count()
+
+The total is counted only when asked for (``count``), so a page whose client does not
+select ``totalCount`` costs one query.
 
 Cursors are opaque (base64 of the row id) and stable while rows are added.
 """
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -50,7 +54,7 @@ def check_page_size(first: int | None, limit: int) -> int:
 class Page(Generic[T]):
     items: list[T]
     has_next: bool
-    total_count: int
+    count: Callable[[], Awaitable[int]]  # the total, counted on demand
     cursors: list[str]
 
     @property
@@ -62,14 +66,13 @@ async def paginate(
     queryset: QuerySet[Any], *, first: int | None, after: str | None, limit: int
 ) -> Page[Any]:
     size = check_page_size(first, limit)
-    total = await queryset.count()
     sliced = queryset.order_by("id")
     if after:
         sliced = sliced.filter(id__gt=decode_cursor(after))
     rows = await sliced.limit(size + 1)
     has_next = len(rows) > size
     rows = rows[:size]
-    return Page(rows, has_next, total, [encode_cursor(row.id) for row in rows])
+    return Page(rows, has_next, queryset.count, [encode_cursor(row.id) for row in rows])
 
 
 def encode_offset(offset: int) -> str:
@@ -87,13 +90,23 @@ def decode_offset(cursor: str) -> int:
 
 
 async def paginate_sorted(
-    queryset: QuerySet[Any], *, first: int | None, after: str | None, limit: int
+    queryset: QuerySet[Any],
+    *,
+    first: int | None,
+    after: str | None,
+    limit: int,
+    values: dict[str, str] | None = None,
 ) -> Page[Any]:
-    """Offset pagination for connections sorted by something other than id."""
+    """Offset pagination for connections sorted by something other than id.
+
+    With ``values`` (name -> field path) the items are plain dicts, not model instances:
+    for large pages of read-only rows."""
     size = check_page_size(first, limit)
     start = decode_offset(after) + 1 if after else 0
-    total = await queryset.count()
-    rows = await queryset.offset(start).limit(size + 1)
+    sliced = queryset.offset(start).limit(size + 1)
+    rows = await (sliced.values(**values) if values else sliced)
     has_next = len(rows) > size
     rows = rows[:size]
-    return Page(rows, has_next, total, [encode_offset(start + i) for i in range(len(rows))])
+    return Page(
+        rows, has_next, queryset.count, [encode_offset(start + i) for i in range(len(rows))]
+    )

@@ -11,6 +11,7 @@ from portal.models.enums import ExceptionStatus as StatusModel
 from portal.resolvers.helpers import object_id, page_limit
 from portal.schema.common import Connection, attempt, to_connection
 from portal.schema.reconciliation import (
+    ROW_VALUES,
     ChannelSummaryRow,
     ReconciliationRow,
     ReconciliationRowPayload,
@@ -41,8 +42,10 @@ async def resolve_reconciliation(
         warehouse_code=warehouse_code,
         sort=sort.value,
     )
-    page = await paginate_sorted(query, first=first, after=after, limit=page_limit(info))
-    return to_connection(page, ReconciliationRow.from_model, after)
+    page = await paginate_sorted(
+        query, first=first, after=after, limit=page_limit(info), values=ROW_VALUES
+    )
+    return to_connection(page, ReconciliationRow.from_values, after)
 
 
 async def update_exception(info: Info, input: UpdateExceptionInput) -> ReconciliationRowPayload:

@@ -45,7 +45,11 @@ class Edge(Generic[T]):
 class Connection(Generic[T]):
     edges: list[Edge[T]]
     page_info: PageInfo
-    total_count: int
+    count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="Counted only when selected.")
+    async def total_count(self) -> int:
+        return await self.count()
 
 
 def to_connection(page: Page[Any], convert: Callable[[Any], T], after: str | None) -> Connection[T]:
@@ -60,7 +64,7 @@ def to_connection(page: Page[Any], convert: Callable[[Any], T], after: str | Non
             start_cursor=page.cursors[0] if page.cursors else None,
             end_cursor=page.end_cursor,
         ),
-        total_count=page.total_count,
+        count=page.count,
     )
 
 
