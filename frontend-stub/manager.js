@@ -59,10 +59,13 @@ async function openDetail(r) {
 async function loadHistory(r) {
   const data = await gql(`query($p: String!, $partner: String, $sku: String, $w: String) {
     reconciliation(period: $p, partnerCode: $partner, sku: $sku, warehouseCode: $w, first: 1) {
-      edges { node { id history { action details at byPartner } } } } }`,
+      edges { node { id stockSubmissionId posSubmissionIds history { action details at byPartner } } } } }`,
   { p: $("#m-period").value, partner: r.partnerCode, sku: r.sku, w: r.warehouseCode });
   const node = data.reconciliation.edges[0]?.node;
   const events = node ? node.history : [];
+  $("#d-sources").textContent = node
+    ? `Reported from stock submission ${node.stockSubmissionId ?? "— (none)"}; sell-through from POS submission(s) ${node.posSubmissionIds.join(", ") || "— (none)"}.`
+    : "";
   $("#d-history tbody").replaceChildren(...events.map((e) => row(
     new Date(e.at).toLocaleString(), e.byPartner ? "partner" : "manufacturer", e.action, JSON.stringify(e.details))));
 }

@@ -236,6 +236,7 @@ def test_manager_works_exceptions_transfers_and_designs(browser, demo) -> None: 
         "document.querySelectorAll('#d-history tbody tr').length >= 1", timeout=30000
     )
     assert "planner@example.com" in page.inner_text("#d-history")
+    assert "stock submission" in page.inner_text("#d-sources")
     assert "INVESTIGATING" in rows.last.inner_text()
 
     # One click resolves another with a correction: it leaves the open exceptions.
