@@ -61,6 +61,7 @@ async def reference_case(app):  # type: ignore[no-untyped-def]
     await submissions.submit(
         ch.d1, app.state.queue, kind=SubmissionKind.POS, period="2026-10", lines=[pos(700)]
     )
+    await run_jobs(app)  # posted before the stock report arrives, as in DOMAIN's example
     await submissions.submit(
         ch.d1,
         app.state.queue,

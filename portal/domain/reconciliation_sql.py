@@ -41,6 +41,12 @@ VALUES = [
 ]
 
 
+SOURCE = {  # row column -> the computed column it is written from, where they differ
+    "gap_pct": "pct",
+    "stock_submission_id": "submission_id",
+}
+
+
 def _component_sums() -> str:
     parts = []
     for column, (kinds, sign) in KINDS.items():
@@ -110,6 +116,7 @@ WITH k AS (
     WHERE g.start_on >= g.from_start
 ), scored AS (
     SELECT f.*, f.calculated - f.reported AS gap,
+           abs(coalesce(f.calculated - f.reported, 0)) AS abs_gap,
            (f.calculated - f.reported)::float8 / greatest(abs(f.calculated), 1) AS pct
     FROM figures f
 ), prices AS (
@@ -130,21 +137,25 @@ WITH k AS (
     FROM scored s
     LEFT JOIN prices price ON price.product_id = s.product_id AND price.name = s.name
 ), kept AS (
-    SELECT c.*, x.id IS NOT NULL AS existed, x.exception_status AS old_exception_status
+    SELECT c.*, x.id IS NOT NULL AS existed, x.exception_status AS old_exception_status,
+           x.id IS NULL
+           OR ({", ".join(f"x.{v}" for v in VALUES)}) IS DISTINCT FROM
+              ({", ".join(f"c.{SOURCE.get(v, v)}" for v in VALUES)})
+           OR (x.exception_status IS NULL AND c.status = 'EXCEPTION') AS changed
     FROM computed c
     LEFT JOIN reconciliation_row x
       ON x.warehouse_id = c.warehouse_id AND x.product_id = c.product_id AND x.period = c.name
     WHERE c.has_moves OR c.opening <> 0 OR c.submission_id IS NOT NULL OR x.id IS NOT NULL
-), written AS (
+), written AS (  -- only new or changed rows reach the upsert (its WHERE guards races)
     INSERT INTO reconciliation_row AS r (
         manufacturer_id, partner_id, warehouse_id, product_id, period, {", ".join(VALUES)},
         exception_status, computed_at
     )
     SELECT $1, partner_id, warehouse_id, product_id, name, opening,
-           {", ".join(KINDS)}, calculated, reported, gap, abs(coalesce(gap, 0)),
+           {", ".join(KINDS)}, calculated, reported, gap, abs_gap,
            pct, gap_value, status, submission_id,
            CASE WHEN status = 'EXCEPTION' THEN 'OPEN' END, now()
-    FROM kept
+    FROM kept WHERE changed
     ON CONFLICT (warehouse_id, product_id, period) DO UPDATE SET
         {", ".join(f"{v} = EXCLUDED.{v}" for v in VALUES)},
         exception_status = CASE
