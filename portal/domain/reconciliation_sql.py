@@ -72,12 +72,14 @@ WITH k AS (
            {_component_sums()},
            sum(e.quantity) AS net
     FROM ledger_entry e JOIN k USING (warehouse_id, product_id)
-    WHERE e.manufacturer_id = $1 AND e.business_date >= $10 AND e.business_date <= $11
+    WHERE e.manufacturer_id = $1 AND e.warehouse_id BETWEEN $17 AND $18
+      AND e.business_date >= $10 AND e.business_date <= $11
     GROUP BY 1, 2, 3
 ), before AS (
     SELECT e.warehouse_id, e.product_id, sum(e.quantity) AS opening
     FROM ledger_entry e JOIN k USING (warehouse_id, product_id)
-    WHERE e.manufacturer_id = $1 AND e.business_date < $10
+    WHERE e.manufacturer_id = $1 AND e.warehouse_id BETWEEN $17 AND $18
+      AND e.business_date < $10
     GROUP BY 1, 2
 ), reports AS (
     SELECT DISTINCT ON (s.partner_id, s.period) s.id, s.partner_id, s.period
@@ -88,11 +90,12 @@ WITH k AS (
 ), reported_warehouse AS (
     SELECT DISTINCT r.id AS submission_id, r.partner_id, r.period, l.warehouse_id
     FROM reports r JOIN stock_line l ON l.submission_id = r.id
-    WHERE l.warehouse_id IN (SELECT warehouse_id FROM k)
+    WHERE l.warehouse_id BETWEEN $17 AND $18 AND l.warehouse_id IN (SELECT warehouse_id FROM k)
 ), reported AS (
     SELECT r.period, l.warehouse_id, l.product_id, sum(l.quantity) AS quantity
     FROM reports r JOIN stock_line l ON l.submission_id = r.id
     JOIN k ON k.warehouse_id = l.warehouse_id AND k.product_id = l.product_id
+    WHERE l.warehouse_id BETWEEN $17 AND $18
     GROUP BY 1, 2, 3
 ), grid AS (
     SELECT k.warehouse_id, k.product_id, k.partner_id, k.from_start, per.*,
@@ -145,6 +148,7 @@ WITH k AS (
     FROM computed c
     LEFT JOIN reconciliation_row x
       ON x.warehouse_id = c.warehouse_id AND x.product_id = c.product_id AND x.period = c.name
+     AND x.warehouse_id BETWEEN $17 AND $18 AND x.period = ANY($5::text[])
     WHERE c.has_moves OR c.opening <> 0 OR c.submission_id IS NOT NULL OR x.id IS NOT NULL
 ), written AS (  -- only new or changed rows reach the upsert (its WHERE guards races)
     INSERT INTO reconciliation_row AS r (
@@ -227,6 +231,8 @@ async def recompute_set_based(
             float(settings.tolerance_percent),
             ACCEPTED,
             datetime.now(UTC).isoformat(),
+            min(warehouse_ids),  # the range lets the index on warehouse_id narrow the scans
+            max(warehouse_ids),
         ],
     )
     return int(rows[0]["kept"])

@@ -55,7 +55,10 @@ class ReconciliationRow(Model):
     class Meta:
         table = "reconciliation_row"
         unique_together = (("warehouse", "product", "period"),)
-        indexes = (("manufacturer_id", "period", "status"),)
+        indexes = (
+            ("manufacturer_id", "period", "status"),
+            ("manufacturer_id", "period", "abs_gap", "id"),  # the default page order
+        )
 
 
 class ReconcileDirty(Model):

@@ -99,6 +99,7 @@ class PosLine(Model):
 
     class Meta:
         table = "pos_line"
+        indexes = (("submission_id", "id"),)
 
 
 class StockLine(Model):
@@ -113,6 +114,7 @@ class StockLine(Model):
 
     class Meta:
         table = "stock_line"
+        indexes = (("submission_id", "warehouse_id", "product_id"),)
 
 
 class MappingTemplate(Model):
