@@ -187,6 +187,7 @@ async def main() -> None:
     full_s = time.perf_counter() - start
 
     conn = await asyncpg.connect(url)
+    await conn.execute("ANALYZE")  # as autovacuum would: fair plans for both sides below
     await conn.execute(
         "CREATE TABLE recon_baseline (warehouse_id int, product_id int, period varchar(8),"
         " opening int, sell_in int, sell_through int, adjustments int, calculated int,"
