@@ -9,12 +9,13 @@ import io
 from collections.abc import AsyncIterator
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 
 from portal.domain.errors import DomainError, PermissionDenied
 from portal.domain.exceptions import find_rows
 from portal.domain.principal import Principal
 from portal.http.auth import principal_or_401
+from portal.http.errors import refused
 
 PAGE = 1000
 COLUMNS = [
@@ -61,19 +62,8 @@ async def export_exceptions(request: Request) -> Response:
             partner_code=request.query_params.get("partnerCode") or None,
             only_exceptions=True,
         )
-    except DomainError as error:
-        return JSONResponse(
-            {
-                "errors": [
-                    {"field": error.field, "code": error.code.value, "message": error.message}
-                ]
-            },
-            status_code=400,
-        )
-    except PermissionDenied as denied:
-        return JSONResponse(
-            {"errors": [{"code": "FORBIDDEN", "message": denied.message}]}, status_code=403
-        )
+    except (DomainError, PermissionDenied) as failure:
+        return refused(failure)
 
     async def lines() -> AsyncIterator[str]:
         buffer = io.StringIO()

@@ -16,14 +16,8 @@ from portal.domain.errors import DomainError, PermissionDenied
 from portal.domain.principal import Principal
 from portal.domain.submissions import submit
 from portal.http.auth import principal_or_401
+from portal.http.errors import error_response, refused
 from portal.models.enums import SubmissionKind
-
-
-def _error(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
-    return JSONResponse(
-        {"errors": [{"field": [field] if field else None, "code": code, "message": message}]},
-        status_code=status,
-    )
 
 
 async def upload(request: Request) -> JSONResponse:
@@ -31,15 +25,17 @@ async def upload(request: Request) -> JSONResponse:
     if not isinstance(principal, Principal):
         return principal
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        return _error(400, "INVALID", "Send multipart/form-data with kind, period and file.")
+        return error_response(
+            400, "INVALID", "Send multipart/form-data with kind, period and file."
+        )
     try:
         async with request.form(max_files=1, max_fields=10, max_part_size=64 * 1024) as form:
             file = form.get("file")
             if not isinstance(file, UploadFile):
-                return _error(400, "REQUIRED", "The file part is required.", "file")
+                return error_response(400, "REQUIRED", "The file part is required.", ["file"])
             kind_text = str(form.get("kind") or "").upper()
             if kind_text not in SubmissionKind.__members__:
-                return _error(400, "INVALID", "kind is POS or STOCK.", "kind")
+                return error_response(400, "INVALID", "kind is POS or STOCK.", ["kind"])
             data = await file.read()
             submission = await submit(
                 principal,
@@ -52,17 +48,8 @@ async def upload(request: Request) -> JSONResponse:
                 partner_code=str(form.get("partnerCode") or "") or None,
                 idempotency_key=request.headers.get("idempotency-key"),
             )
-    except DomainError as error:
-        return JSONResponse(
-            {
-                "errors": [
-                    {"field": error.field, "code": error.code.value, "message": error.message}
-                ]
-            },
-            status_code=400,
-        )
-    except PermissionDenied as denied:
-        return _error(403, "FORBIDDEN", denied.message)
+    except (DomainError, PermissionDenied) as failure:
+        return refused(failure)
     return JSONResponse(
         {"submissionId": str(submission.id), "status": submission.status.value}, status_code=202
     )

@@ -7,6 +7,7 @@ import strawberry
 from portal.domain.principal import Action
 from portal.resolvers import access as r_access
 from portal.resolvers import designs as r_designs
+from portal.resolvers import integrations as r_integrations
 from portal.resolvers import inventory as r_inventory
 from portal.resolvers import partners as r_partners
 from portal.resolvers import products as r_products
@@ -129,10 +130,11 @@ class Query:
         resolver=r_designs.resolve_designs, permission_classes=INVENTORY
     )
     webhooks: list[Webhook] = strawberry.field(
-        resolver=r_returns.resolve_webhooks, permission_classes=[allow(Action.MANAGE_SETTINGS)]
+        resolver=r_integrations.resolve_webhooks, permission_classes=[allow(Action.MANAGE_SETTINGS)]
     )
     erp_sync_runs: Connection[ErpSyncRun] = strawberry.field(
-        resolver=r_returns.resolve_erp_sync_runs, permission_classes=[allow(Action.VIEW_SETTINGS)]
+        resolver=r_integrations.resolve_erp_sync_runs,
+        permission_classes=[allow(Action.VIEW_SETTINGS)],
     )
 
 
@@ -216,7 +218,7 @@ class Mutation:
         permission_classes=[allow(Action.APPROVE_MOVEMENTS)],
     )
     sync_erp: JobPayload = strawberry.mutation(
-        resolver=r_returns.sync_erp, permission_classes=[allow(Action.MANAGE_SETTINGS)]
+        resolver=r_integrations.sync_erp, permission_classes=[allow(Action.MANAGE_SETTINGS)]
     )
     submit_pos: SubmissionPayload = strawberry.mutation(
         resolver=r_submissions.submit_pos, permission_classes=SUBMIT
@@ -234,7 +236,7 @@ class Mutation:
         resolver=r_designs.close_design, permission_classes=[allow(Action.REGISTER_DESIGNS)]
     )
     register_webhook: RegisterWebhookPayload = strawberry.mutation(
-        resolver=r_returns.register_webhook, permission_classes=[allow(Action.MANAGE_SETTINGS)]
+        resolver=r_integrations.register_webhook, permission_classes=[allow(Action.MANAGE_SETTINGS)]
     )
     update_exception: ReconciliationRowPayload = strawberry.mutation(
         resolver=r_reconciliation.update_exception, permission_classes=INVENTORY
