@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from portal.demo_open import seed_open_items
@@ -112,7 +112,8 @@ async def _seed_catalogue(admin: Principal) -> None:
 
 
 ACTIVE_SKUS = [f"SKU-{n:04d}" for n in range(1, 13) if n % 10]  # not serial-controlled
-LATE_PARTNER = "DIST-AP"
+LATE_PARTNER = "DIST-AP"  # has not reported last month at all
+SLOW_PARTNER = "RES-SIN"  # reported last month after its due date
 
 
 def _months(today: date, count: int = 6) -> list[Period]:
@@ -127,6 +128,7 @@ async def _seed_history(admin: Principal, today: date) -> None:
     """Six months of channel activity, posted and validated through the domain."""
     rng = random.Random(20261)
     queue = _Inline()
+    due_days = (await tenants.settings_of(admin.manufacturer_id)).submission_due_days
     partner_ids = dict(
         await Partner.filter(manufacturer_id=admin.manufacturer_id).values_list("code", "id")
     )
@@ -167,14 +169,20 @@ async def _seed_history(admin: Principal, today: date) -> None:
         ]:
             if last and code == LATE_PARTNER:
                 continue  # the late partner has not reported last month yet
+            # Reports arrive two days before their due date, except one reseller's last.
+            due = month.due_on(due_days)
+            received = datetime.combine(due - timedelta(days=2), time(9), tzinfo=UTC)
+            if last and code == SLOW_PARTNER:
+                received = datetime.now(UTC)
             await _report(
                 admin,
                 queue,
-                partner_ids[code],
+                code,
                 warehouse,
                 month,
                 rng,
                 gap=last and code == "DIST-NA",
+                received_at=min(received, datetime.now(UTC)),
             )
     await drain_dirty(today=today)
 
@@ -182,13 +190,14 @@ async def _seed_history(admin: Principal, today: date) -> None:
 async def _report(
     admin: Principal,
     queue: _Inline,
-    partner_id: int,
+    partner_code: str,
     warehouse: str,
     month: Period,
     rng: random.Random,
     gap: bool,
+    received_at: datetime,
 ) -> None:
-    partner = Principal(admin.manufacturer_id, Role.PARTNER_INVENTORY, partner_id)
+    """The partner's POS and stock reports for the month, imported with their receipt time."""
     balances = {
         sku: quantity
         for sku, quantity in await StockBalance.filter(warehouse__code=warehouse).values_list(
@@ -212,7 +221,13 @@ async def _report(
             )
     if lines:
         made = await submissions.submit(
-            partner, queue, kind=SubmissionKind.POS, period=month.name, lines=lines
+            admin,
+            queue,
+            kind=SubmissionKind.POS,
+            period=month.name,
+            lines=lines,
+            partner_code=partner_code,
+            received_at=received_at,
         )
         await validate_submission(made.id)
     stock = []
@@ -223,7 +238,13 @@ async def _report(
         stock.append({"warehouse_code": warehouse, "sku": sku, "quantity": max(reported, 0)})
     if stock:
         made = await submissions.submit(
-            partner, queue, kind=SubmissionKind.STOCK, period=month.name, lines=stock
+            admin,
+            queue,
+            kind=SubmissionKind.STOCK,
+            period=month.name,
+            lines=stock,
+            partner_code=partner_code,
+            received_at=received_at,
         )
         await validate_submission(made.id)
 

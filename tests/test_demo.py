@@ -7,8 +7,10 @@ from datetime import date
 
 import pytest
 
-from portal.demo import LATE_PARTNER, seed_demo
+from portal.demo import LATE_PARTNER, SLOW_PARTNER, seed_demo
+from portal.domain.compliance import compliance
 from portal.domain.ledger_check import ledger_mismatches
+from portal.domain.principal import Principal
 from portal.models import (
     DesignRegistration,
     Partner,
@@ -21,6 +23,7 @@ from portal.models.enums import (
     DesignStatus,
     PartnerTier,
     ReconciliationStatus,
+    Role,
     SubmissionStatus,
     TransferStatus,
 )
@@ -45,6 +48,18 @@ async def test_demo_history(db) -> None:
     ).count()
     assert exceptions >= 1 and missing >= 1
     assert await ledger_mismatches() == []
+    # History imported with its receipt times: on time, except the slow and the late partner.
+    north = await Partner.get(code="DIST-NA")
+    manager = Principal(north.manufacturer_id, Role.ADMIN)  # type: ignore[attr-defined]
+    states = {
+        (row.partner_code, row.kind.value): row.state.value
+        for row in await compliance(manager, "2026-10")
+    }
+    assert states[("DIST-NA", "POS")] == states[("RES-BOS", "STOCK")] == "ON_TIME"
+    assert states[(SLOW_PARTNER, "STOCK")] == "LATE"
+    assert states[(LATE_PARTNER, "POS")] == "MISSING"
+    earlier = {row.state.value for row in await compliance(manager, "2026-07")}
+    assert earlier == {"ON_TIME"}
     # Open work waiting: a transfer to receive, one to approve, designs to review.
     north = await Partner.get(code="DIST-NA")
     assert await Transfer.filter(to_partner_id=north.id, status=TransferStatus.SHIPPED).count() == 1

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
 
 from portal.domain import drafts, shipments, submissions
+from portal.domain.compliance import ComplianceState, compliance
+from portal.domain.errors import DomainError
 from portal.domain.shipments import LineInput
 from portal.models import LedgerEntry, StockBalance, Submission, SubmissionIssue
 from portal.models.enums import LedgerKind, SubmissionKind, SubmissionStatus
@@ -126,3 +130,39 @@ async def test_row_errors_reject_the_file_and_post_nothing(app) -> None:
         (7, "quantity", "FRACTIONAL_QUANTITY"),
     ]
     assert await LedgerEntry.all().count() == 0
+
+
+async def test_history_import_keeps_the_receipt_time(app) -> None:
+    ch = await build_channel()
+    stock = [{"warehouse_code": "W1", "sku": "SKU-A", "quantity": 0}]
+    on_time = datetime(2026, 11, 8, 9, tzinfo=UTC)  # October is due on 2026-11-10
+    for principal, received, code in [
+        (ch.d1, on_time, "ROLE_NOT_ALLOWED"),  # a partner cannot backdate its own report
+        (ch.admin, datetime.now(UTC) + timedelta(days=1), "INVALID"),
+        (ch.admin, datetime(2026, 9, 30, tzinfo=UTC), "INVALID"),  # before the period
+    ]:
+        with pytest.raises(DomainError) as refused:
+            await submissions.submit(
+                principal,
+                app.state.queue,
+                kind=SubmissionKind.STOCK,
+                period="2026-10",
+                lines=stock,
+                partner_code="D1" if principal is ch.admin else None,
+                received_at=received,
+            )
+        assert refused.value.code.value == code
+    assert await Submission.all().count() == 0
+    made = await submissions.submit(
+        ch.admin,
+        app.state.queue,
+        kind=SubmissionKind.STOCK,
+        period="2026-10",
+        lines=stock,
+        partner_code="D1",
+        received_at=on_time,
+    )
+    await run_jobs(app)
+    assert (await Submission.get(id=made.id)).created_at == on_time
+    states = {(r.partner_code, r.kind): r.state for r in await compliance(ch.admin, "2026-10")}
+    assert states[("D1", SubmissionKind.STOCK)] is ComplianceState.ON_TIME
