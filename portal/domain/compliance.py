@@ -15,7 +15,7 @@ from portal.domain.periods import Period, parse_period, period_containing
 from portal.domain.principal import Action, Principal
 from portal.domain.tenants import settings_of
 from portal.models import ManufacturerSettings, OutboxEvent, Partner, Submission
-from portal.models.enums import SubmissionKind, SubmissionStatus
+from portal.models.enums import ACCEPTED_STATUSES, SubmissionKind
 
 REMINDER_EVENT = "reminder.due"
 
@@ -43,7 +43,7 @@ async def _first_accepted(
         manufacturer_id=manufacturer_id,
         period=period,
         dry_run=False,
-        status__in=[SubmissionStatus.ACCEPTED, SubmissionStatus.ACCEPTED_WITH_WARNINGS],
+        status__in=ACCEPTED_STATUSES,
     ).values_list("partner_id", "kind", "created_at")
     first: dict[tuple[int, SubmissionKind], datetime] = {}
     for partner_id, kind, created_at in rows:

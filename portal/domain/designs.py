@@ -36,7 +36,7 @@ from portal.models import (
     PosLine,
     Submission,
 )
-from portal.models.enums import DesignStatus, SubmissionKind, SubmissionStatus
+from portal.models.enums import ACCEPTED_STATUSES, DesignStatus, SubmissionKind
 
 ACTIVE = (DesignStatus.SUBMITTED, DesignStatus.APPROVED)
 MAX_LINES = 200
@@ -344,7 +344,7 @@ async def sell_through(registration: DesignRegistration) -> dict[int, int]:
         kind=SubmissionKind.POS,
         superseded_by_id__isnull=True,  # type: ignore[attr-defined]
         dry_run=False,
-        status__in=[SubmissionStatus.ACCEPTED, SubmissionStatus.ACCEPTED_WITH_WARNINGS],
+        status__in=ACCEPTED_STATUSES,
     ).values_list("id", flat=True)
     rows = (
         await PosLine.filter(

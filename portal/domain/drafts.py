@@ -18,7 +18,7 @@ from portal.domain.periods import parse_period
 from portal.domain.principal import Action, Principal
 from portal.domain.tenants import settings_of
 from portal.models import EndCustomer, LedgerEntry, PosLine, Product, Submission, Warehouse
-from portal.models.enums import SubmissionKind, SubmissionStatus
+from portal.models.enums import ACCEPTED_STATUSES, SubmissionKind
 
 MAX_DRAFT_LINES = 50_000
 
@@ -55,7 +55,7 @@ async def current_version(partner_id: int, kind: SubmissionKind, period: str) ->
             kind=kind,
             period=period,
             superseded_by_id__isnull=True,
-            status__in=[SubmissionStatus.ACCEPTED, SubmissionStatus.ACCEPTED_WITH_WARNINGS],
+            status__in=ACCEPTED_STATUSES,
             dry_run=False,
         )
         .order_by("-version")

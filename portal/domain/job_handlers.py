@@ -27,9 +27,6 @@ from portal.domain.shipments import auto_receive_due
 from portal.domain.tokens import roll_up_token_usage
 from portal.domain.validation import validate_submission
 from portal.domain.webhooks import deliver_due, fan_out
-from portal.models.enums import SubmissionStatus
-
-ACCEPTED = (SubmissionStatus.ACCEPTED, SubmissionStatus.ACCEPTED_WITH_WARNINGS)
 
 
 async def _token_usage_rollup(args: dict[str, Any], ctx: JobContext) -> dict[str, int]:
@@ -52,7 +49,7 @@ async def _validate_submission(args: dict[str, Any], ctx: JobContext) -> dict[st
         await heartbeat(ctx.job_id, ctx.lease_seconds)
 
     status = await validate_submission(int(args["submission_id"]), heartbeat=beat)
-    if status in ACCEPTED and ctx.queue is not None:
+    if status.accepted and ctx.queue is not None:
         # The reconciliation follows at once instead of at the next cron tick; the dedupe
         # key coalesces a burst of accepted submissions into one pending recompute.
         await submit_job(ctx.queue, RECONCILE, dedupe_key=RECONCILE)

@@ -20,7 +20,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
 
 from tortoise.functions import Sum
 from tortoise.transactions import in_transaction
@@ -43,11 +42,11 @@ from portal.models import (
     Warehouse,
 )
 from portal.models.enums import (
+    ACCEPTED_STATUSES,
     ExceptionStatus,
     LedgerKind,
     ReconciliationStatus,
     SubmissionKind,
-    SubmissionStatus,
 )
 
 Key = tuple[int, int]  # warehouse, product
@@ -107,7 +106,7 @@ async def _current_stock_reports(manufacturer_id: int, periods: list[str]) -> di
         period__in=periods,
         superseded_by_id__isnull=True,
         dry_run=False,
-        status__in=[SubmissionStatus.ACCEPTED, SubmissionStatus.ACCEPTED_WITH_WARNINGS],
+        status__in=ACCEPTED_STATUSES,
     ).order_by("version")
     return {f"{s.partner_id}:{s.period}": s for s in rows}  # type: ignore[attr-defined]
 
@@ -385,13 +384,6 @@ async def _open_exceptions(manufacturer_id: int, keys: list[tuple[int, int, str]
     await ReconciliationRow.filter(id__in=[r["id"] for r in opened]).update(
         exception_status=ExceptionStatus.OPEN
     )
-    await _announce_opened(manufacturer_id, opened)
-
-
-async def _announce_opened(manufacturer_id: int, opened: list[dict[str, Any]]) -> None:
-    """The audit event and the webhook event of each newly opened exception."""
-    if not opened:
-        return
     stamp = datetime.now(UTC)
     await insert_rows(
         "exception_event",

@@ -15,9 +15,9 @@ from datetime import UTC, date, datetime
 from tortoise import connections
 
 from portal.models import ManufacturerSettings
-from portal.models.enums import LedgerKind, SubmissionStatus
+from portal.models.enums import ACCEPTED_STATUSES, LedgerKind
 
-ACCEPTED = [SubmissionStatus.ACCEPTED.value, SubmissionStatus.ACCEPTED_WITH_WARNINGS.value]
+ACCEPTED = [status.value for status in ACCEPTED_STATUSES]
 KINDS = {  # column -> (ledger kinds, sign shown): outflows are shown positive
     "sell_in": ([LedgerKind.SELL_IN], 1),
     "customer_returns": ([LedgerKind.CUSTOMER_RETURN], 1),

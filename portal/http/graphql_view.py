@@ -108,9 +108,13 @@ class PortalGraphQL(GraphQL[Context, None]):
         if context.principal is not None:
             return UNSET
         params = context.connection_params if isinstance(context.connection_params, dict) else {}
-        raw = params.get("Authorization") or params.get("authorization") or params.get("token")
-        token = raw.removeprefix("Bearer ").strip() if isinstance(raw, str) else ""
-        principal = await authenticate(token, self.recorder) if token else None
+        header = params.get("Authorization") or params.get("authorization")
+        if not header and isinstance(params.get("token"), str):
+            header = f"Bearer {params['token']}"
+        # The same parsing and check as the handshake header's.
+        principal = (
+            await self._principal({"authorization": header}) if isinstance(header, str) else None
+        )
         if principal is None:
             raise ConnectionRejectionError({"code": "UNAUTHENTICATED"})
         context.principal = principal

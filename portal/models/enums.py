@@ -118,7 +118,10 @@ class SubmissionStatus(str, Enum):
 
     @property
     def accepted(self) -> bool:
-        return self in (SubmissionStatus.ACCEPTED, SubmissionStatus.ACCEPTED_WITH_WARNINGS)
+        return self in ACCEPTED_STATUSES
+
+
+ACCEPTED_STATUSES = (SubmissionStatus.ACCEPTED, SubmissionStatus.ACCEPTED_WITH_WARNINGS)
 
 
 class SubmissionSource(str, Enum):
