@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
-from portal.domain import partners, products, warehouses
+from portal.domain import partners, products, shipments, warehouses
 from portal.domain.principal import Principal
+from portal.domain.shipments import LineInput
 from portal.domain.tenants import create_manufacturer
-from portal.models import Partner
+from portal.models import Partner, Shipment
 from portal.models.enums import PartnerTier, Role
 
 
@@ -41,3 +44,36 @@ async def build_channel() -> Channel:
     return Channel(
         admin=admin, d1=await partner("D1"), r1=await partner("R1"), d2=await partner("D2")
     )
+
+
+async def ship_to_w1(
+    ch: Channel, quantity: int, receiver: Principal | None = None, document_no: str = "INV-1"
+) -> Shipment:
+    """The reference sell-in: ``quantity`` of SKU-A shipped to D1's W1 on 2026-10-01 and
+    received on 2026-10-02 (by ``receiver``, the admin unless given)."""
+    shipment = await shipments.record_shipment(
+        ch.admin,
+        partner_code="D1",
+        warehouse_code="W1",
+        document_no=document_no,
+        shipped_on=date(2026, 10, 1),
+        lines=[LineInput("SKU-A", quantity)],
+    )
+    return await shipments.receive_shipment(
+        receiver or ch.admin, shipment.id, received_on=date(2026, 10, 2)
+    )
+
+
+def pos_line(
+    quantity: int, customer: str = "Acme", day: str = "2026-10-15", **extra: str
+) -> dict[str, Any]:
+    """One POS line of SKU-A sold from W1 (October 2026 unless ``day``)."""
+    return {
+        "warehouse_code": "W1",
+        "sku": "SKU-A",
+        "quantity": quantity,
+        "sold_on": day,
+        "end_customer_name": customer,
+        "end_customer_country": "US",
+        **extra,
+    }

@@ -31,33 +31,15 @@ from portal.models.enums import (
     SubmissionKind,
 )
 from tests.jobs import run_jobs
-from tests.ledger_fixtures import build_channel
+from tests.ledger_fixtures import build_channel, ship_to_w1
+from tests.ledger_fixtures import pos_line as pos
 
 TODAY = date(2026, 11, 5)  # before October's due date
 
 
-def pos(quantity: int) -> dict:
-    return {
-        "warehouse_code": "W1",
-        "sku": "SKU-A",
-        "quantity": quantity,
-        "sold_on": "2026-10-15",
-        "end_customer_name": "Acme",
-        "end_customer_country": "US",
-    }
-
-
 async def reference_case(app):  # type: ignore[no-untyped-def]
     ch = await build_channel()
-    shipment = await shipments.record_shipment(
-        ch.admin,
-        partner_code="D1",
-        warehouse_code="W1",
-        document_no="INV-1",
-        shipped_on=date(2026, 10, 1),
-        lines=[LineInput("SKU-A", 1000)],
-    )
-    await shipments.receive_shipment(ch.admin, shipment.id, received_on=date(2026, 10, 2))
+    await ship_to_w1(ch, 1000)
     await submissions.submit(
         ch.d1, app.state.queue, kind=SubmissionKind.POS, period="2026-10", lines=[pos(700)]
     )
@@ -244,3 +226,21 @@ async def test_a_key_marked_again_during_a_drain_stays_dirty(db) -> None:
     assert [(d.warehouse_id, d.product_id, d.from_date) for d in left] == [(7, 9, day)]
     await clear_dirty((d.id, d.version) for d in left)
     assert await ReconcileDirty.all().count() == 0
+
+
+async def test_full_recompute_of_a_period_range(app) -> None:
+    ch = await reference_case(app)
+    fields = ("period", "opening", "calculated", "reported", "gap", "status")
+    before = await ReconciliationRow.all().order_by("period").values_list(*fields)
+    with pytest.raises(DomainError) as refused:
+        await full_recompute(ch.admin.manufacturer_id, "2026-10", through="2026-09")
+    assert refused.value.code.value == "INVALID"
+    assert await ReconciliationRow.all().order_by("period").values_list(*fields) == before
+    await ReconciliationRow.all().delete()
+    written = await full_recompute(
+        ch.admin.manufacturer_id, "2026-10", through="2026-11", today=TODAY
+    )
+    after = await ReconciliationRow.all().order_by("period").values_list(*fields)
+    assert written == len(after) == 2
+    assert after[0] == before[0]  # October: calculated 300, reported 240, gap 60
+    assert after[1][:3] == ("2026-11", 300, 300)

@@ -10,16 +10,16 @@ from datetime import UTC, date, datetime, timedelta
 
 import httpx
 
-from portal.domain import shipments, submissions
+from portal.domain import submissions
 from portal.domain.reconciliation import drain_dirty
-from portal.domain.shipments import LineInput
 from portal.domain.tokens import create_token
 from portal.domain.webhooks import deliver_due, fan_out
 from portal.models import Partner, WebhookDelivery
 from portal.models.enums import Role, SubmissionKind
 from tests.graph import Graph
 from tests.jobs import run_jobs
-from tests.ledger_fixtures import build_channel
+from tests.ledger_fixtures import build_channel, ship_to_w1
+from tests.ledger_fixtures import pos_line as pos
 from tests.webhook_receiver import Receiver, serve_receiver
 
 ROWS = """query($only: Boolean) { reconciliation(period: "2026-10", onlyExceptions: $only, sort: GAP_VALUE_DESC) {
@@ -27,17 +27,6 @@ ROWS = """query($only: Boolean) { reconciliation(period: "2026-10", onlyExceptio
   status exceptionStatus owner reason entries { kind quantity } history { action byPartner } } } } }"""
 UPDATE = """mutation($input: UpdateExceptionInput!) { updateException(input: $input) {
   row { gap status exceptionStatus owner reason adjustments } errors { code message } } }"""
-
-
-def pos(quantity: int) -> dict:
-    return {
-        "warehouse_code": "W1",
-        "sku": "SKU-A",
-        "quantity": quantity,
-        "sold_on": "2026-10-15",
-        "end_customer_name": "Acme",
-        "end_customer_country": "US",
-    }
 
 
 async def test_reference_case_through_the_graph_with_webhooks(client, app) -> None:
@@ -58,15 +47,7 @@ async def test_reference_case_through_the_graph_with_webhooks(client, app) -> No
         )
         secret = hook["registerWebhook"]["secret"]
 
-        shipment = await shipments.record_shipment(
-            ch.admin,
-            partner_code="D1",
-            warehouse_code="W1",
-            document_no="INV-1",
-            shipped_on=date(2026, 10, 1),
-            lines=[LineInput("SKU-A", 1000)],
-        )
-        await shipments.receive_shipment(ch.admin, shipment.id, received_on=date(2026, 10, 2))
+        await ship_to_w1(ch, 1000)
         await submissions.submit(
             ch.d1, app.state.queue, kind=SubmissionKind.POS, period="2026-10", lines=[pos(700)]
         )
@@ -169,15 +150,7 @@ async def test_reference_case_through_the_graph_with_webhooks(client, app) -> No
 
 async def test_exception_export_is_a_streamed_csv(client, app) -> None:
     ch = await build_channel()
-    shipment = await shipments.record_shipment(
-        ch.admin,
-        partner_code="D1",
-        warehouse_code="W1",
-        document_no="INV-1",
-        shipped_on=date(2026, 10, 1),
-        lines=[LineInput("SKU-A", 10)],
-    )
-    await shipments.receive_shipment(ch.admin, shipment.id, received_on=date(2026, 10, 2))
+    await ship_to_w1(ch, 10)
     await submissions.submit(
         ch.d1,
         app.state.queue,
@@ -206,15 +179,7 @@ async def test_a_row_names_the_submissions_behind_it(client, app) -> None:
     ch = await build_channel()
     _, token = await create_token(ch.admin.manufacturer_id, Role.CHANNEL_MANAGER)
     manager = Graph(client, token)
-    shipment = await shipments.record_shipment(
-        ch.admin,
-        partner_code="D1",
-        warehouse_code="W1",
-        document_no="INV-1",
-        shipped_on=date(2026, 10, 1),
-        lines=[LineInput("SKU-A", 1000)],
-    )
-    await shipments.receive_shipment(ch.admin, shipment.id, received_on=date(2026, 10, 2))
+    shipment = await ship_to_w1(ch, 1000)
     made = []
     for kind, lines in [
         (SubmissionKind.POS, [pos(700)]),

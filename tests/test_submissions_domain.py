@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from portal.domain import drafts, shipments, submissions
+from portal.domain import drafts, submissions
 from portal.domain.compliance import ComplianceState, compliance
 from portal.domain.errors import DomainError
-from portal.domain.shipments import LineInput
 from portal.models import LedgerEntry, StockBalance, Submission, SubmissionIssue
 from portal.models.enums import LedgerKind, SubmissionKind, SubmissionStatus
 from tests.jobs import run_jobs
-from tests.ledger_fixtures import build_channel
+from tests.ledger_fixtures import build_channel, pos_line, ship_to_w1
 
 
 def pos(
     quantity: int, customer: str = "ACME Robotics, Inc.", day: str = "2026-10-15", **extra: str
 ) -> dict:
-    return {
-        "warehouse_code": "W1",
-        "sku": "SKU-A",
-        "quantity": quantity,
-        "sold_on": day,
-        "end_customer_name": customer,
-        "end_customer_country": "US",
-        **extra,
-    }
+    return pos_line(quantity, customer, day, **extra)
 
 
 async def on_hand() -> int:
@@ -36,15 +27,7 @@ async def on_hand() -> int:
 
 async def test_reference_case_pos_stock_drafts_and_resubmission(app) -> None:
     ch = await build_channel()
-    shipment = await shipments.record_shipment(
-        ch.admin,
-        partner_code="D1",
-        warehouse_code="W1",
-        document_no="INV-1",
-        shipped_on=date(2026, 10, 1),
-        lines=[LineInput("SKU-A", 1000)],
-    )
-    await shipments.receive_shipment(ch.d1, shipment.id, received_on=date(2026, 10, 2))
+    await ship_to_w1(ch, 1000, receiver=ch.d1)
     queue = app.state.queue
 
     sold = await submissions.submit(
