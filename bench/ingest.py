@@ -29,11 +29,11 @@ import httpx
 from redis.asyncio import Redis
 
 from portal.app import create_app
-from portal.domain import partners, products, warehouses
-from portal.domain.partner_files import POS_FIELDS
-from portal.domain.principal import Principal
-from portal.domain.tenants import create_manufacturer
-from portal.domain.tokens import create_token
+from portal.domain.access.principal import Principal
+from portal.domain.access.tokens import create_token
+from portal.domain.catalog import partners, products, warehouses
+from portal.domain.catalog.tenants import create_manufacturer
+from portal.domain.reporting.files import POS_FIELDS
 from portal.models import Partner, Submission
 from portal.models.enums import PartnerTier, Role
 from portal.settings import Settings

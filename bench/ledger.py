@@ -2,7 +2,7 @@
 
     python bench/ledger.py [--entries 1000000] [--batch 1000] [--transfers 400]
 
-Posts N ledger entries through ``portal.domain.ledger.post`` (balances locked and moved
+Posts N ledger entries through ``portal.domain.ledger.posting.post`` (balances locked and moved
 in the same transaction, batches of --batch movements, as a submission or an ERP import
 posts them), then copies the same rows into a plain table with asyncpg's
 ``copy_records_to_table``. Then 20 concurrent clients raise, ship and receive transfers.
@@ -24,11 +24,12 @@ import asyncpg
 from tortoise.transactions import in_transaction
 
 from portal.db import close_database, open_database
-from portal.domain import partners, products, transfers, warehouses
-from portal.domain.ledger import Movement, post
-from portal.domain.principal import Principal
-from portal.domain.shipments import LineInput
-from portal.domain.tenants import create_manufacturer
+from portal.domain.access.principal import Principal
+from portal.domain.catalog import partners, products, warehouses
+from portal.domain.catalog.tenants import create_manufacturer
+from portal.domain.ledger import transfers
+from portal.domain.ledger.posting import Movement, post
+from portal.domain.ledger.shipments import LineInput
 from portal.models import Partner, Product, Warehouse
 from portal.models.enums import LedgerKind, PartnerTier, Role
 from portal.settings import Settings

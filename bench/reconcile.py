@@ -31,13 +31,14 @@ from tortoise.transactions import in_transaction
 
 from portal.app import create_app
 from portal.db import close_database, open_database
-from portal.domain import partners, products, submissions, warehouses
-from portal.domain.ledger import Movement, post
-from portal.domain.principal import Principal
-from portal.domain.reconciliation import drain_dirty, full_recompute
-from portal.domain.tenants import create_manufacturer
-from portal.domain.tokens import create_token
-from portal.domain.validation import validate_submission
+from portal.domain.access.principal import Principal
+from portal.domain.access.tokens import create_token
+from portal.domain.catalog import partners, products, warehouses
+from portal.domain.catalog.tenants import create_manufacturer
+from portal.domain.ledger.posting import Movement, post
+from portal.domain.reconciliation.recompute import drain_dirty, full_recompute
+from portal.domain.reporting import submissions
+from portal.domain.reporting.validation import validate_submission
 from portal.models import Partner, Product, ReconcileDirty, Warehouse
 from portal.models.enums import LedgerKind, PartnerTier, Role, SubmissionKind
 from portal.settings import Settings

@@ -15,13 +15,13 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from portal.domain.tokens import UsageRecorder
+from portal.domain.access.tokens import UsageRecorder
 from portal.http.body_limit import BodyLimitMiddleware
 from portal.http.exports import export_exceptions
 from portal.http.graphql_view import PortalGraphQL
 from portal.http.health import health
-from portal.http.runtime import EMBEDDED_TICK_SECONDS, portal_runtime
 from portal.http.uploads import upload
+from portal.jobs.runtime import EMBEDDED_TICK_SECONDS, portal_runtime
 from portal.schema import build_schema
 from portal.settings import Settings
 

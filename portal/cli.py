@@ -12,8 +12,8 @@ from portal.settings import Settings
 
 def _cmd_init(args: argparse.Namespace) -> int:
     from portal.db import close_database, open_database
+    from portal.domain.catalog.tenants import create_manufacturer
     from portal.domain.errors import DomainError
-    from portal.domain.tenants import create_manufacturer
 
     async def run() -> int:
         await open_database(Settings())
@@ -85,7 +85,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_check_ledger(args: argparse.Namespace) -> int:
     from portal.db import close_database, open_database
-    from portal.domain.ledger_check import ledger_mismatches
+    from portal.domain.ledger.check import ledger_mismatches
 
     async def run() -> list[str]:
         await open_database(Settings())
@@ -104,7 +104,7 @@ def _cmd_check_ledger(args: argparse.Namespace) -> int:
 def _cmd_reconcile(args: argparse.Namespace) -> int:
     from portal.db import close_database, open_database
     from portal.domain.errors import DomainError
-    from portal.domain.reconciliation import full_recompute
+    from portal.domain.reconciliation.recompute import full_recompute
     from portal.models import Manufacturer
 
     async def run() -> int:

@@ -15,21 +15,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from portal.demo_open import seed_open_items
-from portal.domain import (
-    partners,
-    products,
-    shipments,
-    submissions,
-    tenants,
-    tokens,
-    transfers,
-    warehouses,
-)
+from portal.domain.access import tokens
+from portal.domain.access.principal import Principal
+from portal.domain.catalog import partners, products, tenants, warehouses
+from portal.domain.ledger import shipments, transfers
+from portal.domain.ledger.shipments import LineInput
 from portal.domain.periods import Period, period_containing
-from portal.domain.principal import Principal
-from portal.domain.reconciliation import drain_dirty
-from portal.domain.shipments import LineInput
-from portal.domain.validation import validate_submission
+from portal.domain.reconciliation.recompute import drain_dirty
+from portal.domain.reporting import submissions
+from portal.domain.reporting.validation import validate_submission
 from portal.models import Manufacturer, Partner, StockBalance
 from portal.models.enums import PartnerTier, PeriodGranularity, Role, SubmissionKind, WarehouseKind
 

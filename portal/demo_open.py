@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from portal.domain import designs, transfers
-from portal.domain.designs import DesignLineInput
-from portal.domain.principal import Principal
-from portal.domain.shipments import LineInput
+from portal.domain.access.principal import Principal
+from portal.domain.designs import registrations as designs
+from portal.domain.designs.registrations import DesignLineInput
+from portal.domain.ledger import transfers
+from portal.domain.ledger.shipments import LineInput
 from portal.models import Partner
 from portal.models.enums import Role
 

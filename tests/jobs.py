@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from portal.http.runtime import new_http_client
-from portal.queues import ArqQueue
+from portal.jobs.dispatch import ArqQueue
+from portal.jobs.runtime import new_http_client
 from portal.settings import Settings
 from workers.settings import build_worker
 

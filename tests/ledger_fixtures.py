@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from portal.domain import partners, products, shipments, warehouses
-from portal.domain.principal import Principal
-from portal.domain.shipments import LineInput
-from portal.domain.tenants import create_manufacturer
+from portal.domain.access.principal import Principal
+from portal.domain.catalog import partners, products, warehouses
+from portal.domain.catalog.tenants import create_manufacturer
+from portal.domain.ledger import shipments
+from portal.domain.ledger.shipments import LineInput
 from portal.models import Partner, Shipment
 from portal.models.enums import PartnerTier, Role
 

@@ -11,9 +11,9 @@ import json
 from datetime import date
 from typing import Any
 
-from portal.domain.principal import Principal
-from portal.domain.tenants import create_manufacturer
-from portal.domain.tokens import create_token
+from portal.domain.access.principal import Principal
+from portal.domain.access.tokens import create_token
+from portal.domain.catalog.tenants import create_manufacturer
 from portal.models import (
     ApiToken,
     DesignRegistration,
@@ -249,17 +249,11 @@ async def _victim_state(manufacturer_id: int) -> list[Any]:
 
 
 async def _seed_victim() -> tuple[int, str]:
-    from portal.domain import (
-        mappings,
-        partners,
-        products,
-        returns,
-        shipments,
-        submissions,
-        transfers,
-        warehouses,
-    )
-    from portal.domain.shipments import LineInput
+    from portal.domain.catalog import partners, products, warehouses
+    from portal.domain.ledger import returns, shipments, transfers
+    from portal.domain.ledger.shipments import LineInput
+    from portal.domain.reporting import mapping_templates as mappings
+    from portal.domain.reporting import submissions
 
     manufacturer, _ = await create_manufacturer(f"{CATALOG} Victim Corp")
     admin = Principal(manufacturer_id=manufacturer.id, role=Role.ADMIN)
@@ -316,9 +310,9 @@ async def _seed_victim() -> tuple[int, str]:
     await returns.raise_return(
         d1_principal, warehouse_code="D1-W", lines=[LineInput("SKU-1", 1)], rma_no=f"{SECRET}-RMA"
     )
-    from portal.domain.designs import DesignLineInput, register_design
-    from portal.domain.reconciliation import drain_dirty
-    from portal.domain.webhooks import register_webhook
+    from portal.domain.designs.registrations import DesignLineInput, register_design
+    from portal.domain.integrations.webhooks import register_webhook
+    from portal.domain.reconciliation.recompute import drain_dirty
     from portal.models import ReconciliationRow
 
     await register_design(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal.domain.tenants import create_manufacturer
+from portal.domain.catalog.tenants import create_manufacturer
 from tests.graph import Graph
 
 CREATE_PARTNER = """

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 
 from portal.demo import LATE_PARTNER, SLOW_PARTNER, seed_demo
-from portal.domain.compliance import compliance
-from portal.domain.ledger_check import ledger_mismatches
-from portal.domain.principal import Principal
+from portal.domain.access.principal import Principal
+from portal.domain.ledger.check import ledger_mismatches
+from portal.domain.reporting.compliance import compliance
 from portal.models import (
     DesignRegistration,
     Partner,

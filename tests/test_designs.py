@@ -6,11 +6,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from portal.domain import designs, shipments, submissions
-from portal.domain.designs import DesignLineInput
+from portal.domain.access.tokens import create_token
+from portal.domain.designs import registrations as designs
+from portal.domain.designs.registrations import DesignLineInput
 from portal.domain.errors import DomainError
-from portal.domain.shipments import LineInput
-from portal.domain.tokens import create_token
+from portal.domain.ledger import shipments
+from portal.domain.ledger.shipments import LineInput
+from portal.domain.reporting import submissions
 from portal.models import DesignRegistration, OutboxEvent, Partner
 from portal.models.enums import DesignStatus, Role, SubmissionKind
 from tests.graph import Graph
@@ -135,7 +137,7 @@ async def test_conflicts_review_secrecy_and_sell_through(client, app) -> None:
 async def test_expiry_and_outcomes(db) -> None:
     ch = await build_channel()
     d1 = await Partner.get(code="D1")
-    from portal.domain.principal import Principal
+    from portal.domain.access.principal import Principal
 
     sales = Principal(
         manufacturer_id=ch.admin.manufacturer_id, role=Role.PARTNER_SALES, partner_id=d1.id

@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from portal.domain import tenants
-from portal.domain.erp import ErpUnavailable, sync_erp
-from portal.domain.tokens import create_token
+from portal.domain.access.tokens import create_token
+from portal.domain.catalog import tenants
+from portal.domain.integrations.erp import ErpUnavailable, sync_erp
 from portal.models import ErpCursor, ErpSyncRun, Job, Shipment, StockBalance
 from portal.models.enums import JobStatus, Role
 from tests.fake_erp import FakeErp, serve_fake_erp

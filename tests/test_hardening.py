@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from portal.app import create_app
-from portal.domain.tenants import create_manufacturer
+from portal.domain.catalog.tenants import create_manufacturer
 from portal.settings import Settings
 from tests.graph import Graph
 
@@ -94,7 +94,7 @@ async def test_frontend_stub_is_served(client) -> None:
 
 
 async def test_unexpected_errors_are_masked(client, monkeypatch) -> None:
-    from portal.domain import partners
+    from portal.domain.catalog import partners
 
     _, token = await create_manufacturer("Acme")
 

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from portal.domain.job_handlers import HANDLERS, TOKEN_USAGE_ROLLUP
-from portal.domain.jobs import run_job, submit_job, sweep
-from portal.domain.tenants import create_manufacturer
+from portal.domain.catalog.tenants import create_manufacturer
+from portal.jobs.handlers import HANDLERS, TOKEN_USAGE_ROLLUP
+from portal.jobs.records import run_job, submit_job, sweep
 from portal.models import ApiToken, Job, TokenUsage
 from portal.models.enums import JobStatus
 from tests.conftest import ROOT

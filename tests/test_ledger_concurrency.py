@@ -8,10 +8,10 @@ from datetime import date
 
 import pytest
 
-from portal.domain import shipments, transfers
 from portal.domain.errors import DomainError
-from portal.domain.ledger_check import ledger_mismatches
-from portal.domain.shipments import LineInput
+from portal.domain.ledger import shipments, transfers
+from portal.domain.ledger.check import ledger_mismatches
+from portal.domain.ledger.shipments import LineInput
 from portal.models import LedgerEntry, StockBalance
 from tests.ledger_fixtures import build_channel
 

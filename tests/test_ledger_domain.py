@@ -6,11 +6,12 @@ from datetime import date
 
 import pytest
 
-from portal.domain import shipments, tenants, transfers
-from portal.domain.adjustments import AdjustmentReason, post_adjustment
+from portal.domain.catalog import tenants
 from portal.domain.errors import DomainError
-from portal.domain.ledger_check import ledger_mismatches
-from portal.domain.shipments import LineInput
+from portal.domain.ledger import shipments, transfers
+from portal.domain.ledger.adjustments import AdjustmentReason, post_adjustment
+from portal.domain.ledger.check import ledger_mismatches
+from portal.domain.ledger.shipments import LineInput
 from portal.models import LedgerEntry, StockBalance
 from portal.models.enums import LedgerKind, ReceiptMode, ShipmentStatus, TransferStatus
 from tests.ledger_fixtures import build_channel

@@ -6,7 +6,7 @@ import asyncio
 import os
 import sys
 
-from portal.domain.tenants import create_manufacturer
+from portal.domain.catalog.tenants import create_manufacturer
 from tests.conftest import ROOT
 from tests.graph import Graph
 

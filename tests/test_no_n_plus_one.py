@@ -7,10 +7,11 @@ from datetime import date
 
 import pytest
 
-from portal.domain import partners, products, shipments, warehouses
-from portal.domain.reconciliation import drain_dirty
-from portal.domain.shipments import LineInput
-from portal.domain.tokens import create_token
+from portal.domain.access.tokens import create_token
+from portal.domain.catalog import partners, products, warehouses
+from portal.domain.ledger import shipments
+from portal.domain.ledger.shipments import LineInput
+from portal.domain.reconciliation.recompute import drain_dirty
 from portal.models.enums import PartnerTier, Role
 from tests.graph import Graph
 from tests.ledger_fixtures import build_channel

@@ -7,13 +7,15 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from portal.domain import exceptions, shipments, submissions, transfers
-from portal.domain.adjustments import AdjustmentReason, post_adjustment
 from portal.domain.errors import DomainError
-from portal.domain.job_kinds import RECONCILE
-from portal.domain.reconcile_dirty import clear_dirty, mark_dirty
-from portal.domain.reconciliation import drain_dirty, full_recompute
-from portal.domain.shipments import LineInput
+from portal.domain.ledger import shipments, transfers
+from portal.domain.ledger.adjustments import AdjustmentReason, post_adjustment
+from portal.domain.ledger.shipments import LineInput
+from portal.domain.reconciliation import exceptions
+from portal.domain.reconciliation.dirty import clear_dirty, mark_dirty
+from portal.domain.reconciliation.recompute import drain_dirty, full_recompute
+from portal.domain.reporting import submissions
+from portal.jobs.kinds import RECONCILE
 from portal.models import (
     ExceptionEvent,
     Job,

@@ -10,10 +10,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import httpx
 
-from portal.domain import submissions
-from portal.domain.reconciliation import drain_dirty
-from portal.domain.tokens import create_token
-from portal.domain.webhooks import deliver_due, fan_out
+from portal.domain.access.tokens import create_token
+from portal.domain.integrations.webhooks import deliver_due, fan_out
+from portal.domain.reconciliation.recompute import drain_dirty
+from portal.domain.reporting import submissions
 from portal.models import Partner, WebhookDelivery
 from portal.models.enums import Role, SubmissionKind
 from tests.graph import Graph

@@ -16,20 +16,13 @@ from decimal import Decimal
 
 import pytest
 
-from portal.domain import (
-    partners,
-    products,
-    returns,
-    shipments,
-    submissions,
-    tenants,
-    transfers,
-    warehouses,
-)
-from portal.domain.adjustments import AdjustmentReason, post_adjustment
-from portal.domain.principal import Principal
-from portal.domain.reconciliation import recompute
-from portal.domain.shipments import LineInput
+from portal.domain.access.principal import Principal
+from portal.domain.catalog import partners, products, tenants, warehouses
+from portal.domain.ledger import returns, shipments, transfers
+from portal.domain.ledger.adjustments import AdjustmentReason, post_adjustment
+from portal.domain.ledger.shipments import LineInput
+from portal.domain.reconciliation.recompute import recompute
+from portal.domain.reporting import submissions
 from portal.models import (
     ExceptionEvent,
     LedgerEntry,

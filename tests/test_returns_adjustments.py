@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from portal.domain import returns, shipments
-from portal.domain.adjustments import AdjustmentReason, post_adjustment, reverse_entry
 from portal.domain.errors import DomainError, PermissionDenied
-from portal.domain.ledger_check import ledger_mismatches
-from portal.domain.shipments import LineInput
+from portal.domain.ledger import returns, shipments
+from portal.domain.ledger.adjustments import AdjustmentReason, post_adjustment, reverse_entry
+from portal.domain.ledger.check import ledger_mismatches
+from portal.domain.ledger.shipments import LineInput
 from portal.models import LedgerEntry, StockBalance
 from portal.models.enums import LedgerKind, ReturnStatus
 from tests.ledger_fixtures import build_channel

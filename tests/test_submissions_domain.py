@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from portal.domain import drafts, submissions
-from portal.domain.compliance import ComplianceState, compliance
 from portal.domain.errors import DomainError
+from portal.domain.reporting import drafts, submissions
+from portal.domain.reporting.compliance import ComplianceState, compliance
 from portal.models import LedgerEntry, StockBalance, Submission, SubmissionIssue
 from portal.models.enums import LedgerKind, SubmissionKind, SubmissionStatus
 from tests.jobs import run_jobs

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from portal.domain import compliance, shipments
-from portal.domain.shipments import LineInput
-from portal.domain.tokens import create_token
+from portal.domain.access.tokens import create_token
+from portal.domain.ledger import shipments
+from portal.domain.ledger.shipments import LineInput
+from portal.domain.reporting import compliance
 from portal.models import OutboxEvent, Partner
 from portal.models.enums import Role
 from tests.graph import Graph

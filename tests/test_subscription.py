@@ -11,8 +11,8 @@ from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from portal.app import create_app
-from portal.domain import submissions
-from portal.domain.principal import Principal
+from portal.domain.access.principal import Principal
+from portal.domain.reporting import submissions
 from portal.models import Partner
 from portal.models.enums import Role, SubmissionKind
 from portal.settings import Settings
@@ -28,7 +28,7 @@ def test_progress_streams_until_final(tmp_path: Path) -> None:
     with TestClient(app) as client:
 
         async def prepare() -> tuple[str, int]:
-            from portal.domain.tokens import create_token
+            from portal.domain.access.tokens import create_token
             from portal.models import Partner
             from portal.models.enums import Role
 
@@ -99,7 +99,7 @@ def _stream_until_accepted(
         assert first["payload"]["data"]["submissionProgress"]["status"] == "QUEUED"
 
         async def validate() -> None:
-            from portal.domain.validation import validate_submission
+            from portal.domain.reporting.validation import validate_submission
 
             await validate_submission(submission_id)
 

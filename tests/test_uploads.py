@@ -9,9 +9,10 @@ from datetime import date
 
 import openpyxl
 
-from portal.domain import shipments, tenants
-from portal.domain.shipments import LineInput
-from portal.domain.tokens import create_token
+from portal.domain.access.tokens import create_token
+from portal.domain.catalog import tenants
+from portal.domain.ledger import shipments
+from portal.domain.ledger.shipments import LineInput
 from portal.models import LedgerEntry, Partner, PosLine, StockBalance, Submission, SubmissionIssue
 from portal.models.enums import FileRejectionPolicy, Role, SubmissionStatus
 from tests.graph import Graph

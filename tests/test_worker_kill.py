@@ -11,10 +11,10 @@ from datetime import date
 
 import pytest
 
-from portal.domain import shipments
-from portal.domain.jobs import sweep
-from portal.domain.shipments import LineInput
-from portal.domain.tokens import create_token
+from portal.domain.access.tokens import create_token
+from portal.domain.ledger import shipments
+from portal.domain.ledger.shipments import LineInput
+from portal.jobs.records import sweep
 from portal.models import Job, LedgerEntry, Partner, StockBalance, Submission
 from portal.models.enums import JobStatus, Role, SubmissionStatus
 from tests.conftest import ROOT

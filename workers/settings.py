@@ -12,8 +12,9 @@ from arq import cron
 from arq.worker import Worker
 
 from portal.db import close_database, open_database
-from portal.domain.erp import schedule_all
-from portal.domain.job_handlers import (
+from portal.domain.integrations.erp import schedule_all
+from portal.jobs.dispatch import ARQ_FUNCTION, ArqQueue, redis_settings
+from portal.jobs.handlers import (
     AUTO_RECEIVE_SHIPMENTS,
     DELIVER_WEBHOOKS,
     EXPIRE_DESIGNS,
@@ -22,9 +23,8 @@ from portal.domain.job_handlers import (
     SEND_REMINDERS,
     TOKEN_USAGE_ROLLUP,
 )
-from portal.domain.jobs import run_job, submit_job, sweep
-from portal.http.runtime import new_http_client
-from portal.queues import ARQ_FUNCTION, ArqQueue, redis_settings
+from portal.jobs.records import run_job, submit_job, sweep
+from portal.jobs.runtime import new_http_client
 from portal.settings import Settings
 
 

@@ -20,8 +20,8 @@ from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from portal.domain.access.principal import Principal
 from portal.domain.errors import DomainError, ErrorCode
-from portal.domain.principal import Principal
 from portal.models import IdempotencyRecord
 
 M = TypeVar("M")

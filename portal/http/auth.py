@@ -6,8 +6,8 @@ from typing import Any
 
 from starlette.responses import JSONResponse
 
-from portal.domain.principal import Principal
-from portal.domain.tokens import UsageRecorder, authenticate
+from portal.domain.access.principal import Principal
+from portal.domain.access.tokens import UsageRecorder, authenticate
 
 
 def bearer_token(headers: Any) -> str | None:

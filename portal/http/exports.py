@@ -11,9 +11,9 @@ from collections.abc import AsyncIterator
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
+from portal.domain.access.principal import Principal
 from portal.domain.errors import DomainError, PermissionDenied
-from portal.domain.exceptions import find_rows
-from portal.domain.principal import Principal
+from portal.domain.reconciliation.exceptions import find_rows
 from portal.http.auth import principal_or_401
 from portal.http.errors import refused
 

@@ -20,9 +20,9 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
+from portal.domain.access.principal import Principal
+from portal.domain.access.tokens import authenticate
 from portal.domain.errors import DomainError, PermissionDenied
-from portal.domain.principal import Principal
-from portal.domain.tokens import authenticate
 from portal.http.auth import bearer_token, principal_or_401
 from portal.schema import MASKED_MESSAGE
 from portal.schema.context import Context

@@ -12,9 +12,9 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from portal.domain.access.principal import Principal
 from portal.domain.errors import DomainError, PermissionDenied
-from portal.domain.principal import Principal
-from portal.domain.submissions import submit
+from portal.domain.reporting.submissions import submit
 from portal.http.auth import principal_or_401
 from portal.http.errors import error_response, refused
 from portal.models.enums import SubmissionKind

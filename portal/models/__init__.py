@@ -1,12 +1,15 @@
 """Tortoise models of the ``models`` app. The domain layer is the only writer."""
 
-from portal.models.access import ApiToken, TokenUsage
-from portal.models.designs import DesignEvent, DesignLine, DesignRegistration
-from portal.models.erp import ErpCursor, ErpSyncRun
+from portal.models.access.tokens import ApiToken, TokenUsage
+from portal.models.catalog.partners import Partner, Warehouse
+from portal.models.catalog.products import PartnerSkuMapping, Product, ProductPrice
+from portal.models.catalog.tenants import Manufacturer, ManufacturerSettings
+from portal.models.designs.registrations import DesignEvent, DesignLine, DesignRegistration
 from portal.models.idempotency import IdempotencyRecord
+from portal.models.integrations.erp import ErpCursor, ErpSyncRun
 from portal.models.jobs import Job
-from portal.models.ledger import LedgerEntry, SerialUnit, StockBalance
-from portal.models.movements import (
+from portal.models.ledger.entries import LedgerEntry, SerialUnit, StockBalance
+from portal.models.ledger.movements import (
     Shipment,
     ShipmentLine,
     StockReturn,
@@ -14,16 +17,14 @@ from portal.models.movements import (
     Transfer,
     TransferLine,
 )
-from portal.models.partners import Partner, Warehouse
-from portal.models.products import PartnerSkuMapping, Product, ProductPrice
-from portal.models.reconciliation import (
+from portal.models.reconciliation.rows import (
     ExceptionEvent,
     ReconcileDirty,
     ReconciliationRow,
     WebhookDelivery,
     WebhookEndpoint,
 )
-from portal.models.submissions import (
+from portal.models.reporting.submissions import (
     EndCustomer,
     MappingTemplate,
     OutboxEvent,
@@ -33,7 +34,6 @@ from portal.models.submissions import (
     SubmissionContent,
     SubmissionIssue,
 )
-from portal.models.tenants import Manufacturer, ManufacturerSettings
 
 __all__ = [
     "ApiToken",

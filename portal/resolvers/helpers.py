@@ -6,8 +6,8 @@ import strawberry
 from strawberry.types import Info
 
 from portal.domain.errors import DomainError, ErrorCode
-from portal.domain.shipments import LineInput
-from portal.schema.inventory import MovementLineInput
+from portal.domain.ledger.shipments import LineInput
+from portal.schema.ledger.inventory import MovementLineInput
 
 
 def page_limit(info: Info) -> int:

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from strawberry.dataloader import DataLoader
 
-from portal.domain.principal import Principal
+from portal.domain.access.principal import Principal
 from portal.models import ExceptionEvent, LedgerEntry, Partner, Product, ProductPrice, Warehouse
 from portal.settings import Settings
 
 if TYPE_CHECKING:
-    from portal.queues import ArqQueue, InProcessQueue
+    from portal.jobs.dispatch import ArqQueue, InProcessQueue
 
 
 def _by_id_loader(model: Any) -> DataLoader[int, Any]:

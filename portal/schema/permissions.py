@@ -1,4 +1,4 @@
-"""Field permissions from the one rule table of :mod:`portal.domain.principal`.
+"""Field permissions from the one rule table of :mod:`portal.domain.access.principal`.
 
 @strawberry.field(permission_classes=[allow(Action.VIEW_CHANNEL)])
 """
@@ -11,7 +11,7 @@ from typing import Any
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
-from portal.domain.principal import Action
+from portal.domain.access.principal import Action
 
 
 @cache

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import strawberry
 
-from portal.domain.principal import Action
-from portal.resolvers import access as r_access
-from portal.resolvers import designs as r_designs
-from portal.resolvers import integrations as r_integrations
-from portal.resolvers import inventory as r_inventory
-from portal.resolvers import partners as r_partners
-from portal.resolvers import products as r_products
-from portal.resolvers import reconciliation as r_reconciliation
-from portal.resolvers import returns as r_returns
-from portal.resolvers import submissions as r_submissions
-from portal.resolvers import warehouses as r_warehouses
-from portal.schema.access import (
+from portal.domain.access.principal import Action
+from portal.resolvers.access import tokens as r_access
+from portal.resolvers.catalog import partners as r_partners
+from portal.resolvers.catalog import products as r_products
+from portal.resolvers.catalog import warehouses as r_warehouses
+from portal.resolvers.designs import registrations as r_designs
+from portal.resolvers.integrations import connectors as r_integrations
+from portal.resolvers.ledger import inventory as r_inventory
+from portal.resolvers.ledger import returns as r_returns
+from portal.resolvers.reconciliation import rows as r_reconciliation
+from portal.resolvers.reporting import submissions as r_submissions
+from portal.schema.access.types import (
     ApiToken,
     ApiTokenPayload,
     IssueApiTokenPayload,
@@ -23,10 +23,13 @@ from portal.schema.access import (
     SettingsPayload,
     Viewer,
 )
+from portal.schema.catalog.partners import Partner, PartnerPayload
+from portal.schema.catalog.products import Product, ProductPayload, SkuMapping, SkuMappingPayload
+from portal.schema.catalog.warehouses import Warehouse, WarehousePayload
 from portal.schema.common import Connection
-from portal.schema.designs import DesignRegistration, DesignRegistrationPayload
-from portal.schema.erp import ErpSyncRun, JobPayload, RegisterWebhookPayload, Webhook
-from portal.schema.inventory import (
+from portal.schema.designs.types import DesignRegistration, DesignRegistrationPayload
+from portal.schema.integrations.types import ErpSyncRun, JobPayload, RegisterWebhookPayload, Webhook
+from portal.schema.ledger.inventory import (
     LedgerEntry,
     Shipment,
     ShipmentPayload,
@@ -34,16 +37,14 @@ from portal.schema.inventory import (
     Transfer,
     TransferPayload,
 )
-from portal.schema.partners import Partner, PartnerPayload
+from portal.schema.ledger.returns import LedgerEntryPayload, ReturnPayload, StockReturn
 from portal.schema.permissions import allow
-from portal.schema.products import Product, ProductPayload, SkuMapping, SkuMappingPayload
-from portal.schema.reconciliation import (
+from portal.schema.reconciliation.types import (
     ChannelSummaryRow,
     ReconciliationRow,
     ReconciliationRowPayload,
 )
-from portal.schema.returns import LedgerEntryPayload, ReturnPayload, StockReturn
-from portal.schema.submissions import (
+from portal.schema.reporting.submissions import (
     ComplianceRow,
     MappingTemplate,
     MappingTemplatePayload,
@@ -52,7 +53,6 @@ from portal.schema.submissions import (
     Submission,
     SubmissionPayload,
 )
-from portal.schema.warehouses import Warehouse, WarehousePayload
 
 CATALOG = [allow(Action.VIEW_CATALOG)]
 INVENTORY = [allow(Action.VIEW_INVENTORY)]

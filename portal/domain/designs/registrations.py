@@ -1,0 +1,360 @@
+"""Design registration: partners claim opportunities, managers approve, conflicts show.
+
+An active registration (submitted, or approved and not expired) by another partner for
+the same end customer (the registry: "ACME Robotics, Inc." = "Acme Robotics" in the same
+country) and product is a conflict: both registrations show it, but a partner never learns
+who the other partner is. With ``design_first_registrant_priority`` a later registration
+cannot be approved while an earlier conflicting one is active.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from tortoise.expressions import Q
+from tortoise.functions import Sum
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from portal.db import is_postgres
+from portal.domain.access.principal import Action, Principal
+from portal.domain.catalog.lookups import get_product, partner_scope
+from portal.domain.catalog.products import check_price
+from portal.domain.catalog.tenants import settings_of
+from portal.domain.errors import DomainError, ErrorCode, check_length, require
+from portal.domain.idempotency import idempotent
+from portal.domain.reporting import customers as end_customers
+from portal.models import (
+    DesignEvent,
+    DesignLine,
+    DesignRegistration,
+    OutboxEvent,
+    Partner,
+    PosLine,
+    Submission,
+)
+from portal.models.enums import ACCEPTED_STATUSES, DesignStatus, SubmissionKind
+
+ACTIVE = (DesignStatus.SUBMITTED, DesignStatus.APPROVED)
+MAX_LINES = 200
+
+
+@dataclass(frozen=True, slots=True)
+class DesignLineInput:
+    sku: str
+    expected_quantity: int
+    requested_price: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    sku: str
+    end_customer_name: str
+    registration_id: int | None  # None for partner principals
+    partner_code: str | None
+
+
+def visible_designs(principal: Principal) -> QuerySet[DesignRegistration]:
+    principal.require(Action.VIEW_INVENTORY)
+    designs = DesignRegistration.filter(manufacturer_id=principal.manufacturer_id)
+    if principal.is_partner:
+        designs = designs.filter(partner_id=principal.partner_id)
+    return designs
+
+
+async def _event(
+    registration_id: int, principal: Principal | None, action: str, **details: Any
+) -> None:
+    await DesignEvent.create(
+        registration_id=registration_id,
+        token_id=principal.token_id if principal else None,
+        action=action,
+        details=details,
+    )
+
+
+async def _announce(registration: DesignRegistration, event: str) -> None:
+    """An outbox event for the webhooks (submitted, approved, rejected, expired)."""
+    await OutboxEvent.get_or_create(
+        dedupe_key=f"{event}:{registration.id}",
+        defaults={
+            "manufacturer_id": registration.manufacturer_id,  # type: ignore[attr-defined]
+            "event_type": event,
+            "payload": {
+                "registrationId": str(registration.id),
+                "status": registration.status.value,
+                "projectName": registration.project_name,
+            },
+        },
+    )
+
+
+async def register_design(
+    principal: Principal,
+    *,
+    customer_name: str,
+    country: str,
+    postal_code: str = "",
+    project_name: str,
+    application: str = "",
+    expected_close_on: date,
+    lines: list[DesignLineInput],
+    attachments: list[str] | None = None,
+    partner_code: str | None = None,
+    idempotency_key: str | None = None,
+) -> DesignRegistration:
+    principal.require(Action.REGISTER_DESIGNS)
+    request = {
+        "customer": [customer_name, country, postal_code],
+        "project": project_name,
+        "app": application,
+        "close": expected_close_on,
+        "lines": [asdict(x) for x in lines],
+        "att": attachments,
+        "partner": partner_code,
+    }
+
+    async def create() -> DesignRegistration:
+        partner_id = await partner_scope(principal, partner_code)
+        if partner_id is None:
+            raise DomainError(ErrorCode.REQUIRED, "partnerCode is required.", ["partnerCode"])
+        name = check_length(require(customer_name, "endCustomer.name"), "endCustomer.name", 300)
+        clean_country = country.strip().upper()
+        if len(clean_country) != 2 or not clean_country.isalpha():
+            raise DomainError(
+                ErrorCode.INVALID, "country is a 2-letter ISO code.", ["endCustomer", "country"]
+            )
+        project = check_length(require(project_name, "projectName"), "projectName")
+        if not lines or len(lines) > MAX_LINES:
+            raise DomainError(
+                ErrorCode.REQUIRED, f"1 to {MAX_LINES} lines are required.", ["lines"]
+            )
+        links = [a.strip() for a in attachments or [] if a.strip()]
+        if (
+            any(not a.startswith(("https://", "http://")) or len(a) > 1000 for a in links)
+            or len(links) > 20
+        ):
+            raise DomainError(
+                ErrorCode.INVALID, "Attachments are up to 20 http(s) links.", ["attachments"]
+            )
+        products = []
+        for index, line in enumerate(lines):
+            product = await get_product(principal, line.sku, field="sku")
+            if line.expected_quantity <= 0:
+                raise DomainError(
+                    ErrorCode.INVALID,
+                    "expectedQuantity must be positive.",
+                    ["lines", str(index), "expectedQuantity"],
+                )
+            price = (
+                None
+                if line.requested_price is None
+                else check_price(line.requested_price, "requestedPrice")
+            )
+            products.append((product, line.expected_quantity, price))
+        customer = await end_customers.resolve(
+            principal.manufacturer_id, name, clean_country, postal_code
+        )
+        async with in_transaction():
+            registration = await DesignRegistration.create(
+                manufacturer_id=principal.manufacturer_id,
+                partner_id=partner_id,
+                end_customer=customer,
+                end_customer_name=name,
+                project_name=project,
+                application=check_length(application.strip(), "application"),
+                expected_close_on=expected_close_on,
+                attachments=links,
+            )
+            await DesignLine.bulk_create(
+                [
+                    DesignLine(
+                        registration=registration,
+                        product=p,
+                        expected_annual_quantity=q,
+                        requested_price=r,
+                    )
+                    for p, q, r in products
+                ]
+            )
+            await _event(registration.id, principal, "SUBMITTED")
+            await OutboxEvent.create(
+                manufacturer_id=principal.manufacturer_id,
+                event_type="design.registered",
+                dedupe_key=f"design.registered:{registration.id}",
+                payload={"registrationId": str(registration.id), "projectName": project},
+            )
+        return registration
+
+    return await idempotent(
+        principal,
+        "registerDesign",
+        idempotency_key,
+        request,
+        create=create,
+        model=DesignRegistration,
+    )
+
+
+async def conflicts(
+    principal: Principal, registration: DesignRegistration, today: date | None = None
+) -> list[Conflict]:
+    today = today or datetime.now(UTC).date()
+    mine = dict(
+        await DesignLine.filter(registration_id=registration.id).values_list(
+            "product_id", "product__sku"
+        )
+    )
+    others = await DesignLine.filter(
+        Q(registration__end_customer_id=registration.end_customer_id)  # type: ignore[attr-defined]
+        & Q(registration__manufacturer_id=registration.manufacturer_id)  # type: ignore[attr-defined]
+        & ~Q(registration__partner_id=registration.partner_id)  # type: ignore[attr-defined]
+        & Q(registration__status__in=ACTIVE)
+        & (Q(registration__expires_on__isnull=True) | Q(registration__expires_on__gte=today)),
+        product_id__in=list(mine),
+    ).values_list("product_id", "registration_id", "registration__partner_id")
+    if not others:
+        return []
+    codes = dict(await Partner.filter(id__in={o[2] for o in others}).values_list("id", "code"))
+    hide = principal.is_partner
+    found = {
+        (mine[product_id], None if hide else reg_id, None if hide else codes.get(partner_id))
+        for product_id, reg_id, partner_id in others
+    }
+    return [
+        Conflict(sku, registration.end_customer_name, reg_id, code)
+        for sku, reg_id, code in sorted(found, key=str)
+    ]
+
+
+async def review_design(
+    principal: Principal,
+    registration_id: int,
+    *,
+    approve: bool,
+    expires_on: date | None = None,
+    note: str | None = None,
+    authorized_prices: dict[str, Decimal] | None = None,
+    today: date | None = None,
+) -> DesignRegistration:
+    principal.require(Action.REVIEW_DESIGNS)
+    today = today or datetime.now(UTC).date()
+    async with in_transaction():
+        query = visible_designs(principal).filter(id=registration_id)
+        if is_postgres():
+            query = query.select_for_update()
+        registration = await query.first()
+        if registration is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "No such design registration.", ["id"])
+        if registration.status is not DesignStatus.SUBMITTED:
+            raise DomainError(
+                ErrorCode.INVALID_STATE, f"The registration is {registration.status.value}.", ["id"]
+            )
+        if approve:
+            if expires_on is None or expires_on <= today:
+                raise DomainError(
+                    ErrorCode.INVALID, "Approval needs an expiry date in the future.", ["expiresOn"]
+                )
+            settings = await settings_of(principal.manufacturer_id)
+            if settings.design_first_registrant_priority:
+                earlier = [
+                    c
+                    for c in await conflicts(principal, registration, today)
+                    if c.registration_id is not None and c.registration_id < registration.id
+                ]
+                if earlier:
+                    raise DomainError(
+                        ErrorCode.CONFLICT_PRIORITY,
+                        f"Registration {earlier[0].registration_id} by "
+                        f"{earlier[0].partner_code} came first.",
+                        ["id"],
+                    )
+            for sku, price in (authorized_prices or {}).items():
+                product = await get_product(principal, sku, field="authorizedPrices")
+                updated = await DesignLine.filter(
+                    registration_id=registration.id, product_id=product.id
+                ).update(authorized_price=check_price(price, "authorizedPrices"))
+                if not updated:
+                    raise DomainError(
+                        ErrorCode.NOT_FOUND,
+                        f"{sku} is not on this registration.",
+                        ["authorizedPrices"],
+                    )
+            registration.status = DesignStatus.APPROVED
+            registration.expires_on = expires_on
+        else:
+            if not (note or "").strip():
+                raise DomainError(
+                    ErrorCode.REQUIRED, "A rejection needs a reason (note).", ["note"]
+                )
+            registration.status = DesignStatus.REJECTED
+        registration.review_note = (note or "").strip()[:1000] or None
+        await registration.save()
+        await _event(
+            registration.id,
+            principal,
+            registration.status.value,
+            expiresOn=expires_on.isoformat() if expires_on else None,
+            note=registration.review_note,
+        )
+        await _announce(registration, f"design.{registration.status.value.lower()}")
+    return registration
+
+
+async def close_design(
+    principal: Principal, registration_id: int, *, won: bool
+) -> DesignRegistration:
+    principal.require(Action.REGISTER_DESIGNS)
+    registration = await visible_designs(principal).get_or_none(id=registration_id)
+    if registration is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such design registration.", ["id"])
+    if registration.status is not DesignStatus.APPROVED:
+        raise DomainError(
+            ErrorCode.INVALID_STATE, "Only an approved registration is won or lost.", ["id"]
+        )
+    registration.status = DesignStatus.WON if won else DesignStatus.LOST
+    await registration.save()
+    await _event(registration.id, principal, registration.status.value)
+    return registration
+
+
+async def expire_due(today: date | None = None) -> int:
+    """Cron: approved registrations past their expiry become ``EXPIRED``."""
+    today = today or datetime.now(UTC).date()
+    due = await DesignRegistration.filter(status=DesignStatus.APPROVED, expires_on__lt=today)
+    for registration in due:
+        registration.status = DesignStatus.EXPIRED
+        await registration.save(update_fields=["status", "updated_at"])
+        await _event(registration.id, None, "EXPIRED")
+        await _announce(registration, "design.expired")
+    return len(due)
+
+
+async def sell_through(registration: DesignRegistration) -> dict[int, int]:
+    """Units sold to the registered customer per product, from the current accepted POS
+    of the registering partner since the registration (design-win tracking)."""
+    product_ids = await DesignLine.filter(registration_id=registration.id).values_list(
+        "product_id", flat=True
+    )
+    current = Submission.filter(
+        partner_id=registration.partner_id,
+        kind=SubmissionKind.POS,
+        superseded_by_id__isnull=True,  # type: ignore[attr-defined]
+        dry_run=False,
+        status__in=ACCEPTED_STATUSES,
+    ).values_list("id", flat=True)
+    rows = (
+        await PosLine.filter(
+            submission_id__in=await current,
+            end_customer_id=registration.end_customer_id,  # type: ignore[attr-defined]
+            product_id__in=list(product_ids),
+            sold_on__gte=registration.created_at.date(),
+        )
+        .annotate(total=Sum("quantity"))
+        .group_by("product_id")
+        .values_list("product_id", "total")
+    )
+    return {product_id: int(total or 0) for product_id, total in rows}

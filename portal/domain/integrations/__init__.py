@@ -1,0 +1,1 @@
+"""The ERP connector, webhooks and exports."""

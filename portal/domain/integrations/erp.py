@@ -1,0 +1,264 @@
+"""The ERP connector: pull products and shipments over HTTP, incrementally.
+
+    run = await sync_erp(manufacturer_id, http, backoff=0.5)
+
+The ERP's contract (documented in the README): ``GET {base}/products`` and
+``GET {base}/shipments`` with ``updated_since`` (ISO timestamp) and ``page``, answering
+``{"items": [...], "next_page": N | null}``; ``Authorization: Bearer <erp_api_key>``.
+Shipments are idempotent by ERP document number. Timeouts and 5xx are retried with
+exponential backoff, then the run fails and the job is retried later; a 4xx is a clear
+failure record and no retry (the configuration must change first).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import httpx
+from tortoise.queryset import QuerySet
+
+from portal.domain.access.principal import Action, Principal
+from portal.domain.catalog import products as catalogue
+from portal.domain.catalog.tenants import settings_of
+from portal.domain.errors import DomainError, ErrorCode
+from portal.domain.ledger.shipments import LineInput, record_shipment
+from portal.jobs.kinds import ERP_SYNC
+from portal.jobs.records import JobQueue, submit_job
+from portal.models import ErpCursor, ErpSyncRun, Job, ManufacturerSettings, Product
+from portal.models.enums import Role
+
+RESOURCES = ("products", "shipments")
+MAX_PAGES = 10_000
+
+
+class ErpUnavailable(Exception):
+    """Timeouts or 5xx after every retry: worth retrying later."""
+
+
+class ErpRejected(Exception):
+    """A 4xx: the request itself is wrong (credentials, URL); retrying will not help."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+async def _get(
+    http: httpx.AsyncClient,
+    url: str,
+    params: dict[str, Any],
+    headers: dict[str, str],
+    *,
+    attempts: int,
+    backoff: float,
+) -> dict[str, Any]:
+    last = ""
+    for attempt in range(attempts):
+        if attempt:
+            await asyncio.sleep(backoff * 2 ** (attempt - 1))
+        try:
+            response = await http.get(url, params=params, headers=headers, timeout=30.0)
+        except (httpx.TimeoutException, httpx.TransportError) as exc:
+            last = f"{type(exc).__name__} calling {url}"
+            continue
+        if response.status_code >= 500:
+            last = f"ERP answered {response.status_code} for {url}"
+            continue
+        if response.status_code >= 400:
+            raise ErpRejected(
+                response.status_code,
+                f"ERP answered {response.status_code} for {url}: {response.text[:500]}",
+            )
+        try:
+            body = response.json()
+        except ValueError:
+            raise ErpRejected(response.status_code, f"ERP answered non-JSON for {url}") from None
+        if not isinstance(body, dict) or not isinstance(body.get("items"), list):
+            raise ErpRejected(response.status_code, f"ERP answer for {url} has no items list")
+        return body
+    raise ErpUnavailable(f"{last} (after {attempts} attempts)")
+
+
+async def _pages(
+    http: httpx.AsyncClient,
+    base: str,
+    resource: str,
+    since: str | None,
+    headers: dict[str, str],
+    attempts: int,
+    backoff: float,
+):  # type: ignore[no-untyped-def]
+    page = 1
+    for _ in range(MAX_PAGES):
+        params: dict[str, Any] = {"page": page}
+        if since:
+            params["updated_since"] = since
+        body = await _get(
+            http, f"{base}/{resource}", params, headers, attempts=attempts, backoff=backoff
+        )
+        yield body["items"]
+        next_page = body.get("next_page")
+        if not next_page:
+            return
+        page = int(next_page)
+
+
+async def sync_erp(
+    manufacturer_id: int, http: httpx.AsyncClient, *, attempts: int = 4, backoff: float = 0.5
+) -> ErpSyncRun:
+    settings = await settings_of(manufacturer_id)
+    if not settings.erp_base_url:
+        raise DomainError(ErrorCode.INVALID, "No ERP base URL is configured.", ["erpBaseUrl"])
+    base = settings.erp_base_url.rstrip("/")
+    headers = {"Accept": "application/json"}
+    if settings.erp_api_key:
+        headers["Authorization"] = f"Bearer {settings.erp_api_key}"
+    system = Principal(manufacturer_id=manufacturer_id, role=Role.ADMIN)
+    run = await ErpSyncRun.create(manufacturer_id=manufacturer_id)
+    try:
+        for resource in RESOURCES:
+            cursor = await ErpCursor.get_or_none(manufacturer_id=manufacturer_id, resource=resource)
+            newest = cursor.cursor if cursor else None
+            async for items in _pages(http, base, resource, newest, headers, attempts, backoff):
+                for item in items:
+                    await (_import_product if resource == "products" else _import_shipment)(
+                        system, item, run
+                    )
+                    stamp = str(item.get("updated_at") or "")
+                    newest = max(newest or stamp, stamp)
+            if newest:
+                await ErpCursor.update_or_create(
+                    manufacturer_id=manufacturer_id, resource=resource, defaults={"cursor": newest}
+                )
+    except ErpRejected as exc:
+        await _finish(run, "FAILED", str(exc), exc.status)
+        return run
+    except ErpUnavailable as exc:
+        await _finish(run, "FAILED", str(exc), None)
+        raise
+    await _finish(run, "OK", None, None)
+    return run
+
+
+async def _finish(run: ErpSyncRun, status: str, error: str | None, http_status: int | None) -> None:
+    run.status = status
+    run.error = error
+    run.http_status = http_status
+    run.finished_at = datetime.now(UTC)
+    await run.save()
+
+
+async def _import_product(system: Principal, item: dict[str, Any], run: ErpSyncRun) -> None:
+    try:
+        sku = str(item["sku"])
+        product = await Product.get_or_none(manufacturer_id=system.manufacturer_id, sku=sku)
+        price = item.get("list_price")
+        if product is None:
+            await catalogue.create_product(
+                system,
+                sku=sku,
+                name=str(item.get("name") or sku),
+                category=str(item.get("category") or ""),
+                serial_controlled=bool(item.get("serial_controlled")),
+                list_price=None if price is None else Decimal(str(price)),
+                currency=str(item.get("currency") or "USD"),
+            )
+        else:
+            await catalogue.update_product(
+                system, sku, name=item.get("name"), category=item.get("category")
+            )
+            if price is not None:
+                await catalogue.set_list_price(
+                    system,
+                    sku,
+                    price=Decimal(str(price)),
+                    valid_from=datetime.now(UTC).date(),
+                    currency=str(item.get("currency") or "USD"),
+                )
+        run.products_imported += 1
+    except (KeyError, ValueError, ArithmeticError, DomainError) as exc:
+        run.item_errors = [
+            *run.item_errors,
+            {"resource": "products", "item": item.get("sku"), "error": _describe(exc)},
+        ]
+
+
+async def _import_shipment(system: Principal, item: dict[str, Any], run: ErpSyncRun) -> None:
+    document_no = str(item.get("document_no") or "")
+    try:
+        await record_shipment(
+            system,
+            partner_code=str(item["partner_code"]),
+            warehouse_code=str(item["warehouse_code"]),
+            document_no=document_no,
+            shipped_on=date.fromisoformat(str(item["shipped_on"])),
+            lines=[
+                LineInput(str(ln["sku"]), int(ln["quantity"]), list(ln.get("serials") or []))
+                for ln in item["lines"]
+            ],
+            source="ERP",
+        )
+        run.shipments_imported += 1
+    except DomainError as exc:
+        if exc.code is ErrorCode.DUPLICATE_DOCUMENT:
+            run.shipments_skipped += 1
+            return
+        run.item_errors = [
+            *run.item_errors,
+            {"resource": "shipments", "item": document_no, "error": _describe(exc)},
+        ]
+    except (KeyError, ValueError, TypeError) as exc:
+        run.item_errors = [
+            *run.item_errors,
+            {"resource": "shipments", "item": document_no, "error": _describe(exc)},
+        ]
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, DomainError):
+        return f"{exc.code.value}: {exc.message}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def visible_runs(principal: Principal) -> QuerySet[ErpSyncRun]:
+    principal.require(Action.VIEW_SETTINGS)
+    return ErpSyncRun.filter(manufacturer_id=principal.manufacturer_id)
+
+
+async def request_sync(principal: Principal, queue: JobQueue) -> Job:
+    """Queue an ERP sync for the principal's manufacturer (one at a time)."""
+    principal.require(Action.MANAGE_SETTINGS)
+    if not (await settings_of(principal.manufacturer_id)).erp_base_url:
+        raise DomainError(ErrorCode.INVALID, "No ERP base URL is configured.", ["erpBaseUrl"])
+    return await submit_job(
+        queue,
+        ERP_SYNC,
+        {"manufacturer_id": principal.manufacturer_id},
+        manufacturer_id=principal.manufacturer_id,
+        dedupe_key=f"{ERP_SYNC}:{principal.manufacturer_id}",
+    )
+
+
+async def schedule_all(queue: JobQueue, *, min_interval: timedelta = timedelta(minutes=55)) -> int:
+    """Cron: queue a sync for every manufacturer with an ERP configured and not synced lately."""
+    ids = await ManufacturerSettings.filter(erp_base_url__isnull=False).values_list(
+        "manufacturer_id", flat=True
+    )
+    recent = set(
+        await ErpSyncRun.filter(started_at__gt=datetime.now(UTC) - min_interval).values_list(
+            "manufacturer_id", flat=True
+        )
+    )
+    ids = [m for m in ids if m not in recent]
+    for manufacturer_id in ids:
+        await submit_job(
+            queue,
+            ERP_SYNC,
+            {"manufacturer_id": manufacturer_id},
+            manufacturer_id=manufacturer_id,
+            dedupe_key=f"{ERP_SYNC}:{manufacturer_id}",
+        )
+    return len(ids)

@@ -1,0 +1,189 @@
+"""Posting to the ledger: the only way quantities change.
+
+    async with in_transaction():
+        await post(manufacturer_id, [Movement(...), ...], source=("SHIPMENT", 7))
+
+Balances of the touched keys are locked (in key order, ``SELECT ... FOR UPDATE`` on
+PostgreSQL), checked (no negative stock unless allowed), then the entries are inserted
+and the balances moved, all in the caller's transaction. A backdated entry only touches
+its own keys: there is no repost.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from portal.domain.catalog.tenants import settings_of
+from portal.domain.errors import DomainError, ErrorCode
+from portal.domain.ledger import balance_store as store
+from portal.domain.ledger import serials as serial_units
+from portal.domain.periods import period_of
+from portal.domain.reconciliation.dirty import mark_dirty
+from portal.models import LedgerEntry, Warehouse
+from portal.models.enums import LedgerKind, Owner, WarehouseKind
+
+Key = store.Key
+
+
+@dataclass(frozen=True, slots=True)
+class Movement:
+    warehouse: Warehouse
+    product_id: int
+    quantity: int
+    kind: LedgerKind
+    business_date: date
+    serials: list[str] = field(default_factory=list)
+    reason: str | None = None
+
+    @property
+    def owner(self) -> Owner:
+        return owner_of(self.warehouse)
+
+    @property
+    def key(self) -> Key:
+        return (self.warehouse.id, self.product_id, self.owner)
+
+
+def owner_of(warehouse: Warehouse) -> Owner:
+    """Stock in a consignment warehouse (and the manufacturer's own) is the manufacturer's."""
+    if warehouse.kind is WarehouseKind.CONSIGNMENT or warehouse.partner_id is None:  # type: ignore[attr-defined]
+        return Owner.MANUFACTURER
+    return Owner.PARTNER
+
+
+async def _lock_and_check(
+    manufacturer_id: int, movements: list[Movement], allow_negative: bool
+) -> tuple[dict[Key, store.BalanceRow], dict[Key, int]]:
+    balances = await store.lock(
+        manufacturer_id,
+        {m.key: m.warehouse.partner_id for m in movements},  # type: ignore[attr-defined]
+    )
+    delta: dict[Key, int] = defaultdict(int)
+    for movement in movements:
+        delta[movement.key] += movement.quantity
+    for key, change in delta.items():
+        if not allow_negative and balances[key].quantity + change < 0:
+            raise DomainError(
+                ErrorCode.INSUFFICIENT_STOCK,
+                f"Only {balances[key].quantity} available, {-change} requested.",
+                ["lines"],
+            )
+    return balances, delta
+
+
+async def post(
+    manufacturer_id: int,
+    movements: list[Movement],
+    *,
+    source: tuple[str, int],
+    token_id: int | None = None,
+    allow_negative: bool = False,
+) -> None:
+    """Post movements in the caller's transaction; ``INSUFFICIENT_STOCK`` changes nothing."""
+    if not movements:
+        return
+    granularity = (await settings_of(manufacturer_id)).period_granularity
+    balances, delta = await _lock_and_check(manufacturer_id, movements, allow_negative)
+    periods: dict[date, str] = {}
+    rows = []
+    for m in movements:
+        period = periods.get(m.business_date)
+        if period is None:
+            period = periods[m.business_date] = period_of(m.business_date, granularity)
+        rows.append(
+            store.EntryRow(
+                m.warehouse.partner_id,
+                m.warehouse.id,
+                m.product_id,
+                m.owner,  # type: ignore[attr-defined]
+                m.quantity,
+                m.kind,
+                m.business_date,
+                period,
+                m.serials,
+                m.reason,
+            )
+        )
+    await store.insert_entries(manufacturer_id, rows, source=source, token_id=token_id)
+    await store.add("quantity", {balances[key].id: change for key, change in delta.items()})
+    await mark_dirty(
+        manufacturer_id, ((m.warehouse.id, m.product_id, m.business_date) for m in movements)
+    )
+
+
+async def post_one(
+    manufacturer_id: int,
+    m: Movement,
+    *,
+    source: tuple[str, int],
+    token_id: int | None = None,
+    reverses_id: int | None = None,
+) -> LedgerEntry:
+    """Post one movement and return its entry (adjustments and reversals need its id)."""
+    granularity = (await settings_of(manufacturer_id)).period_granularity
+    balances, _ = await _lock_and_check(manufacturer_id, [m], allow_negative=False)
+    entry = await LedgerEntry.create(
+        manufacturer_id=manufacturer_id,
+        partner_id=m.warehouse.partner_id,  # type: ignore[attr-defined]
+        warehouse_id=m.warehouse.id,
+        product_id=m.product_id,
+        owner=m.owner,
+        quantity=m.quantity,
+        kind=m.kind,
+        business_date=m.business_date,
+        period=period_of(m.business_date, granularity),
+        source_type=source[0],
+        source_id=source[1],
+        serials=m.serials,
+        reason=m.reason,
+        token_id=token_id,
+        reverses_id=reverses_id,
+    )
+    await store.add("quantity", {balances[m.key].id: m.quantity})
+    await mark_dirty(manufacturer_id, [(m.warehouse.id, m.product_id, m.business_date)])
+    return entry
+
+
+async def move_in_transit(manufacturer_id: int, lines: list[tuple[Warehouse, int, int]]) -> None:
+    """Add (or with a negative quantity remove) what is on its way to a warehouse."""
+    wanted = {(w.id, p, owner_of(w)): w.partner_id for w, p, _ in lines}  # type: ignore[attr-defined]
+    balances = await store.lock(manufacturer_id, wanted)
+    deltas: dict[int, int] = defaultdict(int)
+    for warehouse, product_id, quantity in lines:
+        deltas[balances[(warehouse.id, product_id, owner_of(warehouse))].id] += quantity
+    await store.add("in_transit", deltas)
+
+
+async def arrive(
+    manufacturer_id: int,
+    warehouse: Warehouse,
+    lines: list[Any],
+    *,
+    kind: LedgerKind,
+    day: date,
+    source: tuple[str, int],
+    token_id: int | None,
+) -> None:
+    """Goods in transit to ``warehouse`` arrive: out of transit, into the ledger and stock.
+
+    ``lines`` are document lines with ``product_id``, ``quantity`` and ``serials``.
+    """
+    await move_in_transit(
+        manufacturer_id, [(warehouse, ln.product_id, -ln.quantity) for ln in lines]
+    )
+    await post(
+        manufacturer_id,
+        [Movement(warehouse, ln.product_id, ln.quantity, kind, day, ln.serials) for ln in lines],
+        source=source,
+        token_id=token_id,
+    )
+    for line in lines:
+        await serial_units.arrive(line.product_id, line.serials, warehouse)
+
+
+def check_positive_quantity(quantity: int, field_path: list[str]) -> None:
+    if quantity <= 0:
+        raise DomainError(ErrorCode.INVALID, "Quantities must be positive.", field_path)

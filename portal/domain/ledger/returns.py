@@ -1,0 +1,142 @@
+"""Returns to the manufacturer: raised by the partner, posted (``RETURN_TO_MANUFACTURER``)
+when the manufacturer receives them. More than is in stock is ``INSUFFICIENT_STOCK``,
+checked when raised and again, under lock, when received."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from portal.db import is_postgres
+from portal.domain.access.principal import Action, Principal
+from portal.domain.catalog.lookups import get_warehouse
+from portal.domain.errors import DomainError, ErrorCode
+from portal.domain.idempotency import idempotent
+from portal.domain.ledger import serials as serial_units
+from portal.domain.ledger.posting import Movement, post
+from portal.domain.ledger.shipments import LineInput, clean_lines
+from portal.models import Product, StockBalance, StockReturn, StockReturnLine, Warehouse
+from portal.models.enums import LedgerKind, ReturnStatus
+
+
+def visible_returns(principal: Principal) -> QuerySet[StockReturn]:
+    principal.require(Action.VIEW_INVENTORY)
+    returns = StockReturn.filter(manufacturer_id=principal.manufacturer_id)
+    if principal.is_partner:
+        returns = returns.filter(partner_id=principal.partner_id)
+    return returns
+
+
+async def raise_return(
+    principal: Principal,
+    *,
+    warehouse_code: str,
+    lines: list[LineInput],
+    rma_no: str = "",
+    idempotency_key: str | None = None,
+) -> StockReturn:
+    principal.require(Action.MOVE_STOCK)
+    request: dict[str, Any] = {
+        "warehouse": warehouse_code,
+        "rma": rma_no,
+        "lines": [vars(line) for line in lines],
+    }
+
+    async def create() -> StockReturn:
+        warehouse = await get_warehouse(principal, warehouse_code)
+        if warehouse.partner_id is None:  # type: ignore[attr-defined]
+            raise DomainError(
+                ErrorCode.INVALID, "Returns leave a partner warehouse.", ["warehouseCode"]
+            )
+        cleaned = await clean_lines(principal, lines)
+        for index, (product, quantity, _) in enumerate(cleaned):
+            balance = await StockBalance.get_or_none(
+                warehouse_id=warehouse.id, product_id=product.id
+            )
+            if balance is None or balance.quantity < quantity:
+                raise DomainError(
+                    ErrorCode.INSUFFICIENT_STOCK,
+                    f"Only {balance.quantity if balance else 0} of {product.sku} in stock.",
+                    ["lines", str(index), "quantity"],
+                )
+        async with in_transaction():
+            stock_return = await StockReturn.create(
+                manufacturer_id=principal.manufacturer_id,
+                partner_id=warehouse.partner_id,  # type: ignore[attr-defined]
+                warehouse=warehouse,
+                rma_no=rma_no.strip()[:64],
+            )
+            await StockReturnLine.bulk_create(
+                [
+                    StockReturnLine(stock_return=stock_return, product=p, quantity=q, serials=s)
+                    for p, q, s in cleaned
+                ]
+            )
+        return stock_return
+
+    return await idempotent(
+        principal, "raiseReturn", idempotency_key, request, create=create, model=StockReturn
+    )
+
+
+async def _locked(principal: Principal, return_id: int) -> StockReturn:
+    query = visible_returns(principal).filter(id=return_id)
+    if is_postgres():
+        query = query.select_for_update()
+    stock_return = await query.first()
+    if stock_return is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such return.", ["id"])
+    if stock_return.status is not ReturnStatus.REQUESTED:
+        raise DomainError(
+            ErrorCode.INVALID_STATE, f"The return is {stock_return.status.value}.", ["id"]
+        )
+    return stock_return
+
+
+async def receive_return(
+    principal: Principal, return_id: int, *, received_on: date | None = None
+) -> StockReturn:
+    """The manufacturer received the goods: the partner's stock goes down now."""
+    principal.require(Action.RECORD_SHIPMENT)
+    day = received_on or datetime.now(UTC).date()
+    async with in_transaction():
+        stock_return = await _locked(principal, return_id)
+        warehouse = await Warehouse.get(id=stock_return.warehouse_id)  # type: ignore[attr-defined]
+        lines = await StockReturnLine.filter(stock_return_id=stock_return.id)
+        await post(
+            principal.manufacturer_id,
+            [
+                Movement(
+                    warehouse,
+                    ln.product_id,
+                    -ln.quantity,
+                    LedgerKind.RETURN_TO_MANUFACTURER,
+                    day,
+                    ln.serials,
+                )  # type: ignore[attr-defined]
+                for ln in lines
+            ],
+            source=("RETURN", stock_return.id),
+            token_id=principal.token_id,
+        )
+        for index, line in enumerate(lines):
+            product = await Product.get(id=line.product_id)  # type: ignore[attr-defined]
+            await serial_units.take_from_stock(
+                product, line.serials, warehouse, None, ["lines", str(index)]
+            )
+        stock_return.status = ReturnStatus.RECEIVED
+        stock_return.received_on = day
+        await stock_return.save(update_fields=["status", "received_on", "updated_at"])
+    return stock_return
+
+
+async def cancel_return(principal: Principal, return_id: int) -> StockReturn:
+    principal.require(Action.MOVE_STOCK)
+    async with in_transaction():
+        stock_return = await _locked(principal, return_id)
+        stock_return.status = ReturnStatus.CANCELLED
+        await stock_return.save(update_fields=["status", "updated_at"])
+    return stock_return

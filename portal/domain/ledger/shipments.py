@@ -1,0 +1,188 @@
+"""Sell-in: shipments from the manufacturer to a partner's warehouse.
+
+``SHIPPED`` puts the quantity in transit to the warehouse; ``RECEIVED`` posts ``SELL_IN``
+to the ledger. The receipt mode of the manufacturer decides when that happens: by hand,
+on shipping, or automatically N days after shipping (a cron job).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from portal.db import is_postgres
+from portal.domain.access.principal import Action, Principal
+from portal.domain.catalog.lookups import get_partner, get_product, get_warehouse
+from portal.domain.catalog.tenants import settings_of
+from portal.domain.errors import DomainError, ErrorCode, check_code
+from portal.domain.idempotency import idempotent
+from portal.domain.ledger import serials as serial_units
+from portal.domain.ledger.posting import arrive, check_positive_quantity, move_in_transit
+from portal.models import ManufacturerSettings, Product, Shipment, ShipmentLine, Warehouse
+from portal.models.enums import LedgerKind, ReceiptMode, ShipmentStatus
+
+MAX_LINES = 10_000
+
+
+@dataclass
+class LineInput:
+    sku: str
+    quantity: int
+    serials: list[str] = field(default_factory=list)
+
+
+async def clean_lines(
+    principal: Principal, lines: list[LineInput]
+) -> list[tuple[Product, int, list[str]]]:
+    if not lines:
+        raise DomainError(ErrorCode.REQUIRED, "At least one line is required.", ["lines"])
+    if len(lines) > MAX_LINES:
+        raise DomainError(ErrorCode.INVALID, f"At most {MAX_LINES} lines.", ["lines"])
+    cleaned = []
+    for index, line in enumerate(lines):
+        path = ["lines", str(index)]
+        product = await get_product(principal, line.sku, field="sku")
+        check_positive_quantity(line.quantity, [*path, "quantity"])
+        cleaned.append(
+            (
+                product,
+                line.quantity,
+                serial_units.check_serials(
+                    product, line.quantity, line.serials, [*path, "serials"]
+                ),
+            )
+        )
+    return cleaned
+
+
+def visible_shipments(principal: Principal) -> QuerySet[Shipment]:
+    principal.require(Action.VIEW_INVENTORY)
+    shipments = Shipment.filter(manufacturer_id=principal.manufacturer_id)
+    if principal.is_partner:
+        shipments = shipments.filter(partner_id=principal.partner_id)
+    return shipments
+
+
+async def record_shipment(
+    principal: Principal,
+    *,
+    partner_code: str,
+    warehouse_code: str,
+    document_no: str,
+    shipped_on: date,
+    lines: list[LineInput],
+    idempotency_key: str | None = None,
+    source: str = "GRAPHQL",
+) -> Shipment:
+    principal.require(Action.RECORD_SHIPMENT)
+    request: dict[str, Any] = {
+        "partner": partner_code,
+        "warehouse": warehouse_code,
+        "doc": document_no,
+        "on": shipped_on,
+        "lines": [vars(line) for line in lines],
+    }
+
+    async def create() -> Shipment:
+        doc = check_code(document_no, "documentNo")
+        partner = await get_partner(principal, partner_code)
+        warehouse = await get_warehouse(principal, warehouse_code)
+        if warehouse.partner_id != partner.id:  # type: ignore[attr-defined]
+            raise DomainError(
+                ErrorCode.INVALID,
+                "The warehouse does not belong to the partner.",
+                ["warehouseCode"],
+            )
+        cleaned = await clean_lines(principal, lines)
+        async with in_transaction():
+            if await Shipment.exists(manufacturer_id=principal.manufacturer_id, document_no=doc):
+                raise DomainError(
+                    ErrorCode.DUPLICATE_DOCUMENT,
+                    f"Shipment {doc} is already recorded.",
+                    ["documentNo"],
+                )
+            shipment = await Shipment.create(
+                manufacturer_id=principal.manufacturer_id,
+                partner=partner,
+                warehouse=warehouse,
+                document_no=doc,
+                shipped_on=shipped_on,
+                source=source,
+            )
+            for index, (product, quantity, serials) in enumerate(cleaned):
+                await ShipmentLine.create(
+                    shipment=shipment, product=product, quantity=quantity, serials=serials
+                )
+                await serial_units.ship_new(
+                    product, serials, warehouse, ["lines", str(index), "serials"]
+                )
+            await move_in_transit(
+                principal.manufacturer_id, [(warehouse, p.id, q) for p, q, _ in cleaned]
+            )
+            settings = await settings_of(principal.manufacturer_id)
+            if settings.shipment_receipt_mode is ReceiptMode.ON_SHIPPING:
+                await _receive(shipment, shipped_on, principal.token_id)
+        return shipment
+
+    return await idempotent(
+        principal, "recordShipment", idempotency_key, request, create=create, model=Shipment
+    )
+
+
+async def receive_shipment(
+    principal: Principal, shipment_id: int, *, received_on: date | None = None
+) -> Shipment:
+    principal.require(Action.RECEIVE_SHIPMENT)
+    async with in_transaction():
+        query = visible_shipments(principal).filter(id=shipment_id)
+        if is_postgres():
+            query = query.select_for_update()
+        shipment = await query.first()
+        if shipment is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "No such shipment.", ["id"])
+        if shipment.status is not ShipmentStatus.SHIPPED:
+            raise DomainError(ErrorCode.INVALID_STATE, "The shipment is already received.", ["id"])
+        await _receive(shipment, received_on or datetime.now(UTC).date(), principal.token_id)
+    return shipment
+
+
+async def _receive(shipment: Shipment, received_on: date, token_id: int | None) -> None:
+    await arrive(
+        shipment.manufacturer_id,  # type: ignore[attr-defined]
+        await Warehouse.get(id=shipment.warehouse_id),  # type: ignore[attr-defined]
+        await ShipmentLine.filter(shipment_id=shipment.id),
+        kind=LedgerKind.SELL_IN,
+        day=received_on,
+        source=("SHIPMENT", shipment.id),
+        token_id=token_id,
+    )
+    shipment.status = ShipmentStatus.RECEIVED
+    shipment.received_on = received_on
+    await shipment.save(update_fields=["status", "received_on"])
+
+
+async def auto_receive_due(today: date | None = None) -> int:
+    """Receive shipments of ``AFTER_DAYS`` manufacturers shipped N days ago or more."""
+    today = today or datetime.now(UTC).date()
+    received = 0
+    for settings in await ManufacturerSettings.filter(shipment_receipt_mode=ReceiptMode.AFTER_DAYS):
+        due = today - timedelta(days=settings.receipt_after_days)
+        ids = await Shipment.filter(
+            manufacturer_id=settings.manufacturer_id,  # type: ignore[attr-defined]
+            status=ShipmentStatus.SHIPPED,
+            shipped_on__lte=due,
+        ).values_list("id", flat=True)
+        for shipment_id in ids:
+            async with in_transaction():
+                query = Shipment.filter(id=shipment_id, status=ShipmentStatus.SHIPPED)
+                if is_postgres():
+                    query = query.select_for_update()
+                shipment = await query.first()
+                if shipment is not None:
+                    await _receive(shipment, today, None)
+                    received += 1
+    return received

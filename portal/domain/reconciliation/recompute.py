@@ -1,0 +1,467 @@
+"""Reconciliation: calculated against reported inventory per (partner, warehouse,
+product, period), kept current by workers.
+
+    calculated(P) = opening(P) + sell_in + customer_returns - sell_through
+                    + transfers_in - transfers_out - returns_to_manufacturer + adjustments
+    opening(P)    = calculated(P-1)   (= every ledger entry dated before P)
+    gap(P)        = calculated(P) - reported(P)   (the current accepted stock report)
+
+``recompute`` serves both the incremental path (dirty keys from a date on, later periods
+included) and the full one (``portal reconcile --period P``); both give the same rows.
+On PostgreSQL the rows are computed set-based in one statement per batch
+(``reconciliation_sql``); on SQLite (embedded scale) by ``_recompute_batch`` below.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from tortoise.functions import Sum
+from tortoise.transactions import in_transaction
+
+from portal.db import is_postgres
+from portal.domain.bulk import insert_rows
+from portal.domain.catalog.tenants import settings_of
+from portal.domain.errors import DomainError, ErrorCode
+from portal.domain.periods import Period, parse_period, period_containing
+from portal.domain.reconciliation.dirty import clear_dirty
+from portal.domain.reconciliation.sql_path import recompute_set_based
+from portal.models import (
+    LedgerEntry,
+    ManufacturerSettings,
+    ProductPrice,
+    ReconcileDirty,
+    ReconciliationRow,
+    StockLine,
+    Submission,
+    Warehouse,
+)
+from portal.models.enums import (
+    ACCEPTED_STATUSES,
+    ExceptionStatus,
+    LedgerKind,
+    ReconciliationStatus,
+    SubmissionKind,
+)
+
+Key = tuple[int, int]  # warehouse, product
+BATCH = 500
+SQL_BATCH = 20_000
+EXCEPTION_OPENED = "exception.opened"
+
+COMPONENT = {
+    LedgerKind.SELL_IN: "sell_in",
+    LedgerKind.CUSTOMER_RETURN: "customer_returns",
+    LedgerKind.SELL_THROUGH: "sell_through",
+    LedgerKind.TRANSFER_IN: "transfers_in",
+    LedgerKind.TRANSFER_OUT: "transfers_out",
+    LedgerKind.RETURN_TO_MANUFACTURER: "returns_to_manufacturer",
+    LedgerKind.ADJUSTMENT: "adjustments",
+    LedgerKind.OPENING: "adjustments",
+}
+OUTFLOWS = {"sell_through", "transfers_out", "returns_to_manufacturer"}  # shown positive
+
+
+@dataclass
+class Figures:
+    opening: int = 0
+    parts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    net: int = 0
+
+    @property
+    def calculated(self) -> int:
+        return self.opening + self.net
+
+
+def classify(
+    gap: int | None,
+    calculated: int,
+    reported_missing: bool,
+    overdue: bool,
+    settings: ManufacturerSettings,
+) -> tuple[ReconciliationStatus, float | None]:
+    if reported_missing:
+        return (ReconciliationStatus.MISSING_REPORT if overdue else ReconciliationStatus.OK), None
+    assert gap is not None
+    pct = gap / max(abs(calculated), 1)
+    if gap == 0:
+        return ReconciliationStatus.OK, pct
+    within = abs(gap) <= settings.tolerance_units or abs(pct) * 100 <= float(
+        settings.tolerance_percent
+    )
+    return (
+        ReconciliationStatus.WITHIN_TOLERANCE if within else ReconciliationStatus.EXCEPTION
+    ), pct
+
+
+async def _current_stock_reports(manufacturer_id: int, periods: list[str]) -> dict[str, Submission]:
+    rows = await Submission.filter(
+        manufacturer_id=manufacturer_id,
+        kind=SubmissionKind.STOCK,
+        period__in=periods,
+        superseded_by_id__isnull=True,
+        dry_run=False,
+        status__in=ACCEPTED_STATUSES,
+    ).order_by("version")
+    return {f"{s.partner_id}:{s.period}": s for s in rows}  # type: ignore[attr-defined]
+
+
+async def recompute(
+    manufacturer_id: int,
+    keys: dict[Key, date],
+    *,
+    until: date | None = None,
+    today: date | None = None,
+    set_based: bool | None = None,
+) -> int:
+    """Recompute the rows of ``keys`` (each from the period of its date) through ``until``.
+
+    ``set_based`` defaults to the backend (PostgreSQL: yes); tests force each path to
+    compare them."""
+    if not keys:
+        return 0
+    settings = await settings_of(manufacturer_id)
+    today = today or datetime.now(UTC).date()
+    last = period_containing(until or today, settings.period_granularity)
+    if is_postgres() if set_based is None else set_based:
+        return await _recompute_postgres(manufacturer_id, keys, last, settings, today)
+    written = 0
+    items = sorted(keys.items())
+    for start in range(0, len(items), BATCH):
+        written += await _recompute_batch(
+            manufacturer_id, dict(items[start : start + BATCH]), last, settings, today
+        )
+    return written
+
+
+async def _recompute_postgres(
+    manufacturer_id: int,
+    keys: dict[Key, date],
+    last: Period,
+    settings: ManufacturerSettings,
+    today: date,
+) -> int:
+    """The same rows, set-based (``reconciliation_sql``), in batches of ``SQL_BATCH`` keys."""
+    granularity = settings.period_granularity
+    firsts = {key: period_containing(day, granularity).start for key, day in keys.items()}
+    periods = [
+        (p.name, p.start, p.end, p.due_on(settings.submission_due_days))
+        for p in _periods(period_containing(min(firsts.values()), granularity), last)
+    ]
+    items = sorted(firsts.items())
+    written = 0
+    for start in range(0, len(items), SQL_BATCH):
+        batch = [(w, p, day) for (w, p), day in items[start : start + SQL_BATCH]]
+        async with in_transaction():
+            written += await recompute_set_based(manufacturer_id, batch, periods, settings, today)
+    return written
+
+
+def _periods(first: Period, last: Period) -> list[Period]:
+    periods = [first]
+    while periods[-1].end < last.end:
+        periods.append(periods[-1].next())
+    return periods
+
+
+async def _recompute_batch(
+    manufacturer_id: int,
+    keys: dict[Key, date],
+    last: Period,
+    settings: ManufacturerSettings,
+    today: date,
+) -> int:
+    granularity = settings.period_granularity
+    first = {key: period_containing(day, granularity) for key, day in keys.items()}
+    earliest = min(p.start for p in first.values())
+    warehouses = {w.id: w for w in await Warehouse.filter(id__in={k[0] for k in keys})}
+    product_ids = {k[1] for k in keys}
+    base = LedgerEntry.filter(
+        manufacturer_id=manufacturer_id,
+        warehouse_id__in=set(warehouses),
+        product_id__in=product_ids,
+    )
+    before = (
+        await base.filter(business_date__lt=earliest)
+        .annotate(total=Sum("quantity"))
+        .group_by("warehouse_id", "product_id")
+        .values_list("warehouse_id", "product_id", "total")
+    )
+    opening = {(w, p): int(t or 0) for w, p, t in before}
+    moves = (
+        await base.filter(business_date__gte=earliest, business_date__lte=last.end)
+        .annotate(total=Sum("quantity"))
+        .group_by("warehouse_id", "product_id", "period", "kind")
+        .values_list("warehouse_id", "product_id", "period", "kind", "total")
+    )
+    by_period: dict[tuple[int, int, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for w, p, period, kind, total in moves:
+        by_period[(w, p, period)][COMPONENT[LedgerKind(kind)]] += int(total or 0)
+
+    all_periods = _periods(period_containing(earliest, granularity), last)
+    names = [p.name for p in all_periods]
+    reports = await _current_stock_reports(manufacturer_id, names)
+    reported: dict[tuple[int, int, str], int] = {}
+    reported_warehouses: dict[str, set[int]] = defaultdict(set)
+    for report in reports.values():
+        for w, p, q in await StockLine.filter(submission_id=report.id).values_list(
+            "warehouse_id", "product_id", "quantity"
+        ):
+            reported[(w, p, report.period)] = reported.get((w, p, report.period), 0) + q
+            reported_warehouses[f"{report.partner_id}:{report.period}"].add(w)  # type: ignore[attr-defined]
+
+    prices = await _list_prices(product_ids, all_periods)
+    existing = {
+        (r.warehouse_id, r.product_id, r.period): r  # type: ignore[attr-defined]
+        for r in await ReconciliationRow.filter(
+            manufacturer_id=manufacturer_id,
+            warehouse_id__in=set(warehouses),
+            product_id__in=product_ids,
+            period__in=names,
+        )
+    }
+    written = 0
+    writer = _Writer()
+    async with in_transaction():
+        for key, key_first in first.items():
+            warehouse = warehouses.get(key[0])
+            if warehouse is None or warehouse.partner_id is None:  # type: ignore[attr-defined]
+                continue
+            partner_id: int = warehouse.partner_id  # type: ignore[attr-defined]
+            running = opening.get(key, 0)
+            for period in all_periods:
+                parts = by_period.get((key[0], key[1], period.name), {})
+                net = sum(parts.values())
+                report = reports.get(f"{partner_id}:{period.name}")
+                has_report = (
+                    report is not None
+                    and key[0] in reported_warehouses[f"{partner_id}:{period.name}"]
+                )
+                figure_opening, running = running, running + net
+                if period.start < key_first.start:
+                    continue
+                row = existing.get((key[0], key[1], period.name))
+                if row is None and not parts and figure_opening == 0 and not has_report:
+                    continue
+                value = reported.get((key[0], key[1], period.name), 0) if has_report else None
+                overdue = today > period.due_on(settings.submission_due_days)
+                gap = None if value is None else running - value
+                status, pct = classify(gap, running, value is None, overdue, settings)
+                fields = {
+                    "opening": figure_opening,
+                    **{
+                        name: (-parts.get(name, 0) if name in OUTFLOWS else parts.get(name, 0))
+                        for name in set(COMPONENT.values())
+                    },
+                    "calculated": running,
+                    "reported": value,
+                    "gap": gap,
+                    "abs_gap": abs(gap or 0),
+                    "gap_value": (
+                        abs(gap or 0) * prices.get((key[1], period.name), Decimal(0))
+                    ).quantize(Decimal("0.01")),
+                    "gap_pct": pct,
+                    "status": status,
+                    "stock_submission_id": report.id if has_report and report else None,
+                }
+                writer.add(manufacturer_id, partner_id, key, period.name, row, fields)
+                written += 1
+        await writer.flush(manufacturer_id)
+    return written
+
+
+async def _list_prices(
+    product_ids: set[int], periods: list[Period]
+) -> dict[tuple[int, str], Decimal]:
+    """The list price of each product valid at each period's end."""
+    history = (
+        await ProductPrice.filter(product_id__in=product_ids)
+        .order_by("valid_from")
+        .values_list("product_id", "valid_from", "price")
+    )
+    prices: dict[tuple[int, str], Decimal] = {}
+    for product_id, valid_from, price in history:
+        for period in periods:
+            if valid_from <= period.end:
+                prices[(product_id, period.name)] = Decimal(price)
+    return prices
+
+
+ROW_COLUMNS = {
+    "manufacturer_id": "int",
+    "partner_id": "int",
+    "warehouse_id": "int",
+    "product_id": "int",
+    "period": "text",
+    "opening": "int",
+    "sell_in": "int",
+    "customer_returns": "int",
+    "sell_through": "int",
+    "transfers_in": "int",
+    "transfers_out": "int",
+    "returns_to_manufacturer": "int",
+    "adjustments": "int",
+    "calculated": "int",
+    "reported": "int",
+    "gap": "int",
+    "abs_gap": "int",
+    "gap_pct": "float8",
+    "gap_value": "numeric",
+    "status": "text",
+    "stock_submission_id": "bigint",
+    "computed_at": "timestamptz",
+}
+
+
+class _Writer:
+    """Collects row inserts and updates of a batch and writes them in bulk."""
+
+    def __init__(self) -> None:
+        self.new: list[tuple[object, ...]] = []
+        self.changed: dict[str, list[ReconciliationRow]] = defaultdict(list)
+        self.keys: list[tuple[int, int, str]] = []
+
+    def add(
+        self,
+        manufacturer_id: int,
+        partner_id: int,
+        key: Key,
+        period: str,
+        row: ReconciliationRow | None,
+        fields: dict[str, object],
+    ) -> None:
+        self.keys.append((key[0], key[1], period))
+        if row is None:
+            values = {
+                "manufacturer_id": manufacturer_id,
+                "partner_id": partner_id,
+                "warehouse_id": key[0],
+                "product_id": key[1],
+                "period": period,
+                "computed_at": datetime.now(UTC),
+                **fields,
+            }
+            self.new.append(
+                tuple(getattr(values[name], "value", values[name]) for name in ROW_COLUMNS)
+            )
+            return
+        changed = sorted(name for name, value in fields.items() if getattr(row, name) != value)
+        if changed:
+            for name in changed:
+                setattr(row, name, fields[name])
+            row.computed_at = datetime.now(UTC)
+            self.changed[",".join(changed)].append(row)
+
+    async def flush(self, manufacturer_id: int) -> None:
+        await insert_rows("reconciliation_row", ROW_COLUMNS, self.new)
+        for names, rows in self.changed.items():
+            await ReconciliationRow.bulk_update(
+                rows, fields=[*names.split(","), "computed_at"], batch_size=1000
+            )
+        if self.keys:
+            await _open_exceptions(manufacturer_id, self.keys)
+
+
+async def _open_exceptions(manufacturer_id: int, keys: list[tuple[int, int, str]]) -> None:
+    """Rows that became exceptions get an OPEN workflow, an audit event and a webhook event."""
+    wanted = set(keys)
+    candidates = await ReconciliationRow.filter(
+        manufacturer_id=manufacturer_id,
+        status=ReconciliationStatus.EXCEPTION,
+        exception_status__isnull=True,
+        warehouse_id__in={k[0] for k in keys},
+        product_id__in={k[1] for k in keys},
+        period__in={k[2] for k in keys},
+    ).values("id", "warehouse_id", "product_id", "period", "gap", "calculated", "reported")
+    opened = [r for r in candidates if (r["warehouse_id"], r["product_id"], r["period"]) in wanted]
+    if not opened:
+        return
+    await ReconciliationRow.filter(id__in=[r["id"] for r in opened]).update(
+        exception_status=ExceptionStatus.OPEN
+    )
+    stamp = datetime.now(UTC)
+    await insert_rows(
+        "exception_event",
+        {"row_id": "bigint", "action": "text", "details": "jsonb", "at": "timestamptz"},
+        [(r["id"], "OPENED", json.dumps({"gap": r["gap"]}), stamp) for r in opened],
+    )
+    await insert_rows(
+        "outbox_event",
+        {
+            "manufacturer_id": "int",
+            "event_type": "text",
+            "payload": "jsonb",
+            "dedupe_key": "text",
+            "created_at": "timestamptz",
+        },
+        [
+            (
+                manufacturer_id,
+                EXCEPTION_OPENED,
+                json.dumps(
+                    {
+                        "rowId": str(r["id"]),
+                        "period": r["period"],
+                        "gap": r["gap"],
+                        "calculated": r["calculated"],
+                        "reported": r["reported"],
+                    }
+                ),
+                f"{EXCEPTION_OPENED}:{r['id']}:{stamp.isoformat()}",
+                stamp,
+            )
+            for r in opened
+        ],
+    )
+
+
+async def drain_dirty(limit: int = 5000, today: date | None = None) -> int:
+    """The reconcile job: recompute what changed since the last run (coalesced)."""
+    dirty = await ReconcileDirty.all().order_by("id").limit(limit)
+    if not dirty:
+        return 0
+    by_manufacturer: dict[int, dict[Key, date]] = defaultdict(dict)
+    for d in dirty:
+        by_manufacturer[d.manufacturer_id][(d.warehouse_id, d.product_id)] = d.from_date
+    written = 0
+    for manufacturer_id, keys in by_manufacturer.items():
+        written += await recompute(manufacturer_id, keys, today=today)
+    # A key marked again meanwhile has a newer version: it stays for the next run.
+    await clear_dirty((d.id, d.version) for d in dirty)
+    return written
+
+
+async def full_recompute(
+    manufacturer_id: int, period: str, today: date | None = None, through: str | None = None
+) -> int:
+    """Every key of the manufacturer, for one period or, with ``through``, for every period
+    from ``period`` to ``through`` at once (``portal reconcile --period P [--through Q]``)."""
+    settings = await settings_of(manufacturer_id)
+    first = parse_period(period, settings.period_granularity)
+    last = parse_period(through, settings.period_granularity) if through else first
+    if last.start < first.start:
+        raise DomainError(ErrorCode.INVALID, "through is before period.", ["through"])
+    names = [p.name for p in _periods(first, last)]
+    keys: set[Key] = set(
+        await LedgerEntry.filter(manufacturer_id=manufacturer_id, business_date__lte=last.end)
+        .distinct()
+        .values_list("warehouse_id", "product_id")
+    )
+    reports = await _current_stock_reports(manufacturer_id, names)
+    keys.update(
+        await StockLine.filter(submission_id__in=[r.id for r in reports.values()])
+        .distinct()
+        .values_list("warehouse_id", "product_id")
+    )
+    return await recompute(
+        manufacturer_id, dict.fromkeys(keys, first.start), until=last.end, today=today
+    )
+
+
+def keys_of(lines: Iterable[tuple[int, int]], day: date) -> list[tuple[int, int, date]]:
+    return [(w, p, day) for w, p in lines]

@@ -1,0 +1,106 @@
+"""The manufacturer's view over periods: sell-in, sell-through, calculated and reported
+inventory, weeks of supply (inventory / average weekly sell-through over the trailing
+periods) and flags for excess stock and stock-out risk."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from tortoise.functions import Count, Sum
+
+from portal.domain.access.principal import Action, Principal
+from portal.domain.catalog.lookups import get_product, partner_scope
+from portal.domain.catalog.tenants import settings_of
+from portal.domain.errors import DomainError, ErrorCode
+from portal.domain.periods import parse_period
+from portal.models import ReconciliationRow
+from portal.models.enums import PeriodGranularity
+
+TRAILING = 3
+EXCESS_WEEKS = 12.0
+STOCK_OUT_WEEKS = 2.0
+MAX_PERIODS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryRow:
+    period: str
+    sell_in: int
+    sell_through: int
+    calculated: int
+    reported: int | None
+    weeks_of_supply: float | None
+    excess_stock: bool
+    stock_out_risk: bool
+
+
+async def channel_summary(
+    principal: Principal,
+    period_from: str,
+    period_to: str,
+    partner_code: str | None = None,
+    sku: str | None = None,
+) -> list[SummaryRow]:
+    principal.require(Action.VIEW_INVENTORY)
+    settings = await settings_of(principal.manufacturer_id)
+    first = parse_period(period_from, settings.period_granularity, "periodFrom")
+    last = parse_period(period_to, settings.period_granularity, "periodTo")
+    if last.start < first.start:
+        raise DomainError(ErrorCode.INVALID, "periodTo is before periodFrom.", ["periodTo"])
+    periods = [first]
+    while periods[-1].end < last.end and len(periods) < MAX_PERIODS:
+        periods.append(periods[-1].next())
+    trailing = [first]
+    for _ in range(TRAILING - 1):
+        trailing.insert(0, trailing[0].previous())
+    names = [p.name for p in trailing[:-1]] + [p.name for p in periods]
+    rows = ReconciliationRow.filter(manufacturer_id=principal.manufacturer_id, period__in=names)
+    partner_id = await partner_scope(principal, partner_code)
+    if partner_id is not None:
+        rows = rows.filter(partner_id=partner_id)
+    if sku:
+        rows = rows.filter(product_id=(await get_product(principal, sku)).id)
+    sums = (
+        await rows.annotate(
+            sell_in_total=Sum("sell_in"),
+            sell_through_total=Sum("sell_through"),
+            calculated_total=Sum("calculated"),
+            reported_total=Sum("reported"),
+            reported_count=Count("reported"),
+        )
+        .group_by("period")
+        .values(
+            "period",
+            "sell_in_total",
+            "sell_through_total",
+            "calculated_total",
+            "reported_total",
+            "reported_count",
+        )
+    )
+    by_period: dict[str, dict[str, int]] = defaultdict(dict)
+    for s in sums:
+        by_period[s["period"]] = {k: int(v or 0) for k, v in s.items() if k != "period"}
+    weeks_per_period = 1.0 if settings.period_granularity is PeriodGranularity.WEEKLY else 52 / 12
+    result = []
+    for index, period in enumerate(periods):
+        figures = by_period.get(period.name, {})
+        window = names[index : index + TRAILING]
+        sold = sum(by_period.get(name, {}).get("sell_through_total", 0) for name in window)
+        weekly = sold / (len(window) * weeks_per_period)
+        calculated = figures.get("calculated_total", 0)
+        weeks = round(calculated / weekly, 1) if weekly > 0 else None
+        result.append(
+            SummaryRow(
+                period=period.name,
+                sell_in=figures.get("sell_in_total", 0),
+                sell_through=figures.get("sell_through_total", 0),
+                calculated=calculated,
+                reported=figures.get("reported_total") if figures.get("reported_count") else None,
+                weeks_of_supply=weeks,
+                excess_stock=weeks is not None and weeks > EXCESS_WEEKS,
+                stock_out_risk=weeks is not None and weeks < STOCK_OUT_WEEKS,
+            )
+        )
+    return result

@@ -1,0 +1,396 @@
+"""The validation job of a submission, and its posting: exactly once, atomically.
+
+    status = await validate_submission(submission_id, heartbeat=...)
+
+Restartable: a run starts by clearing what an interrupted run left, so a worker killed
+mid-file costs only time. Rows are streamed in chunks (memory bounded whatever the file
+size), ``rows_done`` moves as they go, then the manufacturer's policy decides: a file with
+errors is rejected whole, or accepted without its bad rows. Posting happens in one
+transaction with the final status, guarded by ``posted_at``, so a repeat never posts
+twice; a resubmission's ledger effect replaces the one of the version it supersedes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import UTC, date, datetime
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from portal.db import is_postgres
+from portal.domain.bulk import insert_rows
+from portal.domain.catalog.tenants import settings_of
+from portal.domain.ledger.posting import Movement, post
+from portal.domain.periods import parse_period
+from portal.domain.reconciliation.dirty import mark_dirty
+from portal.domain.reporting import customers as end_customers
+from portal.domain.reporting.files import FileProblem, Layout, count_records, read_rows
+from portal.domain.reporting.row_validation import CheckedPos, CheckedStock, RowChecker, RowIssue
+from portal.models import (
+    MappingTemplate,
+    OutboxEvent,
+    PosLine,
+    SerialUnit,
+    StockLine,
+    Submission,
+    SubmissionContent,
+    SubmissionIssue,
+    Warehouse,
+)
+from portal.models.enums import (
+    FileRejectionPolicy,
+    IssueSeverity,
+    LedgerKind,
+    SerialStatus,
+    SubmissionKind,
+    SubmissionStatus,
+)
+
+CHUNK = 5000
+POS_COLUMNS = {
+    "submission_id": "bigint",
+    "row": "int",
+    "warehouse_id": "int",
+    "product_id": "int",
+    "quantity": "int",
+    "sold_on": "date",
+    "end_customer_id": "bigint",
+    "end_customer_name": "text",
+    "unit_price": "numeric",
+    "currency": "text",
+    "invoice_no": "text",
+    "serials": "jsonb",
+}
+STOCK_COLUMNS = {
+    "submission_id": "bigint",
+    "row": "int",
+    "warehouse_id": "int",
+    "product_id": "int",
+    "quantity": "int",
+}
+ISSUE_COLUMNS = {
+    "submission_id": "bigint",
+    "row": "int",
+    "field": "text",
+    "code": "text",
+    "message": "text",
+    "severity": "text",
+}
+POST_CHUNK = 10_000
+Heartbeat = Callable[[], Awaitable[None]]
+
+
+async def layout_for(submission: Submission) -> Layout:
+    if not submission.mapping_name:
+        return Layout(kind=submission.kind)
+    template = await MappingTemplate.get(
+        partner_id=submission.partner_id, name=submission.mapping_name
+    )  # type: ignore[attr-defined]
+    return Layout(
+        kind=submission.kind,
+        columns=dict(template.columns or {}),
+        date_format=template.date_format,
+        decimal_comma=template.decimal_comma,
+        delimiter=template.delimiter,
+        header_row=template.header_row,
+        partner_skus=template.partner_skus,
+    )
+
+
+def _rows(content: SubmissionContent, layout: Layout) -> Iterator[tuple[int, dict[str, str]]]:
+    if content.file_format == "LINES":
+        for index, line in enumerate(content.lines or [], start=1):
+            yield index, {k: ("" if v is None else str(v)).strip() for k, v in line.items()}
+        return
+    yield from read_rows(bytes(content.data or b""), content.file_format, layout)
+
+
+async def series_of(submission: Submission) -> list[Submission]:
+    """Earlier versions of the same report (partner, kind, period)."""
+    return await Submission.filter(
+        partner_id=submission.partner_id,
+        kind=submission.kind,
+        period=submission.period,  # type: ignore[attr-defined]
+        version__lt=submission.version,
+    ).order_by("-version")
+
+
+async def validate_submission(
+    submission_id: int, *, heartbeat: Heartbeat | None = None
+) -> SubmissionStatus:
+    submission = await Submission.get(id=submission_id)
+    if submission.status.final:
+        return submission.status
+    await Submission.filter(id=submission_id).update(
+        status=SubmissionStatus.VALIDATING, rows_done=0, error_count=0, warning_count=0
+    )
+    for model in (SubmissionIssue, PosLine, StockLine):  # what an interrupted run left
+        await model.filter(submission_id=submission_id).delete()
+    settings = await settings_of(submission.manufacturer_id)  # type: ignore[attr-defined]
+    content = await SubmissionContent.get(submission_id=submission_id)
+    if content.file_format != "LINES":
+        await Submission.filter(id=submission_id).update(
+            rows_total=count_records(bytes(content.data or b""), content.file_format)
+        )
+    period = parse_period(submission.period, settings.period_granularity)
+    layout = await layout_for(submission)
+    earlier = await series_of(submission)
+    checker = await RowChecker.load(
+        submission.manufacturer_id,
+        submission.partner_id,
+        submission.kind,
+        period,
+        layout,  # type: ignore[attr-defined]
+        {s.id for s in earlier},
+    )
+    run = _Run(submission, checker, heartbeat)
+    try:
+        chunk: list[tuple[int, dict[str, str]]] = []
+        for row in _rows(content, layout):
+            chunk.append(row)
+            if len(chunk) >= CHUNK:
+                await run.flush(chunk)
+                chunk = []
+        await run.flush(chunk)
+        if run.rows == 0:
+            raise FileProblem("NO_ROWS", "There are no data rows.", 1)
+    except FileProblem as problem:
+        await run.record([RowIssue(problem.row, None, problem.code, problem.message)], final=True)
+        return await _finish(submission, SubmissionStatus.REJECTED, run.rows)
+    status = _decide(run, settings.file_rejection_policy)
+    if status.accepted and not submission.dry_run:
+        await post_submission(submission_id, status, run.rows)
+        return status
+    return await _finish(submission, status, run.rows)
+
+
+def _decide(run: _Run, policy: FileRejectionPolicy) -> SubmissionStatus:
+    if run.errors:
+        if policy is FileRejectionPolicy.REJECT_FILE or run.valid == 0:
+            return SubmissionStatus.REJECTED
+        return SubmissionStatus.ACCEPTED_WITH_WARNINGS
+    return SubmissionStatus.ACCEPTED_WITH_WARNINGS if run.warnings else SubmissionStatus.ACCEPTED
+
+
+async def _finish(submission: Submission, status: SubmissionStatus, rows: int) -> SubmissionStatus:
+    await Submission.filter(id=submission.id).update(
+        status=status, rows_total=rows, rows_done=rows, validated_at=datetime.now(UTC)
+    )
+    await _announce(submission, status)
+    return status
+
+
+async def _announce(submission: Submission, status: SubmissionStatus) -> None:
+    """An outbox event for the webhooks: submission accepted or rejected."""
+    if submission.dry_run:
+        return
+    event = "submission.rejected" if status is SubmissionStatus.REJECTED else "submission.accepted"
+    await OutboxEvent.get_or_create(
+        dedupe_key=f"{event}:{submission.id}",
+        defaults={
+            "manufacturer_id": submission.manufacturer_id,  # type: ignore[attr-defined]
+            "event_type": event,
+            "payload": {
+                "submissionId": str(submission.id),
+                "kind": submission.kind.value,
+                "period": submission.period,
+                "status": status.value,
+            },
+        },
+    )
+
+
+class _Run:
+    def __init__(
+        self, submission: Submission, checker: RowChecker, heartbeat: Heartbeat | None
+    ) -> None:
+        self.submission = submission
+        self.checker = checker
+        self.heartbeat = heartbeat
+        self.customers = end_customers.CustomerCache(submission.manufacturer_id)  # type: ignore[attr-defined]
+        self.rows = self.valid = self.errors = self.warnings = 0
+
+    async def flush(self, chunk: list[tuple[int, dict[str, str]]]) -> None:
+        if not chunk:
+            return
+        issues: list[RowIssue] = []
+        if self.submission.kind is SubmissionKind.STOCK:
+            stock = []
+            for row, values in chunk:
+                result = self.checker.check_stock(row, values)
+                (issues if isinstance(result, RowIssue) else stock).append(result)  # type: ignore[arg-type]
+            await insert_rows(
+                "stock_line",
+                STOCK_COLUMNS,
+                [
+                    (self.submission.id, x.row, x.warehouse_id, x.product_id, x.quantity)
+                    for x in stock
+                    if isinstance(x, CheckedStock)
+                ],
+            )
+            self.valid += len(stock)
+        else:
+            pos: list[CheckedPos] = []
+            for row, values in chunk:
+                result = self.checker.check_pos(row, values)
+                (issues if isinstance(result, RowIssue) else pos).append(result)  # type: ignore[arg-type]
+            serial_issues = await self.checker.check_serials(pos)
+            bad_rows = {i.row for i in serial_issues}
+            issues.extend(serial_issues)
+            pos = [p for p in pos if p.row not in bad_rows]
+            await self._save_pos(pos)
+            self.valid += len(pos)
+        self.rows += len(chunk)
+        await self.record(issues)
+
+    async def _save_pos(self, lines: list[CheckedPos]) -> None:
+        customers = await self.customers.resolve_all(line.customer for line in lines)
+        await insert_rows(
+            "pos_line",
+            POS_COLUMNS,
+            [
+                (
+                    self.submission.id,
+                    p.row,
+                    p.warehouse_id,
+                    p.product_id,
+                    p.quantity,
+                    p.sold_on,
+                    customers[p.customer],
+                    p.customer[0],
+                    p.unit_price,
+                    p.currency,
+                    p.invoice_no,
+                    json.dumps(p.serials),
+                )
+                for p in lines
+            ],
+        )
+
+    async def record(self, issues: list[RowIssue], final: bool = False) -> None:
+        if issues:
+            await insert_rows(
+                "submission_issue",
+                ISSUE_COLUMNS,
+                [
+                    (self.submission.id, i.row, i.field, i.code, i.message[:500], i.severity.value)
+                    for i in issues
+                ],
+            )
+        self.errors += sum(1 for i in issues if i.severity is IssueSeverity.ERROR)
+        self.warnings += sum(1 for i in issues if i.severity is IssueSeverity.WARNING)
+        await Submission.filter(id=self.submission.id).update(
+            rows_done=self.rows,
+            error_count=self.errors,
+            warning_count=self.warnings,
+            **({} if final else {"rows_total": max(self.rows, self.submission.rows_total)}),
+        )
+        if self.heartbeat is not None:
+            await self.heartbeat()
+
+
+async def post_submission(submission_id: int, status: SubmissionStatus, rows: int) -> None:
+    """Post an accepted submission and set its final status, in one transaction, once."""
+    async with in_transaction():
+        query = Submission.filter(id=submission_id)
+        if is_postgres():
+            query = query.select_for_update()
+        submission = await query.get()
+        if submission.posted_at is not None or submission.status.final:
+            return
+        previous = next(
+            (s for s in await series_of(submission) if s.posted_at and not s.superseded_by_id), None
+        )
+        if submission.kind is SubmissionKind.POS:
+            await _post_pos(submission, previous)
+        else:  # a stock report moves no quantity; its rows need a recompute
+            start = parse_period(
+                submission.period,
+                (await settings_of(submission.manufacturer_id)).period_granularity,
+            ).start  # type: ignore[attr-defined]
+            for version in (submission, previous):
+                if version is not None:
+                    lines = await StockLine.filter(submission_id=version.id).values_list(
+                        "warehouse_id", "product_id"
+                    )
+                    await mark_dirty(submission.manufacturer_id, [(w, p, start) for w, p in lines])  # type: ignore[attr-defined]
+        if previous is not None:
+            await Submission.filter(id=previous.id).update(superseded_by_id=submission.id)
+        now = datetime.now(UTC)
+        await Submission.filter(id=submission_id).update(
+            status=status, posted_at=now, validated_at=now, rows_total=rows, rows_done=rows
+        )
+        await _announce(submission, status)
+
+
+async def _pos_effect(submission_id: int) -> dict[tuple[int, int, date, LedgerKind], int]:
+    """A POS submission's ledger effect, aggregated per warehouse, product, day and kind."""
+    effect: dict[tuple[int, int, date, LedgerKind], int] = defaultdict(int)
+    last = 0
+    while True:
+        rows = (
+            await PosLine.filter(submission_id=submission_id, id__gt=last)
+            .order_by("id")
+            .limit(POST_CHUNK)
+            .values_list("id", "warehouse_id", "product_id", "sold_on", "quantity")
+        )
+        if not rows:
+            return effect
+        for _, warehouse_id, product_id, sold_on, quantity in rows:
+            kind = LedgerKind.SELL_THROUGH if quantity > 0 else LedgerKind.CUSTOMER_RETURN
+            effect[(warehouse_id, product_id, sold_on, kind)] -= quantity
+        last = rows[-1][0]
+
+
+async def _post_pos(submission: Submission, previous: Submission | None) -> None:
+    movements: dict[tuple[int, int, date, LedgerKind], int] = await _pos_effect(submission.id)
+    if previous is not None:  # replace, never add: take the old effect out
+        for key, quantity in (await _pos_effect(previous.id)).items():
+            movements[key] = movements.get(key, 0) - quantity
+    warehouse_ids = {key[0] for key in movements}
+    warehouses = {w.id: w for w in await Warehouse.filter(id__in=warehouse_ids)}
+    items = [(k, q) for k, q in movements.items() if q]
+    for start in range(0, len(items), POST_CHUNK):
+        await post(
+            submission.manufacturer_id,  # type: ignore[attr-defined]
+            [
+                Movement(warehouses[w], p, q, kind, day)
+                for (w, p, day, kind), q in items[start : start + POST_CHUNK]
+            ],
+            source=("SUBMISSION", submission.id),
+            token_id=submission.token_id,
+            allow_negative=True,  # reported sales are facts; a shortfall shows in reconciliation
+        )
+    await _move_serials(submission, previous)
+
+
+async def _move_serials(submission: Submission, previous: Submission | None) -> None:
+    sold: dict[int, set[str]] = defaultdict(set)
+    returned: dict[int, set[str]] = defaultdict(set)
+    async for line in _serial_lines(submission.id):
+        (sold if line[2] > 0 else returned)[line[0]].update(line[1])
+    if previous is not None:  # serials the old version sold and this one does not: back in stock
+        await SerialUnit.filter(sold_in_submission_id=previous.id).update(
+            status=SerialStatus.IN_STOCK, sold_in_submission_id=None
+        )
+    for product_id, serials in sold.items():
+        await SerialUnit.filter(product_id=product_id, serial__in=serials).update(
+            status=SerialStatus.GONE, sold_in_submission_id=submission.id
+        )
+    for product_id, serials in returned.items():
+        await SerialUnit.filter(product_id=product_id, serial__in=serials).update(
+            status=SerialStatus.IN_STOCK, sold_in_submission_id=None
+        )
+
+
+async def _serial_lines(submission_id: int) -> Any:
+    rows = (
+        await PosLine.filter(submission_id=submission_id)
+        .exclude(serials=[])
+        .values_list("product_id", "serials", "quantity")
+    )
+    for row in rows:
+        yield row

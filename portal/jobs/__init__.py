@@ -1,0 +1,1 @@
+"""Background jobs: kinds, recording, dispatch, handlers, sweep and the process runtime."""

@@ -1,0 +1,108 @@
+"""The job kinds the portal knows, each a thin call into a domain function.
+
+Listed explicitly (no decorator registry): a worker and the in-process runner both run
+exactly these.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from portal.domain.access.tokens import roll_up_token_usage
+from portal.domain.designs.registrations import expire_due
+from portal.domain.integrations.erp import sync_erp
+from portal.domain.integrations.webhooks import deliver_due, fan_out
+from portal.domain.ledger.shipments import auto_receive_due
+from portal.domain.reconciliation.recompute import drain_dirty
+from portal.domain.reporting.compliance import record_reminders
+from portal.domain.reporting.validation import validate_submission
+from portal.jobs.kinds import (
+    AUTO_RECEIVE_SHIPMENTS,
+    DELIVER_WEBHOOKS,
+    ERP_SYNC,
+    EXPIRE_DESIGNS,
+    RECONCILE,
+    SEND_REMINDERS,
+    TOKEN_USAGE_ROLLUP,
+    VALIDATE_SUBMISSION,
+)
+from portal.jobs.records import Handler, JobContext, heartbeat, submit_job
+
+
+async def _token_usage_rollup(args: dict[str, Any], ctx: JobContext) -> dict[str, int]:
+    return {"tokens": await roll_up_token_usage()}
+
+
+async def _auto_receive_shipments(args: dict[str, Any], ctx: JobContext) -> dict[str, int]:
+    return {"received": await auto_receive_due()}
+
+
+async def _erp_sync(args: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
+    if ctx.http is None:
+        raise RuntimeError("erp_sync needs the process's HTTP client")
+    run = await sync_erp(int(args["manufacturer_id"]), ctx.http)
+    return {"run": run.id, "status": run.status}
+
+
+async def _validate_submission(args: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
+    async def beat() -> None:
+        await heartbeat(ctx.job_id, ctx.lease_seconds)
+
+    status = await validate_submission(int(args["submission_id"]), heartbeat=beat)
+    if status.accepted and ctx.queue is not None:
+        # The reconciliation follows at once instead of at the next cron tick; the dedupe
+        # key coalesces a burst of accepted submissions into one pending recompute.
+        await submit_job(ctx.queue, RECONCILE, dedupe_key=RECONCILE)
+    return {"status": status.value}
+
+
+async def _send_reminders(args: dict[str, Any], ctx: JobContext) -> dict[str, int]:
+    return {"reminders": await record_reminders()}
+
+
+async def _reconcile(args: dict[str, Any], ctx: JobContext) -> dict[str, int]:
+    return {"rows": await drain_dirty()}
+
+
+async def _deliver_webhooks(args: dict[str, Any], ctx: JobContext) -> dict[str, int]:
+    if ctx.http is None:
+        raise RuntimeError("deliver_webhooks needs the process's HTTP client")
+    return {"queued": await fan_out(), "delivered": await deliver_due(ctx.http)}
+
+
+async def _expire_designs(args: dict[str, Any], ctx: JobContext) -> dict[str, int]:
+    return {"expired": await expire_due()}
+
+
+HANDLERS: dict[str, Handler] = {
+    EXPIRE_DESIGNS: _expire_designs,
+    DELIVER_WEBHOOKS: _deliver_webhooks,
+    RECONCILE: _reconcile,
+    SEND_REMINDERS: _send_reminders,
+    VALIDATE_SUBMISSION: _validate_submission,
+    TOKEN_USAGE_ROLLUP: _token_usage_rollup,
+    AUTO_RECEIVE_SHIPMENTS: _auto_receive_shipments,
+    ERP_SYNC: _erp_sync,
+}
+
+PERIODIC = (
+    TOKEN_USAGE_ROLLUP,
+    AUTO_RECEIVE_SHIPMENTS,
+    SEND_REMINDERS,
+    RECONCILE,
+    DELIVER_WEBHOOKS,
+    EXPIRE_DESIGNS,
+)
+
+__all__ = [
+    "AUTO_RECEIVE_SHIPMENTS",
+    "DELIVER_WEBHOOKS",
+    "ERP_SYNC",
+    "EXPIRE_DESIGNS",
+    "HANDLERS",
+    "PERIODIC",
+    "RECONCILE",
+    "SEND_REMINDERS",
+    "TOKEN_USAGE_ROLLUP",
+    "VALIDATE_SUBMISSION",
+]

@@ -1,0 +1,1 @@
+"""Calculated against reported inventory: rows, dirty keys, SQL path, exceptions, summaries."""

@@ -1,0 +1,1 @@
+"""Tenants, partners, products, warehouses and partner SKU mappings."""

@@ -1,0 +1,1 @@
+"""Entries, balances, shipments, transfers, returns, adjustments and serials."""

@@ -1,0 +1,126 @@
+"""Graph types of the viewer, API tokens and the manufacturer's settings."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import strawberry
+
+from portal.models import ApiToken as TokenModel
+from portal.models import ManufacturerSettings as SettingsModel
+from portal.schema.catalog.partners import Partner
+from portal.schema.common import UserError
+from portal.schema.enums import FileRejectionPolicy, PeriodGranularity, ReceiptMode, Role
+
+
+@strawberry.type
+class Manufacturer:
+    id: strawberry.ID
+    name: str
+
+
+@strawberry.type
+class Viewer:
+    role: Role
+    manufacturer: Manufacturer
+    partner: Partner | None
+
+
+@strawberry.type
+class ApiToken:
+    id: strawberry.ID
+    role: Role
+    label: str
+    prefix: str = strawberry.field(description="The first characters, to recognise a token.")
+    partner_code: str | None
+    created_at: datetime.datetime
+    last_used_at: datetime.datetime | None
+    revoked_at: datetime.datetime | None
+
+    @classmethod
+    def from_model(cls, token: TokenModel, partner_code: str | None) -> ApiToken:
+        return cls(
+            id=strawberry.ID(str(token.id)),
+            role=token.role,
+            label=token.label,
+            prefix=token.prefix,
+            partner_code=partner_code,
+            created_at=token.created_at,
+            last_used_at=token.last_used_at,
+            revoked_at=token.revoked_at,
+        )
+
+
+@strawberry.input
+class IssueApiTokenInput:
+    role: Role
+    partner_code: str | None = None
+    label: str = ""
+
+
+@strawberry.input
+class RevokeApiTokenInput:
+    id: strawberry.ID
+
+
+@strawberry.type
+class IssueApiTokenPayload:
+    token: str | None = strawberry.field(description="The secret, shown only this once.")
+    api_token: ApiToken | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class ApiTokenPayload:
+    api_token: ApiToken | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class ManufacturerSettings:
+    period_granularity: PeriodGranularity
+    submission_due_days: int
+    tolerance_units: int
+    tolerance_percent: Decimal
+    shipment_receipt_mode: ReceiptMode
+    receipt_after_days: int
+    auto_receive_transfers: bool
+    file_rejection_policy: FileRejectionPolicy
+    erp_base_url: str | None
+    erp_configured: bool = strawberry.field(description="An ERP API key is set (never shown).")
+
+    @classmethod
+    def from_model(cls, s: SettingsModel) -> ManufacturerSettings:
+        return cls(
+            period_granularity=s.period_granularity,
+            submission_due_days=s.submission_due_days,
+            tolerance_units=s.tolerance_units,
+            tolerance_percent=s.tolerance_percent,
+            shipment_receipt_mode=s.shipment_receipt_mode,
+            receipt_after_days=s.receipt_after_days,
+            auto_receive_transfers=s.auto_receive_transfers,
+            file_rejection_policy=s.file_rejection_policy,
+            erp_base_url=s.erp_base_url,
+            erp_configured=bool(s.erp_base_url and s.erp_api_key),
+        )
+
+
+@strawberry.input
+class UpdateSettingsInput:
+    period_granularity: PeriodGranularity | None = None
+    submission_due_days: int | None = None
+    tolerance_units: int | None = None
+    tolerance_percent: Decimal | None = None
+    shipment_receipt_mode: ReceiptMode | None = None
+    receipt_after_days: int | None = None
+    auto_receive_transfers: bool | None = None
+    file_rejection_policy: FileRejectionPolicy | None = None
+    erp_base_url: str | None = strawberry.field(default=None, description='"" clears it.')
+    erp_api_key: str | None = strawberry.field(default=None, description="Write-only.")
+
+
+@strawberry.type
+class SettingsPayload:
+    settings: ManufacturerSettings | None
+    errors: list[UserError]

@@ -1,0 +1,1 @@
+"""Design registrations, conflicts and design-win sell-through."""

@@ -1,0 +1,95 @@
+"""Graph types of returns to the manufacturer, adjustments and reversals."""
+
+from __future__ import annotations
+
+import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from portal.domain.ledger.adjustments import AdjustmentReason as AdjustmentReasonModel
+from portal.models import StockReturn as ReturnModel
+from portal.models import StockReturnLine, enums
+from portal.schema.common import UserError
+from portal.schema.ledger.inventory import (
+    LedgerEntry,
+    MovementLine,
+    MovementLineInput,
+    code_of,
+    lines_of,
+)
+
+ReturnStatus = strawberry.enum(enums.ReturnStatus)
+AdjustmentReason = strawberry.enum(AdjustmentReasonModel)
+
+
+@strawberry.type
+class StockReturn:
+    id: strawberry.ID
+    status: ReturnStatus
+    rma_no: str
+    received_on: datetime.date | None
+    pk: strawberry.Private[int]
+    warehouse_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def warehouse_code(self, info: Info) -> str:
+        return await code_of(info, "warehouse", self.warehouse_id) or ""
+
+    @strawberry.field
+    async def lines(self, info: Info) -> list[MovementLine]:
+        return await lines_of(
+            info, await StockReturnLine.filter(stock_return_id=self.pk).limit(10_000)
+        )
+
+    @classmethod
+    def from_model(cls, r: ReturnModel) -> StockReturn:
+        return cls(
+            id=strawberry.ID(str(r.id)),
+            status=r.status,
+            rma_no=r.rma_no,
+            received_on=r.received_on,
+            pk=r.id,
+            warehouse_id=r.warehouse_id,
+        )  # type: ignore[attr-defined]
+
+
+@strawberry.input
+class RaiseReturnInput:
+    warehouse_code: str
+    lines: list[MovementLineInput]
+    rma_no: str = ""
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class ReturnActionInput:
+    id: strawberry.ID
+    received_on: datetime.date | None = None
+
+
+@strawberry.type
+class ReturnPayload:
+    stock_return: StockReturn | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class PostAdjustmentInput:
+    warehouse_code: str
+    sku: str
+    quantity: int
+    reason: AdjustmentReason
+    business_date: datetime.date | None = None
+
+
+@strawberry.input
+class ReverseLedgerEntryInput:
+    id: strawberry.ID
+    note: str = ""
+
+
+@strawberry.type
+class LedgerEntryPayload:
+    entry: LedgerEntry | None
+    errors: list[UserError]

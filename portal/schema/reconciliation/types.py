@@ -1,0 +1,198 @@
+"""Graph types of reconciliation rows, exceptions and the channel summary."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from portal.models import ReconciliationRow as RowModel
+from portal.models import enums
+from portal.schema.common import UserError
+from portal.schema.ledger.inventory import LedgerEntry
+
+ROW_VALUES = {  # what a ReconciliationRow is built from: name -> field path
+    **{
+        name: name
+        for name in (
+            "id",
+            "period",
+            "opening",
+            "sell_in",
+            "sell_through",
+            "customer_returns",
+            "transfers_in",
+            "transfers_out",
+            "returns_to_manufacturer",
+            "adjustments",
+            "calculated",
+            "reported",
+            "gap",
+            "gap_pct",
+            "gap_value",
+            "status",
+            "exception_status",
+            "owner_email",
+            "reason",
+            "stock_submission_id",
+            "partner_id",
+            "warehouse_id",
+            "product_id",
+        )
+    },
+    "partner_code": "partner__code",
+    "warehouse_code": "warehouse__code",
+    "sku": "product__sku",
+}
+POS_KINDS = (enums.LedgerKind.SELL_THROUGH, enums.LedgerKind.CUSTOMER_RETURN)
+ReconciliationStatus = strawberry.enum(enums.ReconciliationStatus)
+ExceptionStatus = strawberry.enum(enums.ExceptionStatus)
+ExceptionReason = strawberry.enum(enums.ExceptionReason)
+
+
+@strawberry.enum
+class ReconciliationSort(Enum):
+    ABS_GAP_DESC = "ABS_GAP_DESC"
+    GAP_VALUE_DESC = "GAP_VALUE_DESC"
+    PARTNER_SKU = "PARTNER_SKU"
+
+
+@strawberry.type
+class AuditEvent:
+    action: str
+    details: JSON
+    at: datetime.datetime
+    by_partner: bool
+
+
+@strawberry.type
+class ReconciliationRow:
+    id: strawberry.ID
+    period: str
+    opening: int
+    sell_in: int
+    sell_through: int
+    customer_returns: int
+    transfers_in: int
+    transfers_out: int
+    returns_to_manufacturer: int
+    adjustments: int
+    calculated: int
+    reported: int | None
+    gap: int | None
+    gap_pct: float | None
+    gap_value: Decimal
+    status: ReconciliationStatus
+    exception_status: ExceptionStatus | None
+    owner: str | None
+    reason: ExceptionReason | None
+    stock_submission_id: strawberry.ID | None
+    partner_code: str
+    warehouse_code: str
+    sku: str
+    keys: strawberry.Private[tuple[int, int, int]]
+    pk: strawberry.Private[int]
+
+    @strawberry.field(description="The ledger entries behind the components (this period).")
+    async def entries(self, info: Info) -> list[LedgerEntry]:
+        rows = await info.context.loaders.entries.load((self.keys[1], self.keys[2], self.period))
+        return [LedgerEntry.from_model(e) for e in rows[:100]]
+
+    @strawberry.field(
+        description="The POS submissions whose postings make up sellThrough and "
+        "customerReturns, oldest first: a resubmission posts the difference to the version "
+        "it replaces, so the last one is the current report."
+    )
+    async def pos_submission_ids(self, info: Info) -> list[strawberry.ID]:
+        rows = await info.context.loaders.entries.load((self.keys[1], self.keys[2], self.period))
+        ids = {e.source_id for e in rows if e.source_type == "SUBMISSION" and e.kind in POS_KINDS}
+        return [strawberry.ID(str(i)) for i in sorted(ids)]
+
+    @strawberry.field(description="The audit trail of the exception, oldest first.")
+    async def history(self, info: Info) -> list[AuditEvent]:
+        events = await info.context.loaders.exception_events.load(self.pk)
+        return [
+            AuditEvent(
+                action=e.action, details=e.details, at=e.at, by_partner=e.partner_id is not None
+            )
+            for e in events
+        ]
+
+    @classmethod
+    def from_model(cls, r: RowModel) -> ReconciliationRow:
+        """``r`` comes with its partner, warehouse and product (``select_related``)."""
+        values = {name: getattr(r, name) for name, path in ROW_VALUES.items() if name == path}
+        values.update(
+            partner_code=r.partner.code, warehouse_code=r.warehouse.code, sku=r.product.sku
+        )
+        return cls.from_values(values)
+
+    @classmethod
+    def from_values(cls, v: dict[str, Any]) -> ReconciliationRow:
+        """A row from ``QuerySet.values(**ROW_VALUES)``: no model instances for big pages."""
+        return cls(
+            partner_code=v["partner_code"],
+            warehouse_code=v["warehouse_code"],
+            sku=v["sku"],
+            id=strawberry.ID(str(v["id"])),
+            period=v["period"],
+            opening=v["opening"],
+            sell_in=v["sell_in"],
+            sell_through=v["sell_through"],
+            customer_returns=v["customer_returns"],
+            transfers_in=v["transfers_in"],
+            transfers_out=v["transfers_out"],
+            returns_to_manufacturer=v["returns_to_manufacturer"],
+            adjustments=v["adjustments"],
+            calculated=v["calculated"],
+            reported=v["reported"],
+            gap=v["gap"],
+            gap_pct=v["gap_pct"],
+            gap_value=v["gap_value"],
+            status=ReconciliationStatus(v["status"]),
+            exception_status=ExceptionStatus(v["exception_status"])
+            if v["exception_status"]
+            else None,
+            owner=v["owner_email"],
+            reason=ExceptionReason(v["reason"]) if v["reason"] else None,
+            stock_submission_id=strawberry.ID(str(v["stock_submission_id"]))
+            if v["stock_submission_id"]
+            else None,
+            keys=(v["partner_id"], v["warehouse_id"], v["product_id"]),
+            pk=v["id"],
+        )
+
+
+@strawberry.input
+class UpdateExceptionInput:
+    row_id: strawberry.ID
+    status: ExceptionStatus | None = None
+    owner_email: str | None = None
+    reason: ExceptionReason | None = None
+    note: str | None = None
+    correction_quantity: int | None = None
+
+
+@strawberry.type
+class ReconciliationRowPayload:
+    row: ReconciliationRow | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class ChannelSummaryRow:
+    period: str
+    partner_code: str | None
+    sku: str | None
+    sell_in: int
+    sell_through: int
+    calculated_inventory: int
+    reported_inventory: int | None
+    weeks_of_supply: float | None
+    excess_stock: bool
+    stock_out_risk: bool

@@ -1,0 +1,1 @@
+"""Partner submissions, files, validation, drafts, customers and compliance."""
