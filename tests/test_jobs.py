@@ -11,7 +11,8 @@ import pytest
 
 from portal.domain.catalog.tenants import create_manufacturer
 from portal.jobs.handlers import HANDLERS, TOKEN_USAGE_ROLLUP
-from portal.jobs.records import run_job, submit_job, sweep
+from portal.jobs.records import run_job, submit_job
+from portal.jobs.sweep import sweep
 from portal.models import ApiToken, Job, TokenUsage
 from portal.models.enums import JobStatus
 from tests.conftest import ROOT

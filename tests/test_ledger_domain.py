@@ -7,12 +7,12 @@ from datetime import date
 import pytest
 
 from portal.domain.catalog import tenants
-from portal.domain.errors import DomainError
+from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.ledger import shipments, transfers
 from portal.domain.ledger.adjustments import AdjustmentReason, post_adjustment
 from portal.domain.ledger.check import ledger_mismatches
 from portal.domain.ledger.shipments import LineInput
-from portal.models import LedgerEntry, StockBalance
+from portal.models import LedgerEntry, StockBalance, Transfer
 from portal.models.enums import LedgerKind, ReceiptMode, ShipmentStatus, TransferStatus
 from tests.ledger_fixtures import build_channel
 
@@ -46,16 +46,33 @@ async def test_shipment_transfer_and_refusal(db) -> None:
     await transfers.receive_transfer(ch.d1, transfer.id)
     assert await balance("W2", "SKU-A") == (50, 0)
 
-    greedy = await transfers.raise_transfer(
-        ch.d1, from_warehouse_code="W1", to_warehouse_code="W2", lines=[LineInput("SKU-A", 10950)]
-    )
+    transfers_before = await Transfer.all().count()
+    with pytest.raises(DomainError) as refused_at_raising:
+        await transfers.raise_transfer(
+            ch.d1,
+            from_warehouse_code="W1",
+            to_warehouse_code="W2",
+            lines=[LineInput("SKU-A", 10950)],
+        )
+    assert refused_at_raising.value.code is ErrorCode.INSUFFICIENT_STOCK
+    assert refused_at_raising.value.field == ["lines", "0", "quantity"]
+    assert await Transfer.all().count() == transfers_before
+
+    # Two requests that each fit, but not both: the second is refused under lock at shipping.
+    first, greedy = [
+        await transfers.raise_transfer(
+            ch.d1, from_warehouse_code="W1", to_warehouse_code="W2", lines=[LineInput("SKU-A", 900)]
+        )
+        for _ in range(2)
+    ]
+    await transfers.ship_transfer(ch.d1, first.id)
     entries_before = await LedgerEntry.all().count()
     with pytest.raises(DomainError) as refused:
         await transfers.ship_transfer(ch.d1, greedy.id)
-    assert refused.value.code.value == "INSUFFICIENT_STOCK"
+    assert refused.value.code is ErrorCode.INSUFFICIENT_STOCK
     assert await LedgerEntry.all().count() == entries_before
-    assert await balance("W1", "SKU-A") == (950, 0)
-    assert await balance("W2", "SKU-A") == (50, 0)
+    assert await balance("W1", "SKU-A") == (50, 0)
+    assert await balance("W2", "SKU-A") == (50, 900)
     assert (
         await transfers.visible_transfers(ch.d1).get(id=greedy.id)
     ).status is TransferStatus.APPROVED

@@ -79,28 +79,57 @@ async def test_shipment_transfer_refusal_and_history(client, settings) -> None:
     assert await balances(partner) == {"W1": (950, 0), "W2": (50, 0)}
 
     greedy = await partner(
-        M.format(t="RaiseTransferInput", n="raiseTransfer", o="transfer { id }"),
+        M.format(
+            t="RaiseTransferInput",
+            n="raiseTransfer",
+            o="transfer { id } errors { field code message }",
+        ),
         input={
             "fromWarehouseCode": "W1",
             "toWarehouseCode": "W2",
             "lines": [{"sku": "SKU-A", "quantity": 10950}],
         },
     )
+    assert greedy["raiseTransfer"] == {
+        "transfer": None,
+        "errors": [
+            {
+                "field": ["lines", "0", "quantity"],
+                "code": "INSUFFICIENT_STOCK",
+                "message": "Only 950 of SKU-A in stock, 10950 requested.",
+            }
+        ],
+    }
+    fits = [
+        await partner(
+            M.format(t="RaiseTransferInput", n="raiseTransfer", o="transfer { id }"),
+            input={
+                "fromWarehouseCode": "W1",
+                "toWarehouseCode": "W2",
+                "lines": [{"sku": "SKU-A", "quantity": 900}],
+            },
+        )
+        for _ in range(2)
+    ]
+    await partner(
+        action.replace("{n}", "shipTransfer"),
+        input={"id": fits[0]["raiseTransfer"]["transfer"]["id"]},
+    )
     refused = await partner(
         action.replace("{n}", "shipTransfer"),
-        input={"id": greedy["raiseTransfer"]["transfer"]["id"]},
+        input={"id": fits[1]["raiseTransfer"]["transfer"]["id"]},
     )
     assert refused["shipTransfer"]["errors"][0]["code"] == "INSUFFICIENT_STOCK"
-    assert await balances(partner) == {"W1": (950, 0), "W2": (50, 0)}
+    assert await balances(partner) == {"W1": (50, 0), "W2": (50, 900)}
 
     history = await partner(
         '{ ledgerEntries(warehouseCode: "W1", sku: "SKU-A") { totalCount edges { node { kind quantity sourceType } } } }'
     )
     assert [
         (e["node"]["kind"], e["node"]["quantity"]) for e in history["ledgerEntries"]["edges"]
-    ] == [("SELL_IN", 1000), ("TRANSFER_OUT", -50)]
+    ] == [("SELL_IN", 1000), ("TRANSFER_OUT", -50), ("TRANSFER_OUT", -900)]
     listed = await partner("{ transfers { totalCount } shipments { totalCount } }")
-    assert listed == {"transfers": {"totalCount": 2}, "shipments": {"totalCount": 1}}
+    assert listed == {"transfers": {"totalCount": 3}, "shipments": {"totalCount": 1}}
 
     env = {**os.environ, "PORTAL_DATABASE_URL": settings.database_url}
     check = await asyncio.create_subprocess_exec(
@@ -140,6 +169,19 @@ async def test_manufacturer_rejects_an_inter_partner_request(client, settings) -
         'mutation { issueApiToken(input: {role: PARTNER_ADMIN, partnerCode: "D1"}) { token } }'
     )
     partner = Graph(client, issued["issueApiToken"]["token"])
+    stocked = await admin(
+        M.format(t="RecordShipmentInput", n="recordShipment", o="shipment { id }"),
+        input={
+            "partnerCode": "D1",
+            "warehouseCode": "W1",
+            "documentNo": "INV-1",
+            "shippedOn": "2026-10-01",
+            "lines": [{"sku": "SKU-A", "quantity": 5}],
+        },
+    )
+    shipment_id = stocked["recordShipment"]["shipment"]["id"]
+    receive = M.format(t="ReceiveShipmentInput", n="receiveShipment", o="shipment { status }")
+    assert (await partner(receive, input={"id": shipment_id}))["receiveShipment"]["errors"] == []
     raised = await partner(
         M.format(t="RaiseTransferInput", n="raiseTransfer", o="transfer { id status }"),
         input={

@@ -14,7 +14,7 @@ import pytest
 from portal.domain.access.tokens import create_token
 from portal.domain.ledger import shipments
 from portal.domain.ledger.shipments import LineInput
-from portal.jobs.records import sweep
+from portal.jobs.sweep import sweep
 from portal.models import Job, LedgerEntry, Partner, StockBalance, Submission
 from portal.models.enums import JobStatus, Role, SubmissionStatus
 from tests.conftest import ROOT

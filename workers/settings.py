@@ -1,30 +1,22 @@
 """The arq worker: ``arq workers.settings.WorkerSettings`` or ``portal worker``.
 
-Jobs are thin: they take a recorded job id and call the domain's ``run_job``. Cron: the
-sweep that re-dispatches what a dead worker left, and the token usage roll-up.
+Jobs are thin: they take a recorded job id and call ``portal.jobs.records.run_job``. Cron:
+the sweep that re-dispatches what a dead worker left, and the periodic table of
+``portal.jobs.schedule``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from arq import cron
 from arq.worker import Worker
 
 from portal.db import close_database, open_database
-from portal.domain.integrations.erp import schedule_all
 from portal.jobs.dispatch import ARQ_FUNCTION, ArqQueue, redis_settings
-from portal.jobs.handlers import (
-    AUTO_RECEIVE_SHIPMENTS,
-    DELIVER_WEBHOOKS,
-    EXPIRE_DESIGNS,
-    HANDLERS,
-    RECONCILE,
-    SEND_REMINDERS,
-    TOKEN_USAGE_ROLLUP,
-)
-from portal.jobs.records import run_job, submit_job, sweep
+from portal.jobs.handlers import HANDLERS
+from portal.jobs.records import run_job
 from portal.jobs.runtime import new_http_client
+from portal.jobs.schedule import cron_jobs
 from portal.settings import Settings
 
 
@@ -54,35 +46,6 @@ async def run_portal_job(ctx: dict[str, Any], job_id: int) -> str | None:
     return status.value if status else None
 
 
-async def sweep_jobs(ctx: dict[str, Any]) -> int:
-    settings: Settings = ctx["settings"]
-    return await sweep(ctx["queue"], stale_seconds=settings.job_lease_seconds)
-
-
-async def schedule_token_usage_rollup(ctx: dict[str, Any]) -> None:
-    await submit_job(ctx["queue"], TOKEN_USAGE_ROLLUP, dedupe_key=TOKEN_USAGE_ROLLUP)
-
-
-async def schedule_auto_receive(ctx: dict[str, Any]) -> None:
-    await submit_job(ctx["queue"], AUTO_RECEIVE_SHIPMENTS, dedupe_key=AUTO_RECEIVE_SHIPMENTS)
-
-
-async def schedule_reminders(ctx: dict[str, Any]) -> None:
-    """Daily: reminders for missing reports, and expiry of design registrations."""
-    await submit_job(ctx["queue"], SEND_REMINDERS, dedupe_key=SEND_REMINDERS)
-    await submit_job(ctx["queue"], EXPIRE_DESIGNS, dedupe_key=EXPIRE_DESIGNS)
-
-
-async def schedule_reconcile(ctx: dict[str, Any]) -> None:
-    """Every 10 s: recompute coalesced dirty keys and deliver due webhooks."""
-    await submit_job(ctx["queue"], RECONCILE, dedupe_key=RECONCILE)
-    await submit_job(ctx["queue"], DELIVER_WEBHOOKS, dedupe_key=DELIVER_WEBHOOKS)
-
-
-async def schedule_erp_sync(ctx: dict[str, Any]) -> None:
-    await schedule_all(ctx["queue"])
-
-
 def _redis() -> Any:
     url = Settings().redis_url
     return redis_settings(url) if url else None
@@ -90,14 +53,7 @@ def _redis() -> Any:
 
 class WorkerSettings:
     functions = [run_portal_job]
-    cron_jobs = [
-        cron(sweep_jobs, second={0}, run_at_startup=True, unique=True),
-        cron(schedule_token_usage_rollup, minute={5}, second={30}, unique=True),
-        cron(schedule_auto_receive, minute={15}, second={30}, unique=True),
-        cron(schedule_erp_sync, minute={25}, second={30}, unique=True),
-        cron(schedule_reconcile, second=set(range(0, 60, 10)), unique=True),
-        cron(schedule_reminders, hour={6}, minute={0}, second={0}, unique=True),
-    ]
+    cron_jobs = cron_jobs()
     on_startup = startup
     on_shutdown = shutdown
     redis_settings = _redis()

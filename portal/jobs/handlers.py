@@ -26,7 +26,7 @@ from portal.jobs.kinds import (
     TOKEN_USAGE_ROLLUP,
     VALIDATE_SUBMISSION,
 )
-from portal.jobs.records import Handler, JobContext, heartbeat, submit_job
+from portal.jobs.records import Handler, JobContext, heartbeat
 
 
 async def _token_usage_rollup(args: dict[str, Any], ctx: JobContext) -> dict[str, int]:
@@ -48,11 +48,7 @@ async def _validate_submission(args: dict[str, Any], ctx: JobContext) -> dict[st
     async def beat() -> None:
         await heartbeat(ctx.job_id, ctx.lease_seconds)
 
-    status = await validate_submission(int(args["submission_id"]), heartbeat=beat)
-    if status.accepted and ctx.queue is not None:
-        # The reconciliation follows at once instead of at the next cron tick; the dedupe
-        # key coalesces a burst of accepted submissions into one pending recompute.
-        await submit_job(ctx.queue, RECONCILE, dedupe_key=RECONCILE)
+    status = await validate_submission(int(args["submission_id"]), heartbeat=beat, queue=ctx.queue)
     return {"status": status.value}
 
 
@@ -85,22 +81,12 @@ HANDLERS: dict[str, Handler] = {
     ERP_SYNC: _erp_sync,
 }
 
-PERIODIC = (
-    TOKEN_USAGE_ROLLUP,
-    AUTO_RECEIVE_SHIPMENTS,
-    SEND_REMINDERS,
-    RECONCILE,
-    DELIVER_WEBHOOKS,
-    EXPIRE_DESIGNS,
-)
-
 __all__ = [
     "AUTO_RECEIVE_SHIPMENTS",
     "DELIVER_WEBHOOKS",
     "ERP_SYNC",
     "EXPIRE_DESIGNS",
     "HANDLERS",
-    "PERIODIC",
     "RECONCILE",
     "SEND_REMINDERS",
     "TOKEN_USAGE_ROLLUP",

@@ -2,7 +2,8 @@
 
     job = await submit_job(queue, "token_usage_rollup", {})
     await run_job(job.id, handlers, lease_seconds=300, max_attempts=5)   # in a worker
-    await sweep(queue, stale_seconds=300)                                # cron
+
+(The sweep that re-dispatches what a dead worker left is :mod:`portal.jobs.sweep`.)
 
 A job is claimed atomically (``QUEUED``, or ``RUNNING`` with an expired lease), so the
 at-least-once delivery of arq and the sweep's re-dispatch never run it twice at once,
@@ -73,11 +74,11 @@ async def submit_job(
     job = await Job.create(
         kind=kind, args=dict(args or {}), manufacturer_id=manufacturer_id, dedupe_key=dedupe_key
     )
-    await _dispatch(queue, job)
+    await dispatch(queue, job)
     return job
 
 
-async def _dispatch(queue: JobQueue, job: Job) -> None:
+async def dispatch(queue: JobQueue, job: Job) -> None:
     job.dispatches += 1
     job.enqueued_at = _now()
     await job.save(update_fields=["dispatches", "enqueued_at"])
@@ -139,23 +140,3 @@ async def run_job(
         finished_at=_now(),
     )
     return JobStatus.DONE
-
-
-async def sweep(queue: JobQueue, *, stale_seconds: int, limit: int = 500) -> int:
-    """Re-dispatch jobs a dead worker or a lost queue left behind; returns how many."""
-    now = _now()
-    stale = now - timedelta(seconds=stale_seconds)
-    left = (
-        await Job.filter(
-            Q(status=JobStatus.RUNNING, lease_until__lt=now)
-            | Q(status=JobStatus.QUEUED, enqueued_at__isnull=True)
-            | Q(status=JobStatus.QUEUED, enqueued_at__lt=stale)
-        )
-        .order_by("id")
-        .limit(limit)
-    )
-    for job in left:
-        await _dispatch(queue, job)
-    if left:
-        log.info("sweep re-dispatched %d job(s)", len(left))
-    return len(left)

@@ -19,10 +19,8 @@ import httpx
 from arq import create_pool
 
 from portal.db import close_database, open_database
-from portal.domain.integrations.erp import schedule_all as schedule_erp_sync
 from portal.jobs.dispatch import ArqQueue, InProcessQueue, redis_settings
-from portal.jobs.handlers import PERIODIC
-from portal.jobs.records import submit_job, sweep
+from portal.jobs.schedule import embedded_tick
 from portal.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -42,18 +40,10 @@ class Runtime:
     http: httpx.AsyncClient
 
 
-async def embedded_tick(runtime: Runtime) -> None:
-    """One round of the embedded scheduler (the worker's cron jobs, in-process)."""
-    await sweep(runtime.queue, stale_seconds=runtime.settings.job_lease_seconds)
-    for kind in PERIODIC:
-        await submit_job(runtime.queue, kind, dedupe_key=kind)
-    await schedule_erp_sync(runtime.queue)
-
-
 async def _embedded_loop(runtime: Runtime, interval: float) -> None:
     while True:
         try:
-            await embedded_tick(runtime)
+            await embedded_tick(runtime.queue, runtime.settings)
         except Exception:
             log.exception("embedded scheduler tick failed")
         await asyncio.sleep(interval)

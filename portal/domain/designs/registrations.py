@@ -27,6 +27,7 @@ from portal.domain.catalog.tenants import settings_of
 from portal.domain.errors import DomainError, ErrorCode, check_length, require
 from portal.domain.idempotency import idempotent
 from portal.domain.reporting import customers as end_customers
+from portal.domain.reporting.accepted import current_reports
 from portal.models import (
     DesignEvent,
     DesignLine,
@@ -34,9 +35,8 @@ from portal.models import (
     OutboxEvent,
     Partner,
     PosLine,
-    Submission,
 )
-from portal.models.enums import ACCEPTED_STATUSES, DesignStatus, SubmissionKind
+from portal.models.enums import DesignStatus, SubmissionKind
 
 ACTIVE = (DesignStatus.SUBMITTED, DesignStatus.APPROVED)
 MAX_LINES = 200
@@ -339,12 +339,10 @@ async def sell_through(registration: DesignRegistration) -> dict[int, int]:
     product_ids = await DesignLine.filter(registration_id=registration.id).values_list(
         "product_id", flat=True
     )
-    current = Submission.filter(
-        partner_id=registration.partner_id,
-        kind=SubmissionKind.POS,
-        superseded_by_id__isnull=True,  # type: ignore[attr-defined]
-        dry_run=False,
-        status__in=ACCEPTED_STATUSES,
+    current = current_reports(
+        registration.manufacturer_id,  # type: ignore[attr-defined]
+        SubmissionKind.POS,
+        partner_id=registration.partner_id,  # type: ignore[attr-defined]
     ).values_list("id", flat=True)
     rows = (
         await PosLine.filter(

@@ -20,6 +20,7 @@ from portal.domain.catalog.tenants import settings_of
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.ledger import balance_store as store
 from portal.domain.ledger import serials as serial_units
+from portal.domain.ledger.stock import check_locked
 from portal.domain.periods import period_of
 from portal.domain.reconciliation.dirty import mark_dirty
 from portal.models import LedgerEntry, Warehouse
@@ -64,13 +65,10 @@ async def _lock_and_check(
     delta: dict[Key, int] = defaultdict(int)
     for movement in movements:
         delta[movement.key] += movement.quantity
-    for key, change in delta.items():
-        if not allow_negative and balances[key].quantity + change < 0:
-            raise DomainError(
-                ErrorCode.INSUFFICIENT_STOCK,
-                f"Only {balances[key].quantity} available, {-change} requested.",
-                ["lines"],
-            )
+    if not allow_negative:
+        await check_locked(
+            ((key[1], balances[key].quantity, change) for key, change in delta.items()), ["lines"]
+        )
     return balances, delta
 
 

@@ -18,7 +18,8 @@ from portal.domain.idempotency import idempotent
 from portal.domain.ledger import serials as serial_units
 from portal.domain.ledger.posting import Movement, post
 from portal.domain.ledger.shipments import LineInput, clean_lines
-from portal.models import Product, StockBalance, StockReturn, StockReturnLine, Warehouse
+from portal.domain.ledger.stock import require_in_stock
+from portal.models import Product, StockReturn, StockReturnLine, Warehouse
 from portal.models.enums import LedgerKind, ReturnStatus
 
 
@@ -52,16 +53,11 @@ async def raise_return(
                 ErrorCode.INVALID, "Returns leave a partner warehouse.", ["warehouseCode"]
             )
         cleaned = await clean_lines(principal, lines)
-        for index, (product, quantity, _) in enumerate(cleaned):
-            balance = await StockBalance.get_or_none(
-                warehouse_id=warehouse.id, product_id=product.id
-            )
-            if balance is None or balance.quantity < quantity:
-                raise DomainError(
-                    ErrorCode.INSUFFICIENT_STOCK,
-                    f"Only {balance.quantity if balance else 0} of {product.sku} in stock.",
-                    ["lines", str(index), "quantity"],
-                )
+        await require_in_stock(
+            principal.manufacturer_id,
+            warehouse.id,
+            ((p, q, ["lines", str(i), "quantity"]) for i, (p, q, _) in enumerate(cleaned)),
+        )
         async with in_transaction():
             stock_return = await StockReturn.create(
                 manufacturer_id=principal.manufacturer_id,

@@ -2,7 +2,8 @@
 ``CANCELLED``/``REJECTED``.
 
 Intra-partner transfers are approved at once; inter-partner ones by a channel manager.
-Shipping deducts the source (``INSUFFICIENT_STOCK`` changes nothing) and puts the
+Raising checks the source holds the quantity and shipping deducts it (``INSUFFICIENT_STOCK``
+changes nothing; :mod:`portal.domain.ledger.stock`) and puts the
 quantity in transit; receiving credits the destination, at once where the manufacturer
 enabled auto-receive. A transfer to a downstream partner (whose parent is the sender) is
 the sender's sell-through and the receiver's sell-in.
@@ -26,6 +27,7 @@ from portal.domain.idempotency import idempotent
 from portal.domain.ledger import serials as serial_units
 from portal.domain.ledger.posting import Movement, arrive, move_in_transit, post
 from portal.domain.ledger.shipments import LineInput, clean_lines
+from portal.domain.ledger.stock import require_in_stock
 from portal.models import Partner, Product, Transfer, TransferLine, Warehouse
 from portal.models.enums import LedgerKind, TransferStatus
 
@@ -94,6 +96,11 @@ async def raise_transfer(
                 ErrorCode.INVALID, "Source and destination are the same.", ["toWarehouseCode"]
             )
         cleaned = await clean_lines(principal, lines)
+        await require_in_stock(
+            principal.manufacturer_id,
+            source.id,
+            ((p, q, ["lines", str(i), "quantity"]) for i, (p, q, _) in enumerate(cleaned)),
+        )
         intra = to_partner.id == from_partner_id
         async with in_transaction():
             transfer = await Transfer.create(

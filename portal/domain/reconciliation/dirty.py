@@ -12,6 +12,8 @@ from datetime import date
 from tortoise import connections
 
 from portal.db import is_postgres
+from portal.jobs.kinds import RECONCILE
+from portal.jobs.records import JobQueue, submit_job
 
 _UPSERT_PG = """
 INSERT INTO reconcile_dirty (manufacturer_id, warehouse_id, product_id, from_date)
@@ -71,3 +73,9 @@ async def clear_dirty(seen: Iterable[tuple[int, int]]) -> None:
     await conn.execute_many(
         "DELETE FROM reconcile_dirty WHERE id = ? AND version = ?", [list(p) for p in pairs]
     )
+
+
+async def request_reconcile(queue: JobQueue) -> None:
+    """Recompute the marked keys soon rather than at the next cron tick (an accepted
+    report). The dedupe key coalesces a burst of requests into one pending job."""
+    await submit_job(queue, RECONCILE, dedupe_key=RECONCILE)

@@ -31,6 +31,7 @@ from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.periods import Period, parse_period, period_containing
 from portal.domain.reconciliation.dirty import clear_dirty
 from portal.domain.reconciliation.sql_path import recompute_set_based
+from portal.domain.reporting.accepted import current_reports
 from portal.models import (
     LedgerEntry,
     ManufacturerSettings,
@@ -42,7 +43,6 @@ from portal.models import (
     Warehouse,
 )
 from portal.models.enums import (
-    ACCEPTED_STATUSES,
     ExceptionStatus,
     LedgerKind,
     ReconciliationStatus,
@@ -100,14 +100,7 @@ def classify(
 
 
 async def _current_stock_reports(manufacturer_id: int, periods: list[str]) -> dict[str, Submission]:
-    rows = await Submission.filter(
-        manufacturer_id=manufacturer_id,
-        kind=SubmissionKind.STOCK,
-        period__in=periods,
-        superseded_by_id__isnull=True,
-        dry_run=False,
-        status__in=ACCEPTED_STATUSES,
-    ).order_by("version")
+    rows = await current_reports(manufacturer_id, SubmissionKind.STOCK, periods=periods)
     return {f"{s.partner_id}:{s.period}": s for s in rows}  # type: ignore[attr-defined]
 
 

@@ -14,10 +14,10 @@ from datetime import UTC, date, datetime
 
 from tortoise import connections
 
+from portal.domain.reporting.accepted import ACCEPTED_VALUES, CURRENT_REPORT_SQL
 from portal.models import ManufacturerSettings
-from portal.models.enums import ACCEPTED_STATUSES, LedgerKind
+from portal.models.enums import LedgerKind
 
-ACCEPTED = [status.value for status in ACCEPTED_STATUSES]
 KINDS = {  # column -> (ledger kinds, sign shown): outflows are shown positive
     "sell_in": ([LedgerKind.SELL_IN], 1),
     "customer_returns": ([LedgerKind.CUSTOMER_RETURN], 1),
@@ -58,6 +58,8 @@ def _component_sums() -> str:
     return ",\n           ".join(parts)
 
 
+_CURRENT = CURRENT_REPORT_SQL.format(alias="s", statuses="$15")
+
 STATEMENT = f"""
 WITH k AS (
     SELECT k.warehouse_id, k.product_id, k.from_start, w.partner_id
@@ -85,7 +87,7 @@ WITH k AS (
     SELECT DISTINCT ON (s.partner_id, s.period) s.id, s.partner_id, s.period
     FROM submission s
     WHERE s.manufacturer_id = $1 AND s.kind = 'STOCK' AND s.period = ANY($5::text[])
-      AND s.superseded_by_id IS NULL AND NOT s.dry_run AND s.status = ANY($15::text[])
+      AND {_CURRENT}
     ORDER BY s.partner_id, s.period, s.version DESC
 ), reported_warehouse AS (
     SELECT DISTINCT r.id AS submission_id, r.partner_id, r.period, l.warehouse_id
@@ -229,7 +231,7 @@ async def recompute_set_based(
             today,
             settings.tolerance_units,
             float(settings.tolerance_percent),
-            ACCEPTED,
+            ACCEPTED_VALUES,
             datetime.now(UTC).isoformat(),
             min(warehouse_ids),  # the range lets the index on warehouse_id narrow the scans
             max(warehouse_ids),

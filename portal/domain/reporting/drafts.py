@@ -17,8 +17,9 @@ from portal.domain.catalog.lookups import partner_scope
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.periods import parse_period
-from portal.models import EndCustomer, LedgerEntry, PosLine, Product, Submission, Warehouse
-from portal.models.enums import ACCEPTED_STATUSES, SubmissionKind
+from portal.domain.reporting.accepted import current_report
+from portal.models import EndCustomer, LedgerEntry, PosLine, Product, Warehouse
+from portal.models.enums import SubmissionKind
 
 MAX_DRAFT_LINES = 50_000
 
@@ -47,29 +48,15 @@ async def _partner(principal: Principal, partner_code: str | None) -> int:
     return partner_id
 
 
-async def current_version(partner_id: int, kind: SubmissionKind, period: str) -> Submission | None:
-    """The accepted, posted version of a report not superseded by a later one."""
-    return (
-        await Submission.filter(
-            partner_id=partner_id,
-            kind=kind,
-            period=period,
-            superseded_by_id__isnull=True,
-            status__in=ACCEPTED_STATUSES,
-            dry_run=False,
-        )
-        .order_by("-version")
-        .first()
-    )
-
-
 async def pos_draft(
     principal: Principal, period: str, partner_code: str | None = None
 ) -> list[PosDraftRow]:
     partner_id = await _partner(principal, partner_code)
     settings = await settings_of(principal.manufacturer_id)
     previous = parse_period(period, settings.period_granularity).previous()
-    source = await current_version(partner_id, SubmissionKind.POS, previous.name)
+    source = await current_report(
+        principal.manufacturer_id, partner_id, SubmissionKind.POS, previous.name
+    )
     if source is None:
         return []
     keys = (

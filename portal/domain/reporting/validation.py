@@ -25,10 +25,12 @@ from portal.domain.bulk import insert_rows
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.ledger.posting import Movement, post
 from portal.domain.periods import parse_period
-from portal.domain.reconciliation.dirty import mark_dirty
+from portal.domain.reconciliation.dirty import mark_dirty, request_reconcile
 from portal.domain.reporting import customers as end_customers
+from portal.domain.reporting.accepted import current_report
 from portal.domain.reporting.files import FileProblem, Layout, count_records, read_rows
 from portal.domain.reporting.row_validation import CheckedPos, CheckedStock, RowChecker, RowIssue
+from portal.jobs.records import JobQueue
 from portal.models import (
     MappingTemplate,
     OutboxEvent,
@@ -119,8 +121,17 @@ async def series_of(submission: Submission) -> list[Submission]:
 
 
 async def validate_submission(
-    submission_id: int, *, heartbeat: Heartbeat | None = None
+    submission_id: int, *, heartbeat: Heartbeat | None = None, queue: JobQueue | None = None
 ) -> SubmissionStatus:
+    """Validate, then post an accepted submission; with a ``queue`` an accepted one asks
+    for its reconciliation at once (see :func:`request_reconcile`)."""
+    status = await _validate(submission_id, heartbeat)
+    if status.accepted and queue is not None:
+        await request_reconcile(queue)
+    return status
+
+
+async def _validate(submission_id: int, heartbeat: Heartbeat | None) -> SubmissionStatus:
     submission = await Submission.get(id=submission_id)
     if submission.status.final:
         return submission.status
@@ -301,8 +312,12 @@ async def post_submission(submission_id: int, status: SubmissionStatus, rows: in
         submission = await query.get()
         if submission.posted_at is not None or submission.status.final:
             return
-        previous = next(
-            (s for s in await series_of(submission) if s.posted_at and not s.superseded_by_id), None
+        previous = await current_report(
+            submission.manufacturer_id,  # type: ignore[attr-defined]
+            submission.partner_id,  # type: ignore[attr-defined]
+            submission.kind,
+            submission.period,
+            before_version=submission.version,
         )
         if submission.kind is SubmissionKind.POS:
             await _post_pos(submission, previous)
