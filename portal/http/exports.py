@@ -16,6 +16,7 @@ from portal.domain.errors import DomainError, PermissionDenied
 from portal.domain.reconciliation.exceptions import find_rows
 from portal.http.auth import principal_or_401
 from portal.http.errors import refused
+from portal.models.reconciliation.columns import EXPORTED
 
 PAGE = 1000
 COLUMNS = [
@@ -23,19 +24,7 @@ COLUMNS = [
     "partner",
     "warehouse",
     "sku",
-    "opening",
-    "sell_in",
-    "sell_through",
-    "customer_returns",
-    "transfers_in",
-    "transfers_out",
-    "returns_to_manufacturer",
-    "adjustments",
-    "calculated",
-    "reported",
-    "gap",
-    "gap_value",
-    "status",
+    *EXPORTED,
     "exception_status",
     "owner",
     "reason",
@@ -83,19 +72,7 @@ async def export_exceptions(request: Request) -> Response:
                             r.partner.code,  # joined by find_rows (select_related)
                             r.warehouse.code,
                             r.product.sku,
-                            r.opening,
-                            r.sell_in,
-                            r.sell_through,
-                            r.customer_returns,
-                            r.transfers_in,
-                            r.transfers_out,
-                            r.returns_to_manufacturer,
-                            r.adjustments,
-                            r.calculated,
-                            r.reported,
-                            r.gap,
-                            r.gap_value,
-                            r.status,
+                            *(getattr(r, name) for name in EXPORTED),
                             r.exception_status,
                             r.owner_email,
                             r.reason,

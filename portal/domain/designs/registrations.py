@@ -1,10 +1,9 @@
-"""Design registration: partners claim opportunities, managers approve, conflicts show.
+"""Design registration: partners claim opportunities, managers approve or reject,
+registrations expire, and design wins are tracked by the partner's POS.
 
-An active registration (submitted, or approved and not expired) by another partner for
-the same end customer (the registry: "ACME Robotics, Inc." = "Acme Robotics" in the same
-country) and product is a conflict: both registrations show it, but a partner never learns
-who the other partner is. With ``design_first_registrant_priority`` a later registration
-cannot be approved while an earlier conflicting one is active.
+Conflicts between registrations are :mod:`portal.domain.designs.conflicts`. With
+``design_first_registrant_priority`` a later registration cannot be approved while an
+earlier conflicting one is active.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from tortoise.expressions import Q
 from tortoise.functions import Sum
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
@@ -24,6 +22,7 @@ from portal.domain.access.principal import Action, Principal
 from portal.domain.catalog.lookups import get_product, partner_scope
 from portal.domain.catalog.products import check_price
 from portal.domain.catalog.tenants import settings_of
+from portal.domain.designs.conflicts import conflicts
 from portal.domain.errors import DomainError, ErrorCode, check_length, require
 from portal.domain.idempotency import idempotent
 from portal.domain.reporting import customers as end_customers
@@ -33,12 +32,10 @@ from portal.models import (
     DesignLine,
     DesignRegistration,
     OutboxEvent,
-    Partner,
     PosLine,
 )
 from portal.models.enums import DesignStatus, SubmissionKind
 
-ACTIVE = (DesignStatus.SUBMITTED, DesignStatus.APPROVED)
 MAX_LINES = 200
 
 
@@ -47,14 +44,6 @@ class DesignLineInput:
     sku: str
     expected_quantity: int
     requested_price: Decimal | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Conflict:
-    sku: str
-    end_customer_name: str
-    registration_id: int | None  # None for partner principals
-    partner_code: str | None
 
 
 def visible_designs(principal: Principal) -> QuerySet[DesignRegistration]:
@@ -197,37 +186,6 @@ async def register_design(
         create=create,
         model=DesignRegistration,
     )
-
-
-async def conflicts(
-    principal: Principal, registration: DesignRegistration, today: date | None = None
-) -> list[Conflict]:
-    today = today or datetime.now(UTC).date()
-    mine = dict(
-        await DesignLine.filter(registration_id=registration.id).values_list(
-            "product_id", "product__sku"
-        )
-    )
-    others = await DesignLine.filter(
-        Q(registration__end_customer_id=registration.end_customer_id)  # type: ignore[attr-defined]
-        & Q(registration__manufacturer_id=registration.manufacturer_id)  # type: ignore[attr-defined]
-        & ~Q(registration__partner_id=registration.partner_id)  # type: ignore[attr-defined]
-        & Q(registration__status__in=ACTIVE)
-        & (Q(registration__expires_on__isnull=True) | Q(registration__expires_on__gte=today)),
-        product_id__in=list(mine),
-    ).values_list("product_id", "registration_id", "registration__partner_id")
-    if not others:
-        return []
-    codes = dict(await Partner.filter(id__in={o[2] for o in others}).values_list("id", "code"))
-    hide = principal.is_partner
-    found = {
-        (mine[product_id], None if hide else reg_id, None if hide else codes.get(partner_id))
-        for product_id, reg_id, partner_id in others
-    }
-    return [
-        Conflict(sku, registration.end_customer_name, reg_id, code)
-        for sku, reg_id, code in sorted(found, key=str)
-    ]
 
 
 async def review_design(

@@ -1,10 +1,7 @@
 """Reconciliation: calculated against reported inventory per (partner, warehouse,
 product, period), kept current by workers.
 
-    calculated(P) = opening(P) + sell_in + customer_returns - sell_through
-                    + transfers_in - transfers_out - returns_to_manufacturer + adjustments
-    opening(P)    = calculated(P-1)   (= every ledger entry dated before P)
-    gap(P)        = calculated(P) - reported(P)   (the current accepted stock report)
+The figures of a row: :mod:`portal.domain.reconciliation.formula`.
 
 ``recompute`` serves both the incremental path (dirty keys from a date on, later periods
 included) and the full one (``portal reconcile --period P``); both give the same rows.
@@ -17,7 +14,6 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -30,6 +26,7 @@ from portal.domain.catalog.tenants import settings_of
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.periods import Period, parse_period, period_containing
 from portal.domain.reconciliation.dirty import clear_dirty
+from portal.domain.reconciliation.formula import classify, component_of, components, gap_value
 from portal.domain.reconciliation.sql_path import recompute_set_based
 from portal.domain.reporting.accepted import current_reports
 from portal.models import (
@@ -48,55 +45,12 @@ from portal.models.enums import (
     ReconciliationStatus,
     SubmissionKind,
 )
+from portal.models.reconciliation.columns import INSERT_COLUMNS
 
 Key = tuple[int, int]  # warehouse, product
 BATCH = 500
 SQL_BATCH = 20_000
 EXCEPTION_OPENED = "exception.opened"
-
-COMPONENT = {
-    LedgerKind.SELL_IN: "sell_in",
-    LedgerKind.CUSTOMER_RETURN: "customer_returns",
-    LedgerKind.SELL_THROUGH: "sell_through",
-    LedgerKind.TRANSFER_IN: "transfers_in",
-    LedgerKind.TRANSFER_OUT: "transfers_out",
-    LedgerKind.RETURN_TO_MANUFACTURER: "returns_to_manufacturer",
-    LedgerKind.ADJUSTMENT: "adjustments",
-    LedgerKind.OPENING: "adjustments",
-}
-OUTFLOWS = {"sell_through", "transfers_out", "returns_to_manufacturer"}  # shown positive
-
-
-@dataclass
-class Figures:
-    opening: int = 0
-    parts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    net: int = 0
-
-    @property
-    def calculated(self) -> int:
-        return self.opening + self.net
-
-
-def classify(
-    gap: int | None,
-    calculated: int,
-    reported_missing: bool,
-    overdue: bool,
-    settings: ManufacturerSettings,
-) -> tuple[ReconciliationStatus, float | None]:
-    if reported_missing:
-        return (ReconciliationStatus.MISSING_REPORT if overdue else ReconciliationStatus.OK), None
-    assert gap is not None
-    pct = gap / max(abs(calculated), 1)
-    if gap == 0:
-        return ReconciliationStatus.OK, pct
-    within = abs(gap) <= settings.tolerance_units or abs(pct) * 100 <= float(
-        settings.tolerance_percent
-    )
-    return (
-        ReconciliationStatus.WITHIN_TOLERANCE if within else ReconciliationStatus.EXCEPTION
-    ), pct
 
 
 async def _current_stock_reports(manufacturer_id: int, periods: list[str]) -> dict[str, Submission]:
@@ -194,7 +148,7 @@ async def _recompute_batch(
     )
     by_period: dict[tuple[int, int, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for w, p, period, kind, total in moves:
-        by_period[(w, p, period)][COMPONENT[LedgerKind(kind)]] += int(total or 0)
+        by_period[(w, p, period)][component_of(LedgerKind(kind))] += int(total or 0)
 
     all_periods = _periods(period_containing(earliest, granularity), last)
     names = [p.name for p in all_periods]
@@ -247,17 +201,12 @@ async def _recompute_batch(
                 status, pct = classify(gap, running, value is None, overdue, settings)
                 fields = {
                     "opening": figure_opening,
-                    **{
-                        name: (-parts.get(name, 0) if name in OUTFLOWS else parts.get(name, 0))
-                        for name in set(COMPONENT.values())
-                    },
+                    **components(parts),
                     "calculated": running,
                     "reported": value,
                     "gap": gap,
                     "abs_gap": abs(gap or 0),
-                    "gap_value": (
-                        abs(gap or 0) * prices.get((key[1], period.name), Decimal(0))
-                    ).quantize(Decimal("0.01")),
+                    "gap_value": gap_value(gap, prices.get((key[1], period.name), Decimal(0))),
                     "gap_pct": pct,
                     "status": status,
                     "stock_submission_id": report.id if has_report and report else None,
@@ -283,32 +232,6 @@ async def _list_prices(
             if valid_from <= period.end:
                 prices[(product_id, period.name)] = Decimal(price)
     return prices
-
-
-ROW_COLUMNS = {
-    "manufacturer_id": "int",
-    "partner_id": "int",
-    "warehouse_id": "int",
-    "product_id": "int",
-    "period": "text",
-    "opening": "int",
-    "sell_in": "int",
-    "customer_returns": "int",
-    "sell_through": "int",
-    "transfers_in": "int",
-    "transfers_out": "int",
-    "returns_to_manufacturer": "int",
-    "adjustments": "int",
-    "calculated": "int",
-    "reported": "int",
-    "gap": "int",
-    "abs_gap": "int",
-    "gap_pct": "float8",
-    "gap_value": "numeric",
-    "status": "text",
-    "stock_submission_id": "bigint",
-    "computed_at": "timestamptz",
-}
 
 
 class _Writer:
@@ -340,7 +263,7 @@ class _Writer:
                 **fields,
             }
             self.new.append(
-                tuple(getattr(values[name], "value", values[name]) for name in ROW_COLUMNS)
+                tuple(getattr(values[name], "value", values[name]) for name in INSERT_COLUMNS)
             )
             return
         changed = sorted(name for name, value in fields.items() if getattr(row, name) != value)
@@ -351,7 +274,7 @@ class _Writer:
             self.changed[",".join(changed)].append(row)
 
     async def flush(self, manufacturer_id: int) -> None:
-        await insert_rows("reconciliation_row", ROW_COLUMNS, self.new)
+        await insert_rows("reconciliation_row", INSERT_COLUMNS, self.new)
         for names, rows in self.changed.items():
             await ReconciliationRow.bulk_update(
                 rows, fields=[*names.split(","), "computed_at"], batch_size=1000

@@ -4,7 +4,7 @@ costs rather than a Python loop per row.
 
 It computes exactly what :func:`portal.domain.reconciliation.recompute._recompute_batch` computes
 (the embedded path, SQLite): the same roll-forward, the same rule for which rows exist,
-the same ``classify`` and the same gap value. ``tests/test_reconciliation_paths.py``
+the same ``formula`` (status and gap value). ``tests/test_reconciliation_paths.py``
 runs both on the same generated data and requires identical rows.
 """
 
@@ -16,29 +16,11 @@ from tortoise import connections
 
 from portal.domain.reporting.accepted import ACCEPTED_VALUES, CURRENT_REPORT_SQL
 from portal.models import ManufacturerSettings
-from portal.models.enums import LedgerKind
+from portal.models.reconciliation.columns import COMPONENTS, FIGURE_NAMES
 
-KINDS = {  # column -> (ledger kinds, sign shown): outflows are shown positive
-    "sell_in": ([LedgerKind.SELL_IN], 1),
-    "customer_returns": ([LedgerKind.CUSTOMER_RETURN], 1),
-    "sell_through": ([LedgerKind.SELL_THROUGH], -1),
-    "transfers_in": ([LedgerKind.TRANSFER_IN], 1),
-    "transfers_out": ([LedgerKind.TRANSFER_OUT], -1),
-    "returns_to_manufacturer": ([LedgerKind.RETURN_TO_MANUFACTURER], -1),
-    "adjustments": ([LedgerKind.ADJUSTMENT, LedgerKind.OPENING], 1),
-}
-VALUES = [
-    "opening",
-    *KINDS,
-    "calculated",
-    "reported",
-    "gap",
-    "abs_gap",
-    "gap_pct",
-    "gap_value",
-    "status",
-    "stock_submission_id",
-]
+NAMES = [c.name for c in COMPONENTS]
+
+VALUES = FIGURE_NAMES
 
 
 SOURCE = {  # row column -> the computed column it is written from, where they differ
@@ -49,11 +31,11 @@ SOURCE = {  # row column -> the computed column it is written from, where they d
 
 def _component_sums() -> str:
     parts = []
-    for column, (kinds, sign) in KINDS.items():
-        names = ", ".join(f"'{k.value}'" for k in kinds)
+    for component in COMPONENTS:
+        names = ", ".join(f"'{k.value}'" for k in component.kinds)
         parts.append(
-            f"{'-' if sign < 0 else ''}coalesce(sum(e.quantity) FILTER "
-            f"(WHERE e.kind IN ({names})), 0) AS {column}"
+            f"{'-' if component.sign < 0 else ''}coalesce(sum(e.quantity) FILTER "
+            f"(WHERE e.kind IN ({names})), 0) AS {component.name}"
         )
     return ",\n           ".join(parts)
 
@@ -101,7 +83,7 @@ WITH k AS (
     GROUP BY 1, 2, 3
 ), grid AS (
     SELECT k.warehouse_id, k.product_id, k.partner_id, k.from_start, per.*,
-           {", ".join(f"coalesce(m.{c}, 0) AS {c}" for c in KINDS)},
+           {", ".join(f"coalesce(m.{c}, 0) AS {c}" for c in NAMES)},
            coalesce(m.net, 0) AS net, m.warehouse_id IS NOT NULL AS has_moves,
            coalesce(b.opening, 0) + sum(coalesce(m.net, 0)) OVER (
                PARTITION BY k.warehouse_id, k.product_id ORDER BY per.idx
@@ -157,9 +139,8 @@ WITH k AS (
         manufacturer_id, partner_id, warehouse_id, product_id, period, {", ".join(VALUES)},
         exception_status, computed_at
     )
-    SELECT $1, partner_id, warehouse_id, product_id, name, opening,
-           {", ".join(KINDS)}, calculated, reported, gap, abs_gap,
-           pct, gap_value, status, submission_id,
+    SELECT $1, partner_id, warehouse_id, product_id, name,
+           {", ".join(SOURCE.get(v, v) for v in VALUES)},
            CASE WHEN status = 'EXCEPTION' THEN 'OPEN' END, now()
     FROM kept WHERE changed
     ON CONFLICT (warehouse_id, product_id, period) DO UPDATE SET

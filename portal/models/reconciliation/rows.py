@@ -3,10 +3,26 @@ and the audit trail of the exception workflow."""
 
 from __future__ import annotations
 
+from types import UnionType
+from typing import TYPE_CHECKING, Any
+
 from tortoise import fields
 from tortoise.models import Model
 
 from portal.models.enums import ExceptionReason, ExceptionStatus, ReconciliationStatus
+from portal.models.reconciliation.columns import FIGURES, Figure
+
+
+def _figure_field(figure: Figure) -> fields.Field[Any]:
+    nullable = isinstance(figure.type, UnionType)
+    if figure.type is ReconciliationStatus:
+        return fields.CharEnumField(ReconciliationStatus, max_length=20)
+    if figure.sql_type == "numeric":
+        return fields.DecimalField(max_digits=20, decimal_places=2, default=0)
+    if figure.sql_type == "float8":
+        return fields.FloatField(null=True) if nullable else fields.FloatField(default=0)
+    field_type = fields.BigIntField if figure.sql_type == "bigint" else fields.IntField
+    return field_type(null=True) if nullable else field_type(default=0)
 
 
 class ReconciliationRow(Model):
@@ -29,28 +45,17 @@ class ReconciliationRow(Model):
         "models.Product", related_name="reconciliation", db_constraint=False
     )
     period = fields.CharField(max_length=8)
-    opening = fields.IntField(default=0)
-    sell_in = fields.IntField(default=0)
-    customer_returns = fields.IntField(default=0)
-    sell_through = fields.IntField(default=0)
-    transfers_in = fields.IntField(default=0)
-    transfers_out = fields.IntField(default=0)
-    returns_to_manufacturer = fields.IntField(default=0)
-    adjustments = fields.IntField(default=0)
-    calculated = fields.IntField(default=0)
-    reported = fields.IntField(null=True)
-    gap = fields.IntField(null=True)
-    abs_gap = fields.IntField(default=0)
-    gap_value = fields.DecimalField(
-        max_digits=20, decimal_places=2, default=0
-    )  # |gap| x list price
-    gap_pct = fields.FloatField(null=True)
-    status = fields.CharEnumField(ReconciliationStatus, max_length=20)
+    for _figure in FIGURES:  # opening, the components, calculated ... (columns.py)
+        locals()[_figure.name] = _figure_field(_figure)
+    del _figure
     exception_status = fields.CharEnumField(ExceptionStatus, max_length=16, null=True)
     owner_email = fields.CharField(max_length=200, null=True)
     reason = fields.CharEnumField(ExceptionReason, max_length=24, null=True)
-    stock_submission_id = fields.BigIntField(null=True)
     computed_at = fields.DatetimeField(auto_now=True)
+
+    if TYPE_CHECKING:  # the figures above, generated from FIGURES
+
+        def __getattr__(self, name: str) -> Any: ...
 
     class Meta:
         table = "reconciliation_row"

@@ -11,6 +11,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from portal.domain.designs import registrations as designs
+from portal.domain.designs.conflicts import conflicts
 from portal.models import DesignEvent, enums
 from portal.models import DesignLine as LineModel
 from portal.models import DesignRegistration as RegistrationModel
@@ -79,7 +80,7 @@ class DesignRegistration:
 
     @strawberry.field
     async def conflicts(self, info: Info) -> list[DesignConflict]:
-        found = await designs.conflicts(info.context.principal, self.model)
+        found = await conflicts(info.context.principal, self.model)
         return [
             DesignConflict(
                 sku=c.sku,

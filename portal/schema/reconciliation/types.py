@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 from enum import Enum
 from typing import Any
 
@@ -13,6 +12,7 @@ from strawberry.types import Info
 
 from portal.models import ReconciliationRow as RowModel
 from portal.models import enums
+from portal.models.reconciliation.columns import FIGURE_NAMES, FIGURES
 from portal.schema.common import UserError
 from portal.schema.ledger.inventory import LedgerEntry
 
@@ -22,24 +22,10 @@ ROW_VALUES = {  # what a ReconciliationRow is built from: name -> field path
         for name in (
             "id",
             "period",
-            "opening",
-            "sell_in",
-            "sell_through",
-            "customer_returns",
-            "transfers_in",
-            "transfers_out",
-            "returns_to_manufacturer",
-            "adjustments",
-            "calculated",
-            "reported",
-            "gap",
-            "gap_pct",
-            "gap_value",
-            "status",
+            *FIGURE_NAMES,
             "exception_status",
             "owner_email",
             "reason",
-            "stock_submission_id",
             "partner_id",
             "warehouse_id",
             "product_id",
@@ -49,6 +35,7 @@ ROW_VALUES = {  # what a ReconciliationRow is built from: name -> field path
     "warehouse_code": "warehouse__code",
     "sku": "product__sku",
 }
+GRAPH_FIGURES = [n for n in FIGURE_NAMES if n not in ("abs_gap", "stock_submission_id")]
 POS_KINDS = (enums.LedgerKind.SELL_THROUGH, enums.LedgerKind.CUSTOMER_RETURN)
 ReconciliationStatus = strawberry.enum(enums.ReconciliationStatus)
 ExceptionStatus = strawberry.enum(enums.ExceptionStatus)
@@ -74,20 +61,9 @@ class AuditEvent:
 class ReconciliationRow:
     id: strawberry.ID
     period: str
-    opening: int
-    sell_in: int
-    sell_through: int
-    customer_returns: int
-    transfers_in: int
-    transfers_out: int
-    returns_to_manufacturer: int
-    adjustments: int
-    calculated: int
-    reported: int | None
-    gap: int | None
-    gap_pct: float | None
-    gap_value: Decimal
-    status: ReconciliationStatus
+    __annotations__.update(  # opening, the components, calculated, ... (columns.py)
+        {f.name: f.type for f in FIGURES if f.name in GRAPH_FIGURES}
+    )
     exception_status: ExceptionStatus | None
     owner: str | None
     reason: ExceptionReason | None
@@ -141,19 +117,7 @@ class ReconciliationRow:
             sku=v["sku"],
             id=strawberry.ID(str(v["id"])),
             period=v["period"],
-            opening=v["opening"],
-            sell_in=v["sell_in"],
-            sell_through=v["sell_through"],
-            customer_returns=v["customer_returns"],
-            transfers_in=v["transfers_in"],
-            transfers_out=v["transfers_out"],
-            returns_to_manufacturer=v["returns_to_manufacturer"],
-            adjustments=v["adjustments"],
-            calculated=v["calculated"],
-            reported=v["reported"],
-            gap=v["gap"],
-            gap_pct=v["gap_pct"],
-            gap_value=v["gap_value"],
+            **{name: v[name] for name in GRAPH_FIGURES if name != "status"},
             status=ReconciliationStatus(v["status"]),
             exception_status=ExceptionStatus(v["exception_status"])
             if v["exception_status"]
