@@ -15,6 +15,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from tests.loopback import wait_until_started
+
 PAGE_SIZE = 2
 
 
@@ -56,10 +58,7 @@ async def serve_fake_erp(erp: FakeErp) -> AsyncIterator[FakeErp]:
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     )
     task = asyncio.create_task(server.serve())
-    for _ in range(500):  # up to 5 s for the server to bind
-        if server.started:
-            break
-        await asyncio.sleep(0.01)
+    await wait_until_started(server, task, "the fake ERP")
     erp.url = f"http://127.0.0.1:{port}/api"
     try:
         yield erp

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
+
+import pytest
 
 from portal.jobs.dispatch import ArqQueue
 from portal.jobs.runtime import new_http_client
+from portal.models import Job
+from portal.models.enums import JobStatus
 from portal.settings import Settings
 from workers.settings import build_worker
 
@@ -31,12 +36,20 @@ async def run_burst_worker(settings: Settings) -> Any:
     return worker
 
 
-async def run_jobs(app: Any) -> None:
+async def run_jobs(app: Any, seconds: float = 120) -> None:
+    """Run every dispatched job (and those they chain) to the end, or fail after ``seconds``."""
     settings: Settings = app.state.settings
-    if settings.embedded:
-        await app.state.queue.drain()
-    else:
-        await run_burst_worker(settings)
+    try:
+        async with asyncio.timeout(seconds):
+            if settings.embedded:
+                await app.state.queue.drain()
+            else:
+                await run_burst_worker(settings)
+    except TimeoutError:
+        unfinished = await Job.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).values_list(
+            "id", "kind", "status"
+        )
+        pytest.fail(f"the dispatched jobs did not finish within {seconds:.0f} s: {unfinished}")
 
 
 class ParkedQueue:

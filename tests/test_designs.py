@@ -9,7 +9,7 @@ import pytest
 from portal.domain.access.tokens import create_token
 from portal.domain.designs import registrations as designs
 from portal.domain.designs.registrations import DesignLineInput
-from portal.domain.errors import DomainError
+from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.ledger import shipments
 from portal.domain.ledger.shipments import LineInput
 from portal.domain.reporting import submissions
@@ -150,10 +150,13 @@ async def test_expiry_and_outcomes(db) -> None:
         expected_close_on=date(2027, 1, 1),
         lines=[DesignLineInput("SKU-A", 10)],
     )
-    with pytest.raises(DomainError):  # rejection needs a reason
+    with pytest.raises(DomainError) as no_reason:  # rejection needs a reason
         await designs.review_design(ch.admin, made.id, approve=False)
-    with pytest.raises(DomainError):  # approval needs a future expiry
+    assert (no_reason.value.code, no_reason.value.field) == (ErrorCode.REQUIRED, ["note"])
+    with pytest.raises(DomainError) as past_expiry:  # approval needs a future expiry
         await designs.review_design(ch.admin, made.id, approve=True, expires_on=date(2020, 1, 1))
+    assert (past_expiry.value.code, past_expiry.value.field) == (ErrorCode.INVALID, ["expiresOn"])
+    assert (await DesignRegistration.get(id=made.id)).status is DesignStatus.SUBMITTED
     await designs.review_design(
         ch.admin, made.id, approve=True, expires_on=date.today() + timedelta(days=1)
     )
@@ -166,8 +169,10 @@ async def test_expiry_and_outcomes(db) -> None:
         .values_list("event_type", flat=True)
     )
     assert events == ["design.registered", "design.approved", "design.expired"]
-    with pytest.raises(DomainError):  # an expired one cannot be won
+    with pytest.raises(DomainError) as expired:  # an expired one cannot be won
         await designs.close_design(sales, made.id, won=True)
+    assert expired.value.code is ErrorCode.INVALID_STATE
+    assert (await DesignRegistration.get(id=made.id)).status is DesignStatus.EXPIRED
     bad = designs.register_design(
         sales,
         customer_name="X",
@@ -176,5 +181,10 @@ async def test_expiry_and_outcomes(db) -> None:
         expected_close_on=date(2027, 1, 1),
         lines=[DesignLineInput("SKU-A", 10)],
     )
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as bad_country:  # a country is a 2-letter ISO code
         await bad
+    assert (bad_country.value.code, bad_country.value.field) == (
+        ErrorCode.INVALID,
+        ["endCustomer", "country"],
+    )
+    assert await DesignRegistration.all().count() == 1

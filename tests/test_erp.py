@@ -86,8 +86,12 @@ async def test_retries_5xx_then_succeeds(db) -> None:
     async with serve_fake_erp(fake) as erp, httpx.AsyncClient() as http:
         await _configure(ch, erp)
         run = await sync_erp(ch.admin.manufacturer_id, http, attempts=4, backoff=0.01)
-        assert run.status == "OK"
-        assert len(erp.requests) >= 3
+        assert run.status == "OK", run.error
+        assert (run.products_imported, run.shipments_imported) == (3, 3)
+        # The first page asked three times (503, 503, then 200), every other page once.
+        assert erp.requests[0].endswith("/api/products?page=1")
+        assert erp.requests[:3] == [erp.requests[0]] * 3
+        assert len(erp.requests) == 3 + 3  # products page 2, shipments pages 1 and 2
 
 
 async def test_gives_up_after_retries_with_a_failure_record(db) -> None:
@@ -125,6 +129,7 @@ async def test_sync_erp_mutation_runs_as_a_job(client, app) -> None:
         )
         assert done["updateSettings"]["settings"]["erpConfigured"] is True
         queued = await graph("mutation { syncErp { job { id status } errors { code } } }")
+        assert queued["syncErp"]["errors"] == []
         job_id = int(queued["syncErp"]["job"]["id"])
         await run_jobs(app)
         job = await Job.get(id=job_id)

@@ -27,12 +27,17 @@ async def test_token_usage_rollup_job_sets_last_used(client, app) -> None:
     await Graph(client, token)("{ viewer { role } }")  # throttled: one usage row a minute
     assert await TokenUsage.all().count() == 1
 
-    job = await submit_job(app.state.queue, TOKEN_USAGE_ROLLUP)
-    assert (await Job.get(id=job.id)).status in (
-        JobStatus.QUEUED,
-        JobStatus.RUNNING,
-        JobStatus.DONE,
-    )
+    # Recorded first: when the queue is handed the job, its row exists and is QUEUED.
+    # (Read after submit_job instead, an in-process job may already be RUNNING or DONE.)
+    seen_at_dispatch: list[JobStatus] = []
+
+    class RecordedFirst:
+        async def dispatch(self, job_id: int, dispatch_no: int) -> None:
+            seen_at_dispatch.append((await Job.get(id=job_id)).status)
+            await app.state.queue.dispatch(job_id, dispatch_no)
+
+    job = await submit_job(RecordedFirst(), TOKEN_USAGE_ROLLUP)
+    assert seen_at_dispatch == [JobStatus.QUEUED]
     await run_jobs(app)
 
     job = await Job.get(id=job.id)
@@ -126,7 +131,12 @@ async def test_real_worker_process_runs_recorded_job(app, settings) -> None:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )
-    output, _ = await asyncio.wait_for(worker.communicate(), timeout=120)
+    try:
+        output, _ = await asyncio.wait_for(worker.communicate(), timeout=120)
+    except TimeoutError:
+        worker.kill()
+        await worker.wait()
+        pytest.fail("`portal worker --burst` did not finish its queue and exit within 120 s")
     assert worker.returncode == 0, output.decode()[-2000:]
     job = await Job.get(id=job.id)
     assert job.status == JobStatus.DONE, (job.error, output.decode()[-2000:])

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from portal.domain.errors import DomainError
+from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.ledger import shipments, transfers
 from portal.domain.ledger.check import ledger_mismatches
 from portal.domain.ledger.shipments import LineInput
@@ -39,7 +39,7 @@ async def test_fifty_concurrent_transfers_never_overdraw(db) -> None:
         try:
             await transfers.ship_transfer(ch.d1, transfer_id)
         except DomainError as error:
-            assert error.code.value == "INSUFFICIENT_STOCK"
+            assert error.code is ErrorCode.INSUFFICIENT_STOCK
             return False
         return True
 

@@ -98,12 +98,16 @@ async def test_inter_partner_transfer_needs_approval_and_downstream_is_sell_in(d
         lines=[LineInput("SKU-A", 30)],
     )
     assert to_reseller.status is TransferStatus.REQUESTED
-    with pytest.raises(DomainError):  # not shippable before approval
+    with pytest.raises(DomainError) as unapproved:  # not shippable before approval
         await transfers.ship_transfer(ch.d1, to_reseller.id)
+    assert unapproved.value.code is ErrorCode.INVALID_STATE
+    assert unapproved.value.message == "The transfer is REQUESTED."
     await transfers.approve_transfer(ch.admin, to_reseller.id)
     await transfers.ship_transfer(ch.d1, to_reseller.id)
-    with pytest.raises(DomainError):  # the sender cannot receive for the reseller
+    with pytest.raises(DomainError) as wrong_side:  # the sender cannot receive for the reseller
         await transfers.receive_transfer(ch.d1, to_reseller.id)
+    assert wrong_side.value.code is ErrorCode.INVALID_STATE
+    assert wrong_side.value.message == "Only the other side of the transfer can do this."
     await transfers.receive_transfer(ch.r1, to_reseller.id)
     kinds = (
         await LedgerEntry.filter(source_type="TRANSFER")
@@ -131,7 +135,7 @@ async def test_serials_one_per_unit_never_twice_in_stock(db) -> None:
             shipped_on=date(2026, 10, 1),
             lines=[LineInput("SKU-S", 2, ["A1"])],
         )
-    assert wrong_count.value.code.value == "SERIALS_MISMATCH"
+    assert wrong_count.value.code is ErrorCode.SERIALS_MISMATCH
     shipment = await shipments.record_shipment(
         ch.admin,
         partner_code="D1",
@@ -150,7 +154,7 @@ async def test_serials_one_per_unit_never_twice_in_stock(db) -> None:
             shipped_on=date(2026, 10, 2),
             lines=[LineInput("SKU-S", 1, ["A2"])],
         )
-    assert twice.value.code.value == "SERIAL_IN_STOCK"
+    assert twice.value.code is ErrorCode.SERIAL_IN_STOCK
     assert await balance("W3", "SKU-S") == (0, 0)
     moved = await transfers.raise_transfer(
         ch.d1,
@@ -160,7 +164,7 @@ async def test_serials_one_per_unit_never_twice_in_stock(db) -> None:
     )
     with pytest.raises(DomainError) as unknown:
         await transfers.ship_transfer(ch.d1, moved.id)
-    assert unknown.value.code.value == "SERIAL_NOT_IN_STOCK"
+    assert unknown.value.code is ErrorCode.SERIAL_NOT_IN_STOCK
     assert await balance("W1", "SKU-S") == (2, 0)
     assert await ledger_mismatches() == []
 
@@ -211,12 +215,12 @@ async def test_duplicate_document_and_idempotency(db) -> None:
     assert first.id == again.id
     with pytest.raises(DomainError) as dup:
         await shipments.record_shipment(ch.admin, **args)
-    assert dup.value.code.value == "DUPLICATE_DOCUMENT"
+    assert dup.value.code is ErrorCode.DUPLICATE_DOCUMENT
     with pytest.raises(DomainError) as reused:
         await shipments.record_shipment(
             ch.admin, **{**args, "document_no": "X"}, idempotency_key="k1"
         )
-    assert reused.value.code.value == "IDEMPOTENCY_KEY_REUSED"
+    assert reused.value.code is ErrorCode.IDEMPOTENCY_KEY_REUSED
     assert await balance("W1", "SKU-A") == (0, 3)
 
 
@@ -229,10 +233,11 @@ async def test_adjustment_and_check_ledger_detects_tampering(db) -> None:
         quantity=4,
         reason=AdjustmentReason.COUNT_CORRECTION,
     )
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as overdrawn:
         await post_adjustment(
             ch.admin, warehouse_code="W1", sku="SKU-A", quantity=-5, reason=AdjustmentReason.DAMAGE
         )
+    assert overdrawn.value.code is ErrorCode.INSUFFICIENT_STOCK
     assert await balance("W1", "SKU-A") == (4, 0)
     assert await ledger_mismatches() == []
     await StockBalance.filter(warehouse__code="W1").update(quantity=9)  # a write around the ledger

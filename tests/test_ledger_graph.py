@@ -6,6 +6,8 @@ import asyncio
 import os
 import sys
 
+import pytest
+
 from portal.domain.catalog.tenants import create_manufacturer
 from tests.conftest import ROOT
 from tests.graph import Graph
@@ -142,7 +144,12 @@ async def test_shipment_transfer_refusal_and_history(client, settings) -> None:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )
-    output, _ = await check.communicate()
+    try:
+        output, _ = await asyncio.wait_for(check.communicate(), timeout=120)
+    except TimeoutError:
+        check.kill()
+        await check.wait()
+        pytest.fail("`portal check-ledger` did not finish within 120 s")
     assert check.returncode == 0, output.decode()
     assert b"ledger OK" in output
 

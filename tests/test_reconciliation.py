@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from portal.domain.errors import DomainError
+from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.ledger import shipments, transfers
 from portal.domain.ledger.adjustments import AdjustmentReason, post_adjustment
 from portal.domain.ledger.shipments import LineInput
@@ -73,8 +73,10 @@ async def test_reference_case_exception_and_correction(app) -> None:
     assert row.exception_status is ExceptionStatus.OPEN
     assert await OutboxEvent.filter(event_type="exception.opened").count() == 1
 
-    with pytest.raises(DomainError):  # a partner comments, it does not resolve
+    with pytest.raises(DomainError) as partner_resolves:  # a partner comments, it does not resolve
         await exceptions.update_exception(ch.d1, row.id, status=ExceptionStatus.RESOLVED)
+    assert partner_resolves.value.code is ErrorCode.ROLE_NOT_ALLOWED
+    assert (await ReconciliationRow.get(id=row.id)).exception_status is ExceptionStatus.OPEN
     await exceptions.update_exception(ch.d1, row.id, note="Two pallets were damaged in transit.")
     await exceptions.update_exception(
         ch.admin, row.id, status=ExceptionStatus.INVESTIGATING, owner_email="planner@acme.test"
@@ -236,7 +238,7 @@ async def test_full_recompute_of_a_period_range(app) -> None:
     before = await ReconciliationRow.all().order_by("period").values_list(*fields)
     with pytest.raises(DomainError) as refused:
         await full_recompute(ch.admin.manufacturer_id, "2026-10", through="2026-09")
-    assert refused.value.code.value == "INVALID"
+    assert refused.value.code is ErrorCode.INVALID
     assert await ReconciliationRow.all().order_by("period").values_list(*fields) == before
     await ReconciliationRow.all().delete()
     written = await full_recompute(

@@ -173,6 +173,9 @@ async def test_exception_export_is_a_streamed_csv(client, app) -> None:
         "/exports/exceptions.csv?period=nope", headers={"Authorization": f"Bearer {token}"}
     )
     assert bad.status_code == 400
+    assert [(e["field"], e["code"]) for e in bad.json()["errors"]] == [
+        (["period"], "INVALID_PERIOD")
+    ]
 
 
 async def test_a_row_names_the_submissions_behind_it(client, app) -> None:

@@ -6,12 +6,12 @@ from datetime import date
 
 import pytest
 
-from portal.domain.errors import DomainError, PermissionDenied
+from portal.domain.errors import DomainError, ErrorCode, PermissionDenied
 from portal.domain.ledger import returns, shipments
 from portal.domain.ledger.adjustments import AdjustmentReason, post_adjustment, reverse_entry
 from portal.domain.ledger.check import ledger_mismatches
 from portal.domain.ledger.shipments import LineInput
-from portal.models import LedgerEntry, StockBalance
+from portal.models import LedgerEntry, StockBalance, StockReturn
 from portal.models.enums import LedgerKind, ReturnStatus
 from tests.ledger_fixtures import build_channel
 
@@ -38,15 +38,18 @@ async def test_return_posts_when_the_manufacturer_receives_it(db) -> None:
     await _stocked(ch)
     with pytest.raises(DomainError) as too_many:
         await returns.raise_return(ch.d1, warehouse_code="W1", lines=[LineInput("SKU-A", 21)])
-    assert too_many.value.code.value == "INSUFFICIENT_STOCK"
+    assert too_many.value.code is ErrorCode.INSUFFICIENT_STOCK
     rma = await returns.raise_return(
         ch.d1, warehouse_code="W1", lines=[LineInput("SKU-A", 5)], rma_no="RMA-1"
     )
     assert await stock("W1") == 20  # not posted until received
-    with pytest.raises(PermissionDenied):  # a partner cannot receive its own return
+    # a partner cannot receive its own return
+    with pytest.raises(PermissionDenied, match="may not record_shipment"):
         await returns.receive_return(ch.d1, rma.id)
-    with pytest.raises(DomainError):  # another partner does not even see it
+    with pytest.raises(DomainError) as unseen:  # another partner does not even see it
         await returns.cancel_return(ch.d2, rma.id)
+    assert unseen.value.code is ErrorCode.NOT_FOUND
+    assert (await StockReturn.get(id=rma.id)).status is ReturnStatus.REQUESTED
     received = await returns.receive_return(ch.admin, rma.id, received_on=date(2026, 10, 20))
     assert received.status is ReturnStatus.RECEIVED
     assert await stock("W1") == 15
@@ -54,7 +57,7 @@ async def test_return_posts_when_the_manufacturer_receives_it(db) -> None:
     assert (entry.quantity, entry.period) == (-5, "2026-10")
     with pytest.raises(DomainError) as twice:
         await returns.receive_return(ch.admin, rma.id)
-    assert twice.value.code.value == "INVALID_STATE"
+    assert twice.value.code is ErrorCode.INVALID_STATE
     assert await ledger_mismatches() == []
 
 
@@ -71,8 +74,9 @@ async def test_a_mistake_is_undone_by_a_reversing_entry(db) -> None:
     assert (await LedgerEntry.get(id=wrong.id)).quantity == -7  # the original stays as it was
     with pytest.raises(DomainError) as again:
         await reverse_entry(ch.admin, wrong.id)
-    assert again.value.code.value == "INVALID_STATE"
-    with pytest.raises(PermissionDenied):  # partners cannot post corrections
+    assert again.value.code is ErrorCode.INVALID_STATE
+    # partners cannot post corrections
+    with pytest.raises(PermissionDenied, match="may not approve_movements"):
         await post_adjustment(
             ch.d1, warehouse_code="W1", sku="SKU-A", quantity=1, reason=AdjustmentReason.OTHER
         )

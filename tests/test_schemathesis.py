@@ -7,11 +7,9 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import hypothesis
 import pytest
 import schemathesis
@@ -20,6 +18,7 @@ from hypothesis import strategies as st
 from portal.schema import build_schema
 from portal.settings import Settings
 from tests.conftest import ROOT
+from tests.loopback import wait_for_health
 
 schemathesis.graphql.scalar(
     "Decimal",
@@ -66,14 +65,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("portal serve did not come up")
+        wait_for_health(base, server)
         yield base, token
     finally:
         server.terminate()

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from portal.domain.errors import DomainError
+from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.reporting import drafts, submissions
 from portal.domain.reporting.compliance import ComplianceState, compliance
 from portal.models import LedgerEntry, StockBalance, Submission, SubmissionIssue
@@ -120,9 +120,9 @@ async def test_history_import_keeps_the_receipt_time(app) -> None:
     stock = [{"warehouse_code": "W1", "sku": "SKU-A", "quantity": 0}]
     on_time = datetime(2026, 11, 8, 9, tzinfo=UTC)  # October is due on 2026-11-10
     for principal, received, code in [
-        (ch.d1, on_time, "ROLE_NOT_ALLOWED"),  # a partner cannot backdate its own report
-        (ch.admin, datetime.now(UTC) + timedelta(days=1), "INVALID"),
-        (ch.admin, datetime(2026, 9, 30, tzinfo=UTC), "INVALID"),  # before the period
+        (ch.d1, on_time, ErrorCode.ROLE_NOT_ALLOWED),  # a partner cannot backdate its own report
+        (ch.admin, datetime.now(UTC) + timedelta(days=1), ErrorCode.INVALID),
+        (ch.admin, datetime(2026, 9, 30, tzinfo=UTC), ErrorCode.INVALID),  # before the period
     ]:
         with pytest.raises(DomainError) as refused:
             await submissions.submit(
@@ -134,7 +134,7 @@ async def test_history_import_keeps_the_receipt_time(app) -> None:
                 partner_code="D1" if principal is ch.admin else None,
                 received_at=received,
             )
-        assert refused.value.code.value == code
+        assert refused.value.code is code
     assert await Submission.all().count() == 0
     made = await submissions.submit(
         ch.admin,

@@ -4,7 +4,11 @@ refused before anything runs."""
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -20,6 +24,20 @@ from tests.jobs import ParkedQueue
 from tests.ledger_fixtures import build_channel
 
 SUBSCRIBE = "subscription($id: ID!) { submissionProgress(id: $id) { status rowsDone rowsTotal } }"
+WAIT_SECONDS = 30
+
+
+def receive_within(ws: Any, seconds: float, waiting_for: str) -> Any:
+    """The next JSON message, or a failure naming what was awaited. (The test client's
+    ``receive_json`` blocks without a timeout, so it runs in a thread; once the session
+    closes, a receive still blocked there ends too.)"""
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        return pool.submit(ws.receive_json).result(timeout=max(seconds, 0))
+    except FutureTimeout:
+        pytest.fail(f"no websocket message within {seconds:.0f} s while waiting for {waiting_for}")
+    finally:
+        pool.shutdown(wait=False)
 
 
 def test_progress_streams_until_final(tmp_path: Path) -> None:
@@ -87,7 +105,8 @@ def _stream_until_accepted(
         "/graphql", subprotocols=["graphql-transport-ws"], headers=headers
     ) as ws:
         ws.send_json({"type": "connection_init", "payload": init})
-        assert ws.receive_json()["type"] == "connection_ack"
+        ack = receive_within(ws, WAIT_SECONDS, "connection_ack")
+        assert ack["type"] == "connection_ack", ack
         ws.send_json(
             {
                 "id": "1",
@@ -95,7 +114,8 @@ def _stream_until_accepted(
                 "payload": {"query": SUBSCRIBE, "variables": {"id": str(submission_id)}},
             }
         )
-        first = ws.receive_json()
+        first = receive_within(ws, WAIT_SECONDS, "the first submissionProgress (QUEUED)")
+        assert first["type"] == "next", first
         assert first["payload"]["data"]["submissionProgress"]["status"] == "QUEUED"
 
         async def validate() -> None:
@@ -104,10 +124,17 @@ def _stream_until_accepted(
             await validate_submission(submission_id)
 
         client.portal.call(validate)
-        statuses = []
+        statuses: list[str] = []
+        deadline = time.monotonic() + WAIT_SECONDS
         while True:
-            message = ws.receive_json()
+            waiting_for = (
+                f"submissionProgress to reach ACCEPTED and complete (statuses so far: {statuses})"
+            )
+            message = receive_within(ws, deadline - time.monotonic(), waiting_for)
             if message["type"] == "complete":
                 break
+            assert message["type"] == "next", (message, statuses)
             statuses.append(message["payload"]["data"]["submissionProgress"]["status"])
-        assert statuses[-1] == "ACCEPTED"
+            if time.monotonic() > deadline:
+                pytest.fail(f"waited {WAIT_SECONDS} s for {waiting_for}")
+        assert statuses and statuses[-1] == "ACCEPTED", statuses

@@ -53,12 +53,35 @@ async def start_worker(settings) -> asyncio.subprocess.Process:  # type: ignore[
     )
 
 
-async def wait_for(predicate) -> None:  # type: ignore[no-untyped-def]
-    async def poll() -> None:
-        while not await predicate():  # noqa: ASYNC110 - polling the database, no event to wait on
-            await asyncio.sleep(0.05)
+async def progress(submission_id: int) -> str:
+    """What the database says now: for the message of a wait that ran out."""
+    s = await Submission.get(id=submission_id)
+    jobs = await Job.all().order_by("id").values_list("kind", "status", "attempts")
+    return f"submission {s.status.value} rows_done={s.rows_done}/{s.rows_total}; jobs {jobs}"
 
-    await asyncio.wait_for(poll(), 120)
+
+async def wait_for(predicate, what: str, submission_id: int, seconds: float = 120) -> None:  # type: ignore[no-untyped-def]
+    """Poll the database (no event to wait on) until ``predicate``; fail after ``seconds``."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not await predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            pytest.fail(
+                f"waited {seconds:.0f} s for {what}; last seen: {await progress(submission_id)}"
+            )
+        await asyncio.sleep(0.05)
+
+
+async def stop(worker: asyncio.subprocess.Process, sig: signal.Signals, what: str) -> None:
+    """Signal the worker and wait for it to exit; SIGKILL and fail if it does not."""
+    if worker.returncode is not None:
+        return
+    worker.send_signal(sig)
+    try:
+        await asyncio.wait_for(worker.wait(), 30)
+    except TimeoutError:
+        worker.kill()
+        await worker.wait()
+        pytest.fail(f"the {what} worker did not exit within 30 s of {sig.name}")
 
 
 @pytest.mark.parametrize("settings", ["postgres"], indirect=True)
@@ -93,9 +116,10 @@ async def test_killed_worker_mid_file_ends_posted_exactly_once(client, app, sett
         assert not s.status.final, "validation finished before the kill: make the file larger"
         return s.status is SubmissionStatus.VALIDATING and s.rows_done > 0
 
-    await wait_for(midway)
-    first.send_signal(signal.SIGKILL)
-    await first.wait()
+    try:
+        await wait_for(midway, "the first worker to start validating the file", submission_id)
+    finally:
+        await stop(first, signal.SIGKILL, "first")
     assert (await Submission.get(id=submission_id)).status is SubmissionStatus.VALIDATING
     assert await LedgerEntry.filter(source_type="SUBMISSION").count() == 0
 
@@ -111,10 +135,11 @@ async def test_killed_worker_mid_file_ends_posted_exactly_once(client, app, sett
             submission_final = (await Submission.get(id=submission_id)).status.final
             return submission_final and (await Job.get(id=job.id)).status is JobStatus.DONE
 
-        await wait_for(final)
+        await wait_for(
+            final, "the second worker to finish the submission and its job", submission_id
+        )
     finally:
-        second.send_signal(signal.SIGTERM)
-        await second.wait()
+        await stop(second, signal.SIGTERM, "second")
 
     submission = await Submission.get(id=submission_id)
     assert submission.status is SubmissionStatus.ACCEPTED

@@ -14,6 +14,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
+from tests.loopback import wait_until_started
+
 
 @dataclass
 class Receiver:
@@ -39,10 +41,7 @@ async def serve_receiver(receiver: Receiver) -> AsyncIterator[Receiver]:
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     )
     task = asyncio.create_task(server.serve())
-    for _ in range(500):
-        if server.started:
-            break
-        await asyncio.sleep(0.01)
+    await wait_until_started(server, task, "the webhook receiver")
     receiver.url = f"http://127.0.0.1:{port}/hook"
     try:
         yield receiver

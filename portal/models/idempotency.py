@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from portal.models.catalog.tenants import Manufacturer
 
 
 class IdempotencyRecord(Model):
     id = fields.IntField(primary_key=True)
-    manufacturer = fields.ForeignKeyField("models.Manufacturer", related_name="idempotency")
+    manufacturer: fields.ForeignKeyRelation[Manufacturer] = fields.ForeignKeyField(
+        "models.Manufacturer", related_name="idempotency"
+    )
+    manufacturer_id: int
     scope = fields.CharField(max_length=32)  # "m" for the manufacturer side, "p:<id>" a partner
     operation = fields.CharField(max_length=64)
     key = fields.CharField(max_length=200)

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from tortoise import fields
 from tortoise.models import Model
 
 from portal.models.enums import JobStatus
 
+if TYPE_CHECKING:
+    from portal.models.catalog.tenants import Manufacturer
+
 
 class Job(Model):
     id = fields.BigIntField(primary_key=True)
-    manufacturer = fields.ForeignKeyField("models.Manufacturer", related_name="jobs", null=True)
+    manufacturer: fields.ForeignKeyNullableRelation[Manufacturer] = fields.ForeignKeyField(
+        "models.Manufacturer", related_name="jobs", null=True
+    )
+    manufacturer_id: int | None
     kind = fields.CharField(max_length=64)
-    args = fields.JSONField(default=dict)
+    args: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     dedupe_key = fields.CharField(max_length=200, null=True)
     status = fields.CharEnumField(JobStatus, max_length=12, default=JobStatus.QUEUED)
     attempts = fields.IntField(default=0)
@@ -21,7 +29,7 @@ class Job(Model):
     enqueued_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     finished_at = fields.DatetimeField(null=True)
-    result = fields.JSONField(null=True)
+    result: fields.JSONField[Any] = fields.JSONField(null=True)  # what the handler returned
     error = fields.TextField(null=True)
 
     class Meta:

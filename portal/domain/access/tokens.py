@@ -115,9 +115,9 @@ async def authenticate(raw: str, recorder: UsageRecorder | None = None) -> Princ
     if recorder is not None:
         await recorder.record(token.id)
     return Principal(
-        manufacturer_id=token.manufacturer_id,  # type: ignore[attr-defined]
+        manufacturer_id=token.manufacturer_id,
         role=Role(token.role),
-        partner_id=token.partner_id,  # type: ignore[attr-defined]
+        partner_id=token.partner_id,
         token_id=token.id,
     )
 

@@ -37,6 +37,6 @@ async def get_warehouse(
 ) -> Warehouse:
     """A warehouse by code; for a partner principal only its own unless ``own_only=False``."""
     warehouse = await Warehouse.get_or_none(manufacturer_id=principal.manufacturer_id, code=code)
-    if warehouse is None or (own_only and not principal.sees_partner(warehouse.partner_id)):  # type: ignore[attr-defined]
+    if warehouse is None or (own_only and not principal.sees_partner(warehouse.partner_id)):
         raise DomainError(ErrorCode.NOT_FOUND, f"No warehouse with code '{code}'.", [field])
     return warehouse

@@ -39,7 +39,7 @@ async def _parent(principal: Principal, parent_code: str | None, own_id: int | N
                     "A partner cannot be its own ancestor.",
                     ["parentCode"],
                 )
-            ancestor = await Partner.get_or_none(id=ancestor.parent_id)  # type: ignore[attr-defined]
+            ancestor = await Partner.get_or_none(id=ancestor.parent_id)
     return parent.id
 
 
@@ -93,9 +93,9 @@ async def update_partner(
     if tier is not None:
         partner.tier = tier
     if clear_parent:
-        partner.parent_id = None  # type: ignore[attr-defined]
+        partner.parent_id = None
     elif parent_code is not None:
-        partner.parent_id = await _parent(principal, parent_code, partner.id)  # type: ignore[attr-defined]
+        partner.parent_id = await _parent(principal, parent_code, partner.id)
     if active is not None:
         partner.active = active
     await partner.save()

@@ -175,7 +175,7 @@ async def map_partner_sku(
         partner_sku=clean,
         defaults={"manufacturer_id": principal.manufacturer_id, "product": product},
     )
-    if not created and mapping.product_id != product.id:  # type: ignore[attr-defined]
+    if not created and mapping.product_id != product.id:
         mapping.product = product
         await mapping.save()
     return mapping

@@ -74,3 +74,8 @@ async def update_settings(principal: Principal, **changes: Any) -> ManufacturerS
         setattr(settings, name, value)
     await settings.save()
     return settings
+
+
+async def get_manufacturer(principal: Principal) -> Manufacturer:
+    """The principal's own tenant."""
+    return await Manufacturer.get(id=principal.manufacturer_id)

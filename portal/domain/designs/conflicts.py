@@ -51,7 +51,7 @@ async def conflicts_of(
     ).values_list("registration_id", "product_id", "product__sku"):
         mine[registration_id][product_id] = sku
     products = {product for lines in mine.values() for product in lines}
-    customers = {r.end_customer_id for r in registrations}  # type: ignore[attr-defined]
+    customers = {r.end_customer_id for r in registrations}
     active = await DesignLine.filter(
         Q(registration__manufacturer_id=manufacturer_id)
         & Q(registration__end_customer_id__in=customers)
@@ -75,8 +75,8 @@ async def conflicts_of(
             (lines[product_id], None if hide else reg_id, None if hide else codes.get(partner_id))
             for product_id, reg_id, partner_id, customer_id in active
             if product_id in lines
-            and customer_id == registration.end_customer_id  # type: ignore[attr-defined]
-            and partner_id != registration.partner_id  # type: ignore[attr-defined]
+            and customer_id == registration.end_customer_id
+            and partner_id != registration.partner_id
         }
         result[registration.id] = [
             Conflict(sku, registration.end_customer_name, reg_id, code)

@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from tortoise.functions import Sum
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -23,18 +22,17 @@ from portal.domain.catalog.lookups import get_product, partner_scope
 from portal.domain.catalog.products import check_price
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.designs.conflicts import conflicts
+from portal.domain.designs.reads import sell_through_of
 from portal.domain.errors import DomainError, ErrorCode, check_length, require
 from portal.domain.idempotency import idempotent
 from portal.domain.reporting import customers as end_customers
-from portal.domain.reporting.accepted import current_reports
 from portal.models import (
     DesignEvent,
     DesignLine,
     DesignRegistration,
     OutboxEvent,
-    PosLine,
 )
-from portal.models.enums import DesignStatus, SubmissionKind
+from portal.models.enums import DesignStatus
 
 MAX_LINES = 200
 
@@ -46,11 +44,20 @@ class DesignLineInput:
     requested_price: Decimal | None = None
 
 
-def visible_designs(principal: Principal) -> QuerySet[DesignRegistration]:
+def visible_designs(
+    principal: Principal,
+    *,
+    partner_id: int | None = None,
+    status: DesignStatus | None = None,
+) -> QuerySet[DesignRegistration]:
     principal.require(Action.VIEW_INVENTORY)
     designs = DesignRegistration.filter(manufacturer_id=principal.manufacturer_id)
     if principal.is_partner:
         designs = designs.filter(partner_id=principal.partner_id)
+    if partner_id is not None:
+        designs = designs.filter(partner_id=partner_id)
+    if status is not None:
+        designs = designs.filter(status=status)
     return designs
 
 
@@ -70,7 +77,7 @@ async def _announce(registration: DesignRegistration, event: str) -> None:
     await OutboxEvent.get_or_create(
         dedupe_key=f"{event}:{registration.id}",
         defaults={
-            "manufacturer_id": registration.manufacturer_id,  # type: ignore[attr-defined]
+            "manufacturer_id": registration.manufacturer_id,
             "event_type": event,
             "payload": {
                 "registrationId": str(registration.id),
@@ -294,23 +301,5 @@ async def expire_due(today: date | None = None) -> int:
 async def sell_through(registration: DesignRegistration) -> dict[int, int]:
     """Units sold to the registered customer per product, from the current accepted POS
     of the registering partner since the registration (design-win tracking)."""
-    product_ids = await DesignLine.filter(registration_id=registration.id).values_list(
-        "product_id", flat=True
-    )
-    current = current_reports(
-        registration.manufacturer_id,  # type: ignore[attr-defined]
-        SubmissionKind.POS,
-        partner_id=registration.partner_id,  # type: ignore[attr-defined]
-    ).values_list("id", flat=True)
-    rows = (
-        await PosLine.filter(
-            submission_id__in=await current,
-            end_customer_id=registration.end_customer_id,  # type: ignore[attr-defined]
-            product_id__in=list(product_ids),
-            sold_on__gte=registration.created_at.date(),
-        )
-        .annotate(total=Sum("quantity"))
-        .group_by("product_id")
-        .values_list("product_id", "total")
-    )
-    return {product_id: int(total or 0) for product_id, total in rows}
+    manufacturer_id: int = registration.manufacturer_id
+    return (await sell_through_of(manufacturer_id, [registration]))[0]

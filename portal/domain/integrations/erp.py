@@ -90,7 +90,7 @@ async def _pages(
     headers: dict[str, str],
     attempts: int,
     backoff: float,
-):  # type: ignore[no-untyped-def]
+):
     page = 1
     for _ in range(MAX_PAGES):
         params: dict[str, Any] = {"page": page}

@@ -71,7 +71,7 @@ async def fan_out(limit: int = 1000) -> int:
     events = await OutboxEvent.filter(delivered_at__isnull=True).order_by("id").limit(limit)
     created = 0
     for event in events:
-        endpoints = await WebhookEndpoint.filter(manufacturer_id=event.manufacturer_id, active=True)  # type: ignore[attr-defined]
+        endpoints = await WebhookEndpoint.filter(manufacturer_id=event.manufacturer_id, active=True)
         for endpoint in endpoints:
             if endpoint.events and event.event_type not in endpoint.events:
                 continue

@@ -71,21 +71,21 @@ async def reverse_entry(principal: Principal, entry_id: int, *, note: str = "") 
         raise DomainError(
             ErrorCode.SERIALS_MISMATCH, "Serial movements are undone by their documents.", ["id"]
         )
-    if original.reverses_id is not None:  # type: ignore[attr-defined]
+    if original.reverses_id is not None:
         raise DomainError(
             ErrorCode.INVALID, "A reversal is not reversed; post a new entry.", ["id"]
         )
     async with in_transaction():
         if await LedgerEntry.exists(reverses_id=original.id):
             raise DomainError(ErrorCode.INVALID_STATE, "The entry is already reversed.", ["id"])
-        warehouse = await Warehouse.get(id=original.warehouse_id)  # type: ignore[attr-defined]
+        warehouse = await Warehouse.get(id=original.warehouse_id)
         entry = await post_one(
             principal.manufacturer_id,
             Movement(
                 warehouse,
                 original.product_id,
                 -original.quantity,
-                original.kind,  # type: ignore[attr-defined]
+                original.kind,
                 datetime.now(UTC).date(),
                 list(original.serials or []),
                 reason=(note.strip() or "REVERSAL")[:40],

@@ -50,7 +50,7 @@ class Movement:
 
 def owner_of(warehouse: Warehouse) -> Owner:
     """Stock in a consignment warehouse (and the manufacturer's own) is the manufacturer's."""
-    if warehouse.kind is WarehouseKind.CONSIGNMENT or warehouse.partner_id is None:  # type: ignore[attr-defined]
+    if warehouse.kind is WarehouseKind.CONSIGNMENT or warehouse.partner_id is None:
         return Owner.MANUFACTURER
     return Owner.PARTNER
 
@@ -60,7 +60,7 @@ async def _lock_and_check(
 ) -> tuple[dict[Key, store.BalanceRow], dict[Key, int]]:
     balances = await store.lock(
         manufacturer_id,
-        {m.key: m.warehouse.partner_id for m in movements},  # type: ignore[attr-defined]
+        {m.key: m.warehouse.partner_id for m in movements},
     )
     delta: dict[Key, int] = defaultdict(int)
     for movement in movements:
@@ -96,7 +96,7 @@ async def post(
                 m.warehouse.partner_id,
                 m.warehouse.id,
                 m.product_id,
-                m.owner,  # type: ignore[attr-defined]
+                m.owner,
                 m.quantity,
                 m.kind,
                 m.business_date,
@@ -125,7 +125,7 @@ async def post_one(
     balances, _ = await _lock_and_check(manufacturer_id, [m], allow_negative=False)
     entry = await LedgerEntry.create(
         manufacturer_id=manufacturer_id,
-        partner_id=m.warehouse.partner_id,  # type: ignore[attr-defined]
+        partner_id=m.warehouse.partner_id,
         warehouse_id=m.warehouse.id,
         product_id=m.product_id,
         owner=m.owner,
@@ -147,7 +147,7 @@ async def post_one(
 
 async def move_in_transit(manufacturer_id: int, lines: list[tuple[Warehouse, int, int]]) -> None:
     """Add (or with a negative quantity remove) what is on its way to a warehouse."""
-    wanted = {(w.id, p, owner_of(w)): w.partner_id for w, p, _ in lines}  # type: ignore[attr-defined]
+    wanted = {(w.id, p, owner_of(w)): w.partner_id for w, p, _ in lines}
     balances = await store.lock(manufacturer_id, wanted)
     deltas: dict[int, int] = defaultdict(int)
     for warehouse, product_id, quantity in lines:

@@ -48,7 +48,7 @@ async def raise_return(
 
     async def create() -> StockReturn:
         warehouse = await get_warehouse(principal, warehouse_code)
-        if warehouse.partner_id is None:  # type: ignore[attr-defined]
+        if warehouse.partner_id is None:
             raise DomainError(
                 ErrorCode.INVALID, "Returns leave a partner warehouse.", ["warehouseCode"]
             )
@@ -61,7 +61,7 @@ async def raise_return(
         async with in_transaction():
             stock_return = await StockReturn.create(
                 manufacturer_id=principal.manufacturer_id,
-                partner_id=warehouse.partner_id,  # type: ignore[attr-defined]
+                partner_id=warehouse.partner_id,
                 warehouse=warehouse,
                 rma_no=rma_no.strip()[:64],
             )
@@ -100,7 +100,7 @@ async def receive_return(
     day = received_on or datetime.now(UTC).date()
     async with in_transaction():
         stock_return = await _locked(principal, return_id)
-        warehouse = await Warehouse.get(id=stock_return.warehouse_id)  # type: ignore[attr-defined]
+        warehouse = await Warehouse.get(id=stock_return.warehouse_id)
         lines = await StockReturnLine.filter(stock_return_id=stock_return.id)
         await post(
             principal.manufacturer_id,
@@ -112,14 +112,14 @@ async def receive_return(
                     LedgerKind.RETURN_TO_MANUFACTURER,
                     day,
                     ln.serials,
-                )  # type: ignore[attr-defined]
+                )
                 for ln in lines
             ],
             source=("RETURN", stock_return.id),
             token_id=principal.token_id,
         )
         for index, line in enumerate(lines):
-            product = await Product.get(id=line.product_id)  # type: ignore[attr-defined]
+            product = await Product.get(id=line.product_id)
             await serial_units.take_from_stock(
                 product, line.serials, warehouse, None, ["lines", str(index)]
             )

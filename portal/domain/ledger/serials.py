@@ -54,7 +54,7 @@ async def ship_new(product: Product, serials: list[str], to: Warehouse, field: l
             )
         else:
             await SerialUnit.create(
-                manufacturer_id=product.manufacturer_id,  # type: ignore[attr-defined]
+                manufacturer_id=product.manufacturer_id,
                 product_id=product.id,
                 serial=serial,
                 warehouse_id=to.id,
@@ -71,7 +71,7 @@ async def take_from_stock(
     units = await _units(product, serials)
     for serial in serials:
         unit = units.get(serial)
-        if unit is None or unit.status is not SerialStatus.IN_STOCK or unit.warehouse_id != at.id:  # type: ignore[attr-defined]
+        if unit is None or unit.status is not SerialStatus.IN_STOCK or unit.warehouse_id != at.id:
             raise DomainError(
                 ErrorCode.SERIAL_NOT_IN_STOCK,
                 f"Serial {serial} of {product.sku} is not in stock at {at.code}.",

@@ -59,11 +59,15 @@ async def clean_lines(
     return cleaned
 
 
-def visible_shipments(principal: Principal) -> QuerySet[Shipment]:
+def visible_shipments(
+    principal: Principal, status: ShipmentStatus | None = None
+) -> QuerySet[Shipment]:
     principal.require(Action.VIEW_INVENTORY)
     shipments = Shipment.filter(manufacturer_id=principal.manufacturer_id)
     if principal.is_partner:
         shipments = shipments.filter(partner_id=principal.partner_id)
+    if status is not None:
+        shipments = shipments.filter(status=status)
     return shipments
 
 
@@ -91,7 +95,7 @@ async def record_shipment(
         doc = check_code(document_no, "documentNo")
         partner = await get_partner(principal, partner_code)
         warehouse = await get_warehouse(principal, warehouse_code)
-        if warehouse.partner_id != partner.id:  # type: ignore[attr-defined]
+        if warehouse.partner_id != partner.id:
             raise DomainError(
                 ErrorCode.INVALID,
                 "The warehouse does not belong to the partner.",
@@ -152,8 +156,8 @@ async def receive_shipment(
 
 async def _receive(shipment: Shipment, received_on: date, token_id: int | None) -> None:
     await arrive(
-        shipment.manufacturer_id,  # type: ignore[attr-defined]
-        await Warehouse.get(id=shipment.warehouse_id),  # type: ignore[attr-defined]
+        shipment.manufacturer_id,
+        await Warehouse.get(id=shipment.warehouse_id),
         await ShipmentLine.filter(shipment_id=shipment.id),
         kind=LedgerKind.SELL_IN,
         day=received_on,

@@ -65,11 +65,11 @@ async def raise_transfer(
 
     async def create() -> Transfer:
         source = await get_warehouse(principal, from_warehouse_code, "fromWarehouseCode")
-        if source.partner_id is None:  # type: ignore[attr-defined]
+        if source.partner_id is None:
             raise DomainError(
                 ErrorCode.INVALID, "Transfers start at a partner warehouse.", ["fromWarehouseCode"]
             )
-        from_partner_id: int = source.partner_id  # type: ignore[attr-defined]
+        from_partner_id: int = source.partner_id
         if to_partner_code:
             to_partner = await Partner.get_or_none(
                 manufacturer_id=principal.manufacturer_id, code=to_partner_code
@@ -85,7 +85,7 @@ async def raise_transfer(
         target = await get_warehouse(
             principal, to_warehouse_code, "toWarehouseCode", own_only=False
         )
-        if target.partner_id != to_partner.id:  # type: ignore[attr-defined]
+        if target.partner_id != to_partner.id:
             raise DomainError(
                 ErrorCode.NOT_FOUND,
                 f"No warehouse with code '{to_warehouse_code}'.",
@@ -167,15 +167,15 @@ async def cancel_transfer(principal: Principal, transfer_id: int) -> Transfer:
         transfer = await _locked(
             principal, transfer_id, {TransferStatus.REQUESTED, TransferStatus.APPROVED}
         )
-        _require_side(principal, transfer.from_partner_id)  # type: ignore[attr-defined]
+        _require_side(principal, transfer.from_partner_id)
         transfer.status = TransferStatus.CANCELLED
         await transfer.save(update_fields=["status", "updated_at"])
     return transfer
 
 
 async def _is_downstream(transfer: Transfer) -> bool:
-    receiver = await Partner.get(id=transfer.to_partner_id)  # type: ignore[attr-defined]
-    return receiver.parent_id == transfer.from_partner_id  # type: ignore[attr-defined]
+    receiver = await Partner.get(id=transfer.to_partner_id)
+    return receiver.parent_id == transfer.from_partner_id
 
 
 async def ship_transfer(
@@ -185,32 +185,32 @@ async def ship_transfer(
     day = shipped_on or datetime.now(UTC).date()
     async with in_transaction():
         transfer = await _locked(principal, transfer_id, {TransferStatus.APPROVED})
-        _require_side(principal, transfer.from_partner_id)  # type: ignore[attr-defined]
-        source = await Warehouse.get(id=transfer.from_warehouse_id)  # type: ignore[attr-defined]
-        target = await Warehouse.get(id=transfer.to_warehouse_id)  # type: ignore[attr-defined]
+        _require_side(principal, transfer.from_partner_id)
+        source = await Warehouse.get(id=transfer.from_warehouse_id)
+        target = await Warehouse.get(id=transfer.to_warehouse_id)
         lines = await TransferLine.filter(transfer_id=transfer.id)
         kind = (
             LedgerKind.SELL_THROUGH if await _is_downstream(transfer) else LedgerKind.TRANSFER_OUT
         )
         await post(
-            transfer.manufacturer_id,  # type: ignore[attr-defined]
-            [Movement(source, ln.product_id, -ln.quantity, kind, day, ln.serials) for ln in lines],  # type: ignore[attr-defined]
+            transfer.manufacturer_id,
+            [Movement(source, ln.product_id, -ln.quantity, kind, day, ln.serials) for ln in lines],
             source=("TRANSFER", transfer.id),
             token_id=principal.token_id,
         )
         for index, line in enumerate(lines):
-            product = await Product.get(id=line.product_id)  # type: ignore[attr-defined]
+            product = await Product.get(id=line.product_id)
             await serial_units.take_from_stock(
                 product, line.serials, source, target, ["lines", str(index)]
             )
         await move_in_transit(
-            transfer.manufacturer_id,  # type: ignore[attr-defined]
-            [(target, ln.product_id, ln.quantity) for ln in lines],  # type: ignore[attr-defined]
+            transfer.manufacturer_id,
+            [(target, ln.product_id, ln.quantity) for ln in lines],
         )
         transfer.status = TransferStatus.SHIPPED
         transfer.shipped_on = day
         await transfer.save(update_fields=["status", "shipped_on", "updated_at"])
-        if (await settings_of(transfer.manufacturer_id)).auto_receive_transfers:  # type: ignore[attr-defined]
+        if (await settings_of(transfer.manufacturer_id)).auto_receive_transfers:
             await _receive(transfer, target, lines, day, principal.token_id)
     return transfer
 
@@ -221,8 +221,8 @@ async def receive_transfer(
     principal.require(Action.MOVE_STOCK)
     async with in_transaction():
         transfer = await _locked(principal, transfer_id, {TransferStatus.SHIPPED})
-        _require_side(principal, transfer.to_partner_id)  # type: ignore[attr-defined]
-        target = await Warehouse.get(id=transfer.to_warehouse_id)  # type: ignore[attr-defined]
+        _require_side(principal, transfer.to_partner_id)
+        target = await Warehouse.get(id=transfer.to_warehouse_id)
         lines = await TransferLine.filter(transfer_id=transfer.id)
         await _receive(
             transfer, target, lines, received_on or datetime.now(UTC).date(), principal.token_id
@@ -238,7 +238,7 @@ async def _receive(
     token_id: int | None,
 ) -> None:
     await arrive(
-        transfer.manufacturer_id,  # type: ignore[attr-defined]
+        transfer.manufacturer_id,
         target,
         lines,
         kind=LedgerKind.SELL_IN if await _is_downstream(transfer) else LedgerKind.TRANSFER_IN,

@@ -60,11 +60,11 @@ async def update_exception(
         status is not None
         and status is not row.exception_status
         and status not in TRANSITIONS[row.exception_status]
-    ):  # type: ignore[index]
+    ):
         raise DomainError(
             ErrorCode.INVALID_STATE,
-            f"An exception goes from {row.exception_status.value} to "  # type: ignore[union-attr]
-            f"{', '.join(sorted(s.value for s in TRANSITIONS[row.exception_status]))}.",  # type: ignore[index]
+            f"An exception goes from {row.exception_status.value} to "
+            f"{', '.join(sorted(s.value for s in TRANSITIONS[row.exception_status]))}.",
             ["status"],
         )
     if correction_quantity is not None and correction_quantity == 0:
@@ -83,8 +83,8 @@ async def update_exception(
             query = query.select_for_update()
         row = await query.get()
         if correction_quantity is not None:
-            warehouse = await Warehouse.get(id=row.warehouse_id)  # type: ignore[attr-defined]
-            product = await Product.get(id=row.product_id)  # type: ignore[attr-defined]
+            warehouse = await Warehouse.get(id=row.warehouse_id)
+            product = await Product.get(id=row.product_id)
             settings = await settings_of(principal.manufacturer_id)
             period = parse_period(row.period, settings.period_granularity)
             entry = await post_adjustment(
@@ -131,7 +131,7 @@ async def update_exception(
     if correction_quantity is not None:
         settings = await settings_of(principal.manufacturer_id)
         start = parse_period(row.period, settings.period_granularity).start
-        await recompute(principal.manufacturer_id, {(row.warehouse_id, row.product_id): start})  # type: ignore[attr-defined]
+        await recompute(principal.manufacturer_id, {(row.warehouse_id, row.product_id): start})
     return await ReconciliationRow.get(id=row.id).select_related("partner", "warehouse", "product")
 
 

@@ -55,7 +55,7 @@ EXCEPTION_OPENED = "exception.opened"
 
 async def _current_stock_reports(manufacturer_id: int, periods: list[str]) -> dict[str, Submission]:
     rows = await current_reports(manufacturer_id, SubmissionKind.STOCK, periods=periods)
-    return {f"{s.partner_id}:{s.period}": s for s in rows}  # type: ignore[attr-defined]
+    return {f"{s.partner_id}:{s.period}": s for s in rows}
 
 
 async def recompute(
@@ -160,11 +160,11 @@ async def _recompute_batch(
             "warehouse_id", "product_id", "quantity"
         ):
             reported[(w, p, report.period)] = reported.get((w, p, report.period), 0) + q
-            reported_warehouses[f"{report.partner_id}:{report.period}"].add(w)  # type: ignore[attr-defined]
+            reported_warehouses[f"{report.partner_id}:{report.period}"].add(w)
 
     prices = await _list_prices(product_ids, all_periods)
     existing = {
-        (r.warehouse_id, r.product_id, r.period): r  # type: ignore[attr-defined]
+        (r.warehouse_id, r.product_id, r.period): r
         for r in await ReconciliationRow.filter(
             manufacturer_id=manufacturer_id,
             warehouse_id__in=set(warehouses),
@@ -177,9 +177,9 @@ async def _recompute_batch(
     async with in_transaction():
         for key, key_first in first.items():
             warehouse = warehouses.get(key[0])
-            if warehouse is None or warehouse.partner_id is None:  # type: ignore[attr-defined]
+            if warehouse is None or warehouse.partner_id is None:
                 continue
-            partner_id: int = warehouse.partner_id  # type: ignore[attr-defined]
+            partner_id: int = warehouse.partner_id
             running = opening.get(key, 0)
             for period in all_periods:
                 parts = by_period.get((key[0], key[1], period.name), {})

@@ -269,7 +269,7 @@ class RowChecker:
         if not wanted:
             return []
         units = {
-            (u.product_id, u.serial): u  # type: ignore[attr-defined]
+            (u.product_id, u.serial): u
             for u in await SerialUnit.filter(
                 product_id__in={p for p, _ in wanted}, serial__in={s for _, s in wanted}
             )
@@ -279,7 +279,7 @@ class RowChecker:
         for line in lines:
             for serial in line.serials:
                 unit = units.get((line.product_id, serial))
-                if unit is None or unit.warehouse_id not in own:  # type: ignore[attr-defined]
+                if unit is None or unit.warehouse_id not in own:
                     issues.append(
                         RowIssue(
                             line.row,

@@ -90,7 +90,7 @@ async def layout_for(submission: Submission) -> Layout:
         return Layout(kind=submission.kind)
     template = await MappingTemplate.get(
         partner_id=submission.partner_id, name=submission.mapping_name
-    )  # type: ignore[attr-defined]
+    )
     return Layout(
         kind=submission.kind,
         columns=dict(template.columns or {}),
@@ -115,7 +115,7 @@ async def series_of(submission: Submission) -> list[Submission]:
     return await Submission.filter(
         partner_id=submission.partner_id,
         kind=submission.kind,
-        period=submission.period,  # type: ignore[attr-defined]
+        period=submission.period,
         version__lt=submission.version,
     ).order_by("-version")
 
@@ -140,7 +140,7 @@ async def _validate(submission_id: int, heartbeat: Heartbeat | None) -> Submissi
     )
     for model in (SubmissionIssue, PosLine, StockLine):  # what an interrupted run left
         await model.filter(submission_id=submission_id).delete()
-    settings = await settings_of(submission.manufacturer_id)  # type: ignore[attr-defined]
+    settings = await settings_of(submission.manufacturer_id)
     content = await SubmissionContent.get(submission_id=submission_id)
     if content.file_format != "LINES":
         await Submission.filter(id=submission_id).update(
@@ -154,7 +154,7 @@ async def _validate(submission_id: int, heartbeat: Heartbeat | None) -> Submissi
         submission.partner_id,
         submission.kind,
         period,
-        layout,  # type: ignore[attr-defined]
+        layout,
         {s.id for s in earlier},
     )
     run = _Run(submission, checker, heartbeat)
@@ -202,7 +202,7 @@ async def _announce(submission: Submission, status: SubmissionStatus) -> None:
     await OutboxEvent.get_or_create(
         dedupe_key=f"{event}:{submission.id}",
         defaults={
-            "manufacturer_id": submission.manufacturer_id,  # type: ignore[attr-defined]
+            "manufacturer_id": submission.manufacturer_id,
             "event_type": event,
             "payload": {
                 "submissionId": str(submission.id),
@@ -221,7 +221,7 @@ class _Run:
         self.submission = submission
         self.checker = checker
         self.heartbeat = heartbeat
-        self.customers = end_customers.CustomerCache(submission.manufacturer_id)  # type: ignore[attr-defined]
+        self.customers = end_customers.CustomerCache(submission.manufacturer_id)
         self.rows = self.valid = self.errors = self.warnings = 0
 
     async def flush(self, chunk: list[tuple[int, dict[str, str]]]) -> None:
@@ -313,8 +313,8 @@ async def post_submission(submission_id: int, status: SubmissionStatus, rows: in
         if submission.posted_at is not None or submission.status.final:
             return
         previous = await current_report(
-            submission.manufacturer_id,  # type: ignore[attr-defined]
-            submission.partner_id,  # type: ignore[attr-defined]
+            submission.manufacturer_id,
+            submission.partner_id,
             submission.kind,
             submission.period,
             before_version=submission.version,
@@ -325,13 +325,13 @@ async def post_submission(submission_id: int, status: SubmissionStatus, rows: in
             start = parse_period(
                 submission.period,
                 (await settings_of(submission.manufacturer_id)).period_granularity,
-            ).start  # type: ignore[attr-defined]
+            ).start
             for version in (submission, previous):
                 if version is not None:
                     lines = await StockLine.filter(submission_id=version.id).values_list(
                         "warehouse_id", "product_id"
                     )
-                    await mark_dirty(submission.manufacturer_id, [(w, p, start) for w, p in lines])  # type: ignore[attr-defined]
+                    await mark_dirty(submission.manufacturer_id, [(w, p, start) for w, p in lines])
         if previous is not None:
             await Submission.filter(id=previous.id).update(superseded_by_id=submission.id)
         now = datetime.now(UTC)
@@ -370,7 +370,7 @@ async def _post_pos(submission: Submission, previous: Submission | None) -> None
     items = [(k, q) for k, q in movements.items() if q]
     for start in range(0, len(items), POST_CHUNK):
         await post(
-            submission.manufacturer_id,  # type: ignore[attr-defined]
+            submission.manufacturer_id,
             [
                 Movement(warehouses[w], p, q, kind, day)
                 for (w, p, day, kind), q in items[start : start + POST_CHUNK]

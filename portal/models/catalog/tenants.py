@@ -24,6 +24,7 @@ class ManufacturerSettings(Model):
     manufacturer: fields.OneToOneRelation[Manufacturer] = fields.OneToOneField(
         "models.Manufacturer", related_name="settings", on_delete=fields.CASCADE
     )
+    manufacturer_id: int
     period_granularity = fields.CharEnumField(
         PeriodGranularity, max_length=16, default=PeriodGranularity.MONTHLY
     )

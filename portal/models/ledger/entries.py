@@ -7,10 +7,17 @@ entries; ``in_transit`` is the open shipments and transfers headed to the wareho
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
 
 from portal.models.enums import LedgerKind, Owner, SerialStatus
+
+if TYPE_CHECKING:
+    from portal.models.catalog.partners import Partner, Warehouse
+    from portal.models.catalog.products import Product
+    from portal.models.catalog.tenants import Manufacturer
 
 
 class LedgerEntry(Model):
@@ -21,16 +28,22 @@ class LedgerEntry(Model):
     halves the cost of posting (measured by ``bench/ledger.py``)."""
 
     id = fields.BigIntField(primary_key=True)
-    manufacturer = fields.ForeignKeyField(
+    manufacturer: fields.ForeignKeyRelation[Manufacturer] = fields.ForeignKeyField(
         "models.Manufacturer", related_name="ledger", db_constraint=False
     )
-    partner = fields.ForeignKeyField(
+    manufacturer_id: int
+    partner: fields.ForeignKeyNullableRelation[Partner] = fields.ForeignKeyField(
         "models.Partner", related_name="ledger", null=True, db_constraint=False
     )
-    warehouse = fields.ForeignKeyField(
+    partner_id: int | None
+    warehouse: fields.ForeignKeyRelation[Warehouse] = fields.ForeignKeyField(
         "models.Warehouse", related_name="ledger", db_constraint=False
     )
-    product = fields.ForeignKeyField("models.Product", related_name="ledger", db_constraint=False)
+    warehouse_id: int
+    product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
+        "models.Product", related_name="ledger", db_constraint=False
+    )
+    product_id: int
     owner = fields.CharEnumField(Owner, max_length=12)
     quantity = fields.IntField()
     kind = fields.CharEnumField(LedgerKind, max_length=24)
@@ -39,11 +52,12 @@ class LedgerEntry(Model):
     recorded_at = fields.DatetimeField(auto_now_add=True)
     source_type = fields.CharField(max_length=24)
     source_id = fields.BigIntField()
-    serials = fields.JSONField(default=list)
+    serials: fields.JSONField[list[str]] = fields.JSONField(default=list)
     reason = fields.CharField(max_length=40, null=True)
-    reverses = fields.ForeignKeyField(
+    reverses: fields.ForeignKeyNullableRelation[LedgerEntry] = fields.ForeignKeyField(
         "models.LedgerEntry", related_name="reversals", null=True, db_constraint=False
     )
+    reverses_id: int | None
     token_id = fields.IntField(null=True)
 
     class Meta:
@@ -57,10 +71,22 @@ class LedgerEntry(Model):
 
 class StockBalance(Model):
     id = fields.BigIntField(primary_key=True)
-    manufacturer = fields.ForeignKeyField("models.Manufacturer", related_name="balances")
-    partner = fields.ForeignKeyField("models.Partner", related_name="balances", null=True)
-    warehouse = fields.ForeignKeyField("models.Warehouse", related_name="balances")
-    product = fields.ForeignKeyField("models.Product", related_name="balances")
+    manufacturer: fields.ForeignKeyRelation[Manufacturer] = fields.ForeignKeyField(
+        "models.Manufacturer", related_name="balances"
+    )
+    manufacturer_id: int
+    partner: fields.ForeignKeyNullableRelation[Partner] = fields.ForeignKeyField(
+        "models.Partner", related_name="balances", null=True
+    )
+    partner_id: int | None
+    warehouse: fields.ForeignKeyRelation[Warehouse] = fields.ForeignKeyField(
+        "models.Warehouse", related_name="balances"
+    )
+    warehouse_id: int
+    product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
+        "models.Product", related_name="balances"
+    )
+    product_id: int
     owner = fields.CharEnumField(Owner, max_length=12)
     quantity = fields.IntField(default=0)
     in_transit = fields.IntField(default=0)
@@ -75,10 +101,19 @@ class SerialUnit(Model):
     """Where one serial-controlled unit is; a serial is in stock in one place at most."""
 
     id = fields.BigIntField(primary_key=True)
-    manufacturer = fields.ForeignKeyField("models.Manufacturer", related_name="serial_units")
-    product = fields.ForeignKeyField("models.Product", related_name="serial_units")
+    manufacturer: fields.ForeignKeyRelation[Manufacturer] = fields.ForeignKeyField(
+        "models.Manufacturer", related_name="serial_units"
+    )
+    manufacturer_id: int
+    product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
+        "models.Product", related_name="serial_units"
+    )
+    product_id: int
     serial = fields.CharField(max_length=100)
-    warehouse = fields.ForeignKeyField("models.Warehouse", related_name="serial_units", null=True)
+    warehouse: fields.ForeignKeyNullableRelation[Warehouse] = fields.ForeignKeyField(
+        "models.Warehouse", related_name="serial_units", null=True
+    )
+    warehouse_id: int | None
     status = fields.CharEnumField(SerialStatus, max_length=12)
     sold_in_submission_id = fields.BigIntField(null=True)
 

@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
 
 from portal.models.enums import ReturnStatus, ShipmentStatus, TransferStatus
 
+if TYPE_CHECKING:
+    from portal.models.catalog.partners import Partner, Warehouse
+    from portal.models.catalog.products import Product
+    from portal.models.catalog.tenants import Manufacturer
+
 
 class Shipment(Model):
     id = fields.BigIntField(primary_key=True)
-    manufacturer = fields.ForeignKeyField("models.Manufacturer", related_name="shipments")
-    partner = fields.ForeignKeyField("models.Partner", related_name="shipments")
-    warehouse = fields.ForeignKeyField("models.Warehouse", related_name="shipments")
+    manufacturer: fields.ForeignKeyRelation[Manufacturer] = fields.ForeignKeyField(
+        "models.Manufacturer", related_name="shipments"
+    )
+    manufacturer_id: int
+    partner: fields.ForeignKeyRelation[Partner] = fields.ForeignKeyField(
+        "models.Partner", related_name="shipments"
+    )
+    partner_id: int
+    warehouse: fields.ForeignKeyRelation[Warehouse] = fields.ForeignKeyField(
+        "models.Warehouse", related_name="shipments"
+    )
+    warehouse_id: int
     document_no = fields.CharField(max_length=64)
     shipped_on = fields.DateField()
     received_on = fields.DateField(null=True)
@@ -27,10 +43,16 @@ class Shipment(Model):
 
 class ShipmentLine(Model):
     id = fields.BigIntField(primary_key=True)
-    shipment = fields.ForeignKeyField("models.Shipment", related_name="lines")
-    product = fields.ForeignKeyField("models.Product", related_name="shipment_lines")
+    shipment: fields.ForeignKeyRelation[Shipment] = fields.ForeignKeyField(
+        "models.Shipment", related_name="lines"
+    )
+    shipment_id: int
+    product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
+        "models.Product", related_name="shipment_lines"
+    )
+    product_id: int
     quantity = fields.IntField()
-    serials = fields.JSONField(default=list)
+    serials: fields.JSONField[list[str]] = fields.JSONField(default=list)
 
     class Meta:
         table = "shipment_line"
@@ -38,11 +60,26 @@ class ShipmentLine(Model):
 
 class Transfer(Model):
     id = fields.BigIntField(primary_key=True)
-    manufacturer = fields.ForeignKeyField("models.Manufacturer", related_name="transfers")
-    from_partner = fields.ForeignKeyField("models.Partner", related_name="transfers_out")
-    from_warehouse = fields.ForeignKeyField("models.Warehouse", related_name="transfers_out")
-    to_partner = fields.ForeignKeyField("models.Partner", related_name="transfers_in")
-    to_warehouse = fields.ForeignKeyField("models.Warehouse", related_name="transfers_in")
+    manufacturer: fields.ForeignKeyRelation[Manufacturer] = fields.ForeignKeyField(
+        "models.Manufacturer", related_name="transfers"
+    )
+    manufacturer_id: int
+    from_partner: fields.ForeignKeyRelation[Partner] = fields.ForeignKeyField(
+        "models.Partner", related_name="transfers_out"
+    )
+    from_partner_id: int
+    from_warehouse: fields.ForeignKeyRelation[Warehouse] = fields.ForeignKeyField(
+        "models.Warehouse", related_name="transfers_out"
+    )
+    from_warehouse_id: int
+    to_partner: fields.ForeignKeyRelation[Partner] = fields.ForeignKeyField(
+        "models.Partner", related_name="transfers_in"
+    )
+    to_partner_id: int
+    to_warehouse: fields.ForeignKeyRelation[Warehouse] = fields.ForeignKeyField(
+        "models.Warehouse", related_name="transfers_in"
+    )
+    to_warehouse_id: int
     status = fields.CharEnumField(TransferStatus, max_length=12)
     shipped_on = fields.DateField(null=True)
     received_on = fields.DateField(null=True)
@@ -55,10 +92,16 @@ class Transfer(Model):
 
 class TransferLine(Model):
     id = fields.BigIntField(primary_key=True)
-    transfer = fields.ForeignKeyField("models.Transfer", related_name="lines")
-    product = fields.ForeignKeyField("models.Product", related_name="transfer_lines")
+    transfer: fields.ForeignKeyRelation[Transfer] = fields.ForeignKeyField(
+        "models.Transfer", related_name="lines"
+    )
+    transfer_id: int
+    product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
+        "models.Product", related_name="transfer_lines"
+    )
+    product_id: int
     quantity = fields.IntField()
-    serials = fields.JSONField(default=list)
+    serials: fields.JSONField[list[str]] = fields.JSONField(default=list)
 
     class Meta:
         table = "transfer_line"
@@ -68,9 +111,18 @@ class StockReturn(Model):
     """A return to the manufacturer: raised by the partner, posted when received."""
 
     id = fields.BigIntField(primary_key=True)
-    manufacturer = fields.ForeignKeyField("models.Manufacturer", related_name="returns")
-    partner = fields.ForeignKeyField("models.Partner", related_name="returns")
-    warehouse = fields.ForeignKeyField("models.Warehouse", related_name="returns")
+    manufacturer: fields.ForeignKeyRelation[Manufacturer] = fields.ForeignKeyField(
+        "models.Manufacturer", related_name="returns"
+    )
+    manufacturer_id: int
+    partner: fields.ForeignKeyRelation[Partner] = fields.ForeignKeyField(
+        "models.Partner", related_name="returns"
+    )
+    partner_id: int
+    warehouse: fields.ForeignKeyRelation[Warehouse] = fields.ForeignKeyField(
+        "models.Warehouse", related_name="returns"
+    )
+    warehouse_id: int
     status = fields.CharEnumField(ReturnStatus, max_length=12, default=ReturnStatus.REQUESTED)
     rma_no = fields.CharField(max_length=64, default="")
     received_on = fields.DateField(null=True)
@@ -83,10 +135,16 @@ class StockReturn(Model):
 
 class StockReturnLine(Model):
     id = fields.BigIntField(primary_key=True)
-    stock_return = fields.ForeignKeyField("models.StockReturn", related_name="lines")
-    product = fields.ForeignKeyField("models.Product", related_name="return_lines")
+    stock_return: fields.ForeignKeyRelation[StockReturn] = fields.ForeignKeyField(
+        "models.StockReturn", related_name="lines"
+    )
+    stock_return_id: int
+    product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
+        "models.Product", related_name="return_lines"
+    )
+    product_id: int
     quantity = fields.IntField()
-    serials = fields.JSONField(default=list)
+    serials: fields.JSONField[list[str]] = fields.JSONField(default=list)
 
     class Meta:
         table = "stock_return_line"

@@ -12,6 +12,12 @@ from tortoise.models import Model
 from portal.models.enums import ExceptionReason, ExceptionStatus, ReconciliationStatus
 from portal.models.reconciliation.columns import FIGURES, Figure
 
+if TYPE_CHECKING:
+    from portal.models.catalog.partners import Partner, Warehouse
+    from portal.models.catalog.products import Product
+    from portal.models.catalog.tenants import Manufacturer
+    from portal.models.reporting.submissions import OutboxEvent
+
 
 def _figure_field(figure: Figure) -> fields.Field[Any]:
     nullable = isinstance(figure.type, UnionType)
@@ -32,18 +38,22 @@ class ReconciliationRow(Model):
     deleted, only deactivated)."""
 
     id = fields.BigIntField(primary_key=True)
-    manufacturer = fields.ForeignKeyField(
+    manufacturer: fields.ForeignKeyRelation[Manufacturer] = fields.ForeignKeyField(
         "models.Manufacturer", related_name="reconciliation", db_constraint=False
     )
-    partner = fields.ForeignKeyField(
+    manufacturer_id: int
+    partner: fields.ForeignKeyRelation[Partner] = fields.ForeignKeyField(
         "models.Partner", related_name="reconciliation", db_constraint=False
     )
-    warehouse = fields.ForeignKeyField(
+    partner_id: int
+    warehouse: fields.ForeignKeyRelation[Warehouse] = fields.ForeignKeyField(
         "models.Warehouse", related_name="reconciliation", db_constraint=False
     )
-    product = fields.ForeignKeyField(
+    warehouse_id: int
+    product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "models.Product", related_name="reconciliation", db_constraint=False
     )
+    product_id: int
     period = fields.CharField(max_length=8)
     for _figure in FIGURES:  # opening, the components, calculated ... (columns.py)
         locals()[_figure.name] = _figure_field(_figure)
@@ -85,13 +95,14 @@ class ExceptionEvent(Model):
     """Who did what to an exception, when: status, owner, reason, comments, corrections."""
 
     id = fields.BigIntField(primary_key=True)
-    row = fields.ForeignKeyField(
+    row: fields.ForeignKeyRelation[ReconciliationRow] = fields.ForeignKeyField(
         "models.ReconciliationRow", related_name="events", on_delete=fields.CASCADE
     )
+    row_id: int
     token_id = fields.IntField(null=True)
     partner_id = fields.IntField(null=True)  # set when a partner principal acted
     action = fields.CharField(max_length=32)
-    details = fields.JSONField(default=dict)
+    details: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -100,9 +111,12 @@ class ExceptionEvent(Model):
 
 class WebhookEndpoint(Model):
     id = fields.IntField(primary_key=True)
-    manufacturer = fields.ForeignKeyField("models.Manufacturer", related_name="webhooks")
+    manufacturer: fields.ForeignKeyRelation[Manufacturer] = fields.ForeignKeyField(
+        "models.Manufacturer", related_name="webhooks"
+    )
+    manufacturer_id: int
     url = fields.CharField(max_length=500)
-    events = fields.JSONField(default=list)  # event types; empty: all
+    events: fields.JSONField[list[str]] = fields.JSONField(default=list)  # event types; empty: all
     secret = fields.CharField(max_length=100)
     active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -113,12 +127,14 @@ class WebhookEndpoint(Model):
 
 class WebhookDelivery(Model):
     id = fields.BigIntField(primary_key=True)
-    endpoint = fields.ForeignKeyField(
+    endpoint: fields.ForeignKeyRelation[WebhookEndpoint] = fields.ForeignKeyField(
         "models.WebhookEndpoint", related_name="deliveries", on_delete=fields.CASCADE
     )
-    event = fields.ForeignKeyField(
+    endpoint_id: int
+    event: fields.ForeignKeyRelation[OutboxEvent] = fields.ForeignKeyField(
         "models.OutboxEvent", related_name="deliveries", on_delete=fields.CASCADE
     )
+    event_id: int
     status = fields.CharField(max_length=12, default="PENDING")  # PENDING DELIVERED FAILED
     attempts = fields.IntField(default=0)
     next_attempt_at = fields.DatetimeField(null=True)

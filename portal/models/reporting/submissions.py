@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from tortoise import fields
 from tortoise.models import Model
 
 from portal.models.enums import IssueSeverity, SubmissionKind, SubmissionSource, SubmissionStatus
 
+if TYPE_CHECKING:
+    from portal.models.catalog.partners import Partner
+    from portal.models.catalog.tenants import Manufacturer
+
 
 class Submission(Model):
     id = fields.BigIntField(primary_key=True)
-    manufacturer = fields.ForeignKeyField("models.Manufacturer", related_name="submissions")
-    partner = fields.ForeignKeyField("models.Partner", related_name="submissions")
+    manufacturer: fields.ForeignKeyRelation[Manufacturer] = fields.ForeignKeyField(
+        "models.Manufacturer", related_name="submissions"
+    )
+    manufacturer_id: int
+    partner: fields.ForeignKeyRelation[Partner] = fields.ForeignKeyField(
+        "models.Partner", related_name="submissions"
+    )
+    partner_id: int
     kind = fields.CharEnumField(SubmissionKind, max_length=8)
     period = fields.CharField(max_length=8)
     version = fields.IntField()
@@ -39,10 +51,12 @@ class SubmissionContent(Model):
     """What was submitted, kept so that any worker can (re)validate it."""
 
     id = fields.BigIntField(primary_key=True)
-    submission = fields.OneToOneField(
+    submission: fields.OneToOneRelation[Submission] = fields.OneToOneField(
         "models.Submission", related_name="content", on_delete=fields.CASCADE
     )
-    lines = fields.JSONField(null=True)  # GraphQL: list of row dicts
+    submission_id: int
+    # GraphQL: list of row dicts
+    lines: fields.JSONField[list[dict[str, Any]] | None] = fields.JSONField(null=True)
     data = fields.BinaryField(null=True)  # files: the bytes as uploaded
     file_format = fields.CharField(max_length=8, default="LINES")  # LINES CSV XLSX
 
@@ -52,9 +66,10 @@ class SubmissionContent(Model):
 
 class SubmissionIssue(Model):
     id = fields.BigIntField(primary_key=True)
-    submission = fields.ForeignKeyField(
+    submission: fields.ForeignKeyRelation[Submission] = fields.ForeignKeyField(
         "models.Submission", related_name="issues", on_delete=fields.CASCADE
     )
+    submission_id: int
     row = fields.IntField()
     field = fields.CharField(max_length=64, null=True)
     code = fields.CharField(max_length=40)
@@ -69,7 +84,10 @@ class EndCustomer(Model):
     """The registry: one row per customer, whatever the spelling partners use."""
 
     id = fields.BigIntField(primary_key=True)
-    manufacturer = fields.ForeignKeyField("models.Manufacturer", related_name="end_customers")
+    manufacturer: fields.ForeignKeyRelation[Manufacturer] = fields.ForeignKeyField(
+        "models.Manufacturer", related_name="end_customers"
+    )
+    manufacturer_id: int
     key = fields.CharField(max_length=300)
     name = fields.CharField(max_length=300)
     country = fields.CharField(max_length=2)
@@ -82,9 +100,10 @@ class EndCustomer(Model):
 
 class PosLine(Model):
     id = fields.BigIntField(primary_key=True)
-    submission = fields.ForeignKeyField(
+    submission: fields.ForeignKeyRelation[Submission] = fields.ForeignKeyField(
         "models.Submission", related_name="pos_lines", on_delete=fields.CASCADE
     )
+    submission_id: int
     row = fields.IntField()
     warehouse_id = fields.IntField()
     product_id = fields.IntField()
@@ -95,7 +114,7 @@ class PosLine(Model):
     unit_price = fields.DecimalField(max_digits=18, decimal_places=4, null=True)
     currency = fields.CharField(max_length=3, default="")
     invoice_no = fields.CharField(max_length=64, default="")
-    serials = fields.JSONField(default=list)
+    serials: fields.JSONField[list[str]] = fields.JSONField(default=list)
 
     class Meta:
         table = "pos_line"
@@ -104,9 +123,10 @@ class PosLine(Model):
 
 class StockLine(Model):
     id = fields.BigIntField(primary_key=True)
-    submission = fields.ForeignKeyField(
+    submission: fields.ForeignKeyRelation[Submission] = fields.ForeignKeyField(
         "models.Submission", related_name="stock_lines", on_delete=fields.CASCADE
     )
+    submission_id: int
     row = fields.IntField()
     warehouse_id = fields.IntField()
     product_id = fields.IntField()
@@ -121,11 +141,18 @@ class MappingTemplate(Model):
     """A partner's own file layout: its column names, date format, decimal comma."""
 
     id = fields.IntField(primary_key=True)
-    manufacturer = fields.ForeignKeyField("models.Manufacturer", related_name="mappings")
-    partner = fields.ForeignKeyField("models.Partner", related_name="mappings")
+    manufacturer: fields.ForeignKeyRelation[Manufacturer] = fields.ForeignKeyField(
+        "models.Manufacturer", related_name="mappings"
+    )
+    manufacturer_id: int
+    partner: fields.ForeignKeyRelation[Partner] = fields.ForeignKeyField(
+        "models.Partner", related_name="mappings"
+    )
+    partner_id: int
     name = fields.CharField(max_length=100)
     kind = fields.CharEnumField(SubmissionKind, max_length=8)
-    columns = fields.JSONField(default=dict)  # our field -> their column header
+    # our field -> their column header
+    columns: fields.JSONField[dict[str, str]] = fields.JSONField(default=dict)
     date_format = fields.CharField(max_length=32, default="%Y-%m-%d")
     decimal_comma = fields.BooleanField(default=False)
     delimiter = fields.CharField(max_length=1, null=True)
@@ -141,9 +168,12 @@ class OutboxEvent(Model):
     """Events for the outside world (reminders now, webhooks later), delivered by a worker."""
 
     id = fields.BigIntField(primary_key=True)
-    manufacturer = fields.ForeignKeyField("models.Manufacturer", related_name="outbox")
+    manufacturer: fields.ForeignKeyRelation[Manufacturer] = fields.ForeignKeyField(
+        "models.Manufacturer", related_name="outbox"
+    )
+    manufacturer_id: int
     event_type = fields.CharField(max_length=64)
-    payload = fields.JSONField(default=dict)
+    payload: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     dedupe_key = fields.CharField(max_length=200, unique=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     delivered_at = fields.DatetimeField(null=True)

@@ -7,9 +7,9 @@ from strawberry.types import Info
 
 from portal.domain.access import tokens
 from portal.domain.catalog import tenants
+from portal.domain.catalog.tenants import get_manufacturer
 from portal.domain.pagination import paginate
 from portal.models import ApiToken as TokenModel
-from portal.models import Manufacturer as ManufacturerModel
 from portal.resolvers.helpers import object_id
 from portal.schema.access.types import (
     ApiToken,
@@ -29,10 +29,12 @@ from portal.schema.common import Connection, attempt, to_connection
 
 async def resolve_viewer(info: Info) -> Viewer:
     principal = info.context.principal
-    manufacturer = await ManufacturerModel.get(id=principal.manufacturer_id)
+    manufacturer = await get_manufacturer(principal)
     partner = None
     if principal.partner_id is not None:
-        partner = Partner.from_model(await info.context.loaders.partner.load(principal.partner_id))
+        partner = Partner.from_model(
+            await info.context.loaders.catalog.partner.load(principal.partner_id)
+        )
     return Viewer(
         role=principal.role,
         manufacturer=Manufacturer(id=strawberry.ID(str(manufacturer.id)), name=manufacturer.name),
@@ -42,7 +44,7 @@ async def resolve_viewer(info: Info) -> Viewer:
 
 async def _token(info: Info, token: TokenModel) -> ApiToken:
     partner_id = token.partner_id  # type: ignore[attr-defined]
-    partner = await info.context.loaders.partner.load(partner_id) if partner_id else None
+    partner = await info.context.loaders.catalog.partner.load(partner_id) if partner_id else None
     return ApiToken.from_model(token, partner.code if partner else None)
 
 

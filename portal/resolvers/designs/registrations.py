@@ -30,12 +30,11 @@ async def resolve_designs(
     after: str | None = None,
 ) -> Connection[DesignRegistration]:
     principal = info.context.principal
-    query = designs.visible_designs(principal)
-    partner_id = await partner_scope(principal, partner_code)
-    if partner_id is not None:
-        query = query.filter(partner_id=partner_id)
-    if status is not None:
-        query = query.filter(status=StatusModel(status.value))
+    query = designs.visible_designs(
+        principal,
+        partner_id=await partner_scope(principal, partner_code),
+        status=StatusModel(status.value) if status is not None else None,
+    )
     page = await paginate(query, first=first, after=after, limit=page_limit(info))
     return to_connection(page, DesignRegistration.from_model, after)
 

@@ -66,9 +66,10 @@ async def resolve_shipments(
     first: int | None = None,
     after: str | None = None,
 ) -> Connection[Shipment]:
-    query = shipments.visible_shipments(info.context.principal)
-    if status is not None:
-        query = query.filter(status=ShipmentStatusModel(status.value))
+    query = shipments.visible_shipments(
+        info.context.principal,
+        ShipmentStatusModel(status.value) if status is not None else None,
+    )
     page = await paginate(query, first=first, after=after, limit=page_limit(info))
     return to_connection(page, Shipment.from_model, after)
 

@@ -23,7 +23,7 @@ class Partner:
     async def parent(self, info: Info) -> Partner | None:
         if self.parent_id is None or not info.context.principal.sees_partner(self.parent_id):
             return None
-        parent = await info.context.loaders.partner.load(self.parent_id)
+        parent = await info.context.loaders.catalog.partner.load(self.parent_id)
         return Partner.from_model(parent) if parent else None
 
     @classmethod

@@ -11,7 +11,6 @@ from strawberry.types import Info
 from portal.domain.catalog.products import list_price_on
 from portal.models import PartnerSkuMapping as MappingModel
 from portal.models import Product as ProductModel
-from portal.models import ProductPrice
 from portal.schema.common import UserError
 
 
@@ -36,13 +35,13 @@ class Product:
     @strawberry.field(description="The list price valid today (or on the given date).")
     async def list_price(self, info: Info, on: datetime.date | None = None) -> Decimal | None:
         if on is None:
-            return await info.context.loaders.price_today.load(self.pk)
+            return await info.context.loaders.catalog.price_today.load(self.pk)
         price = await list_price_on(self.pk, on)
         return price.price if price else None
 
     @strawberry.field(description="Every dated list price, oldest first.")
-    async def price_history(self) -> list[ListPrice]:
-        rows = await ProductPrice.filter(product_id=self.pk).order_by("valid_from").limit(500)
+    async def price_history(self, info: Info) -> list[ListPrice]:
+        rows = await info.context.loaders.catalog.price_history.load(self.pk)
         return [
             ListPrice(valid_from=r.valid_from, price=r.price, currency=r.currency) for r in rows
         ]
@@ -69,8 +68,8 @@ class SkuMapping:
 
     @classmethod
     async def from_model(cls, mapping: MappingModel, info: Info) -> SkuMapping:
-        product = await info.context.loaders.product.load(mapping.product_id)  # type: ignore[attr-defined]
-        partner = await info.context.loaders.partner.load(mapping.partner_id)  # type: ignore[attr-defined]
+        product = await info.context.loaders.catalog.product.load(mapping.product_id)  # type: ignore[attr-defined]
+        partner = await info.context.loaders.catalog.partner.load(mapping.partner_id)  # type: ignore[attr-defined]
         return cls(partner_sku=mapping.partner_sku, sku=product.sku, partner_code=partner.code)
 
 

@@ -23,7 +23,7 @@ class Warehouse:
     async def partner_code(self, info: Info) -> str | None:
         if self.partner_id is None:
             return None
-        partner = await info.context.loaders.partner.load(self.partner_id)
+        partner = await info.context.loaders.catalog.partner.load(self.partner_id)
         return partner.code if partner else None
 
     @classmethod

@@ -10,11 +10,8 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from portal.domain.designs import registrations as designs
-from portal.domain.designs.conflicts import conflicts
-from portal.models import DesignEvent, enums
-from portal.models import DesignLine as LineModel
 from portal.models import DesignRegistration as RegistrationModel
+from portal.models import enums
 from portal.schema.common import UserError
 from portal.schema.reporting.submissions import EndCustomerInput, EndCustomerRef
 
@@ -75,12 +72,12 @@ class DesignRegistration:
 
     @strawberry.field
     async def partner_code(self, info: Info) -> str:
-        partner = await info.context.loaders.partner.load(self.model.partner_id)  # type: ignore[attr-defined]
+        partner = await info.context.loaders.catalog.partner.load(self.model.partner_id)  # type: ignore[attr-defined]
         return partner.code if partner else ""
 
     @strawberry.field
     async def conflicts(self, info: Info) -> list[DesignConflict]:
-        found = await conflicts(info.context.principal, self.model)
+        found = await info.context.loaders.designs.conflicts.load(self.model)
         return [
             DesignConflict(
                 sku=c.sku,
@@ -95,11 +92,11 @@ class DesignRegistration:
 
     @strawberry.field
     async def lines(self, info: Info) -> list[DesignLine]:
-        sold = await designs.sell_through(self.model)
-        rows = await LineModel.filter(registration_id=self.model.id).order_by("id")
+        sold = await info.context.loaders.designs.sell_through.load(self.model)
+        rows = await info.context.loaders.designs.lines.load(self.model.id)
         result = []
         for line in rows:
-            product = await info.context.loaders.product.load(line.product_id)  # type: ignore[attr-defined]
+            product = await info.context.loaders.catalog.product.load(line.product_id)  # type: ignore[attr-defined]
             result.append(
                 DesignLine(
                     sku=product.sku if product else "",
@@ -112,8 +109,8 @@ class DesignRegistration:
         return result
 
     @strawberry.field(description="The whole history of the registration, oldest first.")
-    async def history(self) -> list[DesignEventType]:
-        events = await DesignEvent.filter(registration_id=self.model.id).order_by("id").limit(500)
+    async def history(self, info: Info) -> list[DesignEventType]:
+        events = await info.context.loaders.designs.history.load(self.model.id)
         return [DesignEventType(action=e.action, details=e.details, at=e.at) for e in events]
 
     @classmethod

@@ -9,9 +9,9 @@ from strawberry.types import Info
 
 from portal.models import LedgerEntry as EntryModel
 from portal.models import Shipment as ShipmentModel
-from portal.models import ShipmentLine, TransferLine, enums
 from portal.models import StockBalance as BalanceModel
 from portal.models import Transfer as TransferModel
+from portal.models import enums
 from portal.schema.common import UserError
 
 LedgerKind = strawberry.enum(enums.LedgerKind)
@@ -23,7 +23,7 @@ TransferStatus = strawberry.enum(enums.TransferStatus)
 async def code_of(info: Info, loader: str, pk: int | None, attribute: str = "code") -> str | None:
     if pk is None:
         return None
-    row = await getattr(info.context.loaders, loader).load(pk)
+    row = await getattr(info.context.loaders.catalog, loader).load(pk)
     return getattr(row, attribute) if row else None
 
 
@@ -132,7 +132,7 @@ class Shipment:
 
     @strawberry.field
     async def lines(self, info: Info) -> list[MovementLine]:
-        return await lines_of(info, await ShipmentLine.filter(shipment_id=self.pk).limit(10_000))
+        return await lines_of(info, await info.context.loaders.ledger.shipment_lines.load(self.pk))
 
     @classmethod
     def from_model(cls, s: ShipmentModel) -> Shipment:
@@ -175,7 +175,7 @@ class Transfer:
 
     @strawberry.field
     async def lines(self, info: Info) -> list[MovementLine]:
-        return await lines_of(info, await TransferLine.filter(transfer_id=self.pk).limit(10_000))
+        return await lines_of(info, await info.context.loaders.ledger.transfer_lines.load(self.pk))
 
     @classmethod
     def from_model(cls, t: TransferModel) -> Transfer:

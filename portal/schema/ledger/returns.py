@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from portal.domain.ledger.adjustments import AdjustmentReason as AdjustmentReasonModel
 from portal.models import StockReturn as ReturnModel
-from portal.models import StockReturnLine, enums
+from portal.models import enums
 from portal.schema.common import UserError
 from portal.schema.ledger.inventory import (
     LedgerEntry,
@@ -38,9 +38,7 @@ class StockReturn:
 
     @strawberry.field
     async def lines(self, info: Info) -> list[MovementLine]:
-        return await lines_of(
-            info, await StockReturnLine.filter(stock_return_id=self.pk).limit(10_000)
-        )
+        return await lines_of(info, await info.context.loaders.ledger.return_lines.load(self.pk))
 
     @classmethod
     def from_model(cls, r: ReturnModel) -> StockReturn:

@@ -74,9 +74,15 @@ class ReconciliationRow:
     keys: strawberry.Private[tuple[int, int, int]]
     pk: strawberry.Private[int]
 
+    @property
+    def entry_key(self) -> tuple[int, int, str]:
+        return (self.keys[1], self.keys[2], self.period)
+
     @strawberry.field(description="The ledger entries behind the components (this period).")
     async def entries(self, info: Info) -> list[LedgerEntry]:
-        rows = await info.context.loaders.entries.load((self.keys[1], self.keys[2], self.period))
+        rows = await info.context.loaders.ledger.entries.load(
+            (self.keys[1], self.keys[2], self.period)
+        )
         return [LedgerEntry.from_model(e) for e in rows[:100]]
 
     @strawberry.field(
@@ -85,13 +91,15 @@ class ReconciliationRow:
         "it replaces, so the last one is the current report."
     )
     async def pos_submission_ids(self, info: Info) -> list[strawberry.ID]:
-        rows = await info.context.loaders.entries.load((self.keys[1], self.keys[2], self.period))
+        rows = await info.context.loaders.ledger.entries.load(
+            (self.keys[1], self.keys[2], self.period)
+        )
         ids = {e.source_id for e in rows if e.source_type == "SUBMISSION" and e.kind in POS_KINDS}
         return [strawberry.ID(str(i)) for i in sorted(ids)]
 
     @strawberry.field(description="The audit trail of the exception, oldest first.")
     async def history(self, info: Info) -> list[AuditEvent]:
-        events = await info.context.loaders.exception_events.load(self.pk)
+        events = await info.context.loaders.reconciliation.exception_events.load(self.pk)
         return [
             AuditEvent(
                 action=e.action, details=e.details, at=e.at, by_partner=e.partner_id is not None

@@ -9,8 +9,9 @@ import strawberry
 from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
-from portal.domain.pagination import paginate
+from portal.domain.pagination import Page, check_page_size, encode_cursor, paginate
 from portal.domain.reporting.compliance import ComplianceState as ComplianceStateModel
+from portal.domain.reporting.reads import issues_of
 from portal.models import MappingTemplate as TemplateModel
 from portal.models import Submission as SubmissionModel
 from portal.models import SubmissionIssue as IssueModel
@@ -64,20 +65,31 @@ class Submission:
 
     @strawberry.field
     async def partner_code(self, info: Info) -> str:
-        partner = await info.context.loaders.partner.load(self.partner_id)
+        partner = await info.context.loaders.catalog.partner.load(self.partner_id)
         return partner.code if partner else ""
 
     @strawberry.field(description="Row errors and warnings, in row order.")
     async def errors(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[SubmissionIssue]:
-        page = await paginate(
-            IssueModel.filter(submission_id=self.pk),
-            first=first,
-            after=after,
-            limit=info.context.settings.max_page_size,
+        manufacturer_id = info.context.principal.manufacturer_id
+        limit = info.context.settings.max_page_size
+        if after:  # paging into one submission's issues
+            page = await paginate(
+                issues_of(manufacturer_id, self.pk), first=first, after=after, limit=limit
+            )
+            return to_connection(page, SubmissionIssue.from_model, after)
+        size = check_page_size(first, limit)
+        loaders = info.context.loaders.reporting
+        rows = await loaders.first_issues.load((self.pk, size))
+
+        async def count() -> int:
+            return int(await loaders.issue_count.load(self.pk))
+
+        first_page = Page(
+            rows[:size], len(rows) > size, count, [encode_cursor(r.id) for r in rows[:size]]
         )
-        return to_connection(page, SubmissionIssue.from_model, after)
+        return to_connection(first_page, SubmissionIssue.from_model, after)
 
     @classmethod
     def from_model(cls, s: SubmissionModel) -> Submission:

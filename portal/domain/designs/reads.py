@@ -1,0 +1,86 @@
+"""Batched reads of design registrations for the graph's DataLoaders: a constant number
+of statements whatever the number of registrations, always inside one manufacturer."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from tortoise.functions import Sum
+
+from portal.domain.reporting.accepted import current_reports
+from portal.models import DesignEvent, DesignLine, DesignRegistration, PosLine
+from portal.models.enums import SubmissionKind
+
+MAX_EVENTS = 500
+
+
+async def lines_of(manufacturer_id: int, registration_ids: Sequence[int]) -> list[list[DesignLine]]:
+    grouped: dict[int, list[DesignLine]] = {key: [] for key in registration_ids}
+    for line in await DesignLine.filter(
+        registration__manufacturer_id=manufacturer_id, registration_id__in=list(registration_ids)
+    ).order_by("id"):
+        grouped[line.registration_id].append(line)  # type: ignore[attr-defined]  # tortoise FK id
+    return [grouped[key] for key in registration_ids]
+
+
+async def events_of(
+    manufacturer_id: int, registration_ids: Sequence[int]
+) -> list[list[DesignEvent]]:
+    grouped: dict[int, list[DesignEvent]] = {key: [] for key in registration_ids}
+    for event in await DesignEvent.filter(
+        registration__manufacturer_id=manufacturer_id, registration_id__in=list(registration_ids)
+    ).order_by("id"):
+        events = grouped[event.registration_id]  # type: ignore[attr-defined]  # tortoise FK id
+        if len(events) < MAX_EVENTS:
+            events.append(event)
+    return [grouped[key] for key in registration_ids]
+
+
+async def sell_through_of(
+    manufacturer_id: int, registrations: Sequence[DesignRegistration]
+) -> list[dict[int, int]]:
+    """Units sold to each registration's customer per product, from the current accepted
+    POS of the registering partner since the registration (design-win tracking)."""
+    if not registrations:
+        return []
+    partners = {r.partner_id for r in registrations}  # type: ignore[attr-defined]  # tortoise FK id
+    reports = dict(
+        await current_reports(manufacturer_id, SubmissionKind.POS)
+        .filter(partner_id__in=partners)
+        .values_list("id", "partner_id")
+    )
+    lines = await lines_of(manufacturer_id, [r.id for r in registrations])
+    products = {line.product_id for group in lines for line in group}  # type: ignore[attr-defined]
+    sold: dict[tuple[int, int, int], list[tuple[object, int]]] = defaultdict(list)
+    if reports and products:
+        rows = (
+            await PosLine.filter(
+                submission_id__in=list(reports),
+                end_customer_id__in={r.end_customer_id for r in registrations},  # type: ignore[attr-defined]
+                product_id__in=products,
+                sold_on__gte=min(r.created_at.date() for r in registrations),
+            )
+            .annotate(total=Sum("quantity"))
+            .group_by("submission_id", "end_customer_id", "product_id", "sold_on")
+            .values_list("submission_id", "end_customer_id", "product_id", "sold_on", "total")
+        )
+        for submission_id, customer_id, product_id, sold_on, total in rows:
+            sold[(reports[submission_id], customer_id, product_id)].append(
+                (sold_on, int(total or 0))
+            )
+    result = []
+    for registration, group in zip(registrations, lines, strict=True):
+        since = registration.created_at.date()
+        totals: dict[int, int] = {}
+        for line in group:
+            key = (
+                registration.partner_id,  # type: ignore[attr-defined]
+                registration.end_customer_id,  # type: ignore[attr-defined]
+                line.product_id,  # type: ignore[attr-defined]
+            )
+            totals[line.product_id] = sum(  # type: ignore[attr-defined]
+                q for day, q in sold.get(key, []) if day >= since
+            )
+        result.append(totals)
+    return result

@@ -1,0 +1,57 @@
+"""Batched reads of submissions for the graph's DataLoaders: the first page of row issues
+and their count for many submissions at once, always inside one manufacturer.
+
+    pages = await first_issue_pages(manufacturer_id, [(7, 20), (8, 20)])  # 21 rows at most each
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from tortoise.functions import Count
+from tortoise.queryset import QuerySet
+
+from portal.models import SubmissionIssue
+
+
+def issues_of(manufacturer_id: int, submission_id: int) -> QuerySet[SubmissionIssue]:
+    """The row errors and warnings of one submission (for pages after the first)."""
+    return SubmissionIssue.filter(
+        submission__manufacturer_id=manufacturer_id, submission_id=submission_id
+    )
+
+
+async def first_issue_pages(
+    manufacturer_id: int, keys: Sequence[tuple[int, int]]
+) -> list[list[SubmissionIssue]]:
+    """For each (submission, page size), its first ``size + 1`` issues in row order: one
+    statement (a window per submission) whatever the number of submissions."""
+    ids = sorted({int(submission_id) for submission_id, _ in keys})
+    widest = max((int(size) for _, size in keys), default=0) + 1
+    grouped: dict[int, list[SubmissionIssue]] = defaultdict(list)
+    if ids:
+        # Integers only (ids and sizes are ints), so inlining them is safe in both dialects.
+        rows = await SubmissionIssue.raw(
+            "SELECT * FROM (SELECT i.*, ROW_NUMBER() OVER "
+            "(PARTITION BY i.submission_id ORDER BY i.id) AS page_rank "
+            "FROM submission_issue i JOIN submission s ON s.id = i.submission_id "
+            f"WHERE s.manufacturer_id = {int(manufacturer_id)} "
+            f"AND i.submission_id IN ({', '.join(str(i) for i in ids)})) ranked "
+            f"WHERE page_rank <= {widest} ORDER BY submission_id, id"
+        )
+        for issue in rows:
+            grouped[issue.submission_id].append(issue)  # type: ignore[attr-defined]  # tortoise FK id
+    return [grouped[submission_id][: size + 1] for submission_id, size in keys]
+
+
+async def issue_counts(manufacturer_id: int, submission_ids: Sequence[int]) -> list[int]:
+    counts = dict(
+        await SubmissionIssue.filter(
+            submission__manufacturer_id=manufacturer_id, submission_id__in=list(submission_ids)
+        )
+        .annotate(n=Count("id"))
+        .group_by("submission_id")
+        .values_list("submission_id", "n")
+    )
+    return [int(counts.get(key, 0)) for key in submission_ids]
