@@ -1,4 +1,4 @@
-"""The ``portal`` command line (see API.md)."""
+"""The ``portal`` command line (see ``docs/commands.md``)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from portal.settings import Settings
 
@@ -128,6 +129,23 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def schema_sdl() -> str:
+    """The GraphQL schema in SDL, as checked in at ``schema.graphql``."""
+    from portal.schema import build_schema
+
+    return str(build_schema(Settings(env="development"))) + "\n"
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    text = schema_sdl()
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="portal", description="Channel inventory portal")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -162,6 +180,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     migrate = commands.add_parser("migrate", help="apply database migrations")
     migrate.set_defaults(run=_cmd_migrate)
+
+    schema = commands.add_parser("schema", help="print the GraphQL schema (SDL)")
+    schema.add_argument("--output", "-o", default="-", help="a file (default: standard output)")
+    schema.set_defaults(run=_cmd_schema)
     return parser
 
 

@@ -3,7 +3,9 @@
 A lateral transfer shipped to DIST-NA and not yet received; a downstream transfer that
 DIST-NA raised and the manager has yet to approve; design registrations, one approved
 (with sell-through from the demo's POS lines) and two in conflict over the same end
-customer, spelled differently, awaiting review.
+customer, spelled differently, awaiting review; three returns DIST-NA raised that the
+manufacturer has yet to receive, and DIST-NA's own part numbers mapped to the catalogue
+(its files may use them).
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from portal.domain.access.principal import Principal
+from portal.domain.catalog import products
 from portal.domain.designs import registrations as designs
 from portal.domain.designs.registrations import DesignLineInput
-from portal.domain.ledger import transfers
+from portal.domain.ledger import returns, transfers
 from portal.domain.ledger.shipments import LineInput
 from portal.models import Partner
 from portal.models.enums import Role
@@ -42,6 +45,18 @@ async def seed_open_items(admin: Principal, today: date) -> None:
         to_warehouse_code="RES-AUS-WH",
         lines=[LineInput("SKU-0001", 10)],
     )
+
+    for number, (sku, quantity) in enumerate([("SKU-0002", 3), ("SKU-0003", 2), ("SKU-0004", 1)]):
+        await returns.raise_return(
+            north,
+            warehouse_code="DIST-NA-MAIN",
+            rma_no=f"RMA-{today:%Y%m}-{number + 1}",
+            lines=[LineInput(sku, quantity)],
+        )
+    for sku in ("SKU-0001", "SKU-0002", "SKU-0003"):
+        await products.map_partner_sku(
+            admin, partner_code="DIST-NA", partner_sku=f"NA-{sku[4:]}", sku=sku
+        )
 
     close_on = today + timedelta(days=120)
     approved = await designs.register_design(

@@ -38,7 +38,9 @@ async def events_of(
 
 
 async def sell_through_of(
-    manufacturer_id: int, registrations: Sequence[DesignRegistration]
+    manufacturer_id: int,
+    registrations: Sequence[DesignRegistration],
+    lines: Sequence[list[DesignLine]] | None = None,
 ) -> list[dict[int, int]]:
     """Units sold to each registration's customer per product, from the current accepted
     POS of the registering partner since the registration (design-win tracking)."""
@@ -50,7 +52,8 @@ async def sell_through_of(
         .filter(partner_id__in=partners)
         .values_list("id", "partner_id")
     )
-    lines = await lines_of(manufacturer_id, [r.id for r in registrations])
+    if lines is None:
+        lines = await lines_of(manufacturer_id, [r.id for r in registrations])
     products = {line.product_id for group in lines for line in group}  # type: ignore[attr-defined]
     sold: dict[tuple[int, int, int], list[tuple[object, int]]] = defaultdict(list)
     if reports and products:

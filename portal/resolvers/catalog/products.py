@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from strawberry.types import Info
 
 from portal.domain.catalog import products
@@ -94,7 +96,7 @@ async def resolve_sku_mappings(
         after=after,
         limit=ctx.settings.max_page_size,
     )
-    page.items = [await SkuMapping.from_model(m, info) for m in page.items]
+    page.items = list(await asyncio.gather(*(SkuMapping.from_model(m, info) for m in page.items)))
     return to_connection(page, lambda m: m, after)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 from decimal import Decimal
 
@@ -68,8 +69,11 @@ class SkuMapping:
 
     @classmethod
     async def from_model(cls, mapping: MappingModel, info: Info) -> SkuMapping:
-        product = await info.context.loaders.catalog.product.load(mapping.product_id)  # type: ignore[attr-defined]
-        partner = await info.context.loaders.catalog.partner.load(mapping.partner_id)  # type: ignore[attr-defined]
+        loaders = info.context.loaders.catalog
+        product, partner = await asyncio.gather(
+            loaders.product.load(mapping.product_id),  # type: ignore[attr-defined]  # tortoise FK id
+            loaders.partner.load(mapping.partner_id),  # type: ignore[attr-defined]  # tortoise FK id
+        )
         return cls(partner_sku=mapping.partner_sku, sku=product.sku, partner_code=partner.code)
 
 

@@ -31,7 +31,8 @@ class DesignLoaders:
             return await events_of(m, ids)
 
         async def sold(registrations: Sequence[DesignRegistration]) -> list[dict[int, int]]:
-            return await sell_through_of(m, registrations)
+            lines = await self.lines.load_many([r.id for r in registrations])
+            return await sell_through_of(m, registrations, lines)
 
         async def conflicts(registrations: Sequence[DesignRegistration]) -> list[list[Conflict]]:
             found = await conflicts_of(principal, registrations)

@@ -94,19 +94,19 @@ class DesignRegistration:
     async def lines(self, info: Info) -> list[DesignLine]:
         sold = await info.context.loaders.designs.sell_through.load(self.model)
         rows = await info.context.loaders.designs.lines.load(self.model.id)
-        result = []
-        for line in rows:
-            product = await info.context.loaders.catalog.product.load(line.product_id)  # type: ignore[attr-defined]
-            result.append(
-                DesignLine(
-                    sku=product.sku if product else "",
-                    expected_quantity=line.expected_annual_quantity,
-                    requested_price=line.requested_price,
-                    authorized_price=line.authorized_price,
-                    sell_through_to_date=sold.get(line.product_id, 0),  # type: ignore[attr-defined]
-                )
+        products = await info.context.loaders.catalog.product.load_many(
+            [line.product_id for line in rows]  # type: ignore[attr-defined]  # tortoise FK id
+        )
+        return [
+            DesignLine(
+                sku=product.sku if product else "",
+                expected_quantity=line.expected_annual_quantity,
+                requested_price=line.requested_price,
+                authorized_price=line.authorized_price,
+                sell_through_to_date=sold.get(line.product_id, 0),  # type: ignore[attr-defined]
             )
-        return result
+            for line, product in zip(rows, products, strict=True)
+        ]
 
     @strawberry.field(description="The whole history of the registration, oldest first.")
     async def history(self, info: Info) -> list[DesignEventType]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
@@ -100,14 +101,15 @@ class MovementLine:
     serials: list[str]
 
 
-async def lines_of(info: Info, rows: list) -> list[MovementLine]:  # type: ignore[type-arg]
+async def lines_of(info: Info, rows: list[Any]) -> list[MovementLine]:
+    products = await info.context.loaders.catalog.product.load_many([r.product_id for r in rows])
     return [
         MovementLine(
-            sku=await code_of(info, "product", r.product_id, "sku") or "",
+            sku=product.sku if product else "",
             quantity=r.quantity,
             serials=list(r.serials or []),
         )
-        for r in rows
+        for r, product in zip(rows, products, strict=True)
     ]
 
 
