@@ -6,7 +6,6 @@ without touching this file (unless its root field has required arguments: list t
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from datetime import date
 
@@ -31,6 +30,7 @@ from portal.models.enums import Role
 from portal.schema import build_schema
 from portal.settings import Settings
 from tests.graph import Graph
+from tests.test_no_n_plus_one import statements_of
 
 REQUIRED_ARGS = {
     "ledgerEntries": 'warehouseCode: "DIST-NA-MAIN"',
@@ -108,26 +108,6 @@ def test_every_connection_is_enumerated() -> None:
         found
     )
     assert "errors { totalCount edges" in found["submissions"]  # nested connections too
-
-
-async def statements_of(monkeypatch, graph: Graph, query: str, n: int) -> list[str]:  # type: ignore[no-untyped-def]
-    """The SQL one request runs (SQLite client), each reduced to its shape: an IN-list or
-    a number is one token, so a batch of any size has one shape."""
-    from tortoise.backends.sqlite.client import SqliteClient
-
-    seen: list[str] = []
-    for name in ("execute_query", "execute_query_dict"):
-        original = getattr(SqliteClient, name)
-
-        def recording(self, sql, *args, __original=original, **kwargs):  # type: ignore[no-untyped-def]
-            seen.append(re.sub(r"\b\d+\b", "N", re.sub(r"\?(?:\s*,\s*\?)*", "?", sql)))
-            return __original(self, sql, *args, **kwargs)
-
-        monkeypatch.setattr(SqliteClient, name, recording)
-    data = await graph(query, n=n)
-    monkeypatch.undo()
-    assert len(next(iter(data.values()))["edges"]) == n
-    return seen
 
 
 @pytest.mark.parametrize("settings", ["sqlite"], indirect=True)

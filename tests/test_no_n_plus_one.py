@@ -3,6 +3,7 @@ the number of rows on it (SQLite, counted at the connection)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -20,25 +21,29 @@ QUERY = """query($n: Int) { reconciliation(period: "2026-10", first: $n) { total
   partnerCode warehouseCode sku calculated entries { kind quantity sku } history { action } } } } }"""
 
 
-async def count_statements(monkeypatch, graph: Graph, query: str, n: int) -> int:  # type: ignore[no-untyped-def]
-    """SQL statements one request makes, counted at the SQLite client."""
+async def statements_of(monkeypatch, graph: Graph, query: str, n: int) -> list[str]:  # type: ignore[no-untyped-def]
+    """The SQL one request runs (SQLite client), each reduced to its shape: an IN-list or
+    a number is one token, so a batch of any size has one shape."""
     from tortoise.backends.sqlite.client import SqliteClient
 
-    calls = 0
+    seen: list[str] = []
     for name in ("execute_query", "execute_query_dict"):
         original = getattr(SqliteClient, name)
 
-        def counting(self, *args, __original=original, **kwargs):  # type: ignore[no-untyped-def]
-            nonlocal calls
-            calls += 1
-            return __original(self, *args, **kwargs)
+        def recording(self, sql, *args, __original=original, **kwargs):  # type: ignore[no-untyped-def]
+            seen.append(re.sub(r"\b\d+\b", "N", re.sub(r"\?(?:\s*,\s*\?)*", "?", sql)))
+            return __original(self, sql, *args, **kwargs)
 
-        monkeypatch.setattr(SqliteClient, name, counting)
+        monkeypatch.setattr(SqliteClient, name, recording)
     data = await graph(query, n=n)
     monkeypatch.undo()
-    connection = next(iter(data.values()))
-    assert len(connection["edges"]) == n
-    return calls
+    assert len(next(iter(data.values()))["edges"]) == n
+    return seen
+
+
+async def count_statements(monkeypatch, graph: Graph, query: str, n: int) -> int:  # type: ignore[no-untyped-def]
+    """SQL statements one request makes, counted at the SQLite client."""
+    return len(await statements_of(monkeypatch, graph, query, n))
 
 
 @pytest.mark.parametrize("settings", ["sqlite"], indirect=True)

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from tortoise.models import Model
 
+from portal.domain.batches import group_under
 from portal.models import ProductPrice
 
 M = TypeVar("M", bound=Model)
@@ -48,11 +49,7 @@ async def price_histories(
     manufacturer_id: int, product_ids: Sequence[int], limit: int = 500
 ) -> list[list[ProductPrice]]:
     """Every dated list price of each product, oldest first (at most ``limit`` each)."""
-    grouped: dict[int, list[ProductPrice]] = {key: [] for key in product_ids}
-    for price in await ProductPrice.filter(
+    prices = await ProductPrice.filter(
         product__manufacturer_id=manufacturer_id, product_id__in=list(product_ids)
-    ).order_by("valid_from", "id"):
-        rows = grouped[price.product_id]  # type: ignore[attr-defined]  # tortoise FK id
-        if len(rows) < limit:
-            rows.append(price)
-    return [grouped[key] for key in product_ids]
+    ).order_by("valid_from", "id")
+    return group_under(product_ids, prices, lambda price: price.product_id, limit)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from tortoise.functions import Sum
 
+from portal.domain.batches import group_under
 from portal.domain.reporting.accepted import current_reports
 from portal.models import DesignEvent, DesignLine, DesignRegistration, PosLine
 from portal.models.enums import SubmissionKind
@@ -16,25 +17,19 @@ MAX_EVENTS = 500
 
 
 async def lines_of(manufacturer_id: int, registration_ids: Sequence[int]) -> list[list[DesignLine]]:
-    grouped: dict[int, list[DesignLine]] = {key: [] for key in registration_ids}
-    for line in await DesignLine.filter(
+    lines = await DesignLine.filter(
         registration__manufacturer_id=manufacturer_id, registration_id__in=list(registration_ids)
-    ).order_by("id"):
-        grouped[line.registration_id].append(line)  # type: ignore[attr-defined]  # tortoise FK id
-    return [grouped[key] for key in registration_ids]
+    ).order_by("id")
+    return group_under(registration_ids, lines, lambda line: line.registration_id)
 
 
 async def events_of(
     manufacturer_id: int, registration_ids: Sequence[int]
 ) -> list[list[DesignEvent]]:
-    grouped: dict[int, list[DesignEvent]] = {key: [] for key in registration_ids}
-    for event in await DesignEvent.filter(
+    events = await DesignEvent.filter(
         registration__manufacturer_id=manufacturer_id, registration_id__in=list(registration_ids)
-    ).order_by("id"):
-        events = grouped[event.registration_id]  # type: ignore[attr-defined]  # tortoise FK id
-        if len(events) < MAX_EVENTS:
-            events.append(event)
-    return [grouped[key] for key in registration_ids]
+    ).order_by("id")
+    return group_under(registration_ids, events, lambda event: event.registration_id, MAX_EVENTS)
 
 
 async def sell_through_of(

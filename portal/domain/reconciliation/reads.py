@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from portal.domain.batches import group_under
 from portal.models import ExceptionEvent
 
 
@@ -11,9 +12,7 @@ async def exception_events_of(
     manufacturer_id: int, row_ids: Sequence[int]
 ) -> list[list[ExceptionEvent]]:
     """The audit trail of each reconciliation row, oldest first."""
-    grouped: dict[int, list[ExceptionEvent]] = {key: [] for key in row_ids}
-    for event in await ExceptionEvent.filter(
+    events = await ExceptionEvent.filter(
         row__manufacturer_id=manufacturer_id, row_id__in=list(row_ids)
-    ).order_by("id"):
-        grouped[event.row_id].append(event)  # type: ignore[attr-defined]  # tortoise FK id
-    return [grouped[key] for key in row_ids]
+    ).order_by("id")
+    return group_under(row_ids, events, lambda event: event.row_id)
