@@ -62,7 +62,7 @@ async def seed_demo(today: date | None = None) -> DemoTokens:
         await seed_open_items(admin, today or datetime.now(UTC).date())
         await drain_dirty(today=today or datetime.now(UTC).date())
     partner = await Partner.get(manufacturer_id=manufacturer.id, code=DISTRIBUTORS[0][0])
-    _, admin = await tokens.create_token(manufacturer.id, Role.ADMIN, label="demo admin")
+    _, admin_token = await tokens.create_token(manufacturer.id, Role.ADMIN, label="demo admin")
     _, manager = await tokens.create_token(
         manufacturer.id, Role.CHANNEL_MANAGER, label="demo channel manager"
     )
@@ -70,7 +70,7 @@ async def seed_demo(today: date | None = None) -> DemoTokens:
         manufacturer.id, Role.PARTNER_ADMIN, partner_id=partner.id, label="demo partner"
     )
     return DemoTokens(
-        admin=admin, manager=manager, partner=partner_token, partner_code=partner.code
+        admin=admin_token, manager=manager, partner=partner_token, partner_code=partner.code
     )
 
 

@@ -24,7 +24,7 @@ from portal.domain.access.principal import Principal
 from portal.domain.errors import DomainError, ErrorCode
 from portal.models import IdempotencyRecord
 
-M = TypeVar("M")
+M = TypeVar("M", bound=Model)
 
 MAX_KEY_LENGTH = 200
 
@@ -41,7 +41,7 @@ async def idempotent(
     request: Mapping[str, Any],
     *,
     create: Callable[[], Awaitable[M]],
-    model: type[Model],
+    model: type[M],
 ) -> M:
     if not key:
         return await create()
@@ -52,7 +52,7 @@ async def idempotent(
             field=["idempotencyKey"],
         )
     digest = request_hash(request)
-    lookup = {
+    lookup: dict[str, Any] = {
         "manufacturer_id": principal.manufacturer_id,
         "scope": principal.scope,
         "operation": operation,
@@ -67,7 +67,7 @@ async def idempotent(
             await IdempotencyRecord.create(
                 **lookup,
                 request_hash=digest,
-                object_id=created.id,  # type: ignore[attr-defined]
+                object_id=created.pk,
             )
             return created
     except IntegrityError:
@@ -77,7 +77,7 @@ async def idempotent(
         return replay
 
 
-async def _replay(lookup: dict[str, Any], digest: str, model: type[Model]) -> Any:
+async def _replay(lookup: dict[str, Any], digest: str, model: type[M]) -> M | None:
     record = await IdempotencyRecord.get_or_none(**lookup)
     if record is None:
         return None

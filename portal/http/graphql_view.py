@@ -88,11 +88,11 @@ class PortalGraphQL(GraphQL[Context, None]):
                 )(scope, receive, send)
                 return
             if not self._wants_ide(request):
-                principal = await principal_or_401(request.headers, self.recorder)
-                if not isinstance(principal, Principal):
-                    await principal(scope, receive, send)
+                authenticated = await principal_or_401(request.headers, self.recorder)
+                if not isinstance(authenticated, Principal):
+                    await authenticated(scope, receive, send)
                     return
-                scope.setdefault("state", {})["principal"] = principal
+                scope.setdefault("state", {})["principal"] = authenticated
         await super().__call__(scope, receive, send)
 
     async def _principal(self, headers: Any) -> Principal | None:
@@ -128,8 +128,10 @@ class PortalGraphQL(GraphQL[Context, None]):
         )
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        # None only for the IDE page and a websocket before connection_init
+        principal = getattr(request.state, "principal", None)
         return Context(
-            principal=getattr(request.state, "principal", None),  # None only for the IDE page
+            principal=principal,  # type: ignore[arg-type]  # Context types it Principal, not None
             settings=self.settings,
             queue=self.state.queue,
             request=request,
@@ -141,7 +143,7 @@ class PortalGraphQL(GraphQL[Context, None]):
     ) -> GraphQLHTTPResponse:
         data: GraphQLHTTPResponse = {"data": result.data}
         if result.errors:
-            errors = []
+            errors: list[object] = []
             for error in result.errors:
                 formatted = error.formatted
                 formatted["extensions"] = {**(error.extensions or {}), "code": error_code(error)}

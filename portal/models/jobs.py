@@ -30,7 +30,7 @@ class Job(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     finished_at = fields.DatetimeField(null=True)
     result: fields.JSONField[Any] = fields.JSONField(null=True)  # what the handler returned
-    error = fields.TextField(null=True)
+    error: fields.Field[str | None] = fields.TextField(null=True)  # type: ignore[assignment]  # stubs: TextField is Field[str], null or not
 
     class Meta:
         table = "job"

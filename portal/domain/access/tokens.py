@@ -11,6 +11,8 @@ import secrets
 import time
 from datetime import UTC, datetime
 
+from tortoise.queryset import QuerySet
+
 from portal.domain.access.principal import Action, Principal
 from portal.domain.catalog.lookups import get_partner
 from portal.domain.errors import DomainError, ErrorCode, check_length
@@ -81,7 +83,7 @@ async def revoke_token(principal: Principal, token_id: int) -> ApiToken:
     return token
 
 
-def visible_tokens(principal: Principal):  # type: ignore[no-untyped-def]
+def visible_tokens(principal: Principal) -> QuerySet[ApiToken]:
     principal.require(Action.MANAGE_TOKENS)
     tokens = ApiToken.filter(manufacturer_id=principal.manufacturer_id)
     if principal.is_partner:

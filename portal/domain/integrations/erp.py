@@ -13,9 +13,10 @@ failure record and no retry (the configuration must change first).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import httpx
 from tortoise.queryset import QuerySet
@@ -90,7 +91,7 @@ async def _pages(
     headers: dict[str, str],
     attempts: int,
     backoff: float,
-):
+) -> AsyncIterator[list[dict[str, Any]]]:
     page = 1
     for _ in range(MAX_PAGES):
         params: dict[str, Any] = {"page": page}
@@ -244,7 +245,7 @@ async def request_sync(principal: Principal, queue: JobQueue) -> Job:
 
 async def schedule_all(queue: JobQueue, *, min_interval: timedelta = timedelta(minutes=55)) -> int:
     """Cron: queue a sync for every manufacturer with an ERP configured and not synced lately."""
-    ids = await ManufacturerSettings.filter(erp_base_url__isnull=False).values_list(
+    configured = await ManufacturerSettings.filter(erp_base_url__isnull=False).values_list(
         "manufacturer_id", flat=True
     )
     recent = set(
@@ -252,7 +253,8 @@ async def schedule_all(queue: JobQueue, *, min_interval: timedelta = timedelta(m
             "manufacturer_id", flat=True
         )
     )
-    ids = [m for m in ids if m not in recent]
+    # flat=True gives the ids themselves; the stubs type every values_list row as a tuple
+    ids = cast(list[int], [m for m in configured if m not in recent])
     for manufacturer_id in ids:
         await submit_job(
             queue,

@@ -176,7 +176,7 @@ async def auto_receive_due(today: date | None = None) -> int:
     for settings in await ManufacturerSettings.filter(shipment_receipt_mode=ReceiptMode.AFTER_DAYS):
         due = today - timedelta(days=settings.receipt_after_days)
         ids = await Shipment.filter(
-            manufacturer_id=settings.manufacturer_id,  # type: ignore[attr-defined]
+            manufacturer_id=settings.manufacturer_id,
             status=ShipmentStatus.SHIPPED,
             shipped_on__lte=due,
         ).values_list("id", flat=True)

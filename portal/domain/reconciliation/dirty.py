@@ -40,14 +40,14 @@ async def mark_dirty(manufacturer_id: int, keys: Iterable[tuple[int, int, date]]
         return
     conn = connections.get("default")
     if is_postgres():  # one statement, however many keys
-        keys = list(earliest)
+        pairs = list(earliest)
         await conn.execute_query(
             _UPSERT_PG,
             [
                 manufacturer_id,
-                [k[0] for k in keys],
-                [k[1] for k in keys],
-                [earliest[k] for k in keys],
+                [k[0] for k in pairs],
+                [k[1] for k in pairs],
+                [earliest[k] for k in pairs],
             ],
         )
         return

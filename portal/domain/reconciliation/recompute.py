@@ -184,9 +184,9 @@ async def _recompute_batch(
             for period in all_periods:
                 parts = by_period.get((key[0], key[1], period.name), {})
                 net = sum(parts.values())
-                report = reports.get(f"{partner_id}:{period.name}")
+                period_report = reports.get(f"{partner_id}:{period.name}")
                 has_report = (
-                    report is not None
+                    period_report is not None
                     and key[0] in reported_warehouses[f"{partner_id}:{period.name}"]
                 )
                 figure_opening, running = running, running + net
@@ -209,7 +209,9 @@ async def _recompute_batch(
                     "gap_value": gap_value(gap, prices.get((key[1], period.name), Decimal(0))),
                     "gap_pct": pct,
                     "status": status,
-                    "stock_submission_id": report.id if has_report and report else None,
+                    "stock_submission_id": period_report.id
+                    if has_report and period_report
+                    else None,
                 }
                 writer.add(manufacturer_id, partner_id, key, period.name, row, fields)
                 written += 1

@@ -85,7 +85,7 @@ async def record_reminders(today: date | None = None, *, days_before: int = 3) -
     today = today or datetime.now(UTC).date()
     created = 0
     for settings in await ManufacturerSettings.all():
-        manufacturer_id = settings.manufacturer_id  # type: ignore[attr-defined]
+        manufacturer_id = settings.manufacturer_id
         period: Period = period_containing(today, settings.period_granularity).previous()
         due = period.due_on(settings.submission_due_days)
         if not today <= due <= today + timedelta(days=days_before):

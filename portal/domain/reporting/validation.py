@@ -229,25 +229,30 @@ class _Run:
             return
         issues: list[RowIssue] = []
         if self.submission.kind is SubmissionKind.STOCK:
-            stock = []
+            stock: list[CheckedStock] = []
             for row, values in chunk:
-                result = self.checker.check_stock(row, values)
-                (issues if isinstance(result, RowIssue) else stock).append(result)  # type: ignore[arg-type]
+                checked_stock = self.checker.check_stock(row, values)
+                if isinstance(checked_stock, RowIssue):
+                    issues.append(checked_stock)
+                else:
+                    stock.append(checked_stock)
             await insert_rows(
                 "stock_line",
                 STOCK_COLUMNS,
                 [
                     (self.submission.id, x.row, x.warehouse_id, x.product_id, x.quantity)
                     for x in stock
-                    if isinstance(x, CheckedStock)
                 ],
             )
             self.valid += len(stock)
         else:
             pos: list[CheckedPos] = []
             for row, values in chunk:
-                result = self.checker.check_pos(row, values)
-                (issues if isinstance(result, RowIssue) else pos).append(result)  # type: ignore[arg-type]
+                checked_pos = self.checker.check_pos(row, values)
+                if isinstance(checked_pos, RowIssue):
+                    issues.append(checked_pos)
+                else:
+                    pos.append(checked_pos)
             serial_issues = await self.checker.check_serials(pos)
             bad_rows = {i.row for i in serial_issues}
             issues.extend(serial_issues)

@@ -39,8 +39,9 @@ class ErpSyncRun(Model):
     products_imported = fields.IntField(default=0)
     shipments_imported = fields.IntField(default=0)
     shipments_skipped = fields.IntField(default=0)
-    item_errors: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(default=list)
-    error = fields.TextField(null=True)
+    # [{resource, item, error}]; Any, as the graph's JSON scalar takes it
+    item_errors: fields.JSONField[Any] = fields.JSONField(default=list)
+    error: fields.Field[str | None] = fields.TextField(null=True)  # type: ignore[assignment]  # stubs: TextField is Field[str], null or not
     http_status = fields.IntField(null=True)
 
     class Meta:
