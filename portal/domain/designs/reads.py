@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 
 from tortoise.functions import Sum
 
@@ -41,7 +42,7 @@ async def sell_through_of(
     POS of the registering partner since the registration (design-win tracking)."""
     if not registrations:
         return []
-    partners = {r.partner_id for r in registrations}  # type: ignore[attr-defined]  # tortoise FK id
+    partners = {r.partner_id for r in registrations}
     reports = dict(
         await current_reports(manufacturer_id, SubmissionKind.POS)
         .filter(partner_id__in=partners)
@@ -49,13 +50,13 @@ async def sell_through_of(
     )
     if lines is None:
         lines = await lines_of(manufacturer_id, [r.id for r in registrations])
-    products = {line.product_id for group in lines for line in group}  # type: ignore[attr-defined]
-    sold: dict[tuple[int, int, int], list[tuple[object, int]]] = defaultdict(list)
+    products = {line.product_id for group in lines for line in group}
+    sold: dict[tuple[int, int, int], list[tuple[date, int]]] = defaultdict(list)
     if reports and products:
         rows = (
             await PosLine.filter(
                 submission_id__in=list(reports),
-                end_customer_id__in={r.end_customer_id for r in registrations},  # type: ignore[attr-defined]
+                end_customer_id__in={r.end_customer_id for r in registrations},
                 product_id__in=products,
                 sold_on__gte=min(r.created_at.date() for r in registrations),
             )
@@ -73,12 +74,10 @@ async def sell_through_of(
         totals: dict[int, int] = {}
         for line in group:
             key = (
-                registration.partner_id,  # type: ignore[attr-defined]
-                registration.end_customer_id,  # type: ignore[attr-defined]
-                line.product_id,  # type: ignore[attr-defined]
+                registration.partner_id,
+                registration.end_customer_id,
+                line.product_id,
             )
-            totals[line.product_id] = sum(  # type: ignore[attr-defined]
-                q for day, q in sold.get(key, []) if day >= since
-            )
+            totals[line.product_id] = sum(q for day, q in sold.get(key, []) if day >= since)
         result.append(totals)
     return result

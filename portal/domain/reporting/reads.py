@@ -32,7 +32,7 @@ async def first_issue_pages(
     grouped: dict[int, list[SubmissionIssue]] = defaultdict(list)
     if ids:
         # Integers only (ids and sizes are ints), so inlining them is safe in both dialects.
-        rows = await SubmissionIssue.raw(
+        rows: list[SubmissionIssue] = await SubmissionIssue.raw(
             "SELECT * FROM (SELECT i.*, ROW_NUMBER() OVER "
             "(PARTITION BY i.submission_id ORDER BY i.id) AS page_rank "
             "FROM submission_issue i JOIN submission s ON s.id = i.submission_id "
@@ -41,7 +41,7 @@ async def first_issue_pages(
             f"WHERE page_rank <= {widest} ORDER BY submission_id, id"
         )
         for issue in rows:
-            grouped[issue.submission_id].append(issue)  # type: ignore[attr-defined]  # tortoise FK id
+            grouped[issue.submission_id].append(issue)
     return [grouped[submission_id][: size + 1] for submission_id, size in keys]
 
 
