@@ -131,7 +131,7 @@ class PortalGraphQL(GraphQL[Context, None]):
         # None only for the IDE page and a websocket before connection_init
         principal = getattr(request.state, "principal", None)
         return Context(
-            principal=principal,  # type: ignore[arg-type]  # Context types it Principal, not None
+            principal=principal,
             settings=self.settings,
             queue=self.state.queue,
             request=request,

@@ -39,7 +39,7 @@ class Loaders:
 
 @dataclass
 class Context:
-    principal: Principal  # None only for the IDE page and a websocket before connection_init
+    principal: Principal | None  # None only for the IDE page and a websocket before connection_init
     settings: Settings
     queue: ArqQueue | InProcessQueue
     request: Any = None
@@ -49,4 +49,5 @@ class Context:
     @cached_property
     def loaders(self) -> Loaders:
         """Created on first use (a websocket learns its principal at connection_init)."""
+        assert self.principal is not None, "loaders serve authenticated operations only"
         return Loaders(self.principal)

@@ -1,4 +1,8 @@
-"""The stored enumerations, exposed in the graph under the same names."""
+"""The stored enumerations, exposed in the graph under the same names.
+
+``strawberry.enum`` registers a class in place and returns it, so each name is bound to the
+stored class itself: a plain alias, which mypy accepts as an annotation (a call's result is not).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,16 @@ import strawberry
 
 from portal.models import enums
 
-Role = strawberry.enum(enums.Role)
-PartnerTier = strawberry.enum(enums.PartnerTier)
-WarehouseKind = strawberry.enum(enums.WarehouseKind)
-PeriodGranularity = strawberry.enum(enums.PeriodGranularity)
-ReceiptMode = strawberry.enum(enums.ReceiptMode)
-FileRejectionPolicy = strawberry.enum(enums.FileRejectionPolicy)
+Role = enums.Role
+PartnerTier = enums.PartnerTier
+WarehouseKind = enums.WarehouseKind
+PeriodGranularity = enums.PeriodGranularity
+ReceiptMode = enums.ReceiptMode
+FileRejectionPolicy = enums.FileRejectionPolicy
+
+strawberry.enum(Role)
+strawberry.enum(PartnerTier)
+strawberry.enum(WarehouseKind)
+strawberry.enum(PeriodGranularity)
+strawberry.enum(ReceiptMode)
+strawberry.enum(FileRejectionPolicy)

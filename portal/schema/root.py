@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
+
 import strawberry
 
 from portal.domain.access.principal import Action
@@ -256,6 +258,6 @@ class Mutation:
 
 @strawberry.type
 class Subscription:
-    submission_progress: Submission = strawberry.subscription(
+    submission_progress: AsyncGenerator[Submission, None] = strawberry.subscription(
         resolver=r_submissions.submission_progress, permission_classes=INVENTORY
     )

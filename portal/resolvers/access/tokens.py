@@ -43,7 +43,7 @@ async def resolve_viewer(info: Info) -> Viewer:
 
 
 async def _token(info: Info, token: TokenModel) -> ApiToken:
-    partner_id = token.partner_id  # type: ignore[attr-defined]
+    partner_id = token.partner_id
     partner = await info.context.loaders.catalog.partner.load(partner_id) if partner_id else None
     return ApiToken.from_model(token, partner.code if partner else None)
 
@@ -81,7 +81,9 @@ async def revoke_api_token(info: Info, input: RevokeApiTokenInput) -> ApiTokenPa
     token, errors = await attempt(
         lambda: tokens.revoke_token(info.context.principal, object_id(input.id))
     )
-    return ApiTokenPayload(api_token=token and await _token(info, token), errors=errors)
+    return ApiTokenPayload(
+        api_token=await _token(info, token) if token is not None else None, errors=errors
+    )
 
 
 async def resolve_settings(info: Info) -> ManufacturerSettings:
@@ -93,5 +95,6 @@ async def update_settings(info: Info, input: UpdateSettingsInput) -> SettingsPay
         lambda: tenants.update_settings(info.context.principal, **vars(input))
     )
     return SettingsPayload(
-        settings=settings and ManufacturerSettings.from_model(settings), errors=errors
+        settings=ManufacturerSettings.from_model(settings) if settings is not None else None,
+        errors=errors,
     )

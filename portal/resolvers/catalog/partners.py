@@ -39,7 +39,9 @@ async def create_partner(info: Info, input: CreatePartnerInput) -> PartnerPayloa
             idempotency_key=input.idempotency_key,
         )
     )
-    return PartnerPayload(partner=partner and Partner.from_model(partner), errors=errors)
+    return PartnerPayload(
+        partner=Partner.from_model(partner) if partner is not None else None, errors=errors
+    )
 
 
 async def update_partner(info: Info, input: UpdatePartnerInput) -> PartnerPayload:
@@ -54,4 +56,6 @@ async def update_partner(info: Info, input: UpdatePartnerInput) -> PartnerPayloa
             active=input.active,
         )
     )
-    return PartnerPayload(partner=partner and Partner.from_model(partner), errors=errors)
+    return PartnerPayload(
+        partner=Partner.from_model(partner) if partner is not None else None, errors=errors
+    )

@@ -9,6 +9,7 @@ from strawberry.types import Info
 from portal.domain.catalog import products
 from portal.domain.catalog.lookups import get_product, partner_scope
 from portal.domain.pagination import paginate
+from portal.models import Product as ProductModel
 from portal.schema.catalog.products import (
     CreateProductInput,
     MapPartnerSkuInput,
@@ -51,7 +52,9 @@ async def create_product(info: Info, input: CreateProductInput) -> ProductPayloa
             idempotency_key=input.idempotency_key,
         )
     )
-    return ProductPayload(product=product and Product.from_model(product), errors=errors)
+    return ProductPayload(
+        product=Product.from_model(product) if product is not None else None, errors=errors
+    )
 
 
 async def update_product(info: Info, input: UpdateProductInput) -> ProductPayload:
@@ -65,13 +68,15 @@ async def update_product(info: Info, input: UpdateProductInput) -> ProductPayloa
             active=input.active,
         )
     )
-    return ProductPayload(product=product and Product.from_model(product), errors=errors)
+    return ProductPayload(
+        product=Product.from_model(product) if product is not None else None, errors=errors
+    )
 
 
 async def set_list_price(info: Info, input: SetListPriceInput) -> ProductPayload:
     principal = info.context.principal
 
-    async def run():  # type: ignore[no-untyped-def]
+    async def run() -> ProductModel:
         await products.set_list_price(
             principal,
             input.sku,
@@ -82,7 +87,9 @@ async def set_list_price(info: Info, input: SetListPriceInput) -> ProductPayload
         return await get_product(principal, input.sku)
 
     product, errors = await attempt(run)
-    return ProductPayload(product=product and Product.from_model(product), errors=errors)
+    return ProductPayload(
+        product=Product.from_model(product) if product is not None else None, errors=errors
+    )
 
 
 async def resolve_sku_mappings(
@@ -110,7 +117,8 @@ async def map_partner_sku(info: Info, input: MapPartnerSkuInput) -> SkuMappingPa
         )
     )
     return SkuMappingPayload(
-        mapping=mapping and await SkuMapping.from_model(mapping, info), errors=errors
+        mapping=await SkuMapping.from_model(mapping, info) if mapping is not None else None,
+        errors=errors,
     )
 
 

@@ -30,7 +30,9 @@ async def create_warehouse(info: Info, input: CreateWarehouseInput) -> Warehouse
             idempotency_key=input.idempotency_key,
         )
     )
-    return WarehousePayload(warehouse=warehouse and Warehouse.from_model(warehouse), errors=errors)
+    return WarehousePayload(
+        warehouse=Warehouse.from_model(warehouse) if warehouse is not None else None, errors=errors
+    )
 
 
 async def update_warehouse(info: Info, input: UpdateWarehouseInput) -> WarehousePayload:
@@ -39,4 +41,6 @@ async def update_warehouse(info: Info, input: UpdateWarehouseInput) -> Warehouse
             info.context.principal, input.code, name=input.name, active=input.active
         )
     )
-    return WarehousePayload(warehouse=warehouse and Warehouse.from_model(warehouse), errors=errors)
+    return WarehousePayload(
+        warehouse=Warehouse.from_model(warehouse) if warehouse is not None else None, errors=errors
+    )

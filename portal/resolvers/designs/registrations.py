@@ -7,9 +7,10 @@ from strawberry.types import Info
 from portal.domain.catalog.lookups import partner_scope
 from portal.domain.designs import registrations as designs
 from portal.domain.pagination import paginate
+from portal.models import DesignRegistration as RegistrationModel
 from portal.models.enums import DesignStatus as StatusModel
 from portal.resolvers.helpers import object_id, page_limit
-from portal.schema.common import Connection, attempt, to_connection
+from portal.schema.common import Connection, UserError, attempt, to_connection
 from portal.schema.designs.types import (
     CloseDesignInput,
     DesignDecision,
@@ -39,9 +40,10 @@ async def resolve_designs(
     return to_connection(page, DesignRegistration.from_model, after)
 
 
-def _payload(made, errors) -> DesignRegistrationPayload:  # type: ignore[no-untyped-def]
+def _payload(made: RegistrationModel | None, errors: list[UserError]) -> DesignRegistrationPayload:
     return DesignRegistrationPayload(
-        design_registration=made and DesignRegistration.from_model(made), errors=errors
+        design_registration=DesignRegistration.from_model(made) if made is not None else None,
+        errors=errors,
     )
 
 

@@ -23,7 +23,7 @@ async def sync_erp(info: Info) -> JobPayload:
     job, errors = await attempt(
         lambda: erp.request_sync(info.context.principal, info.context.queue)
     )
-    return JobPayload(job=job and Job.from_model(job), errors=errors)
+    return JobPayload(job=Job.from_model(job) if job is not None else None, errors=errors)
 
 
 async def resolve_erp_sync_runs(

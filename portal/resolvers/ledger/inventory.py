@@ -99,7 +99,9 @@ async def record_shipment(info: Info, input: RecordShipmentInput) -> ShipmentPay
             idempotency_key=input.idempotency_key,
         )
     )
-    return ShipmentPayload(shipment=shipment and Shipment.from_model(shipment), errors=errors)
+    return ShipmentPayload(
+        shipment=Shipment.from_model(shipment) if shipment is not None else None, errors=errors
+    )
 
 
 async def receive_shipment(info: Info, input: ReceiveShipmentInput) -> ShipmentPayload:
@@ -108,7 +110,9 @@ async def receive_shipment(info: Info, input: ReceiveShipmentInput) -> ShipmentP
             info.context.principal, object_id(input.id), received_on=input.received_on
         )
     )
-    return ShipmentPayload(shipment=shipment and Shipment.from_model(shipment), errors=errors)
+    return ShipmentPayload(
+        shipment=Shipment.from_model(shipment) if shipment is not None else None, errors=errors
+    )
 
 
 async def raise_transfer(info: Info, input: RaiseTransferInput) -> TransferPayload:
@@ -122,7 +126,9 @@ async def raise_transfer(info: Info, input: RaiseTransferInput) -> TransferPaylo
             idempotency_key=input.idempotency_key,
         )
     )
-    return TransferPayload(transfer=transfer and Transfer.from_model(transfer), errors=errors)
+    return TransferPayload(
+        transfer=Transfer.from_model(transfer) if transfer is not None else None, errors=errors
+    )
 
 
 Action = Callable[[Principal, int], Awaitable[TransferModel]]
@@ -135,7 +141,9 @@ def transfer_action(
         transfer, errors = await attempt(
             lambda: action(info.context.principal, object_id(input.id))
         )
-        return TransferPayload(transfer=transfer and Transfer.from_model(transfer), errors=errors)
+        return TransferPayload(
+            transfer=Transfer.from_model(transfer) if transfer is not None else None, errors=errors
+        )
 
     return resolve
 

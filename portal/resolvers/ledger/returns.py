@@ -42,7 +42,9 @@ async def raise_return(info: Info, input: RaiseReturnInput) -> ReturnPayload:
             idempotency_key=input.idempotency_key,
         )
     )
-    return ReturnPayload(stock_return=made and StockReturn.from_model(made), errors=errors)
+    return ReturnPayload(
+        stock_return=StockReturn.from_model(made) if made is not None else None, errors=errors
+    )
 
 
 async def receive_return(info: Info, input: ReturnActionInput) -> ReturnPayload:
@@ -51,14 +53,18 @@ async def receive_return(info: Info, input: ReturnActionInput) -> ReturnPayload:
             info.context.principal, object_id(input.id), received_on=input.received_on
         )
     )
-    return ReturnPayload(stock_return=made and StockReturn.from_model(made), errors=errors)
+    return ReturnPayload(
+        stock_return=StockReturn.from_model(made) if made is not None else None, errors=errors
+    )
 
 
 async def cancel_return(info: Info, input: ReturnActionInput) -> ReturnPayload:
     made, errors = await attempt(
         lambda: returns.cancel_return(info.context.principal, object_id(input.id))
     )
-    return ReturnPayload(stock_return=made and StockReturn.from_model(made), errors=errors)
+    return ReturnPayload(
+        stock_return=StockReturn.from_model(made) if made is not None else None, errors=errors
+    )
 
 
 async def post_adjustment(info: Info, input: PostAdjustmentInput) -> LedgerEntryPayload:
@@ -72,7 +78,9 @@ async def post_adjustment(info: Info, input: PostAdjustmentInput) -> LedgerEntry
             business_date=input.business_date,
         )
     )
-    return LedgerEntryPayload(entry=entry and LedgerEntry.from_model(entry), errors=errors)
+    return LedgerEntryPayload(
+        entry=LedgerEntry.from_model(entry) if entry is not None else None, errors=errors
+    )
 
 
 async def reverse_ledger_entry(info: Info, input: ReverseLedgerEntryInput) -> LedgerEntryPayload:
@@ -81,4 +89,6 @@ async def reverse_ledger_entry(info: Info, input: ReverseLedgerEntryInput) -> Le
             info.context.principal, object_id(input.id), note=input.note
         )
     )
-    return LedgerEntryPayload(entry=entry and LedgerEntry.from_model(entry), errors=errors)
+    return LedgerEntryPayload(
+        entry=LedgerEntry.from_model(entry) if entry is not None else None, errors=errors
+    )

@@ -61,7 +61,9 @@ async def update_exception(info: Info, input: UpdateExceptionInput) -> Reconcili
             correction_quantity=input.correction_quantity,
         )
     )
-    return ReconciliationRowPayload(row=row and ReconciliationRow.from_model(row), errors=errors)
+    return ReconciliationRowPayload(
+        row=ReconciliationRow.from_model(row) if row is not None else None, errors=errors
+    )
 
 
 async def resolve_channel_summary(

@@ -99,7 +99,9 @@ async def submit_pos(info: Info, input: SubmitPosInput) -> SubmissionPayload:
             idempotency_key=input.idempotency_key,
         )
     )
-    return SubmissionPayload(submission=made and SubmissionType.from_model(made), errors=errors)
+    return SubmissionPayload(
+        submission=SubmissionType.from_model(made) if made is not None else None, errors=errors
+    )
 
 
 async def submit_stock_snapshot(info: Info, input: SubmitStockSnapshotInput) -> SubmissionPayload:
@@ -119,7 +121,9 @@ async def submit_stock_snapshot(info: Info, input: SubmitStockSnapshotInput) -> 
             idempotency_key=input.idempotency_key,
         )
     )
-    return SubmissionPayload(submission=made and SubmissionType.from_model(made), errors=errors)
+    return SubmissionPayload(
+        submission=SubmissionType.from_model(made) if made is not None else None, errors=errors
+    )
 
 
 async def upload_submission(info: Info, input: UploadSubmissionInput) -> SubmissionPayload:
@@ -143,7 +147,9 @@ async def upload_submission(info: Info, input: UploadSubmissionInput) -> Submiss
             idempotency_key=input.idempotency_key,
         )
     )
-    return SubmissionPayload(submission=made and SubmissionType.from_model(made), errors=errors)
+    return SubmissionPayload(
+        submission=SubmissionType.from_model(made) if made is not None else None, errors=errors
+    )
 
 
 async def resolve_pos_draft(info: Info, period: str, partner_code: str | None = None) -> PosDraft:
@@ -196,7 +202,9 @@ async def save_template(info: Info, input: SaveMappingTemplateInput) -> MappingT
             partner_code=input.partner_code,
         )
     )
-    return MappingTemplatePayload(template=made and MappingTemplate.from_model(made), errors=errors)
+    return MappingTemplatePayload(
+        template=MappingTemplate.from_model(made) if made is not None else None, errors=errors
+    )
 
 
 async def delete_template(info: Info, input: DeleteMappingTemplateInput) -> MappingTemplatePayload:

@@ -34,7 +34,7 @@ class Partner:
             name=partner.name,
             tier=partner.tier,
             active=partner.active,
-            parent_id=partner.parent_id,  # type: ignore[attr-defined]
+            parent_id=partner.parent_id,
         )
 
 

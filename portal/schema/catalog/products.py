@@ -71,8 +71,8 @@ class SkuMapping:
     async def from_model(cls, mapping: MappingModel, info: Info) -> SkuMapping:
         loaders = info.context.loaders.catalog
         product, partner = await asyncio.gather(
-            loaders.product.load(mapping.product_id),  # type: ignore[attr-defined]  # tortoise FK id
-            loaders.partner.load(mapping.partner_id),  # type: ignore[attr-defined]  # tortoise FK id
+            loaders.product.load(mapping.product_id),
+            loaders.partner.load(mapping.partner_id),
         )
         return cls(partner_sku=mapping.partner_sku, sku=product.sku, partner_code=partner.code)
 

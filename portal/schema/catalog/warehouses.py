@@ -34,7 +34,7 @@ class Warehouse:
             name=warehouse.name,
             kind=warehouse.kind,
             active=warehouse.active,
-            partner_id=warehouse.partner_id,  # type: ignore[attr-defined]
+            partner_id=warehouse.partner_id,
         )
 
 

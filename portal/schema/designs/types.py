@@ -15,7 +15,8 @@ from portal.models import enums
 from portal.schema.common import UserError
 from portal.schema.reporting.submissions import EndCustomerInput, EndCustomerRef
 
-DesignStatus = strawberry.enum(enums.DesignStatus)
+DesignStatus = enums.DesignStatus
+strawberry.enum(DesignStatus)
 
 
 @strawberry.enum
@@ -72,7 +73,7 @@ class DesignRegistration:
 
     @strawberry.field
     async def partner_code(self, info: Info) -> str:
-        partner = await info.context.loaders.catalog.partner.load(self.model.partner_id)  # type: ignore[attr-defined]
+        partner = await info.context.loaders.catalog.partner.load(self.model.partner_id)
         return partner.code if partner else ""
 
     @strawberry.field
@@ -95,7 +96,7 @@ class DesignRegistration:
         sold = await info.context.loaders.designs.sell_through.load(self.model)
         rows = await info.context.loaders.designs.lines.load(self.model.id)
         products = await info.context.loaders.catalog.product.load_many(
-            [line.product_id for line in rows]  # type: ignore[attr-defined]  # tortoise FK id
+            [line.product_id for line in rows]
         )
         return [
             DesignLine(
@@ -103,7 +104,7 @@ class DesignRegistration:
                 expected_quantity=line.expected_annual_quantity,
                 requested_price=line.requested_price,
                 authorized_price=line.authorized_price,
-                sell_through_to_date=sold.get(line.product_id, 0),  # type: ignore[attr-defined]
+                sell_through_to_date=sold.get(line.product_id, 0),
             )
             for line, product in zip(rows, products, strict=True)
         ]

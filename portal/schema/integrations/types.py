@@ -12,7 +12,8 @@ from portal.models import Job as JobModel
 from portal.models import enums
 from portal.schema.common import UserError
 
-JobStatus = strawberry.enum(enums.JobStatus)
+JobStatus = enums.JobStatus
+strawberry.enum(JobStatus)
 
 
 @strawberry.type

@@ -15,10 +15,14 @@ from portal.models import Transfer as TransferModel
 from portal.models import enums
 from portal.schema.common import UserError
 
-LedgerKind = strawberry.enum(enums.LedgerKind)
-Owner = strawberry.enum(enums.Owner)
-ShipmentStatus = strawberry.enum(enums.ShipmentStatus)
-TransferStatus = strawberry.enum(enums.TransferStatus)
+LedgerKind = enums.LedgerKind
+Owner = enums.Owner
+ShipmentStatus = enums.ShipmentStatus
+TransferStatus = enums.TransferStatus
+strawberry.enum(LedgerKind)
+strawberry.enum(Owner)
+strawberry.enum(ShipmentStatus)
+strawberry.enum(TransferStatus)
 
 
 async def code_of(info: Info, loader: str, pk: int | None, attribute: str = "code") -> str | None:
@@ -54,7 +58,7 @@ class StockBalance:
             quantity=b.quantity,
             in_transit=b.in_transit,
             ids=(b.partner_id, b.warehouse_id, b.product_id),
-        )  # type: ignore[attr-defined]
+        )
 
 
 @strawberry.type
@@ -90,7 +94,7 @@ class LedgerEntry:
             source_id=strawberry.ID(str(e.source_id)),
             serials=list(e.serials or []),
             reason=e.reason,
-            product_id=e.product_id,  # type: ignore[attr-defined]
+            product_id=e.product_id,
         )
 
 
@@ -146,7 +150,7 @@ class Shipment:
             received_on=s.received_on,
             pk=s.id,
             partner_id=s.partner_id,
-            warehouse_id=s.warehouse_id,  # type: ignore[attr-defined]
+            warehouse_id=s.warehouse_id,
         )
 
 
@@ -187,7 +191,7 @@ class Transfer:
             shipped_on=t.shipped_on,
             received_on=t.received_on,
             pk=t.id,
-            ids=(t.from_partner_id, t.from_warehouse_id, t.to_partner_id, t.to_warehouse_id),  # type: ignore[attr-defined]
+            ids=(t.from_partner_id, t.from_warehouse_id, t.to_partner_id, t.to_warehouse_id),
         )
 
 

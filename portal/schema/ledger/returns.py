@@ -19,8 +19,10 @@ from portal.schema.ledger.inventory import (
     lines_of,
 )
 
-ReturnStatus = strawberry.enum(enums.ReturnStatus)
-AdjustmentReason = strawberry.enum(AdjustmentReasonModel)
+ReturnStatus = enums.ReturnStatus
+AdjustmentReason = AdjustmentReasonModel
+strawberry.enum(ReturnStatus)
+strawberry.enum(AdjustmentReason)
 
 
 @strawberry.type
@@ -49,7 +51,7 @@ class StockReturn:
             received_on=r.received_on,
             pk=r.id,
             warehouse_id=r.warehouse_id,
-        )  # type: ignore[attr-defined]
+        )
 
 
 @strawberry.input

@@ -37,9 +37,12 @@ ROW_VALUES = {  # what a ReconciliationRow is built from: name -> field path
 }
 GRAPH_FIGURES = [n for n in FIGURE_NAMES if n not in ("abs_gap", "stock_submission_id")]
 POS_KINDS = (enums.LedgerKind.SELL_THROUGH, enums.LedgerKind.CUSTOMER_RETURN)
-ReconciliationStatus = strawberry.enum(enums.ReconciliationStatus)
-ExceptionStatus = strawberry.enum(enums.ExceptionStatus)
-ExceptionReason = strawberry.enum(enums.ExceptionReason)
+ReconciliationStatus = enums.ReconciliationStatus
+ExceptionStatus = enums.ExceptionStatus
+ExceptionReason = enums.ExceptionReason
+strawberry.enum(ReconciliationStatus)
+strawberry.enum(ExceptionStatus)
+strawberry.enum(ExceptionReason)
 
 
 @strawberry.enum
@@ -125,8 +128,11 @@ class ReconciliationRow:
             sku=v["sku"],
             id=strawberry.ID(str(v["id"])),
             period=v["period"],
-            **{name: v[name] for name in GRAPH_FIGURES if name != "status"},
-            status=ReconciliationStatus(v["status"]),
+            # Generated fields (``__annotations__`` above, unknown to mypy): all go by name.
+            **{
+                name: ReconciliationStatus(v[name]) if name == "status" else v[name]
+                for name in GRAPH_FIGURES
+            },
             exception_status=ExceptionStatus(v["exception_status"])
             if v["exception_status"]
             else None,

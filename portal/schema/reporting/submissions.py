@@ -18,10 +18,14 @@ from portal.models import SubmissionIssue as IssueModel
 from portal.models import enums
 from portal.schema.common import Connection, UserError, to_connection
 
-SubmissionKind = strawberry.enum(enums.SubmissionKind)
-SubmissionStatus = strawberry.enum(enums.SubmissionStatus)
-SubmissionSource = strawberry.enum(enums.SubmissionSource)
-IssueSeverity = strawberry.enum(enums.IssueSeverity)
+SubmissionKind = enums.SubmissionKind
+SubmissionStatus = enums.SubmissionStatus
+SubmissionSource = enums.SubmissionSource
+IssueSeverity = enums.IssueSeverity
+strawberry.enum(SubmissionKind)
+strawberry.enum(SubmissionStatus)
+strawberry.enum(SubmissionSource)
+strawberry.enum(IssueSeverity)
 
 
 @strawberry.type
@@ -110,7 +114,7 @@ class Submission:
             created_at=s.created_at,
             validated_at=s.validated_at,
             pk=s.id,
-            partner_id=s.partner_id,  # type: ignore[attr-defined]
+            partner_id=s.partner_id,
         )
 
 
@@ -274,7 +278,8 @@ class MappingTemplatePayload:
     errors: list[UserError]
 
 
-ComplianceState = strawberry.enum(ComplianceStateModel)
+ComplianceState = ComplianceStateModel
+strawberry.enum(ComplianceState)
 
 
 @strawberry.type
