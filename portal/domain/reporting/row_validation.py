@@ -279,7 +279,7 @@ class RowChecker:
                     "end_customer_name", "END_CUSTOMER_REQUIRED", "The end customer is required."
                 )
             country = values.get("end_customer_country", "").upper()
-            if len(country) != 2 or not country.isalpha():
+            if len(country) != 2 or not (country.isascii() and country.isalpha()):
                 raise RowError(
                     "end_customer_country",
                     "INVALID_COUNTRY",
@@ -290,7 +290,7 @@ class RowChecker:
             if price is not None and (price < 0 or price >= Decimal("1e14")):
                 raise RowError("unit_price", "INVALID_UNIT_PRICE", "unit_price must be 0 or more.")
             currency = values.get("currency", "").upper()
-            if currency and (len(currency) != 3 or not currency.isalpha()):
+            if currency and (len(currency) != 3 or not (currency.isascii() and currency.isalpha())):
                 raise RowError("currency", "INVALID_CURRENCY", "currency is a 3-letter ISO code.")
             serials = [s.strip() for s in values.get("serials", "").split(";") if s.strip()]
             if any(len(serial) > SERIAL_LENGTH for serial in serials):
