@@ -28,6 +28,8 @@ class ErrorCode(str, Enum):
     FILE_INVALID = "FILE_INVALID"
     PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
     CONFLICT_PRIORITY = "CONFLICT_PRIORITY"
+    INVALID_QUANTITY = "INVALID_QUANTITY"
+    DATE_OUT_OF_RANGE = "DATE_OUT_OF_RANGE"
 
 
 class DomainError(Exception):
@@ -57,20 +59,14 @@ def require(value: str | None, field: str, label: str | None = None) -> str:
 
 
 def check_code(value: str | None, field: str) -> str:
-    """Codes (partner, warehouse, SKU) are 1-64 printable characters without spaces."""
-    cleaned = require(value, field)
-    if len(cleaned) > 64 or any(ch.isspace() or not ch.isprintable() for ch in cleaned):
-        raise DomainError(
-            ErrorCode.INVALID,
-            f"{field} must be 1 to 64 characters without spaces.",
-            field=[field],
-        )
-    return cleaned
+    """Codes (partner, warehouse, SKU): see :func:`portal.domain.bounds.text.clean_code`."""
+    from portal.domain.bounds.text import clean_code  # bounds.text raises DomainError
+
+    return clean_code(value, field)
 
 
 def check_length(value: str, field: str, maximum: int = 200) -> str:
-    if len(value) > maximum:
-        raise DomainError(
-            ErrorCode.INVALID, f"{field} is longer than {maximum} characters.", field=[field]
-        )
-    return value
+    """Optional free text: see :func:`portal.domain.bounds.text.clean_text`."""
+    from portal.domain.bounds.text import clean_text
+
+    return clean_text(value, field, max_length=maximum, required=False)

@@ -11,6 +11,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from portal.domain.access.principal import Action, Principal
+from portal.domain.bounds.dates import check_planning_date
 from portal.domain.catalog.lookups import get_partner, get_product
 from portal.domain.errors import DomainError, ErrorCode, check_code, check_length, require
 from portal.domain.idempotency import idempotent
@@ -38,7 +39,7 @@ def check_price(value: Decimal | str | None, field: str = "listPrice") -> Decima
 
 def check_currency(value: str) -> str:
     currency = value.strip().upper()
-    if len(currency) != 3 or not currency.isalpha():
+    if len(currency) != 3 or not (currency.isascii() and currency.isalpha()):
         raise DomainError(ErrorCode.INVALID, "Currency is a 3-letter ISO code.", ["currency"])
     return currency
 
@@ -70,6 +71,8 @@ async def create_product(
 
     async def create() -> Product:
         clean_sku = check_code(sku, "sku")
+        if price_valid_from is not None:
+            check_planning_date(price_valid_from, ["priceValidFrom"])
         clean_name = check_length(require(name, "name"), "name")
         price = None if list_price is None else check_price(list_price)
         clean_currency = check_currency(currency)
@@ -131,6 +134,7 @@ async def set_list_price(
     principal.require(Action.MANAGE_PRODUCTS)
     product = await get_product(principal, sku)
     clean = check_price(price, "price")
+    check_planning_date(valid_from, ["validFrom"])
     entry, created = await ProductPrice.get_or_create(
         product=product,
         valid_from=valid_from,

@@ -18,12 +18,15 @@ from tortoise.transactions import in_transaction
 
 from portal.db import is_postgres
 from portal.domain.access.principal import Action, Principal
+from portal.domain.bounds.dates import check_planning_date
+from portal.domain.bounds.quantities import Sign, check_quantity
+from portal.domain.bounds.text import CUSTOMER_NAME, NAME, NOTE, clean_text
 from portal.domain.catalog.lookups import get_product, partner_scope
 from portal.domain.catalog.products import check_price
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.designs.conflicts import conflicts
 from portal.domain.designs.reads import sell_through_of
-from portal.domain.errors import DomainError, ErrorCode, check_length, require
+from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.idempotency import idempotent
 from portal.domain.reporting import customers as end_customers
 from portal.models import (
@@ -117,13 +120,18 @@ async def register_design(
         partner_id = await partner_scope(principal, partner_code)
         if partner_id is None:
             raise DomainError(ErrorCode.REQUIRED, "partnerCode is required.", ["partnerCode"])
-        name = check_length(require(customer_name, "endCustomer.name"), "endCustomer.name", 300)
+        name = clean_text(customer_name, ["endCustomer", "name"], max_length=CUSTOMER_NAME)
+        postal = clean_text(
+            postal_code, ["endCustomer", "postalCode"], max_length=20, required=False
+        )
         clean_country = country.strip().upper()
-        if len(clean_country) != 2 or not clean_country.isalpha():
+        if len(clean_country) != 2 or not (clean_country.isascii() and clean_country.isalpha()):
             raise DomainError(
                 ErrorCode.INVALID, "country is a 2-letter ISO code.", ["endCustomer", "country"]
             )
-        project = check_length(require(project_name, "projectName"), "projectName")
+        project = clean_text(project_name, "projectName", max_length=NAME)
+        clean_application = clean_text(application, "application", max_length=NAME, required=False)
+        check_planning_date(expected_close_on, ["expectedCloseOn"])
         if not lines or len(lines) > MAX_LINES:
             raise DomainError(
                 ErrorCode.REQUIRED, f"1 to {MAX_LINES} lines are required.", ["lines"]
@@ -139,12 +147,11 @@ async def register_design(
         products = []
         for index, line in enumerate(lines):
             product = await get_product(principal, line.sku, field="sku")
-            if line.expected_quantity <= 0:
-                raise DomainError(
-                    ErrorCode.INVALID,
-                    "expectedQuantity must be positive.",
-                    ["lines", str(index), "expectedQuantity"],
-                )
+            check_quantity(
+                line.expected_quantity,
+                ["lines", str(index), "expectedQuantity"],
+                sign=Sign.POSITIVE,
+            )
             price = (
                 None
                 if line.requested_price is None
@@ -152,7 +159,7 @@ async def register_design(
             )
             products.append((product, line.expected_quantity, price))
         customer = await end_customers.resolve(
-            principal.manufacturer_id, name, clean_country, postal_code
+            principal.manufacturer_id, name, clean_country, postal
         )
         async with in_transaction():
             registration = await DesignRegistration.create(
@@ -161,7 +168,7 @@ async def register_design(
                 end_customer=customer,
                 end_customer_name=name,
                 project_name=project,
-                application=check_length(application.strip(), "application"),
+                application=clean_application,
                 expected_close_on=expected_close_on,
                 attachments=links,
             )
@@ -207,6 +214,9 @@ async def review_design(
 ) -> DesignRegistration:
     principal.require(Action.REVIEW_DESIGNS)
     today = today or datetime.now(UTC).date()
+    clean_note = clean_text(note, "note", max_length=NOTE // 2, required=False, multiline=True)
+    if expires_on is not None:
+        check_planning_date(expires_on, ["expiresOn"], today)
     async with in_transaction():
         query = visible_designs(principal).filter(id=registration_id)
         if is_postgres():
@@ -251,12 +261,12 @@ async def review_design(
             registration.status = DesignStatus.APPROVED
             registration.expires_on = expires_on
         else:
-            if not (note or "").strip():
+            if not clean_note:
                 raise DomainError(
                     ErrorCode.REQUIRED, "A rejection needs a reason (note).", ["note"]
                 )
             registration.status = DesignStatus.REJECTED
-        registration.review_note = (note or "").strip()[:1000] or None
+        registration.review_note = clean_note or None
         await registration.save()
         await _event(
             registration.id,

@@ -8,6 +8,9 @@ from enum import Enum
 from tortoise.transactions import in_transaction
 
 from portal.domain.access.principal import Action, Principal
+from portal.domain.bounds.dates import check_business_date
+from portal.domain.bounds.quantities import Sign, check_quantity
+from portal.domain.bounds.text import clean_text
 from portal.domain.catalog.lookups import get_product, get_warehouse
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.ledger.posting import Movement, post_one
@@ -32,10 +35,8 @@ async def post_adjustment(
     business_date: date | None = None,
 ) -> LedgerEntry:
     principal.require(Action.APPROVE_MOVEMENTS)
-    if quantity == 0:
-        raise DomainError(
-            ErrorCode.INVALID, "An adjustment moves a non-zero quantity.", ["quantity"]
-        )
+    check_quantity(quantity, ["quantity"], sign=Sign.NON_ZERO)
+    day = check_business_date(business_date or datetime.now(UTC).date(), ["businessDate"])
     warehouse = await get_warehouse(principal, warehouse_code)
     product = await get_product(principal, sku)
     if product.serial_controlled:
@@ -52,7 +53,7 @@ async def post_adjustment(
                 product.id,
                 quantity,
                 LedgerKind.ADJUSTMENT,
-                business_date or datetime.now(UTC).date(),
+                day,
                 reason=reason.value,
             ),
             source=("ADJUSTMENT", 0),
@@ -67,6 +68,7 @@ async def reverse_entry(principal: Principal, entry_id: int, *, note: str = "") 
     original = await LedgerEntry.get_or_none(id=entry_id, manufacturer_id=principal.manufacturer_id)
     if original is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such ledger entry.", ["id"])
+    reason = clean_text(note, "note", max_length=40, required=False) or "REVERSAL"
     if original.serials:
         raise DomainError(
             ErrorCode.SERIALS_MISMATCH, "Serial movements are undone by their documents.", ["id"]
@@ -88,7 +90,7 @@ async def reverse_entry(principal: Principal, entry_id: int, *, note: str = "") 
                 original.kind,
                 datetime.now(UTC).date(),
                 list(original.serials or []),
-                reason=(note.strip() or "REVERSAL")[:40],
+                reason=reason,
             ),
             source=(original.source_type, original.source_id),
             token_id=principal.token_id,

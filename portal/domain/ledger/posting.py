@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from portal.domain.bounds.quantities import Sign, check_quantity
 from portal.domain.catalog.tenants import settings_of
-from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.ledger import balance_store as store
 from portal.domain.ledger import serials as serial_units
 from portal.domain.ledger.stock import check_locked
@@ -183,5 +183,5 @@ async def arrive(
 
 
 def check_positive_quantity(quantity: int, field_path: list[str]) -> None:
-    if quantity <= 0:
-        raise DomainError(ErrorCode.INVALID, "Quantities must be positive.", field_path)
+    """Document lines move 1 to ``MAX_QUANTITY`` units, or ``INVALID_QUANTITY``."""
+    check_quantity(quantity, field_path, sign=Sign.POSITIVE)

@@ -12,6 +12,8 @@ from tortoise.transactions import in_transaction
 
 from portal.db import is_postgres
 from portal.domain.access.principal import Action, Principal
+from portal.domain.bounds.dates import check_business_date
+from portal.domain.bounds.text import CODE, clean_text
 from portal.domain.catalog.lookups import get_warehouse
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.idempotency import idempotent
@@ -52,6 +54,7 @@ async def raise_return(
             raise DomainError(
                 ErrorCode.INVALID, "Returns leave a partner warehouse.", ["warehouseCode"]
             )
+        rma = clean_text(rma_no, "rmaNo", max_length=CODE, required=False)
         cleaned = await clean_lines(principal, lines)
         await require_in_stock(
             principal.manufacturer_id,
@@ -63,7 +66,7 @@ async def raise_return(
                 manufacturer_id=principal.manufacturer_id,
                 partner_id=warehouse.partner_id,
                 warehouse=warehouse,
-                rma_no=rma_no.strip()[:64],
+                rma_no=rma,
             )
             await StockReturnLine.bulk_create(
                 [
@@ -97,7 +100,7 @@ async def receive_return(
 ) -> StockReturn:
     """The manufacturer received the goods: the partner's stock goes down now."""
     principal.require(Action.RECORD_SHIPMENT)
-    day = received_on or datetime.now(UTC).date()
+    day = check_business_date(received_on or datetime.now(UTC).date(), ["receivedOn"])
     async with in_transaction():
         stock_return = await _locked(principal, return_id)
         warehouse = await Warehouse.get(id=stock_return.warehouse_id)

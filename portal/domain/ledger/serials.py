@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from portal.db import is_postgres
+from portal.domain.bounds.text import SHORT, clean_text
 from portal.domain.errors import DomainError, ErrorCode
 from portal.models import Product, SerialUnit, Warehouse
 from portal.models.enums import SerialStatus
@@ -11,7 +12,9 @@ from portal.models.enums import SerialStatus
 def check_serials(
     product: Product, quantity: int, serials: list[str], field: list[str]
 ) -> list[str]:
-    cleaned = [s.strip() for s in serials if s and s.strip()]
+    cleaned = [
+        clean_text(s, field, max_length=SHORT, label="A serial") for s in serials if s and s.strip()
+    ]
     if not product.serial_controlled:
         if cleaned:
             raise DomainError(

@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 
 from portal.db import is_postgres
 from portal.domain.access.principal import Action, Principal
+from portal.domain.bounds.dates import check_business_date
 from portal.domain.catalog.lookups import get_partner, get_product, get_warehouse
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.errors import DomainError, ErrorCode, check_code
@@ -93,6 +94,7 @@ async def record_shipment(
 
     async def create() -> Shipment:
         doc = check_code(document_no, "documentNo")
+        check_business_date(shipped_on, ["shippedOn"])
         partner = await get_partner(principal, partner_code)
         warehouse = await get_warehouse(principal, warehouse_code)
         if warehouse.partner_id != partner.id:
@@ -150,7 +152,8 @@ async def receive_shipment(
             raise DomainError(ErrorCode.NOT_FOUND, "No such shipment.", ["id"])
         if shipment.status is not ShipmentStatus.SHIPPED:
             raise DomainError(ErrorCode.INVALID_STATE, "The shipment is already received.", ["id"])
-        await _receive(shipment, received_on or datetime.now(UTC).date(), principal.token_id)
+        day = check_business_date(received_on or datetime.now(UTC).date(), ["receivedOn"])
+        await _receive(shipment, day, principal.token_id)
     return shipment
 
 

@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 
 from portal.db import is_postgres
 from portal.domain.access.principal import Action, Principal
+from portal.domain.bounds.dates import check_business_date
 from portal.domain.catalog.lookups import get_warehouse
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.errors import DomainError, ErrorCode
@@ -182,7 +183,7 @@ async def ship_transfer(
     principal: Principal, transfer_id: int, *, shipped_on: date | None = None
 ) -> Transfer:
     principal.require(Action.MOVE_STOCK)
-    day = shipped_on or datetime.now(UTC).date()
+    day = check_business_date(shipped_on or datetime.now(UTC).date(), ["shippedOn"])
     async with in_transaction():
         transfer = await _locked(principal, transfer_id, {TransferStatus.APPROVED})
         _require_side(principal, transfer.from_partner_id)
@@ -225,7 +226,11 @@ async def receive_transfer(
         target = await Warehouse.get(id=transfer.to_warehouse_id)
         lines = await TransferLine.filter(transfer_id=transfer.id)
         await _receive(
-            transfer, target, lines, received_on or datetime.now(UTC).date(), principal.token_id
+            transfer,
+            target,
+            lines,
+            check_business_date(received_on or datetime.now(UTC).date(), ["receivedOn"]),
+            principal.token_id,
         )
     return transfer
 

@@ -10,9 +10,10 @@ from tortoise.transactions import in_transaction
 
 from portal.db import is_postgres
 from portal.domain.access.principal import Action, Principal
+from portal.domain.bounds.text import NOTE, clean_text, has_bad_characters
 from portal.domain.catalog.lookups import get_product, get_warehouse, partner_scope
 from portal.domain.catalog.tenants import settings_of
-from portal.domain.errors import DomainError, ErrorCode, check_length
+from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.ledger.adjustments import AdjustmentReason, post_adjustment
 from portal.domain.periods import parse_period
 from portal.domain.reconciliation.recompute import recompute
@@ -72,10 +73,12 @@ async def update_exception(
             ErrorCode.INVALID, "A correction moves a non-zero quantity.", ["correctionQuantity"]
         )
     if owner_email is not None and (
-        len(owner_email) > 200 or (owner_email and "@" not in owner_email)
+        len(owner_email) > 200
+        or (owner_email and "@" not in owner_email)
+        or has_bad_characters(owner_email)
     ):
         raise DomainError(ErrorCode.INVALID, "ownerEmail is an email address.", ["ownerEmail"])
-    clean_note = check_length(note.strip(), "note", 2000) if note else None
+    clean_note = clean_text(note, "note", max_length=NOTE, required=False, multiline=True) or None
     events: list[tuple[str, dict[str, object]]] = []
     async with in_transaction():
         query = ReconciliationRow.filter(id=row.id)

@@ -1,11 +1,18 @@
 """The end-customer registry: the same customer spelled two ways is one customer.
 
 normalize("ACME Robotics, Inc.") == normalize("Acme  Robotics") == "acme robotics"
+normalize("华为技术有限公司") == "华为技术" != normalize("中兴通讯股份有限公司")
+
+The one normalisation of customer names (the POS registry, design registrations and
+their conflicts all go through :func:`customer_key`): Unicode NFKC and case folding,
+then every character that is not a letter, mark or digit (of any script) separates
+words, and trailing legal forms ("Inc.", "GmbH", "有限公司", …) are dropped. Keys are
+stored (``end_customer.key``): changing this function needs a data migration that
+recomputes them (``0012_input_customer_keys``).
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -46,15 +53,36 @@ LEGAL_SUFFIXES = {
     "pte",
     "pvt",
 }
-_PUNCTUATION = re.compile(r"[^\w\s]", re.UNICODE)
+# Legal forms written without a space before them (Chinese, Japanese), longest first.
+ATTACHED_SUFFIXES = (
+    "股份有限公司",
+    "有限责任公司",
+    "有限責任公司",
+    "有限公司",
+    "株式会社",
+    "有限会社",
+)
+KEY_LENGTH = 296  # end_customer.key is 300 characters: the name part, "|", the country
+_WORD_CATEGORIES = ("L", "M", "N")  # letters, combining marks, digits: of every script
+
+
+def _words(name: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", name).casefold()
+    spaced = "".join(c if unicodedata.category(c)[0] in _WORD_CATEGORIES else " " for c in text)
+    return spaced.split()
 
 
 def normalize(name: str) -> str:
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    words = _PUNCTUATION.sub(" ", text.lower()).split()
+    words = _words(name)
     while len(words) > 1 and words[-1] in LEGAL_SUFFIXES:
         words.pop()
-    return " ".join(words)
+    if words:
+        last = words[-1]
+        for suffix in ATTACHED_SUFFIXES:
+            if last.endswith(suffix) and len(last) > len(suffix):
+                words[-1] = last[: -len(suffix)]
+                break
+    return " ".join(words)[:KEY_LENGTH]
 
 
 def customer_key(name: str, country: str) -> str:

@@ -20,11 +20,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from portal.domain.bounds.text import printable
 from portal.models.enums import SubmissionKind
 
 MAX_LINE_CHARS = 64 * 1024
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_XLSX_RATIO = 100
+NUL_SHARE = 100  # more than 1 % NUL bytes: a binary or UTF-16 file
 csv.field_size_limit(MAX_LINE_CHARS)
 
 POS_FIELDS = (
@@ -81,7 +83,10 @@ class Layout:
 def _detect_encoding(data: bytes) -> str:
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    if b"\x00" in data[:65536]:
+    sample = data[:65536]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or sample.count(b"\x00") > max(
+        1, len(sample) // NUL_SHARE
+    ):  # a stray NUL is a bad cell (INVALID_CHARACTERS)
         raise FileProblem(
             "ENCODING", "The file is binary or UTF-16; send UTF-8 or Windows-1252 CSV."
         )
@@ -216,14 +221,16 @@ def _map_header(header: list[str], layout: Layout) -> dict[str, int]:
     if missing:
         raise FileProblem(
             "MISSING_COLUMNS",
-            f"Missing columns: {', '.join(wanted[m] for m in missing)}. Expected: {expected_text}.",
+            f"Missing columns: {', '.join(printable(wanted[m]) for m in missing)}. "
+            f"Expected: {printable(expected_text, 1000)}.",
         )
     if not layout.columns:
         unknown = [h for h in positions if h not in wanted.values()]
         if unknown:
             raise FileProblem(
                 "UNKNOWN_COLUMNS",
-                f"Unknown columns: {', '.join(unknown)}. Expected: {expected_text}.",
+                f"Unknown columns: {', '.join(printable(u) for u in unknown)}. "
+                f"Expected: {printable(expected_text, 1000)}.",
             )
     return {name: positions[col] for name, col in wanted.items() if col in positions}
 

@@ -8,8 +8,9 @@ from typing import Any
 from tortoise.queryset import QuerySet
 
 from portal.domain.access.principal import Action, Principal
+from portal.domain.bounds.text import SHORT, clean_text, text_problem
 from portal.domain.catalog.lookups import partner_scope
-from portal.domain.errors import DomainError, ErrorCode, check_length, require
+from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.reporting.files import fields_of
 from portal.models import MappingTemplate
 from portal.models.enums import SubmissionKind
@@ -47,7 +48,7 @@ async def save_template(
     """Create or replace the named template."""
     principal.require(Action.SUBMIT_REPORTS)
     partner_id = await _partner(principal, partner_code)
-    clean_name = check_length(require(name, "name"), "name", 100)
+    clean_name = clean_text(name, "name", max_length=SHORT)
     known, _ = fields_of(kind)
     unknown = sorted(set(columns) - set(known))
     if unknown:
@@ -56,17 +57,27 @@ async def save_template(
             f"Unknown fields {', '.join(unknown)}; known: {', '.join(known)}.",
             ["columns"],
         )
-    if any(not str(v).strip() or len(str(v)) > 100 for v in columns.values()):
-        raise DomainError(ErrorCode.INVALID, "Column names are 1 to 100 characters.", ["columns"])
+    if any(not str(v).strip() or text_problem(str(v).strip(), SHORT) for v in columns.values()):
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"Column names are 1 to {SHORT} characters without control characters.",
+            ["columns"],
+        )
     try:
+        if text_problem(date_format, 32):
+            raise ValueError(date_format)
         date.today().strftime(date_format)
-        if "%" not in date_format or len(date_format) > 32:
+        if "%" not in date_format:
             raise ValueError(date_format)
     except ValueError:
         raise DomainError(
             ErrorCode.INVALID, "dateFormat is a strftime format like %d.%m.%Y.", ["dateFormat"]
         ) from None
-    if delimiter is not None and (len(delimiter) != 1 or delimiter in "\r\n\"'"):
+    if delimiter is not None and (
+        len(delimiter) != 1
+        or delimiter in "\r\n\"'"
+        or (delimiter != "\t" and text_problem(delimiter, 1))
+    ):
         raise DomainError(ErrorCode.INVALID, "delimiter is one character.", ["delimiter"])
     if not 1 <= header_row <= 100:
         raise DomainError(ErrorCode.INVALID, "headerRow is 1 to 100.", ["headerRow"])

@@ -4,21 +4,43 @@ A :class:`RowChecker` is loaded once per submission (warehouses, products, SKU
 mappings) and checks rows against ``DOMAIN.md``: unknown SKU (after mapping), unknown
 or foreign warehouse, quantity not a number / zero / fractional, sold-on date outside
 the period, duplicate lines, serials never shipped to the partner or already sold,
-missing end customer, negative stock.
+missing end customer, negative stock; and first of all the bounds of every field
+(:data:`FIELD_LIMITS`: lengths that fit the database, no control characters), strict
+quantities (:mod:`portal.domain.bounds.quantities`), dates in the accepted window
+(:mod:`portal.domain.bounds.dates`) and one sale per serial in a submission.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from portal.domain.bounds.dates import EARLIEST, business_date_in_range, latest_business_date
+from portal.domain.bounds.quantities import QuantityError, Sign, parse_quantity
+from portal.domain.bounds.text import CODE, CUSTOMER_NAME, SHORT, printable, text_problem
 from portal.domain.periods import Period
 from portal.domain.reporting.files import Layout
 from portal.models import PartnerSkuMapping, Product, SerialUnit, Warehouse
 from portal.models.enums import IssueSeverity, SerialStatus, SubmissionKind
 
-MAX_QUANTITY = 1_000_000_000
+# The longest value of each field of a row (characters), within its database column.
+FIELD_LIMITS = {
+    "warehouse_code": CODE,
+    "sku": SHORT,  # a SKU or a partner's part number
+    "quantity": 32,
+    "sold_on": 32,
+    "end_customer_name": CUSTOMER_NAME,
+    "end_customer_country": 64,  # then exactly 2 letters (INVALID_COUNTRY)
+    "end_customer_postal_code": 20,
+    "unit_price": 32,
+    "currency": 64,  # then exactly 3 letters (INVALID_CURRENCY)
+    "invoice_no": CODE,
+    "serials": 64 * 1024,  # each serial: SERIAL_LENGTH
+}
+SERIAL_LENGTH = SHORT
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
 
 
 @dataclass(slots=True)
@@ -107,6 +129,22 @@ class RowChecker:
 
     # -- single values -------------------------------------------------------------
 
+    @staticmethod
+    def _text(values: dict[str, str]) -> None:
+        """Every field within its length, without control characters."""
+        for name, value in values.items():
+            limit = FIELD_LIMITS.get(name)
+            if limit is None or not value:
+                continue
+            problem = text_problem(value, limit)
+            if problem is not None:
+                what = (
+                    "control or invalid characters"
+                    if problem.value == "INVALID_CHARACTERS"
+                    else f"more than {limit} characters"
+                )
+                raise RowError(name, problem.value, f"{name} contains {what}.")
+
     def _warehouse(self, values: dict[str, str]) -> Warehouse:
         code = values.get("warehouse_code", "")
         if not code:
@@ -114,7 +152,9 @@ class RowChecker:
         warehouse = self.warehouses.get(code)
         if warehouse is None:  # unknown and another partner's look the same: nothing leaks
             raise RowError(
-                "warehouse_code", "UNKNOWN_WAREHOUSE", f"'{code}' is not one of your warehouses."
+                "warehouse_code",
+                "UNKNOWN_WAREHOUSE",
+                f"'{printable(code)}' is not one of your warehouses.",
             )
         return warehouse
 
@@ -126,7 +166,7 @@ class RowChecker:
         if product is None and sku in self.mappings:
             product = self.products_by_id.get(self.mappings[sku])
         if product is None:
-            raise RowError("sku", "UNKNOWN_SKU", f"Unknown SKU '{sku}'.")
+            raise RowError("sku", "UNKNOWN_SKU", f"Unknown SKU '{printable(sku)}'.")
         return product
 
     def _number(self, text: str, name: str) -> Decimal:
@@ -134,6 +174,8 @@ class RowChecker:
         if self.layout.decimal_comma:
             cleaned = cleaned.replace(".", "").replace(",", ".")
         try:
+            if not _DECIMAL.fullmatch(cleaned):  # no exponent, underscore, non-ASCII digit
+                raise InvalidOperation(cleaned)
             number = Decimal(cleaned)
         except InvalidOperation:
             raise RowError(
@@ -143,26 +185,29 @@ class RowChecker:
             raise RowError(name, f"INVALID_{name.upper()}", f"{name} '{text}' is not a number.")
         return number
 
-    def _quantity(self, values: dict[str, str]) -> int:
+    def _quantity(self, values: dict[str, str], sign: Sign) -> int:
         text = values.get("quantity", "")
         if not text:
             raise RowError("quantity", "REQUIRED", "quantity is required.")
-        number = self._number(text, "quantity")
-        if number != number.to_integral_value():
-            raise RowError(
-                "quantity",
-                "FRACTIONAL_QUANTITY",
-                f"quantity {text} is not a whole number of units.",
+        try:
+            return parse_quantity(
+                text, sign=sign, decimal_separator="," if self.layout.decimal_comma else "."
             )
-        if abs(number) > MAX_QUANTITY:
-            raise RowError("quantity", "INVALID_QUANTITY", f"quantity {text} is out of range.")
-        return int(number)
+        except QuantityError as problem:
+            code = problem.code
+            if code == "NEGATIVE_QUANTITY" and self.kind is SubmissionKind.STOCK:
+                raise RowError(
+                    "quantity", "NEGATIVE_STOCK", "Stock on hand cannot be negative."
+                ) from None
+            raise RowError("quantity", code, problem.message) from None
 
     def _date(self, values: dict[str, str]) -> date:
         text = values.get("sold_on", "")
         if not text:
             raise RowError("sold_on", "REQUIRED", "sold_on is required.")
         try:
+            if not text.isascii():  # strptime would read other scripts' digits
+                raise ValueError(text)
             if self.layout.date_format == "%Y-%m-%d" and len(text) == 10:
                 day = date.fromisoformat(text)
             else:
@@ -173,6 +218,12 @@ class RowChecker:
                 "INVALID_DATE",
                 f"sold_on '{text[:40]}' does not match {self.layout.date_format}.",
             ) from None
+        if not business_date_in_range(day):
+            raise RowError(
+                "sold_on",
+                "DATE_OUT_OF_RANGE",
+                f"sold_on {day} is outside {EARLIEST} to {latest_business_date()}.",
+            )
         if not self.period.contains(day):
             raise RowError(
                 "sold_on",
@@ -181,15 +232,30 @@ class RowChecker:
             )
         return day
 
+    def _unique_serials(self, product: Product, serials: list[str]) -> None:
+        """A serial is sold (or returned) once per submission: the second is refused."""
+        if len(set(serials)) != len(serials):
+            raise RowError(
+                "serials",
+                "DUPLICATE_SERIAL",
+                f"A serial of {product.sku} is repeated on this line.",
+            )
+        for serial in serials:
+            if hash(("serial", product.id, serial)) in self.seen:
+                raise RowError(
+                    "serials",
+                    "DUPLICATE_SERIAL",
+                    f"Serial {serial} of {product.sku} is already on an earlier line.",
+                )
+
     # -- rows ----------------------------------------------------------------------
 
     def check_stock(self, row: int, values: dict[str, str]) -> CheckedStock | RowIssue:
         try:
+            self._text(values)
             warehouse = self._warehouse(values)
             product = self._product(values)
-            quantity = self._quantity(values)
-            if quantity < 0:
-                raise RowError("quantity", "NEGATIVE_STOCK", "Stock on hand cannot be negative.")
+            quantity = self._quantity(values, Sign.NON_NEGATIVE)
             key = hash(("stock", warehouse.id, product.id))
             if key in self.seen:
                 raise RowError(
@@ -202,11 +268,10 @@ class RowChecker:
 
     def check_pos(self, row: int, values: dict[str, str]) -> CheckedPos | RowIssue:
         try:
+            self._text(values)
             warehouse = self._warehouse(values)
             product = self._product(values)
-            quantity = self._quantity(values)
-            if quantity == 0:
-                raise RowError("quantity", "ZERO_QUANTITY", "quantity cannot be 0.")
+            quantity = self._quantity(values, Sign.NON_ZERO)  # negative: a customer return
             sold_on = self._date(values)
             name = values.get("end_customer_name", "")
             if not name:
@@ -214,7 +279,7 @@ class RowChecker:
                     "end_customer_name", "END_CUSTOMER_REQUIRED", "The end customer is required."
                 )
             country = values.get("end_customer_country", "").upper()
-            if len(country) != 2 or not country.isalpha():
+            if len(country) != 2 or not (country.isascii() and country.isalpha()):
                 raise RowError(
                     "end_customer_country",
                     "INVALID_COUNTRY",
@@ -225,9 +290,15 @@ class RowChecker:
             if price is not None and (price < 0 or price >= Decimal("1e14")):
                 raise RowError("unit_price", "INVALID_UNIT_PRICE", "unit_price must be 0 or more.")
             currency = values.get("currency", "").upper()
-            if currency and (len(currency) != 3 or not currency.isalpha()):
+            if currency and (len(currency) != 3 or not (currency.isascii() and currency.isalpha())):
                 raise RowError("currency", "INVALID_CURRENCY", "currency is a 3-letter ISO code.")
             serials = [s.strip() for s in values.get("serials", "").split(";") if s.strip()]
+            if any(len(serial) > SERIAL_LENGTH for serial in serials):
+                raise RowError(
+                    "serials",
+                    "FIELD_TOO_LONG",
+                    f"A serial is longer than {SERIAL_LENGTH} characters.",
+                )
             if product.serial_controlled and len(serials) != abs(quantity):
                 raise RowError(
                     "serials",
@@ -238,7 +309,8 @@ class RowChecker:
                 raise RowError(
                     "serials", "SERIALS_MISMATCH", f"{product.sku} is not serial-controlled."
                 )
-            invoice = values.get("invoice_no", "")[:64]
+            invoice = values.get("invoice_no", "")
+            self._unique_serials(product, serials)
             if invoice:
                 keys = [hash(("pos", invoice, product.id, s)) for s in (serials or [""])]
                 if any(k in self.seen for k in keys):
@@ -248,6 +320,7 @@ class RowChecker:
                         f"Invoice {invoice}, {product.sku} is reported twice.",
                     )
                 self.seen.update(keys)
+            self.seen.update(hash(("serial", product.id, s)) for s in serials)
         except RowError as error:
             return RowIssue(row, *error.issue)
         return CheckedPos(
@@ -256,7 +329,7 @@ class RowChecker:
             product.id,
             quantity,
             sold_on,
-            (name[:300], country, values.get("end_customer_postal_code", "")[:20]),
+            (name, country, values.get("end_customer_postal_code", "")),
             price,
             currency,
             invoice,

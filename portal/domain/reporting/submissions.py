@@ -18,6 +18,8 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from portal.domain.access.principal import Action, Principal
+from portal.domain.bounds.dates import check_business_date
+from portal.domain.bounds.text import printable, storable
 from portal.domain.catalog.lookups import partner_scope
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.errors import DomainError, ErrorCode
@@ -87,6 +89,7 @@ async def submit(
     principal.require(Action.SUBMIT_REPORTS)
     settings = await settings_of(principal.manufacturer_id)
     parsed = parse_period(period, settings.period_granularity)
+    check_business_date(parsed.start, ["period"])
     partner_id = await _partner_for_submission(principal, partner_code)
     if received_at is not None:
         received_at = _check_received_at(principal, received_at, parsed.start)
@@ -98,6 +101,8 @@ async def submit(
         )
     if lines is not None and not lines:
         raise DomainError(ErrorCode.REQUIRED, "At least one line is required.", ["lines"])
+    if lines is not None:  # kept as given; the validation's row checks refuse bad text
+        lines = [{k: storable(v) if isinstance(v, str) else v for k, v in x.items()} for x in lines]
     if mapping:
         if not await MappingTemplate.exists(partner_id=partner_id, name=mapping, kind=kind):
             raise DomainError(
@@ -169,7 +174,7 @@ async def _create(
         version=(latest.version + 1) if latest else 1,
         source=SubmissionSource.GRAPHQL if lines is not None else SubmissionSource.FILE,
         dry_run=dry_run,
-        file_name=file[1][:255] if file else None,
+        file_name=printable(file[1], 250) if file else None,
         mapping_name=mapping,
         rows_total=len(lines) if lines is not None else 0,
         token_id=principal.token_id,
