@@ -183,13 +183,12 @@ async def auto_receive_due(today: date | None = None) -> int:
 
         async def due_ids(settings: ManufacturerSettings = settings) -> list[int]:
             due = today - timedelta(days=settings.receipt_after_days)
-            return list(
-                await Shipment.filter(
-                    manufacturer_id=settings.manufacturer_id,
-                    status=ShipmentStatus.SHIPPED,
-                    shipped_on__lte=due,
-                ).values_list("id", flat=True)
-            )
+            ids = await Shipment.filter(
+                manufacturer_id=settings.manufacturer_id,
+                status=ShipmentStatus.SHIPPED,
+                shipped_on__lte=due,
+            ).values_list("id", flat=True)
+            return [int(i) for i in ids]  # type: ignore[call-overload]
 
         ids = await guard.run(settings.manufacturer_id, "due shipments", due_ids)
         for shipment_id in ids or []:
