@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=20, gt=0)
     job_lease_seconds: int = Field(default=300, gt=0)
     job_max_attempts: int = Field(default=5, gt=0)
+    # arq cancels a job running longer; a cancelled validation resumes from its last chunk
+    job_timeout_seconds: int = Field(default=3600, gt=0)
+    validation_chunk_rows: int = Field(default=5000, gt=0)  # rows per committed step
 
     @field_validator("database_url")
     @classmethod

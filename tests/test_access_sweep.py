@@ -77,6 +77,10 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
         {},
     ),
     "erpSyncRuns": ("{ erpSyncRuns { totalCount edges { node { status error } } } }", {}),
+    "jobFailures": (
+        "{ jobFailures(includeResolved: true) { totalCount edges { node { itemKey message } } } }",
+        {},
+    ),
     "submission": ('{ submission(id: "1") { status fileName errors { totalCount } } }', {}),
     "submissions": (
         '{ submissions(partnerCode: "D1") { totalCount edges { node { fileName } } } }',
@@ -328,6 +332,9 @@ async def _seed_victim() -> tuple[int, str]:
         owner_email=f"{SECRET}@victim.test"
     )
     await register_webhook(admin, url=f"https://{SECRET}.example/hook", events=[])
+    from portal.domain.job_failures import record_failure
+
+    await record_failure(manufacturer.id, "reconcile", f"{SECRET} item", RuntimeError("x"))
     await create_token(
         manufacturer.id, Role.PARTNER_ADMIN, partner_id=d1.id, label=f"{SECRET} token"
     )

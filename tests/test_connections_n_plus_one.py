@@ -25,6 +25,7 @@ from portal.demo import DEMO_NAME, seed_demo
 from portal.domain.access.principal import Principal
 from portal.domain.catalog import tenants
 from portal.domain.integrations.erp import sync_erp
+from portal.domain.job_failures import record_failure
 from portal.models import Manufacturer
 from portal.models.enums import Role
 from portal.schema import build_schema
@@ -102,6 +103,13 @@ async def _erp_runs(count: int) -> None:
             assert (await sync_erp(manufacturer.id, http)).status == "FAILED"
 
 
+async def _job_failures(count: int) -> None:
+    """Items of a shared job the demo tenant's poisoned rows made fail (set aside)."""
+    manufacturer = await Manufacturer.get(name=DEMO_NAME)
+    for i in range(count):
+        await record_failure(manufacturer.id, "reconcile", f"item {i}", RuntimeError("poison"))
+
+
 def test_every_connection_is_enumerated() -> None:
     found = connections(build_schema(Settings(env="test"))._schema)
     assert {"partners", "products", "reconciliation", "designRegistrations", "submissions"} <= set(
@@ -116,6 +124,7 @@ async def test_every_connection_has_constant_statements(client, monkeypatch, set
     runs once, and the page costs what a page of two costs (or less)."""
     tokens = await seed_demo(today=date(2026, 11, 21))
     await _erp_runs(3)
+    await _job_failures(3)
     graph = Graph(client, tokens.admin)
     repeated, grown, thin = {}, {}, {}
     for name, query in connections(build_schema(settings)._schema).items():

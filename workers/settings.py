@@ -1,6 +1,8 @@
 """The arq worker: ``arq workers.settings.WorkerSettings`` or ``portal worker``.
 
-Jobs are thin: they take a recorded job id and call ``portal.jobs.records.run_job``. Cron:
+Jobs are thin: they take a recorded job id and call ``portal.jobs.records.run_job``, with
+an explicit ``job_timeout`` (``PORTAL_JOB_TIMEOUT_SECONDS``; a cancelled validation resumes
+from its last committed chunk when the sweep dispatches it again). Cron:
 the sweep that re-dispatches what a dead worker left, and the periodic table of
 ``portal.jobs.schedule``.
 """
@@ -13,7 +15,7 @@ from arq.worker import Worker
 
 from portal.db import close_database, open_database
 from portal.jobs.dispatch import ARQ_FUNCTION, ArqQueue, redis_settings
-from portal.jobs.handlers import HANDLERS
+from portal.jobs.handlers import HANDLERS, ON_FAILURE
 from portal.jobs.records import run_job
 from portal.jobs.runtime import new_http_client
 from portal.jobs.schedule import cron_jobs
@@ -42,6 +44,8 @@ async def run_portal_job(ctx: dict[str, Any], job_id: int) -> str | None:
         max_attempts=settings.job_max_attempts,
         http=ctx.get("http"),
         queue=ctx["queue"],
+        on_failure=ON_FAILURE,
+        chunk_rows=settings.validation_chunk_rows,
     )
     return status.value if status else None
 
@@ -60,6 +64,7 @@ class WorkerSettings:
     health_check_interval = 30
     max_tries = 5
     allow_abort_jobs = True
+    job_timeout = Settings().job_timeout_seconds  # arq's default (300 s) cut long files short
 
 
 def build_worker(settings: Settings, *, burst: bool = False, **overrides: Any) -> Worker:
@@ -74,6 +79,7 @@ def build_worker(settings: Settings, *, burst: bool = False, **overrides: Any) -
         "redis_settings": redis_settings(settings.redis_url),
         "health_check_interval": WorkerSettings.health_check_interval,
         "max_tries": WorkerSettings.max_tries,
+        "job_timeout": settings.job_timeout_seconds,
         "burst": burst,
         "handle_signals": not burst,
     }

@@ -30,6 +30,10 @@ class ErrorCode(str, Enum):
     CONFLICT_PRIORITY = "CONFLICT_PRIORITY"
     INVALID_QUANTITY = "INVALID_QUANTITY"
     DATE_OUT_OF_RANGE = "DATE_OUT_OF_RANGE"
+    TOO_MANY_LINES = "TOO_MANY_LINES"  # a graph submission over its line limit: upload a file
+    VALIDATION_FAILED = "VALIDATION_FAILED"  # a submission's validation failed for good
+    TOO_MANY_ISSUES = "TOO_MANY_ISSUES"  # issues past the cap are counted, not listed
+    JOB_ITEM_FAILED = "JOB_ITEM_FAILED"  # an item a shared job set aside (jobFailures)
 
 
 class DomainError(Exception):

@@ -8,12 +8,14 @@ await queue.drain()              # tests and shutdown: wait for in-process jobs
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 
 import httpx
-from arq.connections import ArqRedis, RedisSettings
+from arq.connections import ArqRedis, RedisSettings, create_pool
+from redis.exceptions import RedisError
 
-from portal.jobs.handlers import HANDLERS
+from portal.jobs.handlers import HANDLERS, ON_FAILURE
 from portal.jobs.records import arq_job_id, run_job
 from portal.settings import Settings
 
@@ -24,6 +26,26 @@ ARQ_FUNCTION = "run_portal_job"
 
 def redis_settings(url: str) -> RedisSettings:
     return RedisSettings.from_dsn(url)
+
+
+async def open_pool(url: str) -> ArqRedis:
+    """The process's arq pool. Redis being down does not stop the process from starting:
+    the pool then connects on first use, and jobs recorded meanwhile wait for the sweep."""
+    settings = redis_settings(url)
+    try:
+        return await create_pool(dataclasses.replace(settings, conn_retries=0))
+    except (OSError, RedisError, TimeoutError) as exc:
+        log.warning("Redis unreachable at start (%r); jobs wait for the sweep", exc)
+    return ArqRedis(
+        host=settings.host,
+        port=settings.port,
+        db=settings.database,
+        username=settings.username,
+        password=settings.password,
+        ssl=settings.ssl,
+        socket_connect_timeout=settings.conn_timeout,
+        encoding="utf8",
+    )
 
 
 class ArqQueue:
@@ -63,6 +85,8 @@ class InProcessQueue:
                 max_attempts=self.settings.job_max_attempts,
                 http=self.http,
                 queue=self,
+                on_failure=ON_FAILURE,
+                chunk_rows=self.settings.validation_chunk_rows,
             )
         except Exception:
             log.exception("in-process job %s crashed", job_id)

@@ -15,7 +15,7 @@ from portal.domain.integrations.webhooks import deliver_due, fan_out
 from portal.domain.ledger.shipments import auto_receive_due
 from portal.domain.reconciliation.recompute import drain_dirty
 from portal.domain.reporting.compliance import record_reminders
-from portal.domain.reporting.validation import validate_submission
+from portal.domain.reporting.validation import fail_validation, validate_submission
 from portal.jobs.kinds import (
     AUTO_RECEIVE_SHIPMENTS,
     DELIVER_WEBHOOKS,
@@ -26,7 +26,7 @@ from portal.jobs.kinds import (
     TOKEN_USAGE_ROLLUP,
     VALIDATE_SUBMISSION,
 )
-from portal.jobs.records import Handler, JobContext, heartbeat
+from portal.jobs.records import FailureHandler, Handler, JobContext, heartbeat
 
 
 async def _token_usage_rollup(args: dict[str, Any], ctx: JobContext) -> dict[str, int]:
@@ -48,8 +48,14 @@ async def _validate_submission(args: dict[str, Any], ctx: JobContext) -> dict[st
     async def beat() -> None:
         await heartbeat(ctx.job_id, ctx.lease_seconds)
 
-    status = await validate_submission(int(args["submission_id"]), heartbeat=beat, queue=ctx.queue)
+    status = await validate_submission(
+        int(args["submission_id"]), heartbeat=beat, queue=ctx.queue, chunk_rows=ctx.chunk_rows
+    )
     return {"status": status.value}
+
+
+async def _validation_failed(args: dict[str, Any], error: str) -> None:
+    await fail_validation(int(args["submission_id"]))
 
 
 async def _send_reminders(args: dict[str, Any], ctx: JobContext) -> dict[str, int]:
@@ -81,12 +87,18 @@ HANDLERS: dict[str, Handler] = {
     ERP_SYNC: _erp_sync,
 }
 
+# What settles the work of a job that failed for good (retries exhausted).
+ON_FAILURE: dict[str, FailureHandler] = {
+    VALIDATE_SUBMISSION: _validation_failed,
+}
+
 __all__ = [
     "AUTO_RECEIVE_SHIPMENTS",
     "DELIVER_WEBHOOKS",
     "ERP_SYNC",
     "EXPIRE_DESIGNS",
     "HANDLERS",
+    "ON_FAILURE",
     "RECONCILE",
     "SEND_REMINDERS",
     "TOKEN_USAGE_ROLLUP",

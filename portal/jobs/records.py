@@ -12,6 +12,7 @@ and a finished job is never run again. Handlers must be idempotent all the same.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import traceback
 from collections.abc import Awaitable, Callable, Mapping
@@ -42,9 +43,12 @@ class JobContext:
     lease_seconds: int
     http: httpx.AsyncClient | None = None
     queue: JobQueue | None = None  # to chain a follow-up job (recorded first, as always)
+    chunk_rows: int | None = None  # rows per committed step of a long job (None: its default)
 
 
 Handler = Callable[[dict[str, Any], JobContext], Awaitable[Any]]
+# Called once when a job of its kind fails for good: (job args, error text).
+FailureHandler = Callable[[dict[str, Any], str], Awaitable[None]]
 
 
 def arq_job_id(job_id: int, dispatch_no: int) -> str:
@@ -78,11 +82,26 @@ async def submit_job(
     return job
 
 
-async def dispatch(queue: JobQueue, job: Job) -> None:
+async def dispatch(queue: JobQueue, job: Job) -> bool:
+    """Hand a recorded job to the queue; False when the queue is unreachable.
+
+    The job is in the database already, so a failed hand-over is not the caller's
+    failure: it is logged and the job stays ``QUEUED`` with no ``enqueued_at``, which the
+    sweep (every minute) dispatches again."""
     job.dispatches += 1
+    await Job.filter(id=job.id).update(dispatches=job.dispatches)
+    try:
+        await queue.dispatch(job.id, job.dispatches)
+    except Exception as exc:
+        log.warning(
+            "job %s (%s) recorded but not enqueued, the sweep will: %r", job.id, job.kind, exc
+        )
+        job.enqueued_at = None
+        await Job.filter(id=job.id).update(enqueued_at=None)
+        return False
     job.enqueued_at = _now()
-    await job.save(update_fields=["dispatches", "enqueued_at"])
-    await queue.dispatch(job.id, job.dispatches)
+    await Job.filter(id=job.id).update(enqueued_at=job.enqueued_at)
+    return True
 
 
 async def claim(job_id: int, lease_seconds: int) -> Job | None:
@@ -111,8 +130,16 @@ async def run_job(
     max_attempts: int,
     http: httpx.AsyncClient | None = None,
     queue: JobQueue | None = None,
+    on_failure: Mapping[str, FailureHandler] | None = None,
+    chunk_rows: int | None = None,
 ) -> JobStatus | None:
-    """Run a recorded job if it is claimable; returns its new status (None: skipped)."""
+    """Run a recorded job if it is claimable; returns its new status (None: skipped).
+
+    A job that fails for good (``max_attempts`` reached) is ``FAILED`` and its kind's
+    ``on_failure`` handler settles what it was working on (a submission is rejected, never
+    left validating). A cancelled run (arq's ``job_timeout``, a worker shutting down) gives
+    its job back at once, ``QUEUED`` without ``enqueued_at``, for the sweep to dispatch
+    again; the handler resumes from what it committed."""
     job = await claim(job_id, lease_seconds)
     if job is None:
         return None
@@ -120,17 +147,30 @@ async def run_job(
     try:
         if handler is None:
             raise LookupError(f"No handler for job kind {job.kind!r}")
-        context = JobContext(job_id=job.id, lease_seconds=lease_seconds, http=http, queue=queue)
+        context = JobContext(
+            job_id=job.id,
+            lease_seconds=lease_seconds,
+            http=http,
+            queue=queue,
+            chunk_rows=chunk_rows,
+        )
         result = await handler(dict(job.args), context)
+    except asyncio.CancelledError:
+        log.warning("job %s (%s) cancelled on attempt %s", job.id, job.kind, job.attempts)
+        await asyncio.shield(_give_back(job, job.attempts >= max_attempts, on_failure))
+        raise
     except Exception as exc:
         log.exception("job %s (%s) failed on attempt %s", job.id, job.kind, job.attempts)
         final = job.attempts >= max_attempts or isinstance(exc, LookupError)
+        error = "".join(traceback.format_exception_only(exc)).strip()[:4000]
         await Job.filter(id=job.id).update(
             status=JobStatus.FAILED if final else JobStatus.QUEUED,
-            error="".join(traceback.format_exception_only(exc)).strip()[:4000],
+            error=error,
             lease_until=None,
             finished_at=_now() if final else None,
         )
+        if final:
+            await _settle(job, error, on_failure)
         return JobStatus.FAILED if final else JobStatus.QUEUED
     await Job.filter(id=job.id).update(
         status=JobStatus.DONE,
@@ -140,3 +180,31 @@ async def run_job(
         finished_at=_now(),
     )
     return JobStatus.DONE
+
+
+CANCELLED = "cancelled (job timeout or worker shutdown)"
+
+
+async def _give_back(
+    job: Job, final: bool, on_failure: Mapping[str, FailureHandler] | None
+) -> None:
+    """A cancelled run: queued again for the sweep, or failed for good at its last attempt."""
+    await Job.filter(id=job.id, status=JobStatus.RUNNING).update(
+        status=JobStatus.FAILED if final else JobStatus.QUEUED,
+        error=CANCELLED,
+        lease_until=None,
+        enqueued_at=None,
+        finished_at=_now() if final else None,
+    )
+    if final:
+        await _settle(job, CANCELLED, on_failure)
+
+
+async def _settle(job: Job, error: str, on_failure: Mapping[str, FailureHandler] | None) -> None:
+    settle = (on_failure or {}).get(job.kind)
+    if settle is None:
+        return
+    try:
+        await settle(dict(job.args), error)
+    except Exception:
+        log.exception("job %s (%s): settling its final failure failed", job.id, job.kind)

@@ -16,10 +16,9 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import httpx
-from arq import create_pool
 
 from portal.db import close_database, open_database
-from portal.jobs.dispatch import ArqQueue, InProcessQueue, redis_settings
+from portal.jobs.dispatch import ArqQueue, InProcessQueue, open_pool
 from portal.jobs.schedule import embedded_tick
 from portal.settings import Settings
 
@@ -58,7 +57,7 @@ async def portal_runtime(
     queue: ArqQueue | InProcessQueue
     http = new_http_client()
     if settings.redis_url:
-        pool = await create_pool(redis_settings(settings.redis_url))
+        pool = await open_pool(settings.redis_url)
         queue = ArqQueue(pool)
     else:
         queue = InProcessQueue(settings, http)

@@ -3,7 +3,9 @@
     await sweep(queue, stale_seconds=300)     # cron every minute; embedded: every tick
 
 The database is the source of truth: a job ``RUNNING`` past its lease, or ``QUEUED`` and
-never (or long ago) handed to the queue, is dispatched again. Claiming is atomic
+never (or long ago) handed to the queue, is dispatched again. A job whose hand-over
+failed (Redis down) or whose run was cancelled has no ``enqueued_at``: the next sweep
+(within a minute) dispatches it. Claiming is atomic
 (:func:`portal.jobs.records.claim`), so a job swept while still queued runs once.
 """
 
@@ -34,8 +36,9 @@ async def sweep(queue: JobQueue, *, stale_seconds: int, limit: int = 500) -> int
         .order_by("id")
         .limit(limit)
     )
+    dispatched = 0
     for job in left:
-        await dispatch(queue, job)
+        dispatched += await dispatch(queue, job)
     if left:
-        log.info("sweep re-dispatched %d job(s)", len(left))
-    return len(left)
+        log.info("sweep re-dispatched %d of %d job(s)", dispatched, len(left))
+    return dispatched

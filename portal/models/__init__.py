@@ -7,7 +7,7 @@ from portal.models.catalog.tenants import Manufacturer, ManufacturerSettings
 from portal.models.designs.registrations import DesignEvent, DesignLine, DesignRegistration
 from portal.models.idempotency import IdempotencyRecord
 from portal.models.integrations.erp import ErpCursor, ErpSyncRun
-from portal.models.jobs import Job
+from portal.models.jobs import Job, JobFailure
 from portal.models.ledger.entries import LedgerEntry, SerialUnit, StockBalance
 from portal.models.ledger.movements import (
     Shipment,
@@ -46,6 +46,7 @@ __all__ = [
     "ExceptionEvent",
     "IdempotencyRecord",
     "Job",
+    "JobFailure",
     "LedgerEntry",
     "Manufacturer",
     "ManufacturerSettings",

@@ -35,3 +35,30 @@ class Job(Model):
     class Meta:
         table = "job"
         indexes = (("status", "created_at"),)
+
+
+class JobFailure(Model):
+    """One item a shared job could not process, set aside so the rest could proceed.
+
+    Keyed by (manufacturer, job kind, item key): a repeat bumps ``attempts`` and
+    ``last_seen``; the item succeeding later sets ``resolved_at``.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    manufacturer: fields.ForeignKeyRelation[Manufacturer] = fields.ForeignKeyField(
+        "models.Manufacturer", related_name="job_failures"
+    )
+    manufacturer_id: int
+    kind = fields.CharField(max_length=64)
+    item_key = fields.CharField(max_length=200)
+    code = fields.CharField(max_length=40)
+    message = fields.CharField(max_length=500)
+    attempts = fields.IntField(default=1)
+    first_seen = fields.DatetimeField()
+    last_seen = fields.DatetimeField()
+    resolved_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "job_failure"
+        unique_together = (("manufacturer", "kind", "item_key"),)
+        indexes = (("manufacturer_id", "resolved_at", "last_seen"),)

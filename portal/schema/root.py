@@ -13,6 +13,7 @@ from portal.resolvers.catalog import products as r_products
 from portal.resolvers.catalog import warehouses as r_warehouses
 from portal.resolvers.designs import registrations as r_designs
 from portal.resolvers.integrations import connectors as r_integrations
+from portal.resolvers.jobs import failures as r_jobs
 from portal.resolvers.ledger import inventory as r_inventory
 from portal.resolvers.ledger import returns as r_returns
 from portal.resolvers.reconciliation import rows as r_reconciliation
@@ -31,6 +32,7 @@ from portal.schema.catalog.warehouses import Warehouse, WarehousePayload
 from portal.schema.common import Connection
 from portal.schema.designs.types import DesignRegistration, DesignRegistrationPayload
 from portal.schema.integrations.types import ErpSyncRun, JobPayload, RegisterWebhookPayload, Webhook
+from portal.schema.jobs.types import JobFailure
 from portal.schema.ledger.inventory import (
     LedgerEntry,
     Shipment,
@@ -137,6 +139,11 @@ class Query:
     erp_sync_runs: Connection[ErpSyncRun] = strawberry.field(
         resolver=r_integrations.resolve_erp_sync_runs,
         permission_classes=[allow(Action.VIEW_SETTINGS)],
+    )
+    job_failures: Connection[JobFailure] = strawberry.field(
+        resolver=r_jobs.resolve_job_failures,
+        permission_classes=[allow(Action.MANAGE_SETTINGS)],
+        description="Items of shared background jobs that failed for this manufacturer.",
     )
 
 

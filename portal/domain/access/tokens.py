@@ -16,6 +16,8 @@ from tortoise.queryset import QuerySet
 from portal.domain.access.principal import Action, Principal
 from portal.domain.catalog.lookups import get_partner
 from portal.domain.errors import DomainError, ErrorCode, check_length
+from portal.domain.job_failures import ItemGuard
+from portal.jobs.kinds import TOKEN_USAGE_ROLLUP
 from portal.models import ApiToken, TokenUsage
 from portal.models.enums import Role
 
@@ -125,7 +127,10 @@ async def authenticate(raw: str, recorder: UsageRecorder | None = None) -> Princ
 
 
 async def roll_up_token_usage() -> int:
-    """Fold buffered usage rows into ``ApiToken.last_used_at``; returns tokens updated."""
+    """Fold buffered usage rows into ``ApiToken.last_used_at``; returns tokens updated.
+
+    Each token under a guard: one that fails is recorded in its manufacturer's
+    ``jobFailures`` and skipped (its usage rows are dropped with the others)."""
     rows = await TokenUsage.all().order_by("id").limit(10_000).values("id", "token_id", "used_at")
     if not rows:
         return 0
@@ -133,10 +138,15 @@ async def roll_up_token_usage() -> int:
     for row in rows:
         if row["used_at"] > latest.get(row["token_id"], row["used_at"].min.replace(tzinfo=UTC)):
             latest[row["token_id"]] = row["used_at"]
-    for token_id, used_at in latest.items():
-        token = await ApiToken.get_or_none(id=token_id)
-        if token is not None and (token.last_used_at is None or token.last_used_at < used_at):
-            token.last_used_at = used_at
-            await token.save(update_fields=["last_used_at"])
+    guard = await ItemGuard.open(TOKEN_USAGE_ROLLUP)
+    for token in await ApiToken.filter(id__in=list(latest)):
+
+        async def fold(token: ApiToken = token) -> None:
+            used_at = latest[token.id]
+            if token.last_used_at is None or token.last_used_at < used_at:
+                token.last_used_at = used_at
+                await token.save(update_fields=["last_used_at"])
+
+        await guard.run(token.manufacturer_id, f"token {token.id}", fold)
     await TokenUsage.filter(id__lte=rows[-1]["id"]).delete()
     return len(latest)

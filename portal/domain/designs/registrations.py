@@ -28,7 +28,9 @@ from portal.domain.designs.conflicts import conflicts
 from portal.domain.designs.reads import sell_through_of
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.idempotency import idempotent
+from portal.domain.job_failures import ItemGuard
 from portal.domain.reporting import customers as end_customers
+from portal.jobs.kinds import EXPIRE_DESIGNS
 from portal.models import (
     DesignEvent,
     DesignLine,
@@ -297,15 +299,27 @@ async def close_design(
 
 
 async def expire_due(today: date | None = None) -> int:
-    """Cron: approved registrations past their expiry become ``EXPIRED``."""
+    """Cron: approved registrations past their expiry become ``EXPIRED`` (each under a
+    guard: one that fails is recorded in its manufacturer's ``jobFailures``, the rest go on)."""
     today = today or datetime.now(UTC).date()
+    guard = await ItemGuard.open(EXPIRE_DESIGNS)
     due = await DesignRegistration.filter(status=DesignStatus.APPROVED, expires_on__lt=today)
+    expired = 0
     for registration in due:
-        registration.status = DesignStatus.EXPIRED
-        await registration.save(update_fields=["status", "updated_at"])
-        await _event(registration.id, None, "EXPIRED")
-        await _announce(registration, "design.expired")
-    return len(due)
+
+        async def expire(registration: DesignRegistration = registration) -> int:
+            async with in_transaction():
+                registration.status = DesignStatus.EXPIRED
+                await registration.save(update_fields=["status", "updated_at"])
+                await _event(registration.id, None, "EXPIRED")
+                await _announce(registration, "design.expired")
+            return 1
+
+        expired += (
+            await guard.run(registration.manufacturer_id, f"registration {registration.id}", expire)
+            or 0
+        )
+    return expired
 
 
 async def sell_through(registration: DesignRegistration) -> dict[int, int]:

@@ -21,8 +21,10 @@ from portal.domain.catalog.lookups import get_partner, get_product, get_warehous
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.errors import DomainError, ErrorCode, check_code
 from portal.domain.idempotency import idempotent
+from portal.domain.job_failures import ItemGuard
 from portal.domain.ledger import serials as serial_units
 from portal.domain.ledger.posting import arrive, check_positive_quantity, move_in_transit
+from portal.jobs.kinds import AUTO_RECEIVE_SHIPMENTS
 from portal.models import ManufacturerSettings, Product, Shipment, ShipmentLine, Warehouse
 from portal.models.enums import LedgerKind, ReceiptMode, ShipmentStatus
 
@@ -173,23 +175,39 @@ async def _receive(shipment: Shipment, received_on: date, token_id: int | None) 
 
 
 async def auto_receive_due(today: date | None = None) -> int:
-    """Receive shipments of ``AFTER_DAYS`` manufacturers shipped N days ago or more."""
+    """Receive shipments of ``AFTER_DAYS`` manufacturers shipped N days ago or more.
+
+    Each manufacturer and each shipment runs under a guard: one that fails is recorded in
+    its manufacturer's ``jobFailures`` and skipped, the others are received."""
     today = today or datetime.now(UTC).date()
+    guard = await ItemGuard.open(AUTO_RECEIVE_SHIPMENTS)
     received = 0
     for settings in await ManufacturerSettings.filter(shipment_receipt_mode=ReceiptMode.AFTER_DAYS):
-        due = today - timedelta(days=settings.receipt_after_days)
-        ids = await Shipment.filter(
-            manufacturer_id=settings.manufacturer_id,
-            status=ShipmentStatus.SHIPPED,
-            shipped_on__lte=due,
-        ).values_list("id", flat=True)
-        for shipment_id in ids:
-            async with in_transaction():
-                query = Shipment.filter(id=shipment_id, status=ShipmentStatus.SHIPPED)
-                if is_postgres():
-                    query = query.select_for_update()
-                shipment = await query.first()
-                if shipment is not None:
+
+        async def due_ids(settings: ManufacturerSettings = settings) -> list[int]:
+            due = today - timedelta(days=settings.receipt_after_days)
+            ids = await Shipment.filter(
+                manufacturer_id=settings.manufacturer_id,
+                status=ShipmentStatus.SHIPPED,
+                shipped_on__lte=due,
+            ).values_list("id", flat=True)
+            return [int(i) for i in ids]  # type: ignore[call-overload]
+
+        ids = await guard.run(settings.manufacturer_id, "due shipments", due_ids)
+        for shipment_id in ids or []:
+
+            async def receive(shipment_id: int = shipment_id) -> int:
+                async with in_transaction():
+                    query = Shipment.filter(id=shipment_id, status=ShipmentStatus.SHIPPED)
+                    if is_postgres():
+                        query = query.select_for_update()
+                    shipment = await query.first()
+                    if shipment is None:
+                        return 0
                     await _receive(shipment, today, None)
-                    received += 1
+                    return 1
+
+            received += (
+                await guard.run(settings.manufacturer_id, f"shipment {shipment_id}", receive) or 0
+            )
     return received

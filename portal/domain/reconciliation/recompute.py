@@ -12,6 +12,7 @@ On PostgreSQL the rows are computed set-based in one statement per batch
 from __future__ import annotations
 
 import json
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
@@ -24,11 +25,13 @@ from portal.db import is_postgres
 from portal.domain.bulk import insert_rows
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.errors import DomainError, ErrorCode
+from portal.domain.job_failures import ItemGuard
 from portal.domain.periods import Period, parse_period, period_containing
 from portal.domain.reconciliation.dirty import clear_dirty
 from portal.domain.reconciliation.formula import classify, component_of, components, gap_value
 from portal.domain.reconciliation.sql_path import recompute_set_based
 from portal.domain.reporting.accepted import current_reports
+from portal.jobs.kinds import RECONCILE
 from portal.models import (
     LedgerEntry,
     ManufacturerSettings,
@@ -46,6 +49,8 @@ from portal.models.enums import (
     SubmissionKind,
 )
 from portal.models.reconciliation.columns import INSERT_COLUMNS
+
+log = logging.getLogger(__name__)
 
 Key = tuple[int, int]  # warehouse, product
 BATCH = 500
@@ -339,18 +344,55 @@ async def _open_exceptions(manufacturer_id: int, keys: list[tuple[int, int, str]
 
 
 async def drain_dirty(limit: int = 5000, today: date | None = None) -> int:
-    """The reconcile job: recompute what changed since the last run (coalesced)."""
+    """The reconcile job: recompute what changed since the last run (coalesced).
+
+    Isolated per tenant and per key: a key whose recompute raises (a poisoned row) is
+    recorded as a ``job_failure`` of its manufacturer and set aside, found by halving the
+    failing batch; every other key and tenant is recomputed in the same run."""
     dirty = await ReconcileDirty.all().order_by("id").limit(limit)
     if not dirty:
         return 0
     by_manufacturer: dict[int, dict[Key, date]] = defaultdict(dict)
     for d in dirty:
         by_manufacturer[d.manufacturer_id][(d.warehouse_id, d.product_id)] = d.from_date
+    guard = await ItemGuard.open(RECONCILE)
     written = 0
     for manufacturer_id, keys in by_manufacturer.items():
-        written += await recompute(manufacturer_id, keys, today=today)
-    # A key marked again meanwhile has a newer version: it stays for the next run.
+        written += await _recompute_isolated(guard, manufacturer_id, keys, today)
+    # A key marked again meanwhile has a newer version: it stays for the next run. A key
+    # set aside is cleared too: its failure is recorded, and its next change marks it again.
     await clear_dirty((d.id, d.version) for d in dirty)
+    return written
+
+
+def dirty_item_key(key: Key) -> str:
+    """How a reconcile key is named in ``jobFailures``."""
+    return f"warehouse {key[0]} product {key[1]}"
+
+
+async def _recompute_isolated(
+    guard: ItemGuard, manufacturer_id: int, keys: dict[Key, date], today: date | None
+) -> int:
+    try:
+        written = await recompute(manufacturer_id, keys, today=today)
+    except Exception as exc:
+        if len(keys) == 1:
+            ((key, day),) = keys.items()
+            log.warning(
+                "reconcile: key %s of manufacturer %s from %s failed",
+                key,
+                manufacturer_id,
+                day,
+                exc_info=True,
+            )
+            await guard.fail(manufacturer_id, dirty_item_key(key), exc)
+            return 0
+        items = sorted(keys.items())
+        half = len(items) // 2
+        return await _recompute_isolated(
+            guard, manufacturer_id, dict(items[:half]), today
+        ) + await _recompute_isolated(guard, manufacturer_id, dict(items[half:]), today)
+    await guard.resolve(manufacturer_id, [dirty_item_key(k) for k in keys])
     return written
 
 

@@ -13,7 +13,9 @@ from tortoise.exceptions import IntegrityError
 from portal.domain.access.principal import Action, Principal
 from portal.domain.catalog.lookups import partner_scope
 from portal.domain.catalog.tenants import settings_of
+from portal.domain.job_failures import ItemGuard
 from portal.domain.periods import Period, parse_period, period_containing
+from portal.jobs.kinds import SEND_REMINDERS
 from portal.models import ManufacturerSettings, OutboxEvent, Partner, Submission
 from portal.models.enums import ACCEPTED_STATUSES, SubmissionKind
 
@@ -81,33 +83,47 @@ async def compliance(
 
 
 async def record_reminders(today: date | None = None, *, days_before: int = 3) -> int:
-    """Outbox reminders for partners still missing a report due within ``days_before``."""
+    """Outbox reminders for partners still missing a report due within ``days_before``.
+
+    One manufacturer at a time under a guard: one that fails is recorded in its
+    ``jobFailures`` and the others still get their reminders."""
     today = today or datetime.now(UTC).date()
+    guard = await ItemGuard.open(SEND_REMINDERS)
     created = 0
     for settings in await ManufacturerSettings.all():
-        manufacturer_id = settings.manufacturer_id
-        period: Period = period_containing(today, settings.period_granularity).previous()
-        due = period.due_on(settings.submission_due_days)
-        if not today <= due <= today + timedelta(days=days_before):
-            continue
-        first = await _first_accepted(manufacturer_id, period.name)
-        for partner in await Partner.filter(manufacturer_id=manufacturer_id, active=True):
-            for kind in SubmissionKind:
-                if (partner.id, kind) in first:
-                    continue
-                try:
-                    await OutboxEvent.create(
-                        manufacturer_id=manufacturer_id,
-                        event_type=REMINDER_EVENT,
-                        dedupe_key=f"{REMINDER_EVENT}:{partner.id}:{kind.value}:{period.name}",
-                        payload={
-                            "partnerCode": partner.code,
-                            "kind": kind.value,
-                            "period": period.name,
-                            "dueOn": due.isoformat(),
-                        },
-                    )
-                    created += 1
-                except IntegrityError:  # already reminded
-                    pass
+
+        async def remind(settings: ManufacturerSettings = settings) -> int:
+            return await _remind(settings, today, days_before)
+
+        created += await guard.run(settings.manufacturer_id, "reminders", remind) or 0
+    return created
+
+
+async def _remind(settings: ManufacturerSettings, today: date, days_before: int) -> int:
+    manufacturer_id = settings.manufacturer_id
+    period: Period = period_containing(today, settings.period_granularity).previous()
+    due = period.due_on(settings.submission_due_days)
+    if not today <= due <= today + timedelta(days=days_before):
+        return 0
+    created = 0
+    first = await _first_accepted(manufacturer_id, period.name)
+    for partner in await Partner.filter(manufacturer_id=manufacturer_id, active=True):
+        for kind in SubmissionKind:
+            if (partner.id, kind) in first:
+                continue
+            try:
+                await OutboxEvent.create(
+                    manufacturer_id=manufacturer_id,
+                    event_type=REMINDER_EVENT,
+                    dedupe_key=f"{REMINDER_EVENT}:{partner.id}:{kind.value}:{period.name}",
+                    payload={
+                        "partnerCode": partner.code,
+                        "kind": kind.value,
+                        "period": period.name,
+                        "dueOn": due.isoformat(),
+                    },
+                )
+                created += 1
+            except IntegrityError:  # already reminded
+                pass
     return created

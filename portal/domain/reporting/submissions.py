@@ -30,8 +30,19 @@ from portal.jobs.records import JobQueue, submit_job
 from portal.models import MappingTemplate, Partner, Submission, SubmissionContent
 from portal.models.enums import SubmissionKind, SubmissionSource, SubmissionStatus
 
-MAX_LINES = 100_000
+MAX_LINES = 10_000  # lines of one graph submission; larger reports are uploaded as files
 XLSX_MAGIC = b"PK\x03\x04"
+
+
+def check_line_count(count: int) -> None:
+    """A graph submission carries at most ``MAX_LINES`` lines (``TOO_MANY_LINES``)."""
+    if count > MAX_LINES:
+        raise DomainError(
+            ErrorCode.TOO_MANY_LINES,
+            f"{count} lines: a GraphQL submission carries at most {MAX_LINES}; "
+            "upload larger reports as a file (POST /uploads or uploadSubmission).",
+            ["lines"],
+        )
 
 
 def file_format_of(data: bytes, file_name: str) -> str:
@@ -95,10 +106,8 @@ async def submit(
         received_at = _check_received_at(principal, received_at, parsed.start)
     if (lines is None) == (file is None):
         raise DomainError(ErrorCode.INVALID, "Send either lines or a file.", ["lines"])
-    if lines is not None and len(lines) > MAX_LINES:
-        raise DomainError(
-            ErrorCode.INVALID, f"At most {MAX_LINES} lines; upload a file instead.", ["lines"]
-        )
+    if lines is not None:
+        check_line_count(len(lines))
     if lines is not None and not lines:
         raise DomainError(ErrorCode.REQUIRED, "At least one line is required.", ["lines"])
     if lines is not None:  # kept as given; the validation's row checks refuse bad text

@@ -2,10 +2,13 @@
 
     status = await validate_submission(submission_id, heartbeat=...)
 
-Restartable: a run starts by clearing what an interrupted run left, so a worker killed
-mid-file costs only time. Rows are streamed in chunks (memory bounded whatever the file
-size), ``rows_done`` moves as they go, then the manufacturer's policy decides: a file with
-errors is rejected whole, or accepted without its bad rows. Posting happens in one
+Resumable: rows are streamed in chunks (memory bounded whatever the file size), each
+chunk committing its lines, issues and ``rows_done`` in one transaction; a run cancelled
+(arq's ``job_timeout``) or killed mid-file is resumed by the next one after its last
+committed chunk. At most ``ISSUE_CAP`` issues are listed, the totals are always counted
+(``error_count``, ``warning_count``), and more errors than the cap reject the report.
+Then the manufacturer's policy decides: a file with errors is rejected whole, or accepted
+without its bad rows. Posting happens in one
 transaction with the final status, guarded by ``posted_at``, so a repeat never posts
 twice; a resubmission's ledger effect replaces the one of the version it supersedes.
 """
@@ -18,11 +21,13 @@ from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
+from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from portal.db import is_postgres
 from portal.domain.bulk import insert_rows
 from portal.domain.catalog.tenants import settings_of
+from portal.domain.errors import ErrorCode
 from portal.domain.ledger.posting import Movement, post
 from portal.domain.periods import parse_period
 from portal.domain.reconciliation.dirty import mark_dirty, request_reconcile
@@ -51,7 +56,8 @@ from portal.models.enums import (
     SubmissionStatus,
 )
 
-CHUNK = 5000
+CHUNK = 5000  # rows per committed step (PORTAL_VALIDATION_CHUNK_ROWS for the workers)
+ISSUE_CAP = 1000  # issues listed per submission; the true totals are still counted
 POS_COLUMNS = {
     "submission_id": "bigint",
     "row": "int",
@@ -121,31 +127,74 @@ async def series_of(submission: Submission) -> list[Submission]:
 
 
 async def validate_submission(
-    submission_id: int, *, heartbeat: Heartbeat | None = None, queue: JobQueue | None = None
+    submission_id: int,
+    *,
+    heartbeat: Heartbeat | None = None,
+    queue: JobQueue | None = None,
+    chunk_rows: int | None = None,
 ) -> SubmissionStatus:
     """Validate, then post an accepted submission; with a ``queue`` an accepted one asks
     for its reconciliation at once (see :func:`request_reconcile`)."""
-    status = await _validate(submission_id, heartbeat)
+    status = await _validate(submission_id, heartbeat, chunk_rows or CHUNK)
     if status.accepted and queue is not None:
         await request_reconcile(queue)
     return status
 
 
-async def _validate(submission_id: int, heartbeat: Heartbeat | None) -> SubmissionStatus:
+async def fail_validation(submission_id: int) -> SubmissionStatus:
+    """The validation job failed for good: the submission is ``REJECTED`` with a file-level
+    ``VALIDATION_FAILED`` issue, never left ``VALIDATING``. A final one is left as it is."""
     submission = await Submission.get(id=submission_id)
     if submission.status.final:
         return submission.status
-    await Submission.filter(id=submission_id).update(
-        status=SubmissionStatus.VALIDATING, rows_done=0, error_count=0, warning_count=0
-    )
-    for model in (SubmissionIssue, PosLine, StockLine):  # what an interrupted run left
-        await model.filter(submission_id=submission_id).delete()
+    async with in_transaction():
+        await insert_rows(
+            "submission_issue",
+            ISSUE_COLUMNS,
+            [
+                (
+                    submission_id,
+                    1,
+                    None,
+                    ErrorCode.VALIDATION_FAILED.value,
+                    "The report could not be validated (an unexpected failure, retried "
+                    "without success); submit it again or contact the manufacturer.",
+                    IssueSeverity.ERROR.value,
+                )
+            ],
+        )
+        await Submission.filter(id=submission_id).update(
+            status=SubmissionStatus.REJECTED,
+            error_count=F("error_count") + 1,
+            validated_at=datetime.now(UTC),
+        )
+    await _announce(submission, SubmissionStatus.REJECTED)
+    return SubmissionStatus.REJECTED
+
+
+async def _validate(
+    submission_id: int, heartbeat: Heartbeat | None, chunk_rows: int
+) -> SubmissionStatus:
+    submission = await Submission.get(id=submission_id)
+    if submission.status.final:
+        return submission.status
+    # Each chunk commits its lines, issues and progress together, so a run that was
+    # cancelled or killed resumes after its last committed chunk.
+    resume = submission.status is SubmissionStatus.VALIDATING and submission.rows_done > 0
+    if not resume:
+        await Submission.filter(id=submission_id).update(
+            status=SubmissionStatus.VALIDATING, rows_done=0, error_count=0, warning_count=0
+        )
+        for model in (SubmissionIssue, PosLine, StockLine):
+            await model.filter(submission_id=submission_id).delete()
     settings = await settings_of(submission.manufacturer_id)
     content = await SubmissionContent.get(submission_id=submission_id)
-    if content.file_format != "LINES":
-        await Submission.filter(id=submission_id).update(
-            rows_total=count_records(bytes(content.data or b""), content.file_format)
-        )
+    rows_total = (
+        len(content.lines or [])
+        if content.file_format == "LINES"
+        else count_records(bytes(content.data or b""), content.file_format)
+    )
+    await Submission.filter(id=submission_id).update(rows_total=rows_total)
     period = parse_period(submission.period, settings.period_granularity)
     layout = await layout_for(submission)
     earlier = await series_of(submission)
@@ -157,12 +206,17 @@ async def _validate(submission_id: int, heartbeat: Heartbeat | None) -> Submissi
         layout,
         {s.id for s in earlier},
     )
-    run = _Run(submission, checker, heartbeat)
+    run = _Run(submission, checker, heartbeat, rows_total)
+    if resume:
+        await run.restore()
     try:
         chunk: list[tuple[int, dict[str, str]]] = []
-        for row in _rows(content, layout):
+        for index, row in enumerate(_rows(content, layout)):
+            if index < run.rows:  # committed by an earlier run: only rebuild the checker
+                run.replay(row)
+                continue
             chunk.append(row)
-            if len(chunk) >= CHUNK:
+            if len(chunk) >= chunk_rows:
                 await run.flush(chunk)
                 chunk = []
         await run.flush(chunk)
@@ -179,6 +233,8 @@ async def _validate(submission_id: int, heartbeat: Heartbeat | None) -> Submissi
 
 
 def _decide(run: _Run, policy: FileRejectionPolicy) -> SubmissionStatus:
+    if run.errors > ISSUE_CAP:  # too many to list: rejected whatever the policy
+        return SubmissionStatus.REJECTED
     if run.errors:
         if policy is FileRejectionPolicy.REJECT_FILE or run.valid == 0:
             return SubmissionStatus.REJECTED
@@ -216,17 +272,50 @@ async def _announce(submission: Submission, status: SubmissionStatus) -> None:
 
 class _Run:
     def __init__(
-        self, submission: Submission, checker: RowChecker, heartbeat: Heartbeat | None
+        self,
+        submission: Submission,
+        checker: RowChecker,
+        heartbeat: Heartbeat | None,
+        rows_total: int,
     ) -> None:
         self.submission = submission
         self.checker = checker
         self.heartbeat = heartbeat
+        self.rows_total = rows_total
         self.customers = end_customers.CustomerCache(submission.manufacturer_id)
         self.rows = self.valid = self.errors = self.warnings = 0
+        self.listed = 0  # issue rows recorded (at most ISSUE_CAP, plus the cap's notice)
+
+    async def restore(self) -> None:
+        """Continue after the last committed chunk of an interrupted run."""
+        fresh = await Submission.get(id=self.submission.id)
+        self.rows = fresh.rows_done
+        self.errors, self.warnings = fresh.error_count, fresh.warning_count
+        lines = PosLine if self.submission.kind is SubmissionKind.POS else StockLine
+        self.valid = await lines.filter(submission_id=self.submission.id).count()
+        self.listed = await SubmissionIssue.filter(submission_id=self.submission.id).count()
+
+    def replay(self, row: tuple[int, dict[str, str]]) -> None:
+        """A row an earlier run committed: checked again only for the checker's memory
+        (duplicate lines across chunks); nothing is written."""
+        if self.submission.kind is SubmissionKind.STOCK:
+            self.checker.check_stock(*row)
+        else:
+            self.checker.check_pos(*row)
+
+    @property
+    def too_many(self) -> bool:
+        return self.errors > ISSUE_CAP
 
     async def flush(self, chunk: list[tuple[int, dict[str, str]]]) -> None:
         if not chunk:
             return
+        async with in_transaction():  # lines, issues and progress of a chunk: all or nothing
+            await self._flush(chunk)
+        if self.heartbeat is not None:
+            await self.heartbeat()
+
+    async def _flush(self, chunk: list[tuple[int, dict[str, str]]]) -> None:
         issues: list[RowIssue] = []
         if self.submission.kind is SubmissionKind.STOCK:
             stock: list[CheckedStock] = []
@@ -236,14 +325,15 @@ class _Run:
                     issues.append(checked_stock)
                 else:
                     stock.append(checked_stock)
-            await insert_rows(
-                "stock_line",
-                STOCK_COLUMNS,
-                [
-                    (self.submission.id, x.row, x.warehouse_id, x.product_id, x.quantity)
-                    for x in stock
-                ],
-            )
+            if not self.too_many:  # past the cap the report is rejected: lines are moot
+                await insert_rows(
+                    "stock_line",
+                    STOCK_COLUMNS,
+                    [
+                        (self.submission.id, x.row, x.warehouse_id, x.product_id, x.quantity)
+                        for x in stock
+                    ],
+                )
             self.valid += len(stock)
         else:
             pos: list[CheckedPos] = []
@@ -257,10 +347,11 @@ class _Run:
             bad_rows = {i.row for i in serial_issues}
             issues.extend(serial_issues)
             pos = [p for p in pos if p.row not in bad_rows]
-            await self._save_pos(pos)
+            if not self.too_many:
+                await self._save_pos(pos)
             self.valid += len(pos)
         self.rows += len(chunk)
-        await self.record(issues)
+        await self._record(issues)
 
     async def _save_pos(self, lines: list[CheckedPos]) -> None:
         customers = await self.customers.resolve_all(line.customer for line in lines)
@@ -287,25 +378,43 @@ class _Run:
         )
 
     async def record(self, issues: list[RowIssue], final: bool = False) -> None:
-        if issues:
+        """A file-level problem (``final``): listed whatever the cap."""
+        async with in_transaction():
+            await self._record(issues, final)
+
+    async def _record(self, issues: list[RowIssue], final: bool = False) -> None:
+        self.errors += sum(1 for i in issues if i.severity is IssueSeverity.ERROR)
+        self.warnings += sum(1 for i in issues if i.severity is IssueSeverity.WARNING)
+        room = len(issues) if final else max(0, ISSUE_CAP - self.listed)
+        listed = issues[:room]
+        if len(issues) > room and self.listed <= ISSUE_CAP:  # the cap's notice, once
+            listed.append(
+                RowIssue(
+                    issues[room].row,
+                    None,
+                    ErrorCode.TOO_MANY_ISSUES.value,
+                    f"More than {ISSUE_CAP} issues: the rest are counted in errorCount and "
+                    "warningCount but not listed.",
+                    IssueSeverity.WARNING,
+                )
+            )
+        if listed:
             await insert_rows(
                 "submission_issue",
                 ISSUE_COLUMNS,
                 [
                     (self.submission.id, i.row, i.field, i.code, i.message[:500], i.severity.value)
-                    for i in issues
+                    for i in listed
                 ],
             )
-        self.errors += sum(1 for i in issues if i.severity is IssueSeverity.ERROR)
-        self.warnings += sum(1 for i in issues if i.severity is IssueSeverity.WARNING)
+            self.listed += len(listed)
+        self.rows_total = max(self.rows, self.rows_total)
         await Submission.filter(id=self.submission.id).update(
             rows_done=self.rows,
             error_count=self.errors,
             warning_count=self.warnings,
-            **({} if final else {"rows_total": max(self.rows, self.submission.rows_total)}),
+            rows_total=self.rows_total,
         )
-        if self.heartbeat is not None:
-            await self.heartbeat()
 
 
 async def post_submission(submission_id: int, status: SubmissionStatus, rows: int) -> None:

@@ -87,8 +87,10 @@ def _pos_line(line: Any) -> dict[str, Any]:
 
 async def submit_pos(info: Info, input: SubmitPosInput) -> SubmissionPayload:
     ctx = info.context
-    made, errors = await attempt(
-        lambda: submissions.submit(
+
+    async def submit() -> Any:
+        submissions.check_line_count(len(input.lines))  # before any work on the lines
+        return await submissions.submit(
             ctx.principal,
             ctx.queue,
             kind=KindModel.POS,
@@ -98,7 +100,8 @@ async def submit_pos(info: Info, input: SubmitPosInput) -> SubmissionPayload:
             partner_code=input.partner_code,
             idempotency_key=input.idempotency_key,
         )
-    )
+
+    made, errors = await attempt(submit)
     return SubmissionPayload(
         submission=SubmissionType.from_model(made) if made is not None else None, errors=errors
     )
@@ -106,8 +109,10 @@ async def submit_pos(info: Info, input: SubmitPosInput) -> SubmissionPayload:
 
 async def submit_stock_snapshot(info: Info, input: SubmitStockSnapshotInput) -> SubmissionPayload:
     ctx = info.context
-    made, errors = await attempt(
-        lambda: submissions.submit(
+
+    async def submit() -> Any:
+        submissions.check_line_count(len(input.lines))
+        return await submissions.submit(
             ctx.principal,
             ctx.queue,
             kind=KindModel.STOCK,
@@ -120,7 +125,8 @@ async def submit_stock_snapshot(info: Info, input: SubmitStockSnapshotInput) -> 
             partner_code=input.partner_code,
             idempotency_key=input.idempotency_key,
         )
-    )
+
+    made, errors = await attempt(submit)
     return SubmissionPayload(
         submission=SubmissionType.from_model(made) if made is not None else None, errors=errors
     )

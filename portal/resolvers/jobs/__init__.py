@@ -1,0 +1,1 @@
+"""Resolvers of background-job records visible to a tenant."""

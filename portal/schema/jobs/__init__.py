@@ -1,0 +1,1 @@
+"""Graph types of background jobs: the items shared jobs set aside."""
