@@ -67,7 +67,9 @@ async def test_dedupe_key_reuses_an_unfinished_job(db) -> None:
 async def test_sweep_recovers_a_job_a_dead_worker_left(app) -> None:
     await create_manufacturer("Acme")
     token_row = await ApiToken.get()
-    await TokenUsage.create(token=token_row, used_at=datetime.now(UTC))
+    await TokenUsage.create(
+        manufacturer_id=token_row.manufacturer_id, token=token_row, used_at=datetime.now(UTC)
+    )
     # A worker claimed it, then died: RUNNING with a lease that has run out.
     job = await Job.create(
         kind=TOKEN_USAGE_ROLLUP,
@@ -113,7 +115,10 @@ async def test_failing_job_is_retried_then_marked_failed(db) -> None:
 async def test_real_worker_process_runs_recorded_job(app, settings) -> None:
     """`portal worker --burst` as its own process, against PostgreSQL and Redis."""
     await create_manufacturer("Acme")
-    await TokenUsage.create(token=await ApiToken.get(), used_at=datetime.now(UTC))
+    token = await ApiToken.get()
+    await TokenUsage.create(
+        manufacturer_id=token.manufacturer_id, token=token, used_at=datetime.now(UTC)
+    )
     job = await submit_job(app.state.queue, TOKEN_USAGE_ROLLUP)
     env = {
         **os.environ,

@@ -100,12 +100,14 @@ class UsageRecorder:
         self.interval = interval_seconds
         self._last: dict[int, float] = {}
 
-    async def record(self, token_id: int) -> None:
+    async def record(self, token_id: int, manufacturer_id: int) -> None:
         now = time.monotonic()
         if now - self._last.get(token_id, -self.interval) < self.interval:
             return
         self._last[token_id] = now
-        await TokenUsage.create(token_id=token_id, used_at=datetime.now(UTC))
+        await TokenUsage.create(
+            manufacturer_id=manufacturer_id, token_id=token_id, used_at=datetime.now(UTC)
+        )
 
 
 async def authenticate(raw: str, recorder: UsageRecorder | None = None) -> Principal | None:
@@ -117,7 +119,7 @@ async def authenticate(raw: str, recorder: UsageRecorder | None = None) -> Princ
     if token.partner is not None and not token.partner.active:
         return None
     if recorder is not None:
-        await recorder.record(token.id)
+        await recorder.record(token.id, token.manufacturer_id)
     return Principal(
         manufacturer_id=token.manufacturer_id,
         role=Role(token.role),

@@ -91,6 +91,7 @@ async def create_product(
             )
             if price is not None:
                 await ProductPrice.create(
+                    manufacturer_id=product.manufacturer_id,
                     product=product,
                     valid_from=price_valid_from or datetime.now(UTC).date(),
                     price=price,
@@ -136,6 +137,7 @@ async def set_list_price(
     clean = check_price(price, "price")
     check_planning_date(valid_from, ["validFrom"])
     entry, created = await ProductPrice.get_or_create(
+        manufacturer_id=product.manufacturer_id,
         product=product,
         valid_from=valid_from,
         defaults={"price": clean, "currency": check_currency(currency)},

@@ -67,10 +67,11 @@ def visible_designs(
 
 
 async def _event(
-    registration_id: int, principal: Principal | None, action: str, **details: Any
+    registration: DesignRegistration, principal: Principal | None, action: str, **details: Any
 ) -> None:
     await DesignEvent.create(
-        registration_id=registration_id,
+        manufacturer_id=registration.manufacturer_id,
+        registration_id=registration.id,
         token_id=principal.token_id if principal else None,
         action=action,
         details=details,
@@ -177,6 +178,7 @@ async def register_design(
             await DesignLine.bulk_create(
                 [
                     DesignLine(
+                        manufacturer_id=registration.manufacturer_id,
                         registration=registration,
                         product=p,
                         expected_annual_quantity=q,
@@ -185,7 +187,7 @@ async def register_design(
                     for p, q, r in products
                 ]
             )
-            await _event(registration.id, principal, "SUBMITTED")
+            await _event(registration, principal, "SUBMITTED")
             await OutboxEvent.create(
                 manufacturer_id=principal.manufacturer_id,
                 event_type="design.registered",
@@ -271,7 +273,7 @@ async def review_design(
         registration.review_note = clean_note or None
         await registration.save()
         await _event(
-            registration.id,
+            registration,
             principal,
             registration.status.value,
             expiresOn=expires_on.isoformat() if expires_on else None,
@@ -294,7 +296,7 @@ async def close_design(
         )
     registration.status = DesignStatus.WON if won else DesignStatus.LOST
     await registration.save()
-    await _event(registration.id, principal, registration.status.value)
+    await _event(registration, principal, registration.status.value)
     return registration
 
 
@@ -311,7 +313,7 @@ async def expire_due(today: date | None = None) -> int:
             async with in_transaction():
                 registration.status = DesignStatus.EXPIRED
                 await registration.save(update_fields=["status", "updated_at"])
-                await _event(registration.id, None, "EXPIRED")
+                await _event(registration, None, "EXPIRED")
                 await _announce(registration, "design.expired")
             return 1
 

@@ -77,7 +77,10 @@ async def fan_out(limit: int = 1000) -> int:
                 continue
             try:
                 await WebhookDelivery.create(
-                    endpoint=endpoint, event=event, next_attempt_at=datetime.now(UTC)
+                    manufacturer_id=event.manufacturer_id,
+                    endpoint=endpoint,
+                    event=event,
+                    next_attempt_at=datetime.now(UTC),
                 )
                 created += 1
             except IntegrityError:

@@ -56,7 +56,7 @@ INSERT INTO stock_balance
     (manufacturer_id, partner_id, warehouse_id, product_id, owner, quantity, in_transit, updated_at)
 SELECT $1, p, w, pr, o, 0, 0, now()
 FROM unnest($2::int[], $3::int[], $4::int[], $5::varchar[]) AS t(p, w, pr, o)
-ON CONFLICT (warehouse_id, product_id, owner) DO NOTHING"""
+ON CONFLICT (manufacturer_id, warehouse_id, product_id, owner) DO NOTHING"""
 
 _ADD_PG = """
 UPDATE stock_balance AS b SET {column} = b.{column} + v.d, updated_at = now()

@@ -70,7 +70,13 @@ async def raise_return(
             )
             await StockReturnLine.bulk_create(
                 [
-                    StockReturnLine(stock_return=stock_return, product=p, quantity=q, serials=s)
+                    StockReturnLine(
+                        manufacturer_id=principal.manufacturer_id,
+                        stock_return=stock_return,
+                        product=p,
+                        quantity=q,
+                        serials=s,
+                    )
                     for p, q, s in cleaned
                 ]
             )

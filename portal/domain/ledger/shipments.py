@@ -123,7 +123,11 @@ async def record_shipment(
             )
             for index, (product, quantity, serials) in enumerate(cleaned):
                 await ShipmentLine.create(
-                    shipment=shipment, product=product, quantity=quantity, serials=serials
+                    manufacturer_id=principal.manufacturer_id,
+                    shipment=shipment,
+                    product=product,
+                    quantity=quantity,
+                    serials=serials,
                 )
                 await serial_units.ship_new(
                     product, serials, warehouse, ["lines", str(index), "serials"]

@@ -114,7 +114,13 @@ async def raise_transfer(
             )
             await TransferLine.bulk_create(
                 [
-                    TransferLine(transfer=transfer, product=p, quantity=q, serials=s)
+                    TransferLine(
+                        manufacturer_id=transfer.manufacturer_id,
+                        transfer=transfer,
+                        product=p,
+                        quantity=q,
+                        serials=s,
+                    )
                     for p, q, s in cleaned
                 ]
             )

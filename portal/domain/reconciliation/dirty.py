@@ -18,14 +18,14 @@ from portal.jobs.records import JobQueue, submit_job
 _UPSERT_PG = """
 INSERT INTO reconcile_dirty (manufacturer_id, warehouse_id, product_id, from_date)
 SELECT $1, w, p, d FROM unnest($2::int[], $3::int[], $4::date[]) AS t(w, p, d)
-ON CONFLICT (warehouse_id, product_id)
+ON CONFLICT (manufacturer_id, warehouse_id, product_id)
 DO UPDATE SET from_date = LEAST(reconcile_dirty.from_date, excluded.from_date),
               version = reconcile_dirty.version + 1"""
 
 _UPSERT_SQLITE = """
 INSERT INTO reconcile_dirty (manufacturer_id, warehouse_id, product_id, from_date)
 VALUES (?, ?, ?, ?)
-ON CONFLICT (warehouse_id, product_id)
+ON CONFLICT (manufacturer_id, warehouse_id, product_id)
 DO UPDATE SET from_date = MIN(reconcile_dirty.from_date, excluded.from_date),
               version = reconcile_dirty.version + 1"""
 

@@ -125,6 +125,7 @@ async def update_exception(
         await row.save(update_fields=["exception_status", "owner_email", "reason"])
         for action, details in events:
             await ExceptionEvent.create(
+                manufacturer_id=row.manufacturer_id,
                 row=row,
                 token_id=principal.token_id,
                 partner_id=principal.partner_id,

@@ -310,8 +310,17 @@ async def _open_exceptions(manufacturer_id: int, keys: list[tuple[int, int, str]
     stamp = datetime.now(UTC)
     await insert_rows(
         "exception_event",
-        {"row_id": "bigint", "action": "text", "details": "jsonb", "at": "timestamptz"},
-        [(r["id"], "OPENED", json.dumps({"gap": r["gap"]}), stamp) for r in opened],
+        {
+            "manufacturer_id": "int",
+            "row_id": "bigint",
+            "action": "text",
+            "details": "jsonb",
+            "at": "timestamptz",
+        },
+        [
+            (manufacturer_id, r["id"], "OPENED", json.dumps({"gap": r["gap"]}), stamp)
+            for r in opened
+        ],
     )
     await insert_rows(
         "outbox_event",

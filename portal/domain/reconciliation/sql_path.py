@@ -143,7 +143,7 @@ WITH k AS (
            {", ".join(SOURCE.get(v, v) for v in VALUES)},
            CASE WHEN status = 'EXCEPTION' THEN 'OPEN' END, now()
     FROM kept WHERE changed
-    ON CONFLICT (warehouse_id, product_id, period) DO UPDATE SET
+    ON CONFLICT (manufacturer_id, warehouse_id, product_id, period) DO UPDATE SET
         {", ".join(f"{v} = EXCLUDED.{v}" for v in VALUES)},
         exception_status = CASE
             WHEN r.exception_status IS NULL AND EXCLUDED.status = 'EXCEPTION' THEN 'OPEN'
@@ -161,8 +161,8 @@ WITH k AS (
       ON k.warehouse_id = w.warehouse_id AND k.product_id = w.product_id AND k.name = w.period
     WHERE w.exception_status = 'OPEN' AND k.old_exception_status IS NULL
 ), audit AS (
-    INSERT INTO exception_event (row_id, action, details, at)
-    SELECT id, 'OPENED', jsonb_build_object('gap', gap), now() FROM opened
+    INSERT INTO exception_event (manufacturer_id, row_id, action, details, at)
+    SELECT $1, id, 'OPENED', jsonb_build_object('gap', gap), now() FROM opened
     RETURNING 1
 ), outbox AS (
     INSERT INTO outbox_event (manufacturer_id, event_type, payload, dedupe_key, created_at)

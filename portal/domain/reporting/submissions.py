@@ -189,11 +189,19 @@ async def _create(
         token_id=principal.token_id,
     )
     if lines is not None:
-        await SubmissionContent.create(submission=submission, lines=lines, file_format="LINES")
+        await SubmissionContent.create(
+            manufacturer_id=submission.manufacturer_id,
+            submission=submission,
+            lines=lines,
+            file_format="LINES",
+        )
     else:
         assert file is not None
         await SubmissionContent.create(
-            submission=submission, data=file[0], file_format=file_format_of(file[0], file[1])
+            manufacturer_id=submission.manufacturer_id,
+            submission=submission,
+            data=file[0],
+            file_format=file_format_of(file[0], file[1]),
         )
     return submission
 

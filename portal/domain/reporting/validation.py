@@ -59,6 +59,7 @@ from portal.models.enums import (
 CHUNK = 5000  # rows per committed step (PORTAL_VALIDATION_CHUNK_ROWS for the workers)
 ISSUE_CAP = 1000  # issues listed per submission; the true totals are still counted
 POS_COLUMNS = {
+    "manufacturer_id": "int",
     "submission_id": "bigint",
     "row": "int",
     "warehouse_id": "int",
@@ -73,6 +74,7 @@ POS_COLUMNS = {
     "serials": "jsonb",
 }
 STOCK_COLUMNS = {
+    "manufacturer_id": "int",
     "submission_id": "bigint",
     "row": "int",
     "warehouse_id": "int",
@@ -80,6 +82,7 @@ STOCK_COLUMNS = {
     "quantity": "int",
 }
 ISSUE_COLUMNS = {
+    "manufacturer_id": "int",
     "submission_id": "bigint",
     "row": "int",
     "field": "text",
@@ -279,6 +282,7 @@ class _Run:
         rows_total: int,
     ) -> None:
         self.submission = submission
+        self.tenant = submission.manufacturer_id
         self.checker = checker
         self.heartbeat = heartbeat
         self.rows_total = rows_total
@@ -330,7 +334,14 @@ class _Run:
                     "stock_line",
                     STOCK_COLUMNS,
                     [
-                        (self.submission.id, x.row, x.warehouse_id, x.product_id, x.quantity)
+                        (
+                            self.tenant,
+                            self.submission.id,
+                            x.row,
+                            x.warehouse_id,
+                            x.product_id,
+                            x.quantity,
+                        )
                         for x in stock
                     ],
                 )
@@ -360,6 +371,7 @@ class _Run:
             POS_COLUMNS,
             [
                 (
+                    self.tenant,
                     self.submission.id,
                     p.row,
                     p.warehouse_id,
@@ -403,7 +415,15 @@ class _Run:
                 "submission_issue",
                 ISSUE_COLUMNS,
                 [
-                    (self.submission.id, i.row, i.field, i.code, i.message[:500], i.severity.value)
+                    (
+                        self.tenant,
+                        self.submission.id,
+                        i.row,
+                        i.field,
+                        i.code,
+                        i.message[:500],
+                        i.severity.value,
+                    )
                     for i in listed
                 ],
             )

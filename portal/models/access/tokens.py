@@ -40,6 +40,7 @@ class TokenUsage(Model):
     """One row per token per process per minute of use; folded by the roll-up job."""
 
     id = fields.BigIntField(primary_key=True)
+    manufacturer_id = fields.IntField()  # tenant key, as on its parent
     token: fields.ForeignKeyRelation[ApiToken] = fields.ForeignKeyField(
         "models.ApiToken", related_name="usage", on_delete=fields.CASCADE
     )

@@ -35,6 +35,7 @@ class ProductPrice(Model):
     """A list price valid from a date until the next one."""
 
     id = fields.IntField(primary_key=True)
+    manufacturer_id = fields.IntField()  # tenant key, as on its parent
     product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "models.Product", related_name="prices"
     )
@@ -45,7 +46,7 @@ class ProductPrice(Model):
 
     class Meta:
         table = "product_price"
-        unique_together = (("product", "valid_from"),)
+        unique_together = (("manufacturer_id", "product", "valid_from"),)
 
 
 class PartnerSkuMapping(Model):
@@ -67,4 +68,4 @@ class PartnerSkuMapping(Model):
 
     class Meta:
         table = "partner_sku_mapping"
-        unique_together = (("partner", "partner_sku"),)
+        unique_together = (("manufacturer", "partner", "partner_sku"),)

@@ -48,6 +48,7 @@ class DesignRegistration(Model):
 
 class DesignLine(Model):
     id = fields.BigIntField(primary_key=True)
+    manufacturer_id = fields.IntField()  # tenant key, as on its parent
     registration: fields.ForeignKeyRelation[DesignRegistration] = fields.ForeignKeyField(
         "models.DesignRegistration", related_name="lines", on_delete=fields.CASCADE
     )
@@ -66,6 +67,7 @@ class DesignLine(Model):
 
 class DesignEvent(Model):
     id = fields.BigIntField(primary_key=True)
+    manufacturer_id = fields.IntField()  # tenant key, as on its parent
     registration: fields.ForeignKeyRelation[DesignRegistration] = fields.ForeignKeyField(
         "models.DesignRegistration", related_name="events", on_delete=fields.CASCADE
     )

@@ -94,7 +94,7 @@ class StockBalance(Model):
 
     class Meta:
         table = "stock_balance"
-        unique_together = (("warehouse", "product", "owner"),)
+        unique_together = (("manufacturer", "warehouse", "product", "owner"),)
 
 
 class SerialUnit(Model):
@@ -119,4 +119,4 @@ class SerialUnit(Model):
 
     class Meta:
         table = "serial_unit"
-        unique_together = (("product", "serial"),)
+        unique_together = (("manufacturer", "product", "serial"),)

@@ -43,6 +43,7 @@ class Shipment(Model):
 
 class ShipmentLine(Model):
     id = fields.BigIntField(primary_key=True)
+    manufacturer_id = fields.IntField()  # tenant key, as on its parent
     shipment: fields.ForeignKeyRelation[Shipment] = fields.ForeignKeyField(
         "models.Shipment", related_name="lines"
     )
@@ -92,6 +93,7 @@ class Transfer(Model):
 
 class TransferLine(Model):
     id = fields.BigIntField(primary_key=True)
+    manufacturer_id = fields.IntField()  # tenant key, as on its parent
     transfer: fields.ForeignKeyRelation[Transfer] = fields.ForeignKeyField(
         "models.Transfer", related_name="lines"
     )
@@ -135,6 +137,7 @@ class StockReturn(Model):
 
 class StockReturnLine(Model):
     id = fields.BigIntField(primary_key=True)
+    manufacturer_id = fields.IntField()  # tenant key, as on its parent
     stock_return: fields.ForeignKeyRelation[StockReturn] = fields.ForeignKeyField(
         "models.StockReturn", related_name="lines"
     )

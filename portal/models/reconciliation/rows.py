@@ -69,7 +69,7 @@ class ReconciliationRow(Model):
 
     class Meta:
         table = "reconciliation_row"
-        unique_together = (("warehouse", "product", "period"),)
+        unique_together = (("manufacturer", "warehouse", "product", "period"),)
         indexes = (
             ("manufacturer_id", "period", "status"),
             ("manufacturer_id", "period", "abs_gap", "id"),  # the default page order
@@ -88,13 +88,14 @@ class ReconcileDirty(Model):
 
     class Meta:
         table = "reconcile_dirty"
-        unique_together = (("warehouse_id", "product_id"),)
+        unique_together = (("manufacturer_id", "warehouse_id", "product_id"),)
 
 
 class ExceptionEvent(Model):
     """Who did what to an exception, when: status, owner, reason, comments, corrections."""
 
     id = fields.BigIntField(primary_key=True)
+    manufacturer_id = fields.IntField()  # tenant key, as on its parent
     row: fields.ForeignKeyRelation[ReconciliationRow] = fields.ForeignKeyField(
         "models.ReconciliationRow", related_name="events", on_delete=fields.CASCADE
     )
@@ -127,6 +128,7 @@ class WebhookEndpoint(Model):
 
 class WebhookDelivery(Model):
     id = fields.BigIntField(primary_key=True)
+    manufacturer_id = fields.IntField()  # tenant key, as on its parent
     endpoint: fields.ForeignKeyRelation[WebhookEndpoint] = fields.ForeignKeyField(
         "models.WebhookEndpoint", related_name="deliveries", on_delete=fields.CASCADE
     )
@@ -144,4 +146,4 @@ class WebhookDelivery(Model):
 
     class Meta:
         table = "webhook_delivery"
-        unique_together = (("endpoint", "event"),)
+        unique_together = (("manufacturer_id", "endpoint", "event"),)

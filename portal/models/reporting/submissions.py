@@ -44,13 +44,14 @@ class Submission(Model):
 
     class Meta:
         table = "submission"
-        unique_together = (("partner", "kind", "period", "version"),)
+        unique_together = (("manufacturer", "partner", "kind", "period", "version"),)
 
 
 class SubmissionContent(Model):
     """What was submitted, kept so that any worker can (re)validate it."""
 
     id = fields.BigIntField(primary_key=True)
+    manufacturer_id = fields.IntField()  # tenant key, as on its parent
     submission: fields.OneToOneRelation[Submission] = fields.OneToOneField(
         "models.Submission", related_name="content", on_delete=fields.CASCADE
     )
@@ -66,6 +67,7 @@ class SubmissionContent(Model):
 
 class SubmissionIssue(Model):
     id = fields.BigIntField(primary_key=True)
+    manufacturer_id = fields.IntField()  # tenant key, as on its parent
     submission: fields.ForeignKeyRelation[Submission] = fields.ForeignKeyField(
         "models.Submission", related_name="issues", on_delete=fields.CASCADE
     )
@@ -100,6 +102,7 @@ class EndCustomer(Model):
 
 class PosLine(Model):
     id = fields.BigIntField(primary_key=True)
+    manufacturer_id = fields.IntField()  # tenant key, as on its parent
     submission: fields.ForeignKeyRelation[Submission] = fields.ForeignKeyField(
         "models.Submission", related_name="pos_lines", on_delete=fields.CASCADE
     )
@@ -123,6 +126,7 @@ class PosLine(Model):
 
 class StockLine(Model):
     id = fields.BigIntField(primary_key=True)
+    manufacturer_id = fields.IntField()  # tenant key, as on its parent
     submission: fields.ForeignKeyRelation[Submission] = fields.ForeignKeyField(
         "models.Submission", related_name="stock_lines", on_delete=fields.CASCADE
     )
@@ -161,7 +165,7 @@ class MappingTemplate(Model):
 
     class Meta:
         table = "mapping_template"
-        unique_together = (("partner", "name"),)
+        unique_together = (("manufacturer", "partner", "name"),)
 
 
 class OutboxEvent(Model):
@@ -174,9 +178,10 @@ class OutboxEvent(Model):
     manufacturer_id: int
     event_type = fields.CharField(max_length=64)
     payload: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
-    dedupe_key = fields.CharField(max_length=200, unique=True)
+    dedupe_key = fields.CharField(max_length=200)
     created_at = fields.DatetimeField(auto_now_add=True)
     delivered_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "outbox_event"
+        unique_together = (("manufacturer", "dedupe_key"),)
