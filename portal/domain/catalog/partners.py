@@ -39,7 +39,9 @@ async def _parent(principal: Principal, parent_code: str | None, own_id: int | N
                     "A partner cannot be its own ancestor.",
                     ["parentCode"],
                 )
-            ancestor = await Partner.get_or_none(id=ancestor.parent_id)
+            ancestor = await Partner.get_or_none(
+                manufacturer_id=ancestor.manufacturer_id, id=ancestor.parent_id
+            )
     return parent.id
 
 

@@ -177,9 +177,10 @@ async def map_partner_sku(
     clean = require(partner_sku, "partnerSku")
     check_length(clean, "partnerSku", 100)
     mapping, created = await PartnerSkuMapping.get_or_create(
+        manufacturer_id=principal.manufacturer_id,
         partner_id=partner,
         partner_sku=clean,
-        defaults={"manufacturer_id": principal.manufacturer_id, "product": product},
+        defaults={"product": product},
     )
     if not created and mapping.product_id != product.id:
         mapping.product = product
@@ -192,7 +193,9 @@ async def unmap_partner_sku(
 ) -> None:
     principal.require(Action.MANAGE_SKU_MAPPINGS)
     partner = await _mapping_partner(principal, partner_code)
-    deleted = await PartnerSkuMapping.filter(partner_id=partner, partner_sku=partner_sku).delete()
+    deleted = await PartnerSkuMapping.filter(
+        manufacturer_id=principal.manufacturer_id, partner_id=partner, partner_sku=partner_sku
+    ).delete()
     if not deleted:
         raise DomainError(ErrorCode.NOT_FOUND, "No such partner SKU mapping.", ["partnerSku"])
 

@@ -34,7 +34,7 @@ async def prices_on(
     latest: dict[int, Decimal] = {}
     for product_id, price in (
         await ProductPrice.filter(
-            product__manufacturer_id=manufacturer_id,
+            manufacturer_id=manufacturer_id,
             product_id__in=list(product_ids),
             valid_from__lte=on,
         )
@@ -50,6 +50,6 @@ async def price_histories(
 ) -> list[list[ProductPrice]]:
     """Every dated list price of each product, oldest first (at most ``limit`` each)."""
     prices = await ProductPrice.filter(
-        product__manufacturer_id=manufacturer_id, product_id__in=list(product_ids)
+        manufacturer_id=manufacturer_id, product_id__in=list(product_ids)
     ).order_by("valid_from", "id")
     return group_under(product_ids, prices, lambda price: price.product_id, limit)

@@ -42,7 +42,12 @@ async def create_warehouse(
         clean_code = check_code(code, "code")
         clean_name = check_length(require(name, "name"), "name")
         partner_id = await partner_scope(principal, partner_code)
-        if partner_id is not None and not (await Partner.get(id=partner_id)).active:
+        if (
+            partner_id is not None
+            and not (
+                await Partner.get(manufacturer_id=principal.manufacturer_id, id=partner_id)
+            ).active
+        ):
             raise DomainError(ErrorCode.INACTIVE, "The partner is deactivated.", ["partnerCode"])
         if partner_id is None and kind is WarehouseKind.CONSIGNMENT:
             raise DomainError(

@@ -47,13 +47,16 @@ async def conflicts_of(
     manufacturer_id = principal.manufacturer_id
     mine: dict[int, dict[int, str]] = defaultdict(dict)  # registration -> product -> sku
     for registration_id, product_id, sku in await DesignLine.filter(
-        registration__manufacturer_id=manufacturer_id, registration_id__in=list(result)
+        manufacturer_id=manufacturer_id,
+        product__manufacturer_id=manufacturer_id,
+        registration_id__in=list(result),
     ).values_list("registration_id", "product_id", "product__sku"):
         mine[registration_id][product_id] = sku
     products = {product for lines in mine.values() for product in lines}
     customers = {r.end_customer_id for r in registrations}
     active = await DesignLine.filter(
-        Q(registration__manufacturer_id=manufacturer_id)
+        Q(manufacturer_id=manufacturer_id)
+        & Q(registration__manufacturer_id=manufacturer_id)
         & Q(registration__end_customer_id__in=customers)
         & Q(registration__status__in=ACTIVE)
         & (Q(registration__expires_on__isnull=True) | Q(registration__expires_on__gte=today)),

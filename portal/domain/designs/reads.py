@@ -19,7 +19,7 @@ MAX_EVENTS = 500
 
 async def lines_of(manufacturer_id: int, registration_ids: Sequence[int]) -> list[list[DesignLine]]:
     lines = await DesignLine.filter(
-        registration__manufacturer_id=manufacturer_id, registration_id__in=list(registration_ids)
+        manufacturer_id=manufacturer_id, registration_id__in=list(registration_ids)
     ).order_by("id")
     return group_under(registration_ids, lines, lambda line: line.registration_id)
 
@@ -28,7 +28,7 @@ async def events_of(
     manufacturer_id: int, registration_ids: Sequence[int]
 ) -> list[list[DesignEvent]]:
     events = await DesignEvent.filter(
-        registration__manufacturer_id=manufacturer_id, registration_id__in=list(registration_ids)
+        manufacturer_id=manufacturer_id, registration_id__in=list(registration_ids)
     ).order_by("id")
     return group_under(registration_ids, events, lambda event: event.registration_id, MAX_EVENTS)
 

@@ -81,9 +81,9 @@ async def _event(
 async def _announce(registration: DesignRegistration, event: str) -> None:
     """An outbox event for the webhooks (submitted, approved, rejected, expired)."""
     await OutboxEvent.get_or_create(
+        manufacturer_id=registration.manufacturer_id,
         dedupe_key=f"{event}:{registration.id}",
         defaults={
-            "manufacturer_id": registration.manufacturer_id,
             "event_type": event,
             "payload": {
                 "registrationId": str(registration.id),

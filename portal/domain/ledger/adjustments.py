@@ -78,9 +78,13 @@ async def reverse_entry(principal: Principal, entry_id: int, *, note: str = "") 
             ErrorCode.INVALID, "A reversal is not reversed; post a new entry.", ["id"]
         )
     async with in_transaction():
-        if await LedgerEntry.exists(reverses_id=original.id):
+        if await LedgerEntry.exists(
+            manufacturer_id=principal.manufacturer_id, reverses_id=original.id
+        ):
             raise DomainError(ErrorCode.INVALID_STATE, "The entry is already reversed.", ["id"])
-        warehouse = await Warehouse.get(id=original.warehouse_id)
+        warehouse = await Warehouse.get(
+            manufacturer_id=principal.manufacturer_id, id=original.warehouse_id
+        )
         entry = await post_one(
             principal.manufacturer_id,
             Movement(

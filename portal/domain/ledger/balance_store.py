@@ -46,8 +46,8 @@ class EntryRow:
 
 _LOCK_PG = """
 SELECT id, warehouse_id, product_id, owner, quantity, in_transit FROM stock_balance
-WHERE (warehouse_id, product_id, owner) IN (
-    SELECT * FROM unnest($1::int[], $2::int[], $3::varchar[]))
+WHERE manufacturer_id = $1 AND (warehouse_id, product_id, owner) IN (
+    SELECT * FROM unnest($2::int[], $3::int[], $4::varchar[]))
 ORDER BY warehouse_id, product_id, owner
 FOR UPDATE"""
 
@@ -60,7 +60,7 @@ ON CONFLICT (manufacturer_id, warehouse_id, product_id, owner) DO NOTHING"""
 
 _ADD_PG = """
 UPDATE stock_balance AS b SET {column} = b.{column} + v.d, updated_at = now()
-FROM unnest($1::bigint[], $2::int[]) AS v(id, d) WHERE b.id = v.id"""
+FROM unnest($2::bigint[], $3::int[]) AS v(id, d) WHERE b.manufacturer_id = $1 AND b.id = v.id"""
 
 _INSERT_PG = """
 INSERT INTO ledger_entry
@@ -91,7 +91,13 @@ async def lock(manufacturer_id: int, wanted: dict[Key, int | None]) -> dict[Key,
             ],
         )
         _, rows = await _conn().execute_query(
-            _LOCK_PG, [[k[0] for k in keys], [k[1] for k in keys], [k[2].value for k in keys]]
+            _LOCK_PG,
+            [
+                manufacturer_id,
+                [k[0] for k in keys],
+                [k[1] for k in keys],
+                [k[2].value for k in keys],
+            ],
         )
         return {
             (r["warehouse_id"], r["product_id"], Owner(r["owner"])): BalanceRow(
@@ -114,24 +120,14 @@ async def lock(manufacturer_id: int, wanted: dict[Key, int | None]) -> dict[Key,
     )
     locked = {}
     for key in keys:
-        row = await StockBalance.get(warehouse_id=key[0], product_id=key[1], owner=key[2])
+        row = await StockBalance.get(
+            manufacturer_id=manufacturer_id, warehouse_id=key[0], product_id=key[1], owner=key[2]
+        )
         locked[key] = BalanceRow(row.id, row.quantity, row.in_transit)
     return locked
 
 
-async def _lock_pg(keys: list[Key]) -> dict[Key, BalanceRow]:
-    _, rows = await _conn().execute_query(
-        _LOCK_PG, [[k[0] for k in keys], [k[1] for k in keys], [k[2].value for k in keys]]
-    )
-    return {
-        (r["warehouse_id"], r["product_id"], Owner(r["owner"])): BalanceRow(
-            r["id"], r["quantity"], r["in_transit"]
-        )
-        for r in rows
-    }
-
-
-async def add(column: str, deltas: dict[int, int]) -> None:
+async def add(manufacturer_id: int, column: str, deltas: dict[int, int]) -> None:
     """Move the ``quantity`` or ``in_transit`` of balance rows (by id) by their deltas."""
     if column not in ("quantity", "in_transit"):
         raise ValueError(column)
@@ -140,11 +136,14 @@ async def add(column: str, deltas: dict[int, int]) -> None:
         return
     if is_postgres():
         await _conn().execute_query(
-            _ADD_PG.format(column=column), [list(changes), list(changes.values())]
+            _ADD_PG.format(column=column),
+            [manufacturer_id, list(changes), list(changes.values())],
         )
         return
     for row_id, delta in changes.items():
-        await StockBalance.filter(id=row_id).update(**{column: F(column) + delta})
+        await StockBalance.filter(manufacturer_id=manufacturer_id, id=row_id).update(
+            **{column: F(column) + delta}
+        )
 
 
 async def insert_entries(

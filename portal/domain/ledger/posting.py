@@ -67,7 +67,9 @@ async def _lock_and_check(
         delta[movement.key] += movement.quantity
     if not allow_negative:
         await check_locked(
-            ((key[1], balances[key].quantity, change) for key, change in delta.items()), ["lines"]
+            manufacturer_id,
+            ((key[1], balances[key].quantity, change) for key, change in delta.items()),
+            ["lines"],
         )
     return balances, delta
 
@@ -106,7 +108,9 @@ async def post(
             )
         )
     await store.insert_entries(manufacturer_id, rows, source=source, token_id=token_id)
-    await store.add("quantity", {balances[key].id: change for key, change in delta.items()})
+    await store.add(
+        manufacturer_id, "quantity", {balances[key].id: change for key, change in delta.items()}
+    )
     await mark_dirty(
         manufacturer_id, ((m.warehouse.id, m.product_id, m.business_date) for m in movements)
     )
@@ -140,7 +144,7 @@ async def post_one(
         token_id=token_id,
         reverses_id=reverses_id,
     )
-    await store.add("quantity", {balances[m.key].id: m.quantity})
+    await store.add(manufacturer_id, "quantity", {balances[m.key].id: m.quantity})
     await mark_dirty(manufacturer_id, [(m.warehouse.id, m.product_id, m.business_date)])
     return entry
 
@@ -152,7 +156,7 @@ async def move_in_transit(manufacturer_id: int, lines: list[tuple[Warehouse, int
     deltas: dict[int, int] = defaultdict(int)
     for warehouse, product_id, quantity in lines:
         deltas[balances[(warehouse.id, product_id, owner_of(warehouse))].id] += quantity
-    await store.add("in_transit", deltas)
+    await store.add(manufacturer_id, "in_transit", deltas)
 
 
 async def arrive(

@@ -21,6 +21,7 @@ from portal.domain.ledger import serials as serial_units
 from portal.domain.ledger.posting import Movement, post
 from portal.domain.ledger.shipments import LineInput, clean_lines
 from portal.domain.ledger.stock import require_in_stock
+from portal.domain.tenancy import save_fields
 from portal.models import Product, StockReturn, StockReturnLine, Warehouse
 from portal.models.enums import LedgerKind, ReturnStatus
 
@@ -109,8 +110,12 @@ async def receive_return(
     day = check_business_date(received_on or datetime.now(UTC).date(), ["receivedOn"])
     async with in_transaction():
         stock_return = await _locked(principal, return_id)
-        warehouse = await Warehouse.get(id=stock_return.warehouse_id)
-        lines = await StockReturnLine.filter(stock_return_id=stock_return.id)
+        warehouse = await Warehouse.get(
+            manufacturer_id=principal.manufacturer_id, id=stock_return.warehouse_id
+        )
+        lines = await StockReturnLine.filter(
+            manufacturer_id=principal.manufacturer_id, stock_return_id=stock_return.id
+        )
         await post(
             principal.manufacturer_id,
             [
@@ -128,13 +133,15 @@ async def receive_return(
             token_id=principal.token_id,
         )
         for index, line in enumerate(lines):
-            product = await Product.get(id=line.product_id)
+            product = await Product.get(
+                manufacturer_id=principal.manufacturer_id, id=line.product_id
+            )
             await serial_units.take_from_stock(
                 product, line.serials, warehouse, None, ["lines", str(index)]
             )
         stock_return.status = ReturnStatus.RECEIVED
         stock_return.received_on = day
-        await stock_return.save(update_fields=["status", "received_on", "updated_at"])
+        await save_fields(stock_return, "status", "received_on")
     return stock_return
 
 
@@ -143,5 +150,5 @@ async def cancel_return(principal: Principal, return_id: int) -> StockReturn:
     async with in_transaction():
         stock_return = await _locked(principal, return_id)
         stock_return.status = ReturnStatus.CANCELLED
-        await stock_return.save(update_fields=["status", "updated_at"])
+        await save_fields(stock_return, "status")
     return stock_return

@@ -164,10 +164,11 @@ async def receive_shipment(
 
 
 async def _receive(shipment: Shipment, received_on: date, token_id: int | None) -> None:
+    tenant = shipment.manufacturer_id
     await arrive(
         shipment.manufacturer_id,
-        await Warehouse.get(id=shipment.warehouse_id),
-        await ShipmentLine.filter(shipment_id=shipment.id),
+        await Warehouse.get(manufacturer_id=tenant, id=shipment.warehouse_id),
+        await ShipmentLine.filter(manufacturer_id=tenant, shipment_id=shipment.id),
         kind=LedgerKind.SELL_IN,
         day=received_on,
         source=("SHIPMENT", shipment.id),

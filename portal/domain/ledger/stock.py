@@ -55,9 +55,11 @@ async def require_in_stock(
         )
 
 
-async def check_locked(changes: Iterable[tuple[int, int, int]], field: Sequence[str]) -> None:
+async def check_locked(
+    manufacturer_id: int, changes: Iterable[tuple[int, int, int]], field: Sequence[str]
+) -> None:
     """Under lock, at posting: (product id, locked on-hand quantity, change) each covered."""
     for product_id, on_hand, change in changes:
         if is_short(on_hand, change):
-            product = await Product.get(id=product_id)
+            product = await Product.get(manufacturer_id=manufacturer_id, id=product_id)
             check_balance(on_hand=on_hand, change=change, label=product.sku, field=field)

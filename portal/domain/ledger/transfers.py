@@ -29,6 +29,7 @@ from portal.domain.ledger import serials as serial_units
 from portal.domain.ledger.posting import Movement, arrive, move_in_transit, post
 from portal.domain.ledger.shipments import LineInput, clean_lines
 from portal.domain.ledger.stock import require_in_stock
+from portal.domain.tenancy import save_fields
 from portal.models import Partner, Product, Transfer, TransferLine, Warehouse
 from portal.models.enums import LedgerKind, TransferStatus
 
@@ -82,7 +83,9 @@ async def raise_transfer(
                     ["toPartnerCode"],
                 )
         else:
-            to_partner = await Partner.get(id=from_partner_id)
+            to_partner = await Partner.get(
+                manufacturer_id=principal.manufacturer_id, id=from_partner_id
+            )
         target = await get_warehouse(
             principal, to_warehouse_code, "toWarehouseCode", own_only=False
         )
@@ -159,7 +162,7 @@ async def approve_transfer(
     async with in_transaction():
         transfer = await _locked(principal, transfer_id, {TransferStatus.REQUESTED})
         transfer.status = TransferStatus.REJECTED if reject else TransferStatus.APPROVED
-        await transfer.save(update_fields=["status", "updated_at"])
+        await save_fields(transfer, "status")
     return transfer
 
 
@@ -176,12 +179,14 @@ async def cancel_transfer(principal: Principal, transfer_id: int) -> Transfer:
         )
         _require_side(principal, transfer.from_partner_id)
         transfer.status = TransferStatus.CANCELLED
-        await transfer.save(update_fields=["status", "updated_at"])
+        await save_fields(transfer, "status")
     return transfer
 
 
 async def _is_downstream(transfer: Transfer) -> bool:
-    receiver = await Partner.get(id=transfer.to_partner_id)
+    receiver = await Partner.get(
+        manufacturer_id=transfer.manufacturer_id, id=transfer.to_partner_id
+    )
     return receiver.parent_id == transfer.from_partner_id
 
 
@@ -193,9 +198,15 @@ async def ship_transfer(
     async with in_transaction():
         transfer = await _locked(principal, transfer_id, {TransferStatus.APPROVED})
         _require_side(principal, transfer.from_partner_id)
-        source = await Warehouse.get(id=transfer.from_warehouse_id)
-        target = await Warehouse.get(id=transfer.to_warehouse_id)
-        lines = await TransferLine.filter(transfer_id=transfer.id)
+        source = await Warehouse.get(
+            manufacturer_id=transfer.manufacturer_id, id=transfer.from_warehouse_id
+        )
+        target = await Warehouse.get(
+            manufacturer_id=transfer.manufacturer_id, id=transfer.to_warehouse_id
+        )
+        lines = await TransferLine.filter(
+            manufacturer_id=transfer.manufacturer_id, transfer_id=transfer.id
+        )
         kind = (
             LedgerKind.SELL_THROUGH if await _is_downstream(transfer) else LedgerKind.TRANSFER_OUT
         )
@@ -206,7 +217,9 @@ async def ship_transfer(
             token_id=principal.token_id,
         )
         for index, line in enumerate(lines):
-            product = await Product.get(id=line.product_id)
+            product = await Product.get(
+                manufacturer_id=transfer.manufacturer_id, id=line.product_id
+            )
             await serial_units.take_from_stock(
                 product, line.serials, source, target, ["lines", str(index)]
             )
@@ -216,7 +229,7 @@ async def ship_transfer(
         )
         transfer.status = TransferStatus.SHIPPED
         transfer.shipped_on = day
-        await transfer.save(update_fields=["status", "shipped_on", "updated_at"])
+        await save_fields(transfer, "status", "shipped_on")
         if (await settings_of(transfer.manufacturer_id)).auto_receive_transfers:
             await _receive(transfer, target, lines, day, principal.token_id)
     return transfer
@@ -229,8 +242,12 @@ async def receive_transfer(
     async with in_transaction():
         transfer = await _locked(principal, transfer_id, {TransferStatus.SHIPPED})
         _require_side(principal, transfer.to_partner_id)
-        target = await Warehouse.get(id=transfer.to_warehouse_id)
-        lines = await TransferLine.filter(transfer_id=transfer.id)
+        target = await Warehouse.get(
+            manufacturer_id=transfer.manufacturer_id, id=transfer.to_warehouse_id
+        )
+        lines = await TransferLine.filter(
+            manufacturer_id=transfer.manufacturer_id, transfer_id=transfer.id
+        )
         await _receive(
             transfer,
             target,
@@ -259,4 +276,4 @@ async def _receive(
     )
     transfer.status = TransferStatus.RECEIVED
     transfer.received_on = day
-    await transfer.save(update_fields=["status", "received_on", "updated_at"])
+    await save_fields(transfer, "status", "received_on")

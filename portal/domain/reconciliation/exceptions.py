@@ -17,6 +17,7 @@ from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.ledger.adjustments import AdjustmentReason, post_adjustment
 from portal.domain.periods import parse_period
 from portal.domain.reconciliation.recompute import recompute
+from portal.domain.tenancy import joined
 from portal.models import ExceptionEvent, Product, ReconciliationRow, Warehouse
 from portal.models.enums import ExceptionReason, ExceptionStatus, ReconciliationStatus
 
@@ -25,6 +26,9 @@ TRANSITIONS = {
     ExceptionStatus.INVESTIGATING: {ExceptionStatus.RESOLVED, ExceptionStatus.OPEN},
     ExceptionStatus.RESOLVED: {ExceptionStatus.OPEN},
 }
+
+
+PARENTS = ("partner", "warehouse", "product")  # what a row shows, joined in one statement
 
 
 def visible_rows(principal: Principal) -> QuerySet[ReconciliationRow]:
@@ -81,13 +85,15 @@ async def update_exception(
     clean_note = clean_text(note, "note", max_length=NOTE, required=False, multiline=True) or None
     events: list[tuple[str, dict[str, object]]] = []
     async with in_transaction():
-        query = ReconciliationRow.filter(id=row.id)
+        query = ReconciliationRow.filter(manufacturer_id=row.manufacturer_id, id=row.id)
         if is_postgres():
             query = query.select_for_update()
         row = await query.get()
         if correction_quantity is not None:
-            warehouse = await Warehouse.get(id=row.warehouse_id)
-            product = await Product.get(id=row.product_id)
+            warehouse = await Warehouse.get(
+                manufacturer_id=row.manufacturer_id, id=row.warehouse_id
+            )
+            product = await Product.get(manufacturer_id=row.manufacturer_id, id=row.product_id)
             settings = await settings_of(principal.manufacturer_id)
             period = parse_period(row.period, settings.period_granularity)
             entry = await post_adjustment(
@@ -136,7 +142,8 @@ async def update_exception(
         settings = await settings_of(principal.manufacturer_id)
         start = parse_period(row.period, settings.period_granularity).start
         await recompute(principal.manufacturer_id, {(row.warehouse_id, row.product_id): start})
-    return await ReconciliationRow.get(id=row.id).select_related("partner", "warehouse", "product")
+    rows = ReconciliationRow.filter(manufacturer_id=row.manufacturer_id, id=row.id)
+    return await joined(rows, row.manufacturer_id, *PARENTS).get()
 
 
 SORTS = {
@@ -172,4 +179,4 @@ async def find_rows(
         rows = rows.filter(product_id=(await get_product(principal, sku)).id)
     if warehouse_code:
         rows = rows.filter(warehouse_id=(await get_warehouse(principal, warehouse_code)).id)
-    return rows.order_by(*SORTS[sort]).select_related("partner", "warehouse", "product")
+    return joined(rows.order_by(*SORTS[sort]), principal.manufacturer_id, *PARENTS)

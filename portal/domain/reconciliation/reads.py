@@ -13,6 +13,6 @@ async def exception_events_of(
 ) -> list[list[ExceptionEvent]]:
     """The audit trail of each reconciliation row, oldest first."""
     events = await ExceptionEvent.filter(
-        row__manufacturer_id=manufacturer_id, row_id__in=list(row_ids)
+        manufacturer_id=manufacturer_id, row_id__in=list(row_ids)
     ).order_by("id")
     return group_under(row_ids, events, lambda event: event.row_id)

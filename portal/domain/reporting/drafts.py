@@ -60,14 +60,27 @@ async def pos_draft(
     if source is None:
         return []
     keys = (
-        await PosLine.filter(submission_id=source.id)
+        await PosLine.filter(manufacturer_id=principal.manufacturer_id, submission_id=source.id)
         .distinct()
         .limit(MAX_DRAFT_LINES)
         .values_list("warehouse_id", "product_id", "end_customer_id")
     )
-    warehouses = dict(await Warehouse.filter(id__in={k[0] for k in keys}).values_list("id", "code"))
-    skus = dict(await Product.filter(id__in={k[1] for k in keys}).values_list("id", "sku"))
-    customers = {c.id: c for c in await EndCustomer.filter(id__in={k[2] for k in keys})}
+    warehouses = dict(
+        await Warehouse.filter(
+            manufacturer_id=principal.manufacturer_id, id__in={k[0] for k in keys}
+        ).values_list("id", "code")
+    )
+    skus = dict(
+        await Product.filter(
+            manufacturer_id=principal.manufacturer_id, id__in={k[1] for k in keys}
+        ).values_list("id", "sku")
+    )
+    customers = {
+        c.id: c
+        for c in await EndCustomer.filter(
+            manufacturer_id=principal.manufacturer_id, id__in={k[2] for k in keys}
+        )
+    }
     rows = [
         PosDraftRow(
             warehouses[w],
@@ -95,7 +108,15 @@ async def stock_draft(
         .group_by("warehouse_id", "product_id")
         .values_list("warehouse_id", "product_id", "total")
     )
-    warehouses = dict(await Warehouse.filter(id__in={s[0] for s in sums}).values_list("id", "code"))
-    skus = dict(await Product.filter(id__in={s[1] for s in sums}).values_list("id", "sku"))
+    warehouses = dict(
+        await Warehouse.filter(
+            manufacturer_id=principal.manufacturer_id, id__in={s[0] for s in sums}
+        ).values_list("id", "code")
+    )
+    skus = dict(
+        await Product.filter(
+            manufacturer_id=principal.manufacturer_id, id__in={s[1] for s in sums}
+        ).values_list("id", "sku")
+    )
     rows = [StockDraftRow(warehouses[w], skus[p], int(total or 0)) for w, p, total in sums]
     return sorted(rows, key=lambda r: (r.warehouse_code, r.sku))[:MAX_DRAFT_LINES]

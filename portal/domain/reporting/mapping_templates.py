@@ -82,7 +82,6 @@ async def save_template(
     if not 1 <= header_row <= 100:
         raise DomainError(ErrorCode.INVALID, "headerRow is 1 to 100.", ["headerRow"])
     values: dict[str, Any] = {
-        "manufacturer_id": principal.manufacturer_id,
         "kind": kind,
         "columns": {k: str(v).strip() for k, v in columns.items()},
         "date_format": date_format,
@@ -92,7 +91,10 @@ async def save_template(
         "partner_skus": partner_skus,
     }
     template, _ = await MappingTemplate.update_or_create(
-        partner_id=partner_id, name=clean_name, defaults=values
+        manufacturer_id=principal.manufacturer_id,
+        partner_id=partner_id,
+        name=clean_name,
+        defaults=values,
     )
     return template
 
@@ -100,5 +102,7 @@ async def save_template(
 async def delete_template(principal: Principal, name: str, partner_code: str | None = None) -> None:
     principal.require(Action.SUBMIT_REPORTS)
     partner_id = await _partner(principal, partner_code)
-    if not await MappingTemplate.filter(partner_id=partner_id, name=name).delete():
+    if not await MappingTemplate.filter(
+        manufacturer_id=principal.manufacturer_id, partner_id=partner_id, name=name
+    ).delete():
         raise DomainError(ErrorCode.NOT_FOUND, f"No mapping template '{name}'.", ["name"])

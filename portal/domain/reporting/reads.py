@@ -17,9 +17,7 @@ from portal.models import SubmissionIssue
 
 def issues_of(manufacturer_id: int, submission_id: int) -> QuerySet[SubmissionIssue]:
     """The row errors and warnings of one submission (for pages after the first)."""
-    return SubmissionIssue.filter(
-        submission__manufacturer_id=manufacturer_id, submission_id=submission_id
-    )
+    return SubmissionIssue.filter(manufacturer_id=manufacturer_id, submission_id=submission_id)
 
 
 async def first_issue_pages(
@@ -35,8 +33,8 @@ async def first_issue_pages(
         rows: list[SubmissionIssue] = await SubmissionIssue.raw(
             "SELECT * FROM (SELECT i.*, ROW_NUMBER() OVER "
             "(PARTITION BY i.submission_id ORDER BY i.id) AS page_rank "
-            "FROM submission_issue i JOIN submission s ON s.id = i.submission_id "
-            f"WHERE s.manufacturer_id = {int(manufacturer_id)} "
+            "FROM submission_issue i "
+            f"WHERE i.manufacturer_id = {int(manufacturer_id)} "
             f"AND i.submission_id IN ({', '.join(str(i) for i in ids)})) ranked "
             f"WHERE page_rank <= {widest} ORDER BY submission_id, id"
         )
@@ -48,7 +46,7 @@ async def first_issue_pages(
 async def issue_counts(manufacturer_id: int, submission_ids: Sequence[int]) -> list[int]:
     counts = dict(
         await SubmissionIssue.filter(
-            submission__manufacturer_id=manufacturer_id, submission_id__in=list(submission_ids)
+            manufacturer_id=manufacturer_id, submission_id__in=list(submission_ids)
         )
         .annotate(n=Count("id"))
         .group_by("submission_id")

@@ -111,9 +111,9 @@ class RowChecker:
         }
         products = {p.sku: p for p in await Product.filter(manufacturer_id=manufacturer_id)}
         mappings = dict(
-            await PartnerSkuMapping.filter(partner_id=partner_id).values_list(
-                "partner_sku", "product_id"
-            )
+            await PartnerSkuMapping.filter(
+                manufacturer_id=manufacturer_id, partner_id=partner_id
+            ).values_list("partner_sku", "product_id")
         )
         return cls(
             kind,

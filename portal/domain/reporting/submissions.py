@@ -72,7 +72,7 @@ async def _partner_for_submission(principal: Principal, partner_code: str | None
     partner_id = await partner_scope(principal, partner_code)
     if partner_id is None:
         raise DomainError(ErrorCode.REQUIRED, "partnerCode is required.", ["partnerCode"])
-    partner = await Partner.get(id=partner_id)
+    partner = await Partner.get(manufacturer_id=principal.manufacturer_id, id=partner_id)
     if not partner.active:
         raise DomainError(ErrorCode.INACTIVE, "The partner is deactivated.", ["partnerCode"])
     return partner_id
@@ -171,7 +171,12 @@ async def _create(
     dry_run: bool,
 ) -> Submission:
     latest = (
-        await Submission.filter(partner_id=partner_id, kind=kind, period=period)
+        await Submission.filter(
+            manufacturer_id=principal.manufacturer_id,
+            partner_id=partner_id,
+            kind=kind,
+            period=period,
+        )
         .order_by("-version")
         .first()
     )

@@ -98,7 +98,9 @@ async def layout_for(submission: Submission) -> Layout:
     if not submission.mapping_name:
         return Layout(kind=submission.kind)
     template = await MappingTemplate.get(
-        partner_id=submission.partner_id, name=submission.mapping_name
+        manufacturer_id=submission.manufacturer_id,
+        partner_id=submission.partner_id,
+        name=submission.mapping_name,
     )
     return Layout(
         kind=submission.kind,
@@ -259,9 +261,9 @@ async def _announce(submission: Submission, status: SubmissionStatus) -> None:
         return
     event = "submission.rejected" if status is SubmissionStatus.REJECTED else "submission.accepted"
     await OutboxEvent.get_or_create(
+        manufacturer_id=submission.manufacturer_id,
         dedupe_key=f"{event}:{submission.id}",
         defaults={
-            "manufacturer_id": submission.manufacturer_id,
             "event_type": event,
             "payload": {
                 "submissionId": str(submission.id),
@@ -500,7 +502,12 @@ async def _post_pos(submission: Submission, previous: Submission | None) -> None
         for key, quantity in (await _pos_effect(previous.id)).items():
             movements[key] = movements.get(key, 0) - quantity
     warehouse_ids = {key[0] for key in movements}
-    warehouses = {w.id: w for w in await Warehouse.filter(id__in=warehouse_ids)}
+    warehouses = {
+        w.id: w
+        for w in await Warehouse.filter(
+            manufacturer_id=submission.manufacturer_id, id__in=warehouse_ids
+        )
+    }
     items = [(k, q) for k, q in movements.items() if q]
     for start in range(0, len(items), POST_CHUNK):
         await post(

@@ -1,0 +1,34 @@
+"""Writes that name the tenant: what a sharded engine routes by.
+
+    await save_fields(transfer, "status", "shipped_on")
+
+Tortoise's ``instance.save()`` updates ``WHERE id = …``; on a database distributed by
+``manufacturer_id`` (docs/scale-out.md) that is a statement on every shard. This updates
+the same fields with the tenant key in the filter, and stamps ``updated_at`` when the
+model keeps one (``auto_now`` only applies to ``save``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
+
+M = TypeVar("M", bound=Model)
+
+
+async def save_fields(row: Model, *fields: str) -> None:
+    if "updated_at" in row._meta.fields_map:
+        row.updated_at = datetime.now(UTC)
+        fields = (*fields, "updated_at")
+    values: dict[str, Any] = {name: getattr(row, name) for name in fields}
+    tenant = getattr(row, "manufacturer_id")  # every tenant model has it (tests/test_tenant_keys.py)
+    await type(row).filter(manufacturer_id=tenant, pk=row.pk).update(**values)
+
+
+def joined(query: QuerySet[M], manufacturer_id: int, *relations: str) -> QuerySet[M]:
+    """``select_related`` whose joined rows also name the tenant (a co-located join)."""
+    tenant = {f"{relation}__manufacturer_id": manufacturer_id for relation in relations}
+    return query.filter(**tenant).select_related(*relations)

@@ -1,0 +1,75 @@
+"""Scale-out readiness: every table carries the tenant key, and every statement the graph
+issues on a tenant table filters on it (what a sharded engine routes by)."""
+
+from __future__ import annotations
+
+import pytest
+from tortoise import Tortoise
+
+from portal.domain.access.tokens import create_token
+from portal.models import Partner
+from portal.models.enums import Role
+from tests.graph import Graph
+from tests.tenant_sql import NOT_DISTRIBUTED, recording_statements, untenanted_in
+
+
+def _tables() -> dict[str, set[str]]:
+    return {
+        model._meta.db_table: set(model._meta.fields_db_projection.values())
+        for model in Tortoise.apps["models"].values()
+    }
+
+
+async def test_every_table_but_the_tenant_root_has_manufacturer_id(client) -> None:
+    tables = _tables()
+    assert len(tables) > 30
+    missing = sorted(
+        t for t, cols in tables.items() if t != "manufacturer" and "manufacturer_id" not in cols
+    )
+    assert missing == []
+
+
+def test_the_statement_check_catches_a_missing_tenant_filter() -> None:
+    tenant = frozenset({"pos_line", "submission"})
+    bad = 'SELECT "id" FROM "pos_line" WHERE "submission_id"=$1'
+    good = 'SELECT "id" FROM "pos_line" WHERE "manufacturer_id"=$1 AND "submission_id"=$2'
+    join = (
+        "SELECT l.id FROM pos_line l JOIN submission s ON s.id = l.submission_id "
+        "WHERE s.manufacturer_id = $1"
+    )
+    assert untenanted_in(bad, tenant) == ["pos_line"]
+    assert untenanted_in(good, tenant) == []
+    assert untenanted_in(join, tenant) == ["pos_line"]
+    assert untenanted_in(join + " AND l.manufacturer_id = $1", tenant) == []
+    assert untenanted_in('INSERT INTO "pos_line" ("row") VALUES ($1)', tenant) == ["pos_line"]
+
+
+@pytest.mark.parametrize("settings", ["postgres"], indirect=True)
+async def test_every_statement_of_the_access_sweep_filters_on_the_tenant(client) -> None:
+    from tests import test_access_sweep as sweep
+
+    victim_id, other_partner = await sweep._seed_victim()
+    tenant_tables = frozenset(_tables()) - NOT_DISTRIBUTED
+    offenders: dict[str, set[str]] = {}
+    d1 = await Partner.get(manufacturer_id=victim_id, code="D1")
+    _, owner = await create_token(victim_id, Role.ADMIN)
+    _, partner = await create_token(victim_id, Role.PARTNER_ADMIN, partner_id=d1.id)
+    with recording_statements() as seen:
+        for token in (other_partner, partner, owner):  # refused, then allowed, paths
+            graph = Graph(client, token)
+            for _name, (query, variables) in sweep.QUERIES.items():
+                await graph.raw(query, variables)
+            for name, (input_type, payload) in sweep.MUTATIONS.items():
+                if input_type == "UPLOAD":
+                    await sweep._upload(client, token, name, payload)
+                elif input_type:
+                    await graph.raw(sweep.M.format(type=input_type, name=name), {"input": payload})
+                else:
+                    await graph.raw(f"mutation {{ {name} {{ errors {{ code }} }} }}")
+    assert len(seen) > 100
+    for sql in seen:
+        for table in untenanted_in(sql, tenant_tables):
+            offenders.setdefault(table, set()).add(" ".join(sql.split())[:300])
+        "\n".join(f"{t}: {s}" for t, ss in offenders.items() for s in sorted(ss))
+    )
+    assert offenders == {}, "\n".join(f"{t}: {sorted(s)}" for t, s in offenders.items())
