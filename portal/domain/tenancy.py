@@ -24,7 +24,7 @@ async def save_fields(row: Model, *fields: str) -> None:
         row.updated_at = datetime.now(UTC)
         fields = (*fields, "updated_at")
     values: dict[str, Any] = {name: getattr(row, name) for name in fields}
-    tenant = getattr(row, "manufacturer_id")  # every tenant model has it (tests/test_tenant_keys.py)
+    tenant: int = row.manufacturer_id  # type: ignore[attr-defined]  # every tenant model has it
     await type(row).filter(manufacturer_id=tenant, pk=row.pk).update(**values)
 
 
