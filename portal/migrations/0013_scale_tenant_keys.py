@@ -4,7 +4,7 @@ from tortoise import fields
 from tortoise.migrations.constraints import UniqueConstraint
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0011_line_and_page_indexes')]
+    dependencies = [('models', '0012_input_customer_keys')]
 
     initial = False
 
