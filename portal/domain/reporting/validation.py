@@ -158,6 +158,7 @@ async def fail_validation(submission_id: int) -> SubmissionStatus:
             ISSUE_COLUMNS,
             [
                 (
+                    submission.manufacturer_id,
                     submission_id,
                     1,
                     None,

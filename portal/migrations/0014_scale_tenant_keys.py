@@ -4,7 +4,7 @@ from tortoise import fields
 from tortoise.migrations.constraints import UniqueConstraint
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0012_input_customer_keys')]
+    dependencies = [('models', '0013_jobs_failures')]
 
     initial = False
 
