@@ -34,4 +34,4 @@ class Job(Model):
 
     class Meta:
         table = "job"
-        indexes = (("status", "created_at"),)
+        indexes = (("status", "created_at"), ("manufacturer_id",))

@@ -68,3 +68,4 @@ class PartnerSkuMapping(Model):
     class Meta:
         table = "partner_sku_mapping"
         unique_together = (("partner", "partner_sku"),)
+        indexes = (("manufacturer_id",), ("product_id",))

@@ -39,6 +39,7 @@ class Shipment(Model):
     class Meta:
         table = "shipment"
         unique_together = (("manufacturer", "document_no"),)
+        indexes = (("partner_id",), ("warehouse_id",))
 
 
 class ShipmentLine(Model):
@@ -56,6 +57,7 @@ class ShipmentLine(Model):
 
     class Meta:
         table = "shipment_line"
+        indexes = (("shipment_id",), ("product_id",))
 
 
 class Transfer(Model):
@@ -88,6 +90,13 @@ class Transfer(Model):
 
     class Meta:
         table = "transfer"
+        indexes = (
+            ("manufacturer_id",),
+            ("from_partner_id",),
+            ("to_partner_id",),
+            ("from_warehouse_id",),
+            ("to_warehouse_id",),
+        )
 
 
 class TransferLine(Model):
@@ -105,6 +114,7 @@ class TransferLine(Model):
 
     class Meta:
         table = "transfer_line"
+        indexes = (("transfer_id",), ("product_id",))
 
 
 class StockReturn(Model):
@@ -131,6 +141,7 @@ class StockReturn(Model):
 
     class Meta:
         table = "stock_return"
+        indexes = (("manufacturer_id",), ("partner_id",), ("warehouse_id",))
 
 
 class StockReturnLine(Model):
@@ -148,3 +159,4 @@ class StockReturnLine(Model):
 
     class Meta:
         table = "stock_return_line"
+        indexes = (("stock_return_id",), ("product_id",))

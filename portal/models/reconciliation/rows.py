@@ -73,6 +73,8 @@ class ReconciliationRow(Model):
         indexes = (
             ("manufacturer_id", "period", "status"),
             ("manufacturer_id", "period", "abs_gap", "id"),  # the default page order
+            ("partner_id",),
+            ("product_id",),
         )
 
 
@@ -107,6 +109,7 @@ class ExceptionEvent(Model):
 
     class Meta:
         table = "exception_event"
+        indexes = (("row_id",),)
 
 
 class WebhookEndpoint(Model):
@@ -123,6 +126,7 @@ class WebhookEndpoint(Model):
 
     class Meta:
         table = "webhook_endpoint"
+        indexes = (("manufacturer_id",),)
 
 
 class WebhookDelivery(Model):
@@ -145,3 +149,4 @@ class WebhookDelivery(Model):
     class Meta:
         table = "webhook_delivery"
         unique_together = (("endpoint", "event"),)
+        indexes = (("event_id",),)

@@ -45,6 +45,7 @@ class Submission(Model):
     class Meta:
         table = "submission"
         unique_together = (("partner", "kind", "period", "version"),)
+        indexes = (("manufacturer_id",),)
 
 
 class SubmissionContent(Model):
@@ -78,6 +79,7 @@ class SubmissionIssue(Model):
 
     class Meta:
         table = "submission_issue"
+        indexes = (("submission_id", "id"),)
 
 
 class EndCustomer(Model):
@@ -162,6 +164,7 @@ class MappingTemplate(Model):
     class Meta:
         table = "mapping_template"
         unique_together = (("partner", "name"),)
+        indexes = (("manufacturer_id",),)
 
 
 class OutboxEvent(Model):
@@ -180,3 +183,4 @@ class OutboxEvent(Model):
 
     class Meta:
         table = "outbox_event"
+        indexes = (("manufacturer_id",),)
