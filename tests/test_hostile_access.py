@@ -5,6 +5,7 @@ or Redis it did not create."""
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from typing import Any
 
 import pytest
@@ -13,9 +14,19 @@ from portal.domain.access.principal import Principal
 from portal.domain.catalog.tenants import create_manufacturer
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.idempotency import idempotent
-from portal.models import IdempotencyRecord, Partner, Shipment
-from portal.models.enums import PartnerTier, Role
+from portal.domain.access.tokens import create_token
+from portal.domain.reconciliation.recompute import drain_dirty
+from portal.models import (
+    ExceptionEvent,
+    IdempotencyRecord,
+    Partner,
+    ReconciliationRow,
+    Shipment,
+    Warehouse,
+)
+from portal.models.enums import PartnerTier, Role, WarehouseKind
 from tests.graph import Graph
+from tests.ledger_fixtures import build_channel, ship_to_w1
 
 RACERS = 50
 
@@ -30,9 +41,7 @@ mutation($input: RecordShipmentInput!) {
 
 
 async def _race(graph: Graph, query: str, payload: dict[str, Any]) -> list[dict[str, Any]]:
-    responses = await asyncio.gather(
-        *(graph.raw(query, {"input": payload}) for _ in range(RACERS))
-    )
+    responses = await asyncio.gather(*(graph.raw(query, {"input": payload}) for _ in range(RACERS)))
     bodies = [r.json() for r in responses]
     assert all(r.status_code == 200 for r in responses), [r.text for r in responses]
     assert not [b["errors"] for b in bodies if "errors" in b]
@@ -87,7 +96,9 @@ async def test_a_failed_first_call_releases_the_key_for_a_retry(db) -> None:
         raise DomainError(ErrorCode.INVALID, "not yet")
 
     async def working() -> Partner:
-        return await Partner.create(manufacturer_id=manufacturer.id, code="D1", name="D", tier=PartnerTier.DEALER)
+        return await Partner.create(
+            manufacturer_id=manufacturer.id, code="D1", name="D", tier=PartnerTier.DEALER
+        )
 
     with pytest.raises(DomainError):
         await idempotent(admin, "op", "k", {"a": 1}, create=failing, model=Partner)
@@ -95,3 +106,51 @@ async def test_a_failed_first_call_releases_the_key_for_a_retry(db) -> None:
     made = await idempotent(admin, "op", "k", {"a": 1}, create=working, model=Partner)
     again = await idempotent(admin, "op", "k", {"a": 1}, create=failing, model=Partner)
     assert again.id == made.id
+
+
+def _codes(body: dict[str, Any]) -> list[str]:
+    return [e["extensions"]["code"] for e in body.get("errors", [])]
+
+
+async def test_a_partner_admin_may_not_create_or_change_a_consignment_warehouse(client) -> None:
+    ch = await build_channel()
+    d1 = await Partner.get(code="D1")
+    _, token = await create_token(ch.admin.manufacturer_id, Role.PARTNER_ADMIN, partner_id=d1.id)
+    graph = Graph(client, token)
+    create = """mutation($kind: WarehouseKind!) { createWarehouse(input:
+        {code: "C1", name: "Consigned", kind: $kind}) { warehouse { code } errors { code } } }"""
+    refused = (await graph.raw(create, {"kind": "CONSIGNMENT"})).json()
+    assert _codes(refused) == ["FORBIDDEN"]
+    assert not await Warehouse.exists(code="C1")
+    owned = await graph(create, kind="OWNED")  # its own stock: allowed
+    assert owned["createWarehouse"] == {"warehouse": {"code": "C1"}, "errors": []}
+
+    from portal.domain.catalog.warehouses import create_warehouse
+
+    await create_warehouse(
+        ch.admin, code="C2", name="Consigned", partner_code="D1", kind=WarehouseKind.CONSIGNMENT
+    )
+    update = 'mutation { updateWarehouse(input: {code: "C2", active: false}) { errors { code } } }'
+    assert _codes((await graph.raw(update)).json()) == ["FORBIDDEN"]
+    assert (await Warehouse.get(code="C2")).active
+
+
+async def test_a_partner_viewer_may_not_comment_on_an_exception(client) -> None:
+    ch = await build_channel()
+    await ship_to_w1(ch, 10)
+    await drain_dirty(today=date(2026, 11, 5))
+    row = await ReconciliationRow.get(period="2026-10", warehouse__code="W1")
+    d1 = await Partner.get(code="D1")
+    comment = """mutation($id: ID!) { updateException(input: {rowId: $id, note: "looks wrong"})
+        { row { id } errors { code } } }"""
+    _, viewer = await create_token(ch.admin.manufacturer_id, Role.PARTNER_VIEWER, partner_id=d1.id)
+    refused = (await Graph(client, viewer).raw(comment, {"id": str(row.id)})).json()
+    assert _codes(refused) == ["FORBIDDEN"]
+    assert not await ExceptionEvent.exists(row_id=row.id)
+
+    _, worker = await create_token(
+        ch.admin.manufacturer_id, Role.PARTNER_INVENTORY, partner_id=d1.id
+    )
+    done = await Graph(client, worker)(comment, id=str(row.id))
+    assert done["updateException"]["errors"] == []
+    assert await ExceptionEvent.filter(row_id=row.id, action="COMMENT").count() == 1
