@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from portal.domain.access.principal import Principal
+from portal.domain.access.tokens import create_token
 from portal.domain.catalog.tenants import create_manufacturer
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.idempotency import idempotent
-from portal.domain.access.tokens import create_token
 from portal.domain.reconciliation.recompute import drain_dirty
 from portal.models import (
     ExceptionEvent,

@@ -6,7 +6,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
 import strawberry
-
 from tortoise.exceptions import IntegrityError
 
 from portal.domain.errors import DomainError, unique_violation
