@@ -5,11 +5,19 @@ or Redis it did not create."""
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
+from redis.asyncio import Redis
+from tortoise import Tortoise
 
+from portal.db import close_database, open_database
 from portal.domain.access.principal import Principal
 from portal.domain.access.tokens import create_token
 from portal.domain.catalog.tenants import create_manufacturer
@@ -25,6 +33,17 @@ from portal.models import (
     Warehouse,
 )
 from portal.models.enums import PartnerTier, Role, WarehouseKind
+from portal.scratch import (
+    UnsafeToWipe,
+    ensure_database,
+    flush_redis,
+    foreign_redis_keys,
+    foreign_tables,
+    maintenance_url,
+    recreate_database,
+)
+from portal.settings import Settings
+from tests import conftest
 from tests.graph import Graph
 from tests.ledger_fixtures import build_channel, ship_to_w1
 
@@ -154,3 +173,114 @@ async def test_a_partner_viewer_may_not_comment_on_an_exception(client) -> None:
     done = await Graph(client, worker)(comment, id=str(row.id))
     assert done["updateException"]["errors"] == []
     assert await ExceptionEvent.filter(row_id=row.id, action="COMMENT").count() == 1
+
+
+async def _fk_columns() -> set[tuple[str, str]]:
+    """Every foreign key of the models, with or without a database constraint."""
+    columns: set[tuple[str, str]] = set()
+    for model in Tortoise.apps["models"].values():
+        meta = model._meta
+        for name in meta.fk_fields | meta.o2o_fields:
+            columns.add((meta.db_table, meta.fields_map[name].source_field))
+    return columns
+
+
+async def test_every_foreign_key_leads_an_index_on_postgres(postgres_ready: str) -> None:
+    """A lookup by a foreign key alone (the rows of a submission, of a transfer, a
+    partner's warehouses) needs an index whose *first* column is that key: an index led by
+    manufacturer_id then the key does not serve it."""
+    await open_database(Settings(database_url=postgres_ready))
+    try:
+        fks = await _fk_columns()
+    finally:
+        await close_database()
+    conn = await asyncpg.connect(postgres_ready)
+    try:
+        leading = {
+            (row["tbl"], row["col"])
+            for row in await conn.fetch(
+                "SELECT t.relname AS tbl, a.attname AS col FROM pg_index i "
+                "JOIN pg_class t ON t.oid = i.indrelid "
+                "JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname = 'public' "
+                "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]"
+            )
+        }
+        constrained = {
+            (row["tbl"], row["col"])
+            for row in await conn.fetch(
+                "SELECT t.relname AS tbl, a.attname AS col FROM pg_constraint c "
+                "JOIN pg_class t ON t.oid = c.conrelid "
+                "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = c.conkey[1] "
+                "WHERE c.contype = 'f'"
+            )
+        }
+    finally:
+        await conn.close()
+    assert constrained <= fks  # the models name every constraint of the database
+    assert ("submission_issue", "submission_id") in fks
+    assert sorted(fks - leading) == []
+
+
+def _scratch_url(base: str, suffix: str) -> str:
+    head, _, name = base.rpartition("/")
+    return f"{head}/{name}_{suffix}"
+
+
+async def test_the_safety_helpers_refuse_what_the_portal_did_not_create(
+    postgres_ready: str,
+) -> None:
+    scratch = _scratch_url(postgres_ready, "safety")
+    maintenance, name = maintenance_url(scratch)
+    admin = await asyncpg.connect(maintenance)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        assert await ensure_database(scratch) is True  # created when missing
+        assert await ensure_database(scratch) is False
+        assert await foreign_tables(scratch) is None  # empty: may be wiped
+        conn = await asyncpg.connect(scratch)
+        await conn.execute(
+            "CREATE TABLE partner (id int); CREATE TABLE tortoise_migrations (id int)"
+        )
+        assert await foreign_tables(scratch) is None  # only the portal's own tables
+        await conn.execute("CREATE TABLE payroll (id int)")
+        await conn.close()
+        refusal = await foreign_tables(scratch)
+        assert refusal is not None and "payroll" in refusal
+        with pytest.raises(UnsafeToWipe, match="payroll"):  # a bench's reset refuses too
+            await recreate_database(maintenance, name)
+        assert await recreate_database(maintenance, name, own={"payroll"}) == scratch
+        assert await foreign_tables(scratch) is None  # recreated empty
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+    redis = Redis.from_url(conftest.REDIS_URL)
+    try:
+        await redis.flushdb()
+        await redis.set("arq:job:x", "1")
+        await redis.set("portal:x", "1")
+        assert await foreign_redis_keys(conftest.REDIS_URL) is None
+        await redis.set("session:42", "someone else's")
+        refusal = await foreign_redis_keys(conftest.REDIS_URL)
+        assert refusal is not None and "session:42" in refusal
+        with pytest.raises(pytest.fail.Exception, match="session:42"):
+            await conftest._truncate_postgres()  # the per-test reset refuses to flush
+        with pytest.raises(UnsafeToWipe, match="session:42"):
+            await flush_redis(conftest.REDIS_URL)
+        assert await redis.get("session:42") == b"someone else's"
+    finally:
+        await redis.flushdb()
+        await redis.aclose()
+
+
+def test_without_variables_the_tests_use_dedicated_databases() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_TEST_")}
+    shown = subprocess.run(
+        [sys.executable, "-c", "from tests import conftest as c; print(c.PG_URL, c.REDIS_URL)"],
+        env=env,
+        cwd=Path(conftest.__file__).parent.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert shown == ["postgres://postgres@127.0.0.1:5432/portal_test", "redis://127.0.0.1:6379/15"]
