@@ -26,7 +26,6 @@ from pathlib import Path
 
 import asyncpg
 import httpx
-from redis.asyncio import Redis
 
 from portal.app import create_app
 from portal.domain.access.principal import Principal
@@ -36,6 +35,7 @@ from portal.domain.catalog.tenants import create_manufacturer
 from portal.domain.reporting.files import POS_FIELDS
 from portal.models import Partner, Submission
 from portal.models.enums import PartnerTier, Role
+from portal.scratch import flush_redis, recreate_database
 from portal.settings import Settings
 
 PEAKS: list[float] = []  # worker peak RSS (MB, VmHWM) per ingestion
@@ -82,14 +82,6 @@ def make_xlsx(rows: int) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-async def reset(admin_url: str, name: str) -> str:
-    conn = await asyncpg.connect(admin_url)
-    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await conn.execute(f'CREATE DATABASE "{name}"')
-    await conn.close()
-    return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
 async def seed() -> str:
@@ -216,10 +208,8 @@ async def main() -> None:
     parser.add_argument("--database", default="portal_bench_ingest")
     args = parser.parse_args()
 
-    url = await reset(args.admin_url, args.database)
-    redis = Redis.from_url(args.redis_url)
-    await redis.flushdb()
-    await redis.aclose()
+    url = await recreate_database(args.admin_url, args.database, own={"copy_pos"})
+    await flush_redis(args.redis_url)
     settings = Settings(
         database_url=url, redis_url=args.redis_url, max_body_bytes=512 * 1024 * 1024
     )

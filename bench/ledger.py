@@ -7,7 +7,8 @@ in the same transaction, batches of --batch movements, as a submission or an ERP
 posts them), then copies the same rows into a plain table with asyncpg's
 ``copy_records_to_table``. Then 20 concurrent clients raise, ship and receive transfers.
 The last line is JSON: ratio (domain time / COPY time), rows_per_s, peak_rss_mb,
-transfers_per_s. Uses its own database (default ``portal_bench``), dropped and recreated.
+transfers_per_s. Uses its own database (default ``portal_bench``), dropped and recreated
+(refused when it holds tables neither the portal nor this bench creates).
 """
 
 from __future__ import annotations
@@ -32,19 +33,12 @@ from portal.domain.ledger.posting import Movement, post
 from portal.domain.ledger.shipments import LineInput
 from portal.models import Partner, Product, Warehouse
 from portal.models.enums import LedgerKind, PartnerTier, Role
+from portal.scratch import recreate_database
 from portal.settings import Settings
 
 WAREHOUSES = 10
 PRODUCTS = 1000
 CLIENTS = 20
-
-
-async def reset_database(admin_url: str, name: str) -> str:
-    conn = await asyncpg.connect(admin_url)
-    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await conn.execute(f'CREATE DATABASE "{name}"')
-    await conn.close()
-    return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
 async def seed() -> tuple[Principal, Principal, list[Warehouse], list[Product]]:
@@ -169,7 +163,7 @@ async def main() -> None:
     parser.add_argument("--database", default="portal_bench")
     args = parser.parse_args()
 
-    url = await reset_database(args.admin_url, args.database)
+    url = await recreate_database(args.admin_url, args.database, own={"bench_copy"})
     await open_database(Settings(database_url=url), create_schema=True)
     admin, d1, ws, ps = await seed()
     moves = movements(args.entries, ws, ps)

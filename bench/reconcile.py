@@ -41,6 +41,7 @@ from portal.domain.reporting import submissions
 from portal.domain.reporting.validation import validate_submission
 from portal.models import Partner, Product, ReconcileDirty, Warehouse
 from portal.models.enums import LedgerKind, PartnerTier, Role, SubmissionKind
+from portal.scratch import recreate_database
 from portal.settings import Settings
 
 TODAY = date(2027, 1, 20)
@@ -91,14 +92,6 @@ def months(count: int) -> list[date]:
         last = result[-1]
         result.append(date(last.year + last.month // 12, last.month % 12 + 1, 1))
     return result
-
-
-async def reset(admin_url: str, name: str) -> str:
-    conn = await asyncpg.connect(admin_url)
-    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await conn.execute(f'CREATE DATABASE "{name}"')
-    await conn.close()
-    return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
 async def generate(args: argparse.Namespace) -> tuple[Principal, str]:
@@ -171,7 +164,7 @@ async def main() -> None:
     parser.add_argument("--admin-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--database", default="portal_bench_reconcile")
     args = parser.parse_args()
-    url = await reset(args.admin_url, args.database)
+    url = await recreate_database(args.admin_url, args.database, own={"recon_baseline"})
     settings = Settings(database_url=url, env="test", max_page_size=500)
     await open_database(settings, create_schema=True)
     admin, token = await generate(args)

@@ -2,10 +2,15 @@
 
 - ``sqlite``: the embedded default, a fresh file per test, jobs in-process.
 - ``postgres``: the production path against the real PostgreSQL and Redis
-  (``PORTAL_TEST_POSTGRES_URL``, ``PORTAL_TEST_REDIS_URL``). The schema comes from
+  (``PORTAL_TEST_POSTGRES_URL``, default database ``portal_test``, created when missing;
+  ``PORTAL_TEST_REDIS_URL``, default Redis database 15). The schema comes from
   ``portal migrate`` once per session; each test starts from truncated tables and an
   empty Redis database. When they are unreachable these runs are skipped, unless
   ``PORTAL_TEST_REQUIRE_POSTGRES=1`` (as in ``.ci/run``) makes that a failure.
+
+Safety (:mod:`portal.scratch`): the run fails, wiping nothing, when the database holds
+tables the portal's migrations did not create, or the Redis database keys other than
+``arq:*`` and ``portal:*``.
 """
 
 from __future__ import annotations
@@ -25,10 +30,13 @@ from redis.asyncio import Redis
 
 from portal.app import create_app
 from portal.db import close_database, open_database
+from portal.scratch import ensure_database, foreign_redis_keys, foreign_tables
 from portal.settings import Settings
 
-PG_URL = os.environ.get("PORTAL_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
-REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+PG_URL = os.environ.get(
+    "PORTAL_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/portal_test"
+)
+REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 REQUIRE_PG = os.environ.get("PORTAL_TEST_REQUIRE_POSTGRES") == "1"
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,6 +49,7 @@ def _run_sync(coro):  # type: ignore[no-untyped-def]
 
 async def _services_up() -> str | None:
     try:
+        await ensure_database(PG_URL)
         conn = await asyncpg.connect(PG_URL, timeout=3)
         await conn.close()
         redis = Redis.from_url(REDIS_URL, socket_connect_timeout=3)
@@ -61,6 +70,9 @@ def postgres_ready() -> str:
         pytest.skip(problem)
 
     async def reset() -> None:
+        refusal = await foreign_tables(PG_URL) or await foreign_redis_keys(REDIS_URL)
+        if refusal:
+            pytest.fail(refusal, pytrace=False)
         conn = await asyncpg.connect(PG_URL)
         await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
         await conn.close()
@@ -89,6 +101,9 @@ async def _truncate_postgres() -> None:
         names = ", ".join(f'"{t["tablename"]}"' for t in tables)
         await conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
     await conn.close()
+    refusal = await foreign_redis_keys(REDIS_URL)
+    if refusal:
+        pytest.fail(refusal, pytrace=False)
     redis = Redis.from_url(REDIS_URL)
     await redis.flushdb()
     await redis.aclose()

@@ -400,3 +400,118 @@ async def test_other_partner_and_other_manufacturer_see_and_change_nothing(clien
                 assert body.get("errors") or body["data"][name]["errors"], (name, body)
 
     assert await _victim_state(victim_id) == before
+
+
+# Who may call each mutation: one table, independent of the rule table it checks. A
+# mutation of the schema missing here fails the sweep. The inputs are those of MUTATIONS
+# with the overrides below: the strictest case of a mutation whose rule depends on its
+# input (a consignment warehouse, a comment on an exception), and no destructive change
+# to the partner the tokens belong to.
+_MANUFACTURER_ADMINS = frozenset({Role.ADMIN, Role.CHANNEL_MANAGER})
+_STOCK_WORKERS = frozenset(
+    {Role.ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN, Role.PARTNER_INVENTORY}
+)
+_RECEIVERS = frozenset({Role.ADMIN, Role.SHIPPING, Role.PARTNER_ADMIN, Role.PARTNER_INVENTORY})
+_SHIPPERS = frozenset({Role.ADMIN, Role.SHIPPING})
+_ADMIN = frozenset({Role.ADMIN})
+_TOKEN_ADMINS = frozenset({Role.ADMIN, Role.PARTNER_ADMIN})
+_DESIGNERS = frozenset({Role.ADMIN, Role.PARTNER_ADMIN, Role.PARTNER_SALES})
+
+ALLOWED: dict[str, frozenset[Role]] = {
+    "createPartner": _MANUFACTURER_ADMINS,
+    "updatePartner": _MANUFACTURER_ADMINS,
+    "createProduct": _ADMIN,
+    "updateProduct": _ADMIN,
+    "setListPrice": _ADMIN,
+    "mapPartnerSku": _STOCK_WORKERS,
+    "unmapPartnerSku": _STOCK_WORKERS,
+    "createWarehouse": _ADMIN,  # CONSIGNMENT: manufacturer-owned stock
+    "updateWarehouse": _ADMIN,  # a CONSIGNMENT warehouse
+    "issueApiToken": _TOKEN_ADMINS,
+    "revokeApiToken": _TOKEN_ADMINS,
+    "updateSettings": _ADMIN,
+    "recordShipment": _SHIPPERS,
+    "receiveShipment": _RECEIVERS,
+    "raiseTransfer": _STOCK_WORKERS,
+    "approveTransfer": _MANUFACTURER_ADMINS,
+    "rejectTransfer": _MANUFACTURER_ADMINS,
+    "shipTransfer": _STOCK_WORKERS,
+    "receiveTransfer": _STOCK_WORKERS,
+    "cancelTransfer": _STOCK_WORKERS,
+    "raiseReturn": _STOCK_WORKERS,
+    "receiveReturn": _SHIPPERS,
+    "cancelReturn": _STOCK_WORKERS,
+    "postAdjustment": _MANUFACTURER_ADMINS,
+    "reverseLedgerEntry": _MANUFACTURER_ADMINS,
+    "syncErp": _ADMIN,
+    "registerDesign": _DESIGNERS,
+    "reviewDesign": _MANUFACTURER_ADMINS,
+    "closeDesign": _DESIGNERS,
+    "registerWebhook": _ADMIN,
+    "updateException": _STOCK_WORKERS,  # a comment only; managing it is APPROVE_MOVEMENTS
+    "uploadSubmission": _STOCK_WORKERS,
+    "submitPos": _STOCK_WORKERS,
+    "submitStockSnapshot": _STOCK_WORKERS,
+    "saveMappingTemplate": _STOCK_WORKERS,
+    "deleteMappingTemplate": _STOCK_WORKERS,
+}
+
+ROLE_SWEEP_INPUTS: dict[str, dict[str, Any]] = {
+    "updatePartner": {"code": "D2", "name": "renamed"},
+    "updateProduct": {"sku": "SKU-1", "name": "renamed"},
+    "createWarehouse": {"code": "C9", "name": "x", "partnerCode": "D1", "kind": "CONSIGNMENT"},
+    "updateWarehouse": {"code": "D1-C", "name": "renamed", "active": False},
+    "revokeApiToken": {"id": "999999"},
+    "updateException": {"rowId": "1", "note": "a comment"},
+}
+
+
+def _forbidden(body: dict[str, Any]) -> bool:
+    return any(e.get("extensions", {}).get("code") == "FORBIDDEN" for e in body.get("errors", []))
+
+
+async def _call(client, token: str, name: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    input_type, payload = MUTATIONS[name]
+    payload = ROLE_SWEEP_INPUTS.get(name, payload)
+    if input_type == "UPLOAD":
+        response = await _upload(client, token, name, payload)
+    elif input_type:
+        response = await Graph(client, token).raw(
+            M.format(type=input_type, name=name), {"input": payload}
+        )
+    else:
+        response = await Graph(client, token).raw(f"mutation {{ {name} {{ errors {{ code }} }} }}")
+    assert response.status_code == 200, (name, response.text)
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_the_role_table_names_every_mutation() -> None:
+    _, mutations = _schema_fields()
+    assert set(ALLOWED) == mutations
+
+
+async def test_every_role_may_call_exactly_the_mutations_of_its_table(client) -> None:
+    from portal.domain.catalog import partners, products, warehouses
+    from portal.models.enums import WarehouseKind
+
+    manufacturer, _ = await create_manufacturer("Roles Corp")
+    admin = Principal(manufacturer_id=manufacturer.id, role=Role.ADMIN)
+    for code in ("D1", "D2"):
+        await partners.create_partner(admin, code=code, name=code, tier=PartnerTier.DISTRIBUTOR)
+        await warehouses.create_warehouse(admin, code=f"{code}-W", name="w", partner_code=code)
+    await warehouses.create_warehouse(
+        admin, code="D1-C", name="c", partner_code="D1", kind=WarehouseKind.CONSIGNMENT
+    )
+    await products.create_product(admin, sku="SKU-1", name="s", list_price=5)
+    d1 = await Partner.get(code="D1")
+
+    wrong: list[tuple[str, str, str]] = []
+    for role in Role:
+        partner_id = d1.id if role.is_partner_role else None
+        _, token = await create_token(manufacturer.id, role, partner_id=partner_id)
+        for name in MUTATIONS:
+            allowed = role in ALLOWED[name]
+            if _forbidden(await _call(client, token, name)) == allowed:
+                wrong.append((role.value, name, "refused" if allowed else "let through"))
+    assert wrong == []

@@ -34,7 +34,7 @@ async def test_reference_case_through_the_graph_with_webhooks(client, app) -> No
     _, manager_token = await create_token(ch.admin.manufacturer_id, Role.CHANNEL_MANAGER)
     d1 = await Partner.get(code="D1")
     _, partner_token = await create_token(
-        ch.admin.manufacturer_id, Role.PARTNER_VIEWER, partner_id=d1.id
+        ch.admin.manufacturer_id, Role.PARTNER_INVENTORY, partner_id=d1.id
     )
     manager, partner = Graph(client, manager_token), Graph(client, partner_token)
     _, admin_token = await create_token(ch.admin.manufacturer_id, Role.ADMIN)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from tortoise.exceptions import IntegrityError
+
 
 class ErrorCode(str, Enum):
     INVALID = "INVALID"
@@ -15,6 +17,7 @@ class ErrorCode(str, Enum):
     ALREADY_EXISTS = "ALREADY_EXISTS"
     INACTIVE = "INACTIVE"
     IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    IDEMPOTENCY_KEY_IN_PROGRESS = "IDEMPOTENCY_KEY_IN_PROGRESS"
     INVALID_PARENT = "INVALID_PARENT"
     ROLE_NOT_ALLOWED = "ROLE_NOT_ALLOWED"
     ALREADY_REVOKED = "ALREADY_REVOKED"
@@ -44,6 +47,22 @@ class DomainError(Exception):
         self.code = code
         self.message = message
         self.field = field
+
+
+def unique_violation(error: BaseException) -> DomainError | None:
+    """``ALREADY_EXISTS`` for a unique-constraint violation that escaped a domain check.
+
+    Two concurrent writers can both pass an "exists?" check; the database's unique
+    constraint then refuses the second. That is the same business failure as the check's,
+    never an internal error. Other integrity errors (a missing foreign key, a null) stay
+    unexpected: ``None``.
+    """
+    if not isinstance(error, IntegrityError):
+        return None
+    cause = error.__cause__ or (error.args[0] if error.args else None)
+    if getattr(cause, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(error):
+        return DomainError(ErrorCode.ALREADY_EXISTS, "This object exists already.")
+    return None
 
 
 class PermissionDenied(Exception):

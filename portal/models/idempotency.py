@@ -21,7 +21,7 @@ class IdempotencyRecord(Model):
     operation = fields.CharField(max_length=64)
     key = fields.CharField(max_length=200)
     request_hash = fields.CharField(max_length=64)
-    object_id = fields.BigIntField()
+    object_id = fields.BigIntField(null=True)  # null: claimed, the first call still running
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

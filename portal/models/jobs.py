@@ -34,7 +34,7 @@ class Job(Model):
 
     class Meta:
         table = "job"
-        indexes = (("status", "created_at"),)
+        indexes = (("status", "created_at"), ("manufacturer_id",))
 
 
 class JobFailure(Model):

@@ -6,8 +6,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
 import strawberry
+from tortoise.exceptions import IntegrityError
 
-from portal.domain.errors import DomainError
+from portal.domain.errors import DomainError, unique_violation
 from portal.domain.pagination import Page
 
 T = TypeVar("T")
@@ -69,8 +70,17 @@ def to_connection(page: Page[Any], convert: Callable[[Any], T], after: str | Non
 
 
 async def attempt(action: Callable[[], Awaitable[M]]) -> tuple[M | None, list[UserError]]:
-    """Run a domain call; business failures become payload errors, the rest propagates."""
+    """Run a domain call; business failures become payload errors, the rest propagates.
+
+    A unique-constraint violation (a concurrent writer won a race past a domain check) is
+    the business failure ``ALREADY_EXISTS``, not an unexpected error.
+    """
     try:
         return await action(), []
     except DomainError as error:
         return None, [UserError.from_domain(error)]
+    except IntegrityError as error:
+        duplicate = unique_violation(error)
+        if duplicate is None:
+            raise
+        return None, [UserError.from_domain(duplicate)]

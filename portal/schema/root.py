@@ -248,7 +248,8 @@ class Mutation:
         resolver=r_integrations.register_webhook, permission_classes=[allow(Action.MANAGE_SETTINGS)]
     )
     update_exception: ReconciliationRowPayload = strawberry.mutation(
-        resolver=r_reconciliation.update_exception, permission_classes=INVENTORY
+        resolver=r_reconciliation.update_exception,
+        permission_classes=[allow(Action.COMMENT_EXCEPTIONS)],
     )
     upload_submission: SubmissionPayload = strawberry.mutation(
         resolver=r_submissions.upload_submission,

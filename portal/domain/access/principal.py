@@ -22,6 +22,7 @@ class Action(str, Enum):
     MANAGE_PARTNERS = "MANAGE_PARTNERS"
     MANAGE_PRODUCTS = "MANAGE_PRODUCTS"
     MANAGE_WAREHOUSES = "MANAGE_WAREHOUSES"
+    MANAGE_CONSIGNMENT = "MANAGE_CONSIGNMENT"  # warehouses of manufacturer-owned stock
     MANAGE_TOKENS = "MANAGE_TOKENS"
     VIEW_SETTINGS = "VIEW_SETTINGS"
     MANAGE_SETTINGS = "MANAGE_SETTINGS"
@@ -31,6 +32,7 @@ class Action(str, Enum):
     RECEIVE_SHIPMENT = "RECEIVE_SHIPMENT"
     MOVE_STOCK = "MOVE_STOCK"  # raise / ship / receive / cancel transfers, raise returns
     APPROVE_MOVEMENTS = "APPROVE_MOVEMENTS"  # inter-partner transfers, adjustments, returns
+    COMMENT_EXCEPTIONS = "COMMENT_EXCEPTIONS"  # comment on reconciliation exceptions
     SUBMIT_REPORTS = "SUBMIT_REPORTS"  # POS and stock submissions, mapping templates
     REGISTER_DESIGNS = "REGISTER_DESIGNS"
     REVIEW_DESIGNS = "REVIEW_DESIGNS"
@@ -45,6 +47,7 @@ ROLE_ACTIONS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_PARTNERS: frozenset({Role.ADMIN, Role.CHANNEL_MANAGER}),
     Action.MANAGE_PRODUCTS: frozenset({Role.ADMIN}),
     Action.MANAGE_WAREHOUSES: frozenset({Role.ADMIN, Role.PARTNER_ADMIN}),
+    Action.MANAGE_CONSIGNMENT: frozenset({Role.ADMIN}),
     Action.MANAGE_TOKENS: frozenset({Role.ADMIN, Role.PARTNER_ADMIN}),
     Action.VIEW_SETTINGS: _MANUFACTURER,
     Action.MANAGE_SETTINGS: frozenset({Role.ADMIN}),
@@ -60,6 +63,9 @@ ROLE_ACTIONS: dict[Action, frozenset[Role]] = {
         {Role.ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN, Role.PARTNER_INVENTORY}
     ),
     Action.APPROVE_MOVEMENTS: frozenset({Role.ADMIN, Role.CHANNEL_MANAGER}),
+    Action.COMMENT_EXCEPTIONS: frozenset(
+        {Role.ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN, Role.PARTNER_INVENTORY}
+    ),
     Action.REGISTER_DESIGNS: frozenset({Role.ADMIN, Role.PARTNER_ADMIN, Role.PARTNER_SALES}),
     Action.REVIEW_DESIGNS: frozenset({Role.ADMIN, Role.CHANNEL_MANAGER}),
     Action.SUBMIT_REPORTS: frozenset(

@@ -34,8 +34,13 @@ async def create_warehouse(
     kind: WarehouseKind = WarehouseKind.OWNED,
     idempotency_key: str | None = None,
 ) -> Warehouse:
-    """A partner admin creates its own; a manufacturer admin names the partner (or none)."""
+    """A partner admin creates its own; a manufacturer admin names the partner (or none).
+
+    Consignment stock belongs to the manufacturer: only its staff create such a warehouse.
+    """
     principal.require(Action.MANAGE_WAREHOUSES)
+    if kind is WarehouseKind.CONSIGNMENT:
+        principal.require(Action.MANAGE_CONSIGNMENT)
     request: dict[str, Any] = {"code": code, "name": name, "partner": partner_code, "kind": kind}
 
     async def create() -> Warehouse:
@@ -77,6 +82,8 @@ async def update_warehouse(
 ) -> Warehouse:
     principal.require(Action.MANAGE_WAREHOUSES)
     warehouse = await get_warehouse(principal, code, field="code")
+    if warehouse.kind is WarehouseKind.CONSIGNMENT:
+        principal.require(Action.MANAGE_CONSIGNMENT)
     if name is not None:
         warehouse.name = check_length(require(name, "name"), "name")
     if active is not None:

@@ -49,6 +49,7 @@ async def update_exception(
     note: str | None = None,
     correction_quantity: int | None = None,
 ) -> ReconciliationRow:
+    principal.require(Action.COMMENT_EXCEPTIONS)
     row = await visible_rows(principal).get_or_none(id=row_id)
     if row is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such reconciliation row.", ["rowId"])

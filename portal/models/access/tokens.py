@@ -34,6 +34,7 @@ class ApiToken(Model):
 
     class Meta:
         table = "api_token"
+        indexes = (("manufacturer_id",), ("partner_id",))
 
 
 class TokenUsage(Model):
@@ -49,3 +50,4 @@ class TokenUsage(Model):
 
     class Meta:
         table = "token_usage"
+        indexes = (("token_id",),)

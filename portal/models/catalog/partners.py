@@ -32,6 +32,7 @@ class Partner(Model):
     class Meta:
         table = "partner"
         unique_together = (("manufacturer", "code"),)
+        indexes = (("parent_id",),)
 
 
 class Warehouse(Model):
@@ -55,3 +56,4 @@ class Warehouse(Model):
     class Meta:
         table = "warehouse"
         unique_together = (("manufacturer", "code"),)
+        indexes = (("partner_id",),)

@@ -47,6 +47,7 @@ class ProductPrice(Model):
     class Meta:
         table = "product_price"
         unique_together = (("manufacturer_id", "product", "valid_from"),)
+        indexes = (("product_id",),)
 
 
 class PartnerSkuMapping(Model):
@@ -69,3 +70,4 @@ class PartnerSkuMapping(Model):
     class Meta:
         table = "partner_sku_mapping"
         unique_together = (("manufacturer", "partner", "partner_sku"),)
+        indexes = (("partner_id",), ("product_id",))

@@ -43,7 +43,11 @@ class DesignRegistration(Model):
 
     class Meta:
         table = "design_registration"
-        indexes = (("manufacturer_id", "end_customer_id", "status"),)
+        indexes = (
+            ("manufacturer_id", "end_customer_id", "status"),
+            ("end_customer_id",),
+            ("partner_id",),
+        )
 
 
 class DesignLine(Model):
@@ -63,6 +67,7 @@ class DesignLine(Model):
 
     class Meta:
         table = "design_line"
+        indexes = (("registration_id",), ("product_id",))
 
 
 class DesignEvent(Model):
@@ -79,3 +84,4 @@ class DesignEvent(Model):
 
     class Meta:
         table = "design_event"
+        indexes = (("registration_id",),)

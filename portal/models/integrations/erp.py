@@ -46,3 +46,4 @@ class ErpSyncRun(Model):
 
     class Meta:
         table = "erp_sync_run"
+        indexes = (("manufacturer_id",),)

@@ -66,6 +66,9 @@ class LedgerEntry(Model):
             ("warehouse_id", "product_id", "owner"),
             ("manufacturer_id", "period"),
             ("source_type", "source_id"),
+            ("partner_id",),
+            ("product_id",),
+            ("reverses_id",),
         )
 
 
@@ -95,6 +98,7 @@ class StockBalance(Model):
     class Meta:
         table = "stock_balance"
         unique_together = (("manufacturer", "warehouse", "product", "owner"),)
+        indexes = (("warehouse_id",), ("partner_id",), ("product_id",))
 
 
 class SerialUnit(Model):
@@ -120,3 +124,4 @@ class SerialUnit(Model):
     class Meta:
         table = "serial_unit"
         unique_together = (("manufacturer", "product", "serial"),)
+        indexes = (("product_id",), ("warehouse_id",))

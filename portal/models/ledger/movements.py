@@ -39,6 +39,7 @@ class Shipment(Model):
     class Meta:
         table = "shipment"
         unique_together = (("manufacturer", "document_no"),)
+        indexes = (("partner_id",), ("warehouse_id",))
 
 
 class ShipmentLine(Model):
@@ -57,6 +58,7 @@ class ShipmentLine(Model):
 
     class Meta:
         table = "shipment_line"
+        indexes = (("shipment_id",), ("product_id",))
 
 
 class Transfer(Model):
@@ -89,6 +91,13 @@ class Transfer(Model):
 
     class Meta:
         table = "transfer"
+        indexes = (
+            ("manufacturer_id",),
+            ("from_partner_id",),
+            ("to_partner_id",),
+            ("from_warehouse_id",),
+            ("to_warehouse_id",),
+        )
 
 
 class TransferLine(Model):
@@ -107,6 +116,7 @@ class TransferLine(Model):
 
     class Meta:
         table = "transfer_line"
+        indexes = (("transfer_id",), ("product_id",))
 
 
 class StockReturn(Model):
@@ -133,6 +143,7 @@ class StockReturn(Model):
 
     class Meta:
         table = "stock_return"
+        indexes = (("manufacturer_id",), ("partner_id",), ("warehouse_id",))
 
 
 class StockReturnLine(Model):
@@ -151,3 +162,4 @@ class StockReturnLine(Model):
 
     class Meta:
         table = "stock_return_line"
+        indexes = (("stock_return_id",), ("product_id",))

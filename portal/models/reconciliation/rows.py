@@ -73,6 +73,9 @@ class ReconciliationRow(Model):
         indexes = (
             ("manufacturer_id", "period", "status"),
             ("manufacturer_id", "period", "abs_gap", "id"),  # the default page order
+            ("partner_id",),
+            ("warehouse_id",),
+            ("product_id",),
         )
 
 
@@ -108,6 +111,7 @@ class ExceptionEvent(Model):
 
     class Meta:
         table = "exception_event"
+        indexes = (("row_id",),)
 
 
 class WebhookEndpoint(Model):
@@ -124,6 +128,7 @@ class WebhookEndpoint(Model):
 
     class Meta:
         table = "webhook_endpoint"
+        indexes = (("manufacturer_id",),)
 
 
 class WebhookDelivery(Model):
@@ -147,3 +152,4 @@ class WebhookDelivery(Model):
     class Meta:
         table = "webhook_delivery"
         unique_together = (("manufacturer_id", "endpoint", "event"),)
+        indexes = (("endpoint_id",), ("event_id",))

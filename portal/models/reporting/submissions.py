@@ -45,6 +45,7 @@ class Submission(Model):
     class Meta:
         table = "submission"
         unique_together = (("manufacturer", "partner", "kind", "period", "version"),)
+        indexes = (("partner_id",),)  # the unique key leads with the tenant
 
 
 class SubmissionContent(Model):
@@ -80,6 +81,7 @@ class SubmissionIssue(Model):
 
     class Meta:
         table = "submission_issue"
+        indexes = (("submission_id", "id"),)
 
 
 class EndCustomer(Model):
@@ -166,6 +168,7 @@ class MappingTemplate(Model):
     class Meta:
         table = "mapping_template"
         unique_together = (("manufacturer", "partner", "name"),)
+        indexes = (("partner_id",),)
 
 
 class OutboxEvent(Model):
