@@ -28,6 +28,7 @@ class ErrorCode(str, Enum):
     FILE_INVALID = "FILE_INVALID"
     PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
     CONFLICT_PRIORITY = "CONFLICT_PRIORITY"
+    URL_NOT_ALLOWED = "URL_NOT_ALLOWED"
 
 
 class DomainError(Exception):
