@@ -19,7 +19,7 @@ import httpx
 from arq import create_pool
 
 from portal.db import close_database, open_database
-from portal.domain.integrations.outbound import OutboundPolicy
+from portal.domain.integrations.outbound import outbound_policy
 from portal.domain.integrations.outbound_http import guarded_client
 from portal.jobs.dispatch import ArqQueue, InProcessQueue, redis_settings
 from portal.jobs.schedule import embedded_tick
@@ -33,7 +33,7 @@ EMBEDDED_TICK_SECONDS = 10.0
 def new_http_client(settings: Settings) -> httpx.AsyncClient:
     """The one outbound HTTP client of a process (ERP connector, webhooks): it connects
     only to public addresses and those of ``settings.outbound_allow_networks``."""
-    return guarded_client(OutboundPolicy(settings.outbound_allow_networks))
+    return guarded_client(outbound_policy(settings))
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Where the portal may send a request: URLs parsed strictly, addresses checked.
 
-    policy = OutboundPolicy(settings.outbound_allow_networks)
+    policy = outbound_policy(settings)      # or OutboundPolicy(networks)
     url = await check_url(raw, policy, field="url")   # storing: DomainError URL_NOT_ALLOWED
     addresses = await resolve_allowed(host, port, policy)  # connecting: OutboundRefused
 
@@ -26,6 +26,7 @@ from typing import Final
 import httpx
 
 from portal.domain.errors import DomainError, ErrorCode
+from portal.settings import Settings
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -90,6 +91,11 @@ class OutboundPolicy:
         if any(form in net for form in forms for net in self.allow if form.version == net.version):
             return True
         return all(_public(form) for form in forms)
+
+
+def outbound_policy(settings: Settings) -> OutboundPolicy:
+    """The policy of a process: public addresses and ``settings.outbound_allow_networks``."""
+    return OutboundPolicy(settings.outbound_allow_networks)
 
 
 def _forms(address: IPAddress) -> list[IPAddress]:

@@ -1,6 +1,6 @@
 """The outbound HTTP client: every connection checked, redirects re-checked, answers bounded.
 
-    http = guarded_client(OutboundPolicy(settings.outbound_allow_networks))
+    http = guarded_client(outbound_policy(settings))
     reply = await fetch(http, "GET", url, max_bytes=10 * 2**20, deadline=60)
     reply.status, reply.body, reply.truncated
 
