@@ -48,7 +48,7 @@ EVENT_TYPES = (
 MAX_ATTEMPTS = 8
 BASE_BACKOFF = timedelta(seconds=30)
 MAX_REPLY_BYTES = 64 * 1024  # a receiver's answer is read this far, then dropped
-DEADLINE_SECONDS = 30.0
+DEADLINE_SECONDS = 10.0  # the whole attempt: connecting, redirects, the answer
 RECENT_DELIVERIES = 20  # shown per endpoint
 
 log = logging.getLogger(__name__)
