@@ -6,10 +6,11 @@ settings.embedded                # True when jobs run in-process (no Redis)
 
 from __future__ import annotations
 
-from typing import Literal
+from ipaddress import IPv4Network, IPv6Network
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -28,12 +29,22 @@ class Settings(BaseSettings):
     # arq cancels a job running longer; a cancelled validation resumes from its last chunk
     job_timeout_seconds: int = Field(default=3600, gt=0)
     validation_chunk_rows: int = Field(default=5000, gt=0)  # rows per committed step
+    # Non-public networks that webhooks and the ERP connector may reach anyway (CIDRs,
+    # comma-separated in the environment); empty: only public addresses.
+    outbound_allow_networks: Annotated[list[IPv4Network | IPv6Network], NoDecode] = []
 
     @field_validator("database_url")
     @classmethod
     def _known_scheme(cls, value: str) -> str:
         if not value.startswith(("sqlite://", "postgres://", "asyncpg://", "psycopg://")):
             raise ValueError("PORTAL_DATABASE_URL must start with sqlite:// or postgres://")
+        return value
+
+    @field_validator("outbound_allow_networks", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
     @field_validator("redis_url")

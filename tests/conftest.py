@@ -39,6 +39,9 @@ PG_URL = os.environ.get(
 REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 REQUIRE_PG = os.environ.get("PORTAL_TEST_REQUIRE_POSTGRES") == "1"
 ROOT = Path(__file__).resolve().parent.parent
+# The fake ERP and webhook receivers listen on 127.0.0.1: admitted explicitly, as an
+# operator would (the default admits public addresses only; tests/test_hostile_outbound.py).
+LOOPBACK_ALLOWED = ["127.0.0.1/32"]
 
 
 def _run_sync(coro):  # type: ignore[no-untyped-def]
@@ -112,10 +115,19 @@ async def _truncate_postgres() -> None:
 @pytest.fixture(params=["sqlite", "postgres"])
 async def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     if request.param == "sqlite":
-        return Settings(database_url=f"sqlite://{tmp_path / 'portal.sqlite3'}", env="test")
+        return Settings(
+            database_url=f"sqlite://{tmp_path / 'portal.sqlite3'}",
+            env="test",
+            outbound_allow_networks=LOOPBACK_ALLOWED,
+        )
     request.getfixturevalue("postgres_ready")
     await _truncate_postgres()
-    return Settings(database_url=PG_URL, redis_url=REDIS_URL, env="test")
+    return Settings(
+        database_url=PG_URL,
+        redis_url=REDIS_URL,
+        env="test",
+        outbound_allow_networks=LOOPBACK_ALLOWED,
+    )
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ async def run_burst_worker(settings: Settings) -> Any:
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["settings"] = settings
         ctx["queue"] = ArqQueue(ctx["redis"])
-        ctx["http"] = new_http_client()
+        ctx["http"] = new_http_client(settings)
 
     async def shutdown(ctx: dict[str, Any]) -> None:
         await ctx["http"].aclose()

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import subprocess
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import httpx
 import pytest
 import uvicorn
+from starlette.types import ASGIApp
 
 
 async def wait_until_started(
@@ -47,3 +51,21 @@ def wait_for_health(base: str, server: subprocess.Popen[bytes], seconds: float =
     pytest.fail(
         f"`portal serve` did not answer 200 on {base}/health within {seconds:.0f} s: {last}"
     )
+
+
+@asynccontextmanager
+async def serve_app(app: ASGIApp, what: str, host: str = "127.0.0.1") -> AsyncIterator[str]:
+    """Serve ``app`` on a free port of ``host`` (any 127.x on Linux); yields its base URL."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
+    )
+    task = asyncio.create_task(server.serve())
+    await wait_until_started(server, task, what)
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        await task

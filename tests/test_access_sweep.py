@@ -315,6 +315,7 @@ async def _seed_victim() -> tuple[int, str]:
         d1_principal, warehouse_code="D1-W", lines=[LineInput("SKU-1", 1)], rma_no=f"{SECRET}-RMA"
     )
     from portal.domain.designs.registrations import DesignLineInput, register_design
+    from portal.domain.integrations.outbound import OutboundPolicy
     from portal.domain.integrations.webhooks import register_webhook
     from portal.domain.reconciliation.recompute import drain_dirty
     from portal.models import ReconciliationRow
@@ -331,7 +332,9 @@ async def _seed_victim() -> tuple[int, str]:
     await ReconciliationRow.filter(manufacturer_id=manufacturer.id).update(
         owner_email=f"{SECRET}@victim.test"
     )
-    await register_webhook(admin, url=f"https://{SECRET}.example/hook", events=[])
+    await register_webhook(
+        admin, url=f"https://{SECRET}.example/hook", events=[], outbound=OutboundPolicy()
+    )
     from portal.domain.job_failures import record_failure
 
     await record_failure(manufacturer.id, "reconcile", f"{SECRET} item", RuntimeError("x"))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import httpx
+from ipaddress import ip_network
+
 import pytest
 
 from portal.domain.access.tokens import create_token
 from portal.domain.catalog import tenants
 from portal.domain.integrations.erp import ErpUnavailable, sync_erp
+from portal.domain.integrations.outbound import OutboundPolicy
+from portal.domain.integrations.outbound_http import guarded_client
 from portal.models import ErpCursor, ErpSyncRun, Job, Shipment, StockBalance
 from portal.models.enums import JobStatus, Role
 from tests.fake_erp import FakeErp, serve_fake_erp
@@ -52,13 +55,18 @@ def _erp() -> FakeErp:
     )
 
 
+LOOPBACK = OutboundPolicy([ip_network("127.0.0.1/32")])  # where the fake ERP listens
+
+
 async def _configure(ch, erp: FakeErp, key: str = "erp-secret") -> None:  # type: ignore[no-untyped-def]
-    await tenants.update_settings(ch.admin, erp_base_url=erp.url, erp_api_key=key)
+    await tenants.update_settings(
+        ch.admin, outbound=LOOPBACK, erp_base_url=erp.url, erp_api_key=key
+    )
 
 
 async def test_imports_incrementally_and_never_twice(db) -> None:
     ch = await build_channel()
-    async with serve_fake_erp(_erp()) as erp, httpx.AsyncClient() as http:
+    async with serve_fake_erp(_erp()) as erp, guarded_client(LOOPBACK) as http:
         await _configure(ch, erp)
         run = await sync_erp(ch.admin.manufacturer_id, http, backoff=0.01)
         assert run.status == "OK", run.error
@@ -83,7 +91,7 @@ async def test_retries_5xx_then_succeeds(db) -> None:
     ch = await build_channel()
     fake = _erp()
     fake.fail_next = 2
-    async with serve_fake_erp(fake) as erp, httpx.AsyncClient() as http:
+    async with serve_fake_erp(fake) as erp, guarded_client(LOOPBACK) as http:
         await _configure(ch, erp)
         run = await sync_erp(ch.admin.manufacturer_id, http, attempts=4, backoff=0.01)
         assert run.status == "OK", run.error
@@ -98,7 +106,7 @@ async def test_gives_up_after_retries_with_a_failure_record(db) -> None:
     ch = await build_channel()
     fake = _erp()
     fake.fail_next = 100
-    async with serve_fake_erp(fake) as erp, httpx.AsyncClient() as http:
+    async with serve_fake_erp(fake) as erp, guarded_client(LOOPBACK) as http:
         await _configure(ch, erp)
         with pytest.raises(ErpUnavailable):
             await sync_erp(ch.admin.manufacturer_id, http, attempts=3, backoff=0.01)
@@ -109,7 +117,7 @@ async def test_gives_up_after_retries_with_a_failure_record(db) -> None:
 
 async def test_4xx_is_recorded_and_not_retried(db) -> None:
     ch = await build_channel()
-    async with serve_fake_erp(_erp()) as erp, httpx.AsyncClient() as http:
+    async with serve_fake_erp(_erp()) as erp, guarded_client(LOOPBACK) as http:
         await _configure(ch, erp, key="wrong")
         run = await sync_erp(ch.admin.manufacturer_id, http, attempts=4, backoff=0.01)
         assert (run.status, run.http_status) == ("FAILED", 401)

@@ -27,7 +27,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["settings"] = settings
     await open_database(settings, create_schema=False)
     ctx["queue"] = ArqQueue(ctx["redis"])
-    ctx["http"] = new_http_client()
+    ctx["http"] = new_http_client(settings)
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:

@@ -37,6 +37,7 @@ class ErrorCode(str, Enum):
     VALIDATION_FAILED = "VALIDATION_FAILED"  # a submission's validation failed for good
     TOO_MANY_ISSUES = "TOO_MANY_ISSUES"  # issues past the cap are counted, not listed
     JOB_ITEM_FAILED = "JOB_ITEM_FAILED"  # an item a shared job set aside (jobFailures)
+    URL_NOT_ALLOWED = "URL_NOT_ALLOWED"
 
 
 class DomainError(Exception):

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import httpx
 
 from portal.db import close_database, open_database
+from portal.domain.integrations.outbound import outbound_policy
+from portal.domain.integrations.outbound_http import guarded_client
 from portal.jobs.dispatch import ArqQueue, InProcessQueue, open_pool
 from portal.jobs.schedule import embedded_tick
 from portal.settings import Settings
@@ -27,9 +29,10 @@ log = logging.getLogger(__name__)
 EMBEDDED_TICK_SECONDS = 10.0
 
 
-def new_http_client() -> httpx.AsyncClient:
-    """The one outbound HTTP client of a process (ERP connector, webhooks)."""
-    return httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0), follow_redirects=False)
+def new_http_client(settings: Settings) -> httpx.AsyncClient:
+    """The one outbound HTTP client of a process (ERP connector, webhooks): it connects
+    only to public addresses and those of ``settings.outbound_allow_networks``."""
+    return guarded_client(outbound_policy(settings))
 
 
 @dataclass
@@ -55,7 +58,7 @@ async def portal_runtime(
     await open_database(settings)
     pool = None
     queue: ArqQueue | InProcessQueue
-    http = new_http_client()
+    http = new_http_client(settings)
     if settings.redis_url:
         pool = await open_pool(settings.redis_url)
         queue = ArqQueue(pool)

@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 from portal.domain.access.principal import Action, Principal
 from portal.domain.access.tokens import create_token
 from portal.domain.errors import DomainError, ErrorCode, check_length, require
+from portal.domain.integrations.outbound import OutboundPolicy, check_url
 from portal.models import Manufacturer, ManufacturerSettings
 from portal.models.enums import Role
 
@@ -44,8 +45,14 @@ async def get_settings(principal: Principal) -> ManufacturerSettings:
 _NON_NEGATIVE_INTS = ("submission_due_days", "tolerance_units", "receipt_after_days")
 
 
-async def update_settings(principal: Principal, **changes: Any) -> ManufacturerSettings:
-    """Change only the given settings (``None`` leaves one as it is)."""
+async def update_settings(
+    principal: Principal, *, outbound: OutboundPolicy | None = None, **changes: Any
+) -> ManufacturerSettings:
+    """Change only the given settings (``None`` leaves one as it is).
+
+    ``erp_base_url`` must be a URL the portal may call under ``outbound`` (default: public
+    addresses only), else ``URL_NOT_ALLOWED``.
+    """
     principal.require(Action.MANAGE_SETTINGS)
     changes = {name: value for name, value in changes.items() if value is not None}
     for name in _NON_NEGATIVE_INTS:
@@ -59,11 +66,9 @@ async def update_settings(principal: Principal, **changes: Any) -> ManufacturerS
             )
         changes["tolerance_percent"] = percent
     if "erp_base_url" in changes:
-        url = str(changes["erp_base_url"]).strip()
-        if url and (not url.startswith(("http://", "https://")) or len(url) > 500):
-            raise DomainError(
-                ErrorCode.INVALID, "erpBaseUrl must be an http(s) URL.", ["erpBaseUrl"]
-            )
+        url = str(changes["erp_base_url"]).strip(" ")
+        if url:
+            url = await check_url(url, outbound or OutboundPolicy(), field="erpBaseUrl")
         changes["erp_base_url"] = url or None
     if "erp_api_key" in changes:
         changes["erp_api_key"] = str(changes["erp_api_key"]).strip()[:500] or None

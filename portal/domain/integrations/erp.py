@@ -13,6 +13,7 @@ failure record and no retry (the configuration must change first).
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -25,6 +26,8 @@ from portal.domain.access.principal import Action, Principal
 from portal.domain.catalog import products as catalogue
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.errors import DomainError, ErrorCode
+from portal.domain.integrations.outbound import OutboundError, OutboundRefused
+from portal.domain.integrations.outbound_http import fetch
 from portal.domain.ledger.shipments import LineInput, record_shipment
 from portal.jobs.kinds import ERP_SYNC
 from portal.jobs.records import JobQueue, submit_job
@@ -33,6 +36,8 @@ from portal.models.enums import Role
 
 RESOURCES = ("products", "shipments")
 MAX_PAGES = 10_000
+MAX_PAGE_BYTES = 10 * 2**20
+PAGE_DEADLINE_SECONDS = 120.0
 
 
 class ErpUnavailable(Exception):
@@ -42,7 +47,7 @@ class ErpUnavailable(Exception):
 class ErpRejected(Exception):
     """A 4xx: the request itself is wrong (credentials, URL); retrying will not help."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int | None, message: str) -> None:
         super().__init__(message)
         self.status = status
 
@@ -53,32 +58,45 @@ async def _get(
     params: dict[str, Any],
     headers: dict[str, str],
     *,
+    resource: str,
     attempts: int,
     backoff: float,
 ) -> dict[str, Any]:
+    """One page; the errors it records are ours (status code, fixed text), never the ERP's."""
     last = ""
     for attempt in range(attempts):
         if attempt:
             await asyncio.sleep(backoff * 2 ** (attempt - 1))
         try:
-            response = await http.get(url, params=params, headers=headers, timeout=30.0)
-        except (httpx.TimeoutException, httpx.TransportError) as exc:
-            last = f"{type(exc).__name__} calling {url}"
+            reply = await fetch(
+                http,
+                "GET",
+                url,
+                params=params,
+                headers=headers,
+                max_bytes=MAX_PAGE_BYTES,
+                deadline=PAGE_DEADLINE_SECONDS,
+            )
+        except OutboundRefused as exc:
+            raise ErpRejected(None, f"ERP URL not allowed ({resource}): {exc.message}") from None
+        except OutboundError as exc:
+            last = f"ERP unavailable ({resource}): {exc.message}"
             continue
-        if response.status_code >= 500:
-            last = f"ERP answered {response.status_code} for {url}"
+        if reply.status >= 500:
+            last = f"ERP answered HTTP {reply.status} ({resource})"
             continue
-        if response.status_code >= 400:
+        if reply.status >= 300:
+            raise ErpRejected(reply.status, f"ERP answered HTTP {reply.status} ({resource})")
+        if reply.truncated:
             raise ErpRejected(
-                response.status_code,
-                f"ERP answered {response.status_code} for {url}: {response.text[:500]}",
+                reply.status, f"ERP answer over {MAX_PAGE_BYTES // 2**20} MB ({resource})"
             )
         try:
-            body = response.json()
+            body = json.loads(reply.body)
         except ValueError:
-            raise ErpRejected(response.status_code, f"ERP answered non-JSON for {url}") from None
+            raise ErpRejected(reply.status, f"ERP answered non-JSON ({resource})") from None
         if not isinstance(body, dict) or not isinstance(body.get("items"), list):
-            raise ErpRejected(response.status_code, f"ERP answer for {url} has no items list")
+            raise ErpRejected(reply.status, f"ERP answer has no items list ({resource})")
         return body
     raise ErpUnavailable(f"{last} (after {attempts} attempts)")
 
@@ -98,7 +116,13 @@ async def _pages(
         if since:
             params["updated_since"] = since
         body = await _get(
-            http, f"{base}/{resource}", params, headers, attempts=attempts, backoff=backoff
+            http,
+            f"{base}/{resource}",
+            params,
+            headers,
+            resource=resource,
+            attempts=attempts,
+            backoff=backoff,
         )
         yield body["items"]
         next_page = body.get("next_page")
@@ -219,9 +243,13 @@ async def _import_shipment(system: Principal, item: dict[str, Any], run: ErpSync
 
 
 def _describe(exc: Exception) -> str:
+    """Ours to show: a domain error's code and message, else the kind of fault, not the
+    ERP's value (``ValueError`` texts quote it)."""
     if isinstance(exc, DomainError):
         return f"{exc.code.value}: {exc.message}"
-    return f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, KeyError):
+        return f"KeyError: missing field {exc.args[0]!r}"[:200]
+    return f"{type(exc).__name__}: malformed value"
 
 
 def visible_runs(principal: Principal) -> QuerySet[ErpSyncRun]:

@@ -8,6 +8,7 @@ from strawberry.types import Info
 from portal.domain.access import tokens
 from portal.domain.catalog import tenants
 from portal.domain.catalog.tenants import get_manufacturer
+from portal.domain.integrations.outbound import outbound_policy
 from portal.domain.pagination import paginate
 from portal.models import ApiToken as TokenModel
 from portal.resolvers.helpers import object_id
@@ -92,7 +93,9 @@ async def resolve_settings(info: Info) -> ManufacturerSettings:
 
 async def update_settings(info: Info, input: UpdateSettingsInput) -> SettingsPayload:
     settings, errors = await attempt(
-        lambda: tenants.update_settings(info.context.principal, **vars(input))
+        lambda: tenants.update_settings(
+            info.context.principal, outbound=outbound_policy(info.context.settings), **vars(input)
+        )
     )
     return SettingsPayload(
         settings=ManufacturerSettings.from_model(settings) if settings is not None else None,

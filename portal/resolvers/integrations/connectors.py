@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import strawberry
 from strawberry.types import Info
 
 from portal.domain.integrations import erp, webhooks
+from portal.domain.integrations.outbound import outbound_policy
 from portal.domain.pagination import paginate
 from portal.resolvers.helpers import page_limit
 from portal.schema.common import Connection, attempt, to_connection
@@ -16,6 +16,7 @@ from portal.schema.integrations.types import (
     RegisterWebhookInput,
     RegisterWebhookPayload,
     Webhook,
+    WebhookDelivery,
 )
 
 
@@ -36,28 +37,24 @@ async def resolve_erp_sync_runs(
 
 
 async def resolve_webhooks(info: Info) -> list[Webhook]:
-    rows = await webhooks.visible_webhooks(info.context.principal).order_by("id").limit(100)
+    principal = info.context.principal
+    rows = await webhooks.visible_webhooks(principal).order_by("id").limit(100)
+    recent = await webhooks.recent_deliveries(principal, [w.id for w in rows])
     return [
-        Webhook(id=strawberry.ID(str(w.id)), url=w.url, events=list(w.events), active=w.active)
-        for w in rows
+        Webhook.from_model(w, [WebhookDelivery.from_model(d, kind) for d, kind in deliveries])
+        for w, deliveries in zip(rows, recent, strict=True)
     ]
 
 
 async def register_webhook(info: Info, input: RegisterWebhookInput) -> RegisterWebhookPayload:
     made, errors = await attempt(
         lambda: webhooks.register_webhook(
-            info.context.principal, url=input.url, events=list(input.events)
+            info.context.principal,
+            url=input.url,
+            events=list(input.events),
+            outbound=outbound_policy(info.context.settings),
         )
     )
     if made is None:
         return RegisterWebhookPayload(webhook=None, secret=None, errors=errors)
-    return RegisterWebhookPayload(
-        webhook=Webhook(
-            id=strawberry.ID(str(made.id)),
-            url=made.url,
-            events=list(made.events),
-            active=made.active,
-        ),
-        secret=made.secret,
-        errors=[],
-    )
+    return RegisterWebhookPayload(webhook=Webhook.from_model(made), secret=made.secret, errors=[])

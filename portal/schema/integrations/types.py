@@ -1,4 +1,4 @@
-"""Graph types of background jobs and ERP sync runs."""
+"""Graph types of background jobs, ERP sync runs and webhooks."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ import datetime
 import strawberry
 from strawberry.scalars import JSON
 
+from portal.domain.integrations.outbound import display_url
 from portal.models import ErpSyncRun as RunModel
 from portal.models import Job as JobModel
+from portal.models import WebhookDelivery as DeliveryModel
+from portal.models import WebhookEndpoint as EndpointModel
 from portal.models import enums
 from portal.schema.common import UserError
 
@@ -71,11 +74,53 @@ class JobPayload:
 
 
 @strawberry.type
+class WebhookDelivery:
+    id: strawberry.ID
+    event_type: str
+    status: str = strawberry.field(description="PENDING, DELIVERED or FAILED.")
+    attempts: int
+    last_status_code: int | None
+    last_error: str | None = strawberry.field(
+        description="Ours: the receiver's status code or why no request was made; never its answer."
+    )
+    next_attempt_at: datetime.datetime | None
+    delivered_at: datetime.datetime | None
+
+    @classmethod
+    def from_model(cls, delivery: DeliveryModel, event_type: str) -> WebhookDelivery:
+        return cls(
+            id=strawberry.ID(str(delivery.id)),
+            event_type=event_type,
+            status=delivery.status,
+            attempts=delivery.attempts,
+            last_status_code=delivery.last_status_code,
+            last_error=delivery.last_error,
+            next_attempt_at=delivery.next_attempt_at,
+            delivered_at=delivery.delivered_at,
+        )
+
+
+@strawberry.type
 class Webhook:
     id: strawberry.ID
-    url: str
+    url: str = strawberry.field(description="As registered, credentials masked (***@).")
     events: list[str]
     active: bool
+    recent_deliveries: list[WebhookDelivery] = strawberry.field(
+        description="The latest deliveries to this endpoint (up to 20), newest first."
+    )
+
+    @classmethod
+    def from_model(
+        cls, endpoint: EndpointModel, deliveries: list[WebhookDelivery] | None = None
+    ) -> Webhook:
+        return cls(
+            id=strawberry.ID(str(endpoint.id)),
+            url=display_url(endpoint.url),
+            events=list(endpoint.events),
+            active=endpoint.active,
+            recent_deliveries=deliveries or [],
+        )
 
 
 @strawberry.input
