@@ -81,6 +81,35 @@ def parse_quantity(text: str, *, sign: Sign, decimal_separator: str = ".") -> in
     return value
 
 
+def quantity_of(value: object, *, sign: Sign) -> int:
+    """A quantity from a JSON value (the ERP feed), or :class:`QuantityError`.
+
+    An integer (not a boolean), a float with no fraction (``5.0``) or text parsed as
+    :func:`parse_quantity` does: ``"1_000"``, full-width digits, ``2.9`` and ``true`` are refused,
+    where Python's ``int()`` would have read them as 1000, 5, 2 and 1.
+    """
+    if isinstance(value, bool) or value is None:
+        raise QuantityError("INVALID_QUANTITY", "quantity is not a whole number.")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise QuantityError("INVALID_QUANTITY", "quantity is not a whole number.")
+        if not value.is_integer():
+            raise QuantityError(
+                "FRACTIONAL_QUANTITY", f"quantity {value!r} is not a whole number of units."
+            )
+        number = int(value)
+    elif isinstance(value, str):
+        return parse_quantity(value.strip(), sign=sign)
+    else:
+        raise QuantityError("INVALID_QUANTITY", "quantity is not a whole number.")
+    problem = quantity_problem(number, sign)
+    if problem is not None:
+        raise problem
+    return number
+
+
 def check_quantity(value: int, field: list[str], *, sign: Sign = Sign.POSITIVE) -> int:
     """A quantity given as an integer (GraphQL ``Int``), or ``INVALID_QUANTITY``."""
     if quantity_problem(value, sign) is not None:

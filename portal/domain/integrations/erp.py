@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -23,6 +24,7 @@ import httpx
 from tortoise.queryset import QuerySet
 
 from portal.domain.access.principal import Action, Principal
+from portal.domain.bounds.quantities import QuantityError, Sign, quantity_of
 from portal.domain.catalog import products as catalogue
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.errors import DomainError, ErrorCode
@@ -38,6 +40,9 @@ RESOURCES = ("products", "shipments")
 MAX_PAGES = 10_000
 MAX_PAGE_BYTES = 10 * 2**20
 PAGE_DEADLINE_SECONDS = 120.0
+log = logging.getLogger(__name__)
+MAX_STAMP_LENGTH = 64  # erp_cursor.cursor
+STAMP_AHEAD = timedelta(days=1)  # an updated_at later than this is a typo, not a cursor
 
 
 class ErpUnavailable(Exception):
@@ -149,11 +154,7 @@ async def sync_erp(
             newest = cursor.cursor if cursor else None
             async for items in _pages(http, base, resource, newest, headers, attempts, backoff):
                 for item in items:
-                    await (_import_product if resource == "products" else _import_shipment)(
-                        system, item, run
-                    )
-                    stamp = str(item.get("updated_at") or "")
-                    newest = max(newest or stamp, stamp)
+                    newest = await _import_item(system, resource, item, run, newest)
             if newest:
                 await ErpCursor.update_or_create(
                     manufacturer_id=manufacturer_id, resource=resource, defaults={"cursor": newest}
@@ -166,6 +167,70 @@ async def sync_erp(
         raise
     await _finish(run, "OK", None, None)
     return run
+
+
+def _item_name(resource: str, item: object) -> str | None:
+    field = "sku" if resource == "products" else "document_no"
+    name = item.get(field) if isinstance(item, dict) else None
+    return None if name is None else str(name)[:200]
+
+
+def _stamp(item: dict[str, Any]) -> tuple[datetime, str] | None:
+    """The item's ``updated_at`` (parsed, and as the ERP wrote it), ``None`` when absent;
+    ``ValueError`` when it is not an ISO timestamp up to a day ahead: such a stamp would
+    hold the cursor past every later change."""
+    raw = item.get("updated_at")
+    if raw is None or raw == "":
+        return None
+    if not isinstance(raw, str) or len(raw) > MAX_STAMP_LENGTH:
+        raise ValueError("updated_at is not an ISO timestamp")
+    stamp = datetime.fromisoformat(raw)
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    if stamp > datetime.now(UTC) + STAMP_AHEAD:
+        raise ValueError("updated_at lies in the future")
+    return stamp, raw
+
+
+async def _import_item(
+    system: Principal, resource: str, item: object, run: ErpSyncRun, newest: str | None
+) -> str | None:
+    """Import one item; whatever is wrong with it is its own ``itemErrors`` entry, never
+    the run's failure. Returns the cursor, moved on by this item's ``updated_at``."""
+    try:
+        if not isinstance(item, dict):
+            raise TypeError("an item is not an object")
+        stamp = _stamp(item)
+    except (TypeError, ValueError) as exc:
+        run.item_errors = [
+            *run.item_errors,
+            {
+                "resource": resource,
+                "item": _item_name(resource, item),
+                "error": f"{type(exc).__name__}: {exc}",
+            },
+        ]
+        return newest
+    try:
+        await (_import_product if resource == "products" else _import_shipment)(system, item, run)
+    except Exception as exc:  # one item never fails the run; details go to the log
+        log.warning(
+            "ERP %s item of manufacturer %s failed", resource, system.manufacturer_id, exc_info=True
+        )
+        run.item_errors = [
+            *run.item_errors,
+            {"resource": resource, "item": _item_name(resource, item), "error": _describe(exc)},
+        ]
+    if stamp is None:
+        return newest
+    if newest is not None:
+        try:
+            current = datetime.fromisoformat(newest)
+        except ValueError:  # a cursor stored before stamps were checked
+            return stamp[1]
+        if (current if current.tzinfo else current.replace(tzinfo=UTC)) >= stamp[0]:
+            return newest
+    return stamp[1]
 
 
 async def _finish(run: ErpSyncRun, status: str, error: str | None, http_status: int | None) -> None:
@@ -220,10 +285,7 @@ async def _import_shipment(system: Principal, item: dict[str, Any], run: ErpSync
             warehouse_code=str(item["warehouse_code"]),
             document_no=document_no,
             shipped_on=date.fromisoformat(str(item["shipped_on"])),
-            lines=[
-                LineInput(str(ln["sku"]), int(ln["quantity"]), list(ln.get("serials") or []))
-                for ln in item["lines"]
-            ],
+            lines=[_line(index, ln) for index, ln in enumerate(item["lines"])],
             source="ERP",
         )
         run.shipments_imported += 1
@@ -240,6 +302,22 @@ async def _import_shipment(system: Principal, item: dict[str, Any], run: ErpSync
             *run.item_errors,
             {"resource": "shipments", "item": document_no, "error": _describe(exc)},
         ]
+
+
+def _line(index: int, line: dict[str, Any]) -> LineInput:
+    """A shipment line; the quantity is parsed strictly (``bounds.quantities``)."""
+    try:
+        quantity = quantity_of(line["quantity"], sign=Sign.POSITIVE)
+    except QuantityError as problem:
+        raise DomainError(
+            ErrorCode.INVALID_QUANTITY, problem.message, ["lines", str(index), "quantity"]
+        ) from None
+    serials = line.get("serials") or []
+    if not isinstance(serials, list) or not all(isinstance(s, str) for s in serials):
+        raise DomainError(
+            ErrorCode.INVALID, "serials is a list of text.", ["lines", str(index), "serials"]
+        )
+    return LineInput(str(line["sku"]), quantity, list(serials))
 
 
 def _describe(exc: Exception) -> str:
