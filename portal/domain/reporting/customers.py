@@ -2,13 +2,15 @@
 
 normalize("ACME Robotics, Inc.") == normalize("Acme  Robotics") == "acme robotics"
 normalize("华为技术有限公司") == "华为技术" != normalize("中兴通讯股份有限公司")
+normalize("Ac\u200bmé Robotics") == "acme robotics"
 
 The one normalisation of customer names (the POS registry, design registrations and
 their conflicts all go through :func:`customer_key`): Unicode NFKC and case folding,
-then every character that is not a letter, mark or digit (of any script) separates
+invisible format characters dropped, accents of Latin and Greek letters dropped, then
+every character that is not a letter, mark or digit (of any script) separates
 words, and trailing legal forms ("Inc.", "GmbH", "有限公司", …) are dropped. Keys are
 stored (``end_customer.key``): changing this function needs a data migration that
-recomputes them (``0012_input_customer_keys``).
+recomputes them (``0012_input_customer_keys``, ``0016_customer_keys_fold_invisible_and_accents``).
 """
 
 from __future__ import annotations
@@ -66,8 +68,30 @@ KEY_LENGTH = 296  # end_customer.key is 300 characters: the name part, "|", the 
 _WORD_CATEGORIES = ("L", "M", "N")  # letters, combining marks, digits: of every script
 
 
+_FOLDED_SCRIPTS = ("LATIN ", "GREEK ")  # accents there are spelling variants, not letters
+
+
+def _fold_accents(text: str) -> str:
+    """Drop the combining marks on Latin and Greek letters ("Müller" = "Muller"); marks of
+    other scripts (Devanagari vowel signs, Thai, Arabic, …) are part of their words."""
+    decomposed = unicodedata.normalize("NFD", text)
+    kept: list[str] = []
+    base = ""
+    for char in decomposed:
+        if unicodedata.category(char) == "Mn":
+            if base.startswith(_FOLDED_SCRIPTS):
+                continue
+        else:
+            base = unicodedata.name(char, "")
+        kept.append(char)
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
 def _words(name: str) -> list[str]:
     text = unicodedata.normalize("NFKC", name).casefold()
+    # invisible format characters (zero-width space and joiners, soft hyphen, bidi
+    # controls) join what they sit in, so that "Ac\u200bme" cannot pass for another name
+    text = _fold_accents("".join(c for c in text if unicodedata.category(c) != "Cf"))
     spaced = "".join(c if unicodedata.category(c)[0] in _WORD_CATEGORIES else " " for c in text)
     return spaced.split()
 
