@@ -5,7 +5,8 @@
     problem = text_problem(cell, 300)                           # rows: a TextProblem or None
 
 Refused everywhere: control characters (NUL, C0 and C1, DEL), lone surrogates, U+FFFD
-(what a mis-decoded or unstorable character became), non-characters, and in single-line
+(what a mis-decoded or unstorable character became), non-characters, bidirectional
+embedding/override/isolate controls, and in single-line
 text also line and paragraph separators. Multi-line text (comments, notes) may hold
 newlines and tabs. Lengths count characters (code points) after trimming, as the
 database's ``varchar(n)`` does.
@@ -25,6 +26,10 @@ SHORT = 100  # categories, partner SKUs, mapping template names, serials
 NOTE = 2000  # comments, notes, reasons in free text
 
 _MULTILINE_ALLOWED = frozenset("\n\r\t")
+# Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they
+# reorder how the text around them is shown ("Trojan Source"), so "Acme\u202eHbmG" reads
+# as another name. The marks U+200E/U+200F, which only nudge direction, stay allowed.
+_BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cs"})
 _SINGLE_LINE_REFUSED = frozenset({"Zl", "Zp"})
 
@@ -40,6 +45,8 @@ def _refused(char: str, multiline: bool) -> bool:
     if multiline and char in _MULTILINE_ALLOWED:
         return False
     code_point = ord(char)
+    if char in _BIDI_CONTROLS:
+        return True
     if code_point == 0xFFFD or (code_point & 0xFFFE) == 0xFFFE or 0xFDD0 <= code_point <= 0xFDEF:
         return True
     category = unicodedata.category(char)
