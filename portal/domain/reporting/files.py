@@ -15,10 +15,12 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import math
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 from portal.domain.bounds.text import printable
 from portal.models.enums import SubmissionKind
@@ -142,21 +144,30 @@ def _csv_records(data: bytes, layout: Layout) -> Iterator[list[str]]:
         raise FileProblem("FILE_INVALID", f"The CSV cannot be read: {exc}.") from None
 
 
-def _cell(value: object) -> str:
+def _cell(value: object, layout: Layout) -> str:
+    """An XLSX cell as the text the layout expects: a date cell in the layout's date
+    format, a number with the layout's decimal separator and never in exponent form, so
+    that a typed cell reads as its value (``12.5`` stays 12.5 under a decimal comma)."""
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        return (
-            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
-        )
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, datetime | date):
+        try:
+            return value.strftime(layout.date_format)
+        except ValueError:
+            return value.isoformat()
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value)
+        if value.is_integer():
+            return str(int(value))
+        text = format(Decimal(repr(value)), "f")
+        return text.replace(".", ",") if layout.decimal_comma else text
     return str(value)
 
 
-def _xlsx_records(data: bytes) -> Iterator[list[str]]:
+def _xlsx_records(data: bytes, layout: Layout) -> Iterator[list[str]]:
     from openpyxl import load_workbook
 
     try:
@@ -181,7 +192,7 @@ def _xlsx_records(data: bytes) -> Iterator[list[str]]:
     try:
         sheet = workbook.worksheets[0]
         for values in sheet.iter_rows(values_only=True):
-            yield [_cell(v) for v in values]
+            yield [_cell(v, layout) for v in values]
     finally:
         workbook.close()
 
@@ -191,7 +202,7 @@ def read_rows(
 ) -> Iterator[tuple[int, dict[str, str]]]:
     if not data.strip():
         raise FileProblem("EMPTY_FILE", "The file is empty.")
-    records = _xlsx_records(data) if file_format == "XLSX" else _csv_records(data, layout)
+    records = _xlsx_records(data, layout) if file_format == "XLSX" else _csv_records(data, layout)
     header: list[str] | None = None
     record_no = 0
     for record in records:
