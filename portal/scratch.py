@@ -70,7 +70,12 @@ async def foreign_tables(url: str, own: Collection[str] = ()) -> str | None:
     try:
         rows = await conn.fetch(
             "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f')"
+            "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f') "
+            # a partition of a portal table (docs/scale-out.md) is the portal's too
+            "AND NOT (c.relispartition AND EXISTS (SELECT 1 FROM pg_inherits i "
+            "JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid "
+            "AND p.relname = ANY($1::text[])))",
+            sorted(portal_tables()),
         )
     finally:
         await conn.close()

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=20, gt=0)
     job_lease_seconds: int = Field(default=300, gt=0)
     job_max_attempts: int = Field(default=5, gt=0)
+    # submission issue rows older than this many months are dropped (0: kept for ever)
+    issue_retention_months: int = Field(default=24, ge=0)
     # arq cancels a job running longer; a cancelled validation resumes from its last chunk
     job_timeout_seconds: int = Field(default=3600, gt=0)
     validation_chunk_rows: int = Field(default=5000, gt=0)  # rows per committed step

@@ -71,3 +71,9 @@ def parse_period(name: str, granularity: PeriodGranularity, field: str = "period
         f"'{text}' is not a {granularity.value.lower()} period (like {example}).",
         [field],
     )
+
+
+def stored_period(name: str) -> Period:
+    """A period as stored on a row, whatever the calendar is now: its name says which."""
+    granularity = PeriodGranularity.WEEKLY if "W" in name else PeriodGranularity.MONTHLY
+    return parse_period(name, granularity)

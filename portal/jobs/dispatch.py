@@ -87,6 +87,7 @@ class InProcessQueue:
                 queue=self,
                 on_failure=ON_FAILURE,
                 chunk_rows=self.settings.validation_chunk_rows,
+                issue_retention_months=self.settings.issue_retention_months,
             )
         except Exception:
             log.exception("in-process job %s crashed", job_id)

@@ -6,6 +6,7 @@ exactly these.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from portal.domain.access.tokens import roll_up_token_usage
@@ -13,6 +14,7 @@ from portal.domain.designs.registrations import expire_due
 from portal.domain.integrations.erp import sync_erp
 from portal.domain.integrations.webhooks import deliver_due, fan_out
 from portal.domain.ledger.shipments import auto_receive_due
+from portal.domain.partitions import drop_expired_issues, ensure_partitions
 from portal.domain.reconciliation.recompute import drain_dirty
 from portal.domain.reporting.compliance import record_reminders
 from portal.domain.reporting.validation import fail_validation, validate_submission
@@ -21,6 +23,7 @@ from portal.jobs.kinds import (
     DELIVER_WEBHOOKS,
     ERP_SYNC,
     EXPIRE_DESIGNS,
+    MAINTAIN_PARTITIONS,
     RECONCILE,
     SEND_REMINDERS,
     TOKEN_USAGE_ROLLUP,
@@ -76,8 +79,17 @@ async def _expire_designs(args: dict[str, Any], ctx: JobContext) -> dict[str, in
     return {"expired": await expire_due()}
 
 
+async def _maintain_partitions(args: dict[str, Any], ctx: JobContext) -> dict[str, int]:
+    today = datetime.now(UTC).date()
+    return {
+        "created": await ensure_partitions(today),
+        "dropped": await drop_expired_issues(today, ctx.issue_retention_months),
+    }
+
+
 HANDLERS: dict[str, Handler] = {
     EXPIRE_DESIGNS: _expire_designs,
+    MAINTAIN_PARTITIONS: _maintain_partitions,
     DELIVER_WEBHOOKS: _deliver_webhooks,
     RECONCILE: _reconcile,
     SEND_REMINDERS: _send_reminders,
@@ -98,6 +110,7 @@ __all__ = [
     "ERP_SYNC",
     "EXPIRE_DESIGNS",
     "HANDLERS",
+    "MAINTAIN_PARTITIONS",
     "ON_FAILURE",
     "RECONCILE",
     "SEND_REMINDERS",

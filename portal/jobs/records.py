@@ -44,6 +44,7 @@ class JobContext:
     http: httpx.AsyncClient | None = None
     queue: JobQueue | None = None  # to chain a follow-up job (recorded first, as always)
     chunk_rows: int | None = None  # rows per committed step of a long job (None: its default)
+    issue_retention_months: int = 0  # submission issues older than this are dropped (0: never)
 
 
 Handler = Callable[[dict[str, Any], JobContext], Awaitable[Any]]
@@ -132,6 +133,7 @@ async def run_job(
     queue: JobQueue | None = None,
     on_failure: Mapping[str, FailureHandler] | None = None,
     chunk_rows: int | None = None,
+    issue_retention_months: int = 0,
 ) -> JobStatus | None:
     """Run a recorded job if it is claimable; returns its new status (None: skipped).
 
@@ -153,6 +155,7 @@ async def run_job(
             http=http,
             queue=queue,
             chunk_rows=chunk_rows,
+            issue_retention_months=issue_retention_months,
         )
         result = await handler(dict(job.args), context)
     except asyncio.CancelledError:

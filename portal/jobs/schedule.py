@@ -20,6 +20,7 @@ from portal.jobs.kinds import (
     AUTO_RECEIVE_SHIPMENTS,
     DELIVER_WEBHOOKS,
     EXPIRE_DESIGNS,
+    MAINTAIN_PARTITIONS,
     RECONCILE,
     SEND_REMINDERS,
     TOKEN_USAGE_ROLLUP,
@@ -44,6 +45,7 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic(AUTO_RECEIVE_SHIPMENTS, {"minute": {15}, "second": {30}}),
     Periodic(SEND_REMINDERS, {"hour": {6}, "minute": {0}, "second": {0}}),
     Periodic(EXPIRE_DESIGNS, {"hour": {6}, "minute": {0}, "second": {0}}),
+    Periodic(MAINTAIN_PARTITIONS, {"hour": {3}, "minute": {30}, "second": {0}}),
 )
 ERP_SYNC_WHEN: dict[str, Any] = {"minute": {25}, "second": {30}}
 

@@ -55,6 +55,7 @@ async def sell_through_of(
     if reports and products:
         rows = (
             await PosLine.filter(
+                manufacturer_id=manufacturer_id,
                 submission_id__in=list(reports),
                 end_customer_id__in={r.end_customer_id for r in registrations},
                 product_id__in=products,

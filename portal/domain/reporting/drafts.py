@@ -18,7 +18,8 @@ from portal.domain.catalog.tenants import settings_of
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.periods import parse_period
 from portal.domain.reporting.accepted import current_report
-from portal.models import EndCustomer, LedgerEntry, PosLine, Product, Warehouse
+from portal.domain.reporting.lines import pos_lines_of
+from portal.models import EndCustomer, LedgerEntry, Product, Warehouse
 from portal.models.enums import SubmissionKind
 
 MAX_DRAFT_LINES = 50_000
@@ -60,7 +61,7 @@ async def pos_draft(
     if source is None:
         return []
     keys = (
-        await PosLine.filter(manufacturer_id=principal.manufacturer_id, submission_id=source.id)
+        await pos_lines_of(source)
         .distinct()
         .limit(MAX_DRAFT_LINES)
         .values_list("warehouse_id", "product_id", "end_customer_id")

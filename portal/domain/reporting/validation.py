@@ -34,12 +34,12 @@ from portal.domain.reconciliation.dirty import mark_dirty, request_reconcile
 from portal.domain.reporting import customers as end_customers
 from portal.domain.reporting.accepted import current_report
 from portal.domain.reporting.files import FileProblem, Layout, count_records, read_rows
+from portal.domain.reporting.lines import pos_lines_of
 from portal.domain.reporting.row_validation import CheckedPos, CheckedStock, RowChecker, RowIssue
 from portal.jobs.records import JobQueue
 from portal.models import (
     MappingTemplate,
     OutboxEvent,
-    PosLine,
     SerialUnit,
     StockLine,
     Submission,
@@ -89,6 +89,7 @@ ISSUE_COLUMNS = {
     "code": "text",
     "message": "text",
     "severity": "text",
+    "recorded_on": "date",
 }
 POST_CHUNK = 10_000
 Heartbeat = Callable[[], Awaitable[None]]
@@ -166,6 +167,7 @@ async def fail_validation(submission_id: int) -> SubmissionStatus:
                     "The report could not be validated (an unexpected failure, retried "
                     "without success); submit it again or contact the manufacturer.",
                     IssueSeverity.ERROR.value,
+                    datetime.now(UTC).date(),
                 )
             ],
         )
@@ -191,8 +193,11 @@ async def _validate(
         await Submission.filter(id=submission_id).update(
             status=SubmissionStatus.VALIDATING, rows_done=0, error_count=0, warning_count=0
         )
-        for model in (SubmissionIssue, PosLine, StockLine):
-            await model.filter(submission_id=submission_id).delete()
+        await pos_lines_of(submission).delete()
+        for model in (SubmissionIssue, StockLine):
+            await model.filter(
+                manufacturer_id=submission.manufacturer_id, submission_id=submission_id
+            ).delete()
     settings = await settings_of(submission.manufacturer_id)
     content = await SubmissionContent.get(submission_id=submission_id)
     rows_total = (
@@ -298,9 +303,12 @@ class _Run:
         fresh = await Submission.get(id=self.submission.id)
         self.rows = fresh.rows_done
         self.errors, self.warnings = fresh.error_count, fresh.warning_count
-        lines = PosLine if self.submission.kind is SubmissionKind.POS else StockLine
-        self.valid = await lines.filter(submission_id=self.submission.id).count()
-        self.listed = await SubmissionIssue.filter(submission_id=self.submission.id).count()
+        mine = {"manufacturer_id": self.tenant, "submission_id": self.submission.id}
+        if self.submission.kind is SubmissionKind.POS:
+            self.valid = await pos_lines_of(self.submission).count()
+        else:
+            self.valid = await StockLine.filter(**mine).count()
+        self.listed = await SubmissionIssue.filter(**mine).count()
 
     def replay(self, row: tuple[int, dict[str, str]]) -> None:
         """A row an earlier run committed: checked again only for the checker's memory
@@ -414,6 +422,7 @@ class _Run:
                 )
             )
         if listed:
+            today = datetime.now(UTC).date()
             await insert_rows(
                 "submission_issue",
                 ISSUE_COLUMNS,
@@ -426,6 +435,7 @@ class _Run:
                         i.code,
                         i.message[:500],
                         i.severity.value,
+                        today,
                     )
                     for i in listed
                 ],
@@ -465,9 +475,9 @@ async def post_submission(submission_id: int, status: SubmissionStatus, rows: in
             ).start
             for version in (submission, previous):
                 if version is not None:
-                    lines = await StockLine.filter(submission_id=version.id).values_list(
-                        "warehouse_id", "product_id"
-                    )
+                    lines = await StockLine.filter(
+                        manufacturer_id=version.manufacturer_id, submission_id=version.id
+                    ).values_list("warehouse_id", "product_id")
                     await mark_dirty(submission.manufacturer_id, [(w, p, start) for w, p in lines])
         if previous is not None:
             await Submission.filter(id=previous.id).update(superseded_by_id=submission.id)
@@ -478,13 +488,14 @@ async def post_submission(submission_id: int, status: SubmissionStatus, rows: in
         await _announce(submission, status)
 
 
-async def _pos_effect(submission_id: int) -> dict[tuple[int, int, date, LedgerKind], int]:
+async def _pos_effect(submission: Submission) -> dict[tuple[int, int, date, LedgerKind], int]:
     """A POS submission's ledger effect, aggregated per warehouse, product, day and kind."""
     effect: dict[tuple[int, int, date, LedgerKind], int] = defaultdict(int)
     last = 0
     while True:
         rows = (
-            await PosLine.filter(submission_id=submission_id, id__gt=last)
+            await pos_lines_of(submission)
+            .filter(id__gt=last)
             .order_by("id")
             .limit(POST_CHUNK)
             .values_list("id", "warehouse_id", "product_id", "sold_on", "quantity")
@@ -498,9 +509,9 @@ async def _pos_effect(submission_id: int) -> dict[tuple[int, int, date, LedgerKi
 
 
 async def _post_pos(submission: Submission, previous: Submission | None) -> None:
-    movements: dict[tuple[int, int, date, LedgerKind], int] = await _pos_effect(submission.id)
+    movements: dict[tuple[int, int, date, LedgerKind], int] = await _pos_effect(submission)
     if previous is not None:  # replace, never add: take the old effect out
-        for key, quantity in (await _pos_effect(previous.id)).items():
+        for key, quantity in (await _pos_effect(previous)).items():
             movements[key] = movements.get(key, 0) - quantity
     warehouse_ids = {key[0] for key in movements}
     warehouses = {
@@ -527,7 +538,7 @@ async def _post_pos(submission: Submission, previous: Submission | None) -> None
 async def _move_serials(submission: Submission, previous: Submission | None) -> None:
     sold: dict[int, set[str]] = defaultdict(set)
     returned: dict[int, set[str]] = defaultdict(set)
-    async for line in _serial_lines(submission.id):
+    async for line in _serial_lines(submission):
         (sold if line[2] > 0 else returned)[line[0]].update(line[1])
     if previous is not None:  # serials the old version sold and this one does not: back in stock
         await SerialUnit.filter(sold_in_submission_id=previous.id).update(
@@ -543,9 +554,9 @@ async def _move_serials(submission: Submission, previous: Submission | None) -> 
         )
 
 
-async def _serial_lines(submission_id: int) -> Any:
+async def _serial_lines(submission: Submission) -> Any:
     rows = (
-        await PosLine.filter(submission_id=submission_id)
+        await pos_lines_of(submission)
         .exclude(serials=[])
         .values_list("product_id", "serials", "quantity")
     )

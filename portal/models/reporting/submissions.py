@@ -78,6 +78,8 @@ class SubmissionIssue(Model):
     code = fields.CharField(max_length=40)
     message = fields.CharField(max_length=500)
     severity = fields.CharEnumField(IssueSeverity, max_length=8, default=IssueSeverity.ERROR)
+    # the day it was recorded: the partition key on PostgreSQL, and what retention ages
+    recorded_on = fields.DateField()
 
     class Meta:
         table = "submission_issue"

@@ -80,15 +80,19 @@ class Submission:
         limit = info.context.settings.max_page_size
         if after:  # paging into one submission's issues
             page = await paginate(
-                issues_of(manufacturer_id, self.pk), first=first, after=after, limit=limit
+                issues_of(manufacturer_id, self.pk, self.created_at.date()),
+                first=first,
+                after=after,
+                limit=limit,
             )
             return to_connection(page, SubmissionIssue.from_model, after)
         size = check_page_size(first, limit)
         loaders = info.context.loaders.reporting
-        rows = await loaders.first_issues.load((self.pk, size))
+        since = self.created_at.date()
+        rows = await loaders.first_issues.load((self.pk, size, since))
 
         async def count() -> int:
-            return int(await loaders.issue_count.load(self.pk))
+            return int(await loaders.issue_count.load((self.pk, since)))
 
         first_page = Page(
             rows[:size], len(rows) > size, count, [encode_cursor(r.id) for r in rows[:size]]
