@@ -5,7 +5,7 @@
 
 ``ledger_entry`` (by ``business_date``), ``pos_line`` (by ``sold_on``) and
 ``submission_issue`` (by ``recorded_on``) are range-partitioned by month on PostgreSQL
-(migration ``0017_scale_partitions``), each with a ``…_default`` partition for dates
+(migration ``0018_scale_partitions``), each with a ``…_default`` partition for dates
 outside the monthly ones. Business dates are bounded to 31 days ahead (domain/bounds),
 so creating :data:`MONTHS_AHEAD` months ahead keeps the default partition free of new
 rows. On SQLite the tables are plain and retention deletes rows.

@@ -71,7 +71,7 @@ $fn$
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0016_issue_recorded_on')]
+    dependencies = [('models', '0017_issue_recorded_on')]
 
     initial = False
 

@@ -4,7 +4,7 @@ from tortoise import fields
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0015_lookup_indexes')]
+    dependencies = [('models', '0016_customer_keys_fold_invisible_and_accents')]
 
     initial = False
 
