@@ -31,7 +31,9 @@ def check_serials(
 
 
 async def _units(product: Product, serials: list[str]) -> dict[str, SerialUnit]:
-    query = SerialUnit.filter(product_id=product.id, serial__in=serials)
+    query = SerialUnit.filter(
+        manufacturer_id=product.manufacturer_id, product_id=product.id, serial__in=serials
+    )
     if is_postgres():
         query = query.select_for_update()
     return {unit.serial: unit for unit in await query}
@@ -52,9 +54,9 @@ async def ship_new(product: Product, serials: list[str], to: Warehouse, field: l
             )
     for serial in serials:
         if serial in units:
-            await SerialUnit.filter(id=units[serial].id).update(
-                warehouse_id=to.id, status=SerialStatus.IN_TRANSIT
-            )
+            await SerialUnit.filter(
+                manufacturer_id=product.manufacturer_id, id=units[serial].id
+            ).update(warehouse_id=to.id, status=SerialStatus.IN_TRANSIT)
         else:
             await SerialUnit.create(
                 manufacturer_id=product.manufacturer_id,
@@ -80,7 +82,9 @@ async def take_from_stock(
                 f"Serial {serial} of {product.sku} is not in stock at {at.code}.",
                 field,
             )
-    await SerialUnit.filter(product_id=product.id, serial__in=serials).update(
+    await SerialUnit.filter(
+        manufacturer_id=product.manufacturer_id, product_id=product.id, serial__in=serials
+    ).update(
         warehouse_id=to.id if to else None,
         status=SerialStatus.IN_TRANSIT if to else SerialStatus.GONE,
     )
@@ -88,6 +92,6 @@ async def take_from_stock(
 
 async def arrive(product_id: int, serials: list[str], at: Warehouse) -> None:
     if serials:
-        await SerialUnit.filter(product_id=product_id, serial__in=serials).update(
-            warehouse_id=at.id, status=SerialStatus.IN_STOCK
-        )
+        await SerialUnit.filter(
+            manufacturer_id=at.manufacturer_id, product_id=product_id, serial__in=serials
+        ).update(warehouse_id=at.id, status=SerialStatus.IN_STOCK)

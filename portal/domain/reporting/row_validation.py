@@ -82,6 +82,7 @@ class RowError(Exception):
 
 @dataclass
 class RowChecker:
+    manufacturer_id: int
     kind: SubmissionKind
     partner_id: int
     period: Period
@@ -116,6 +117,7 @@ class RowChecker:
             ).values_list("partner_sku", "product_id")
         )
         return cls(
+            manufacturer_id,
             kind,
             partner_id,
             period,
@@ -344,7 +346,9 @@ class RowChecker:
         units = {
             (u.product_id, u.serial): u
             for u in await SerialUnit.filter(
-                product_id__in={p for p, _ in wanted}, serial__in={s for _, s in wanted}
+                manufacturer_id=self.manufacturer_id,
+                product_id__in={p for p, _ in wanted},
+                serial__in={s for _, s in wanted},
             )
         }
         own = {w.id for w in self.warehouses.values()}

@@ -541,17 +541,17 @@ async def _move_serials(submission: Submission, previous: Submission | None) -> 
     async for line in _serial_lines(submission):
         (sold if line[2] > 0 else returned)[line[0]].update(line[1])
     if previous is not None:  # serials the old version sold and this one does not: back in stock
-        await SerialUnit.filter(sold_in_submission_id=previous.id).update(
-            status=SerialStatus.IN_STOCK, sold_in_submission_id=None
-        )
+        await SerialUnit.filter(
+            manufacturer_id=submission.manufacturer_id, sold_in_submission_id=previous.id
+        ).update(status=SerialStatus.IN_STOCK, sold_in_submission_id=None)
     for product_id, serials in sold.items():
-        await SerialUnit.filter(product_id=product_id, serial__in=serials).update(
-            status=SerialStatus.GONE, sold_in_submission_id=submission.id
-        )
+        await SerialUnit.filter(
+            manufacturer_id=submission.manufacturer_id, product_id=product_id, serial__in=serials
+        ).update(status=SerialStatus.GONE, sold_in_submission_id=submission.id)
     for product_id, serials in returned.items():
-        await SerialUnit.filter(product_id=product_id, serial__in=serials).update(
-            status=SerialStatus.IN_STOCK, sold_in_submission_id=None
-        )
+        await SerialUnit.filter(
+            manufacturer_id=submission.manufacturer_id, product_id=product_id, serial__in=serials
+        ).update(status=SerialStatus.IN_STOCK, sold_in_submission_id=None)
 
 
 async def _serial_lines(submission: Submission) -> Any:
