@@ -10,6 +10,7 @@ from typing import Any
 
 from portal.domain.access.tokens import roll_up_token_usage
 from portal.domain.designs.registrations import expire_due
+from portal.domain.incentives.claims import fail_claim_validation, validate_claim
 from portal.domain.integrations.erp import sync_erp
 from portal.domain.integrations.webhooks import deliver_due, fan_out
 from portal.domain.ledger.shipments import auto_receive_due
@@ -24,6 +25,7 @@ from portal.jobs.kinds import (
     RECONCILE,
     SEND_REMINDERS,
     TOKEN_USAGE_ROLLUP,
+    VALIDATE_CLAIM,
     VALIDATE_SUBMISSION,
 )
 from portal.jobs.records import FailureHandler, Handler, JobContext, heartbeat
@@ -76,7 +78,16 @@ async def _expire_designs(args: dict[str, Any], ctx: JobContext) -> dict[str, in
     return {"expired": await expire_due()}
 
 
+async def _validate_claim(args: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
+    return {"status": (await validate_claim(int(args["claim_id"]))).value}
+
+
+async def _claim_validation_failed(args: dict[str, Any], error: str) -> None:
+    await fail_claim_validation(int(args["claim_id"]))
+
+
 HANDLERS: dict[str, Handler] = {
+    VALIDATE_CLAIM: _validate_claim,
     EXPIRE_DESIGNS: _expire_designs,
     DELIVER_WEBHOOKS: _deliver_webhooks,
     RECONCILE: _reconcile,
@@ -90,6 +101,7 @@ HANDLERS: dict[str, Handler] = {
 # What settles the work of a job that failed for good (retries exhausted).
 ON_FAILURE: dict[str, FailureHandler] = {
     VALIDATE_SUBMISSION: _validation_failed,
+    VALIDATE_CLAIM: _claim_validation_failed,
 }
 
 __all__ = [
@@ -102,5 +114,6 @@ __all__ = [
     "RECONCILE",
     "SEND_REMINDERS",
     "TOKEN_USAGE_ROLLUP",
+    "VALIDATE_CLAIM",
     "VALIDATE_SUBMISSION",
 ]
