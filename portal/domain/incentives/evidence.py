@@ -118,11 +118,10 @@ async def customers_named(manufacturer_id: int, names: Iterable[str]) -> dict[st
         key = normalize(name)
         ids: list[int] = []
         if key:
-            ids = list(
-                await EndCustomer.filter(
-                    manufacturer_id=manufacturer_id, key__startswith=f"{key}|"
-                ).values_list("id", flat=True)
-            )
+            entries = await EndCustomer.filter(
+                manufacturer_id=manufacturer_id, key__startswith=f"{key}|"
+            ).only("id")
+            ids = [int(entry.id) for entry in entries]
         found[name] = sorted(ids)
     return found
 
