@@ -331,3 +331,32 @@ async def test_codes_for_expiry_price_caps_and_duplicates(client, app) -> None:
         (0, ["AGREEMENT_EXPIRED"]),
         (0, ["NO_AGREEMENT"]),
     ]
+
+
+async def test_two_claims_validated_at_once_never_share_a_unit(client, app, settings) -> None:
+    """Two claims of the same 300 proved units, validated concurrently (on PostgreSQL in
+    two transactions on two connections): together they are given 300, never more."""
+    import asyncio
+
+    from portal.domain.incentives.claims import validate_claim
+    from portal.models import ClaimAllocation, Job
+
+    manager, d1, _ = await _setup(client)
+    await manager(CREATE, input=agreement())
+    await d1(SUBMIT_POS, input={"period": "2026-10", "lines": [pos(300, "Acme Robotics")]})
+    await run_jobs(app)
+    ids = []
+    for n in range(2):
+        sent = await d1(
+            SUBMIT,
+            input={"kind": "SHIP_AND_DEBIT", "period": "2026-10", "lines": [claim_line(200 + n)]},
+        )
+        ids.append(int(sent["submitClaim"]["claim"]["id"]))
+    # Validate both at the same moment (the jobs, if they ran, would find them validated).
+    await asyncio.gather(*(validate_claim(i) for i in ids))
+    await run_jobs(app)
+    lines = await ClaimLine.filter(claim_id__in=ids).order_by("claim_id")
+    approved = [x.approved_quantity for x in lines]
+    assert sum(approved) == 300 and sorted(approved) in ([100, 200], [99, 201]), approved
+    assert sum(await ClaimAllocation.all().values_list("quantity", flat=True)) == 300
+    assert await Job.filter(kind="validate_claim", status="DONE").count() == 2

@@ -179,8 +179,9 @@ def by_pool(rows: Iterable[PosRow]) -> dict[tuple[int, int], list[PosRow]]:
 async def pools_for(
     manufacturer_id: int, partner_id: int, period: str, keys: Iterable[tuple[int, int]]
 ) -> dict[tuple[int, int], int]:
-    """The pool rows of these (product, customer) keys, created when missing (committed on
-    their own: the lock a validation takes later is on an existing row)."""
+    """The pool rows of these (product, customer) keys, created when missing (``ON CONFLICT
+    DO NOTHING``: a concurrent validation inserting the same key waits for the first
+    one's commit, then both lock the same row)."""
     wanted = sorted(set(keys))
     if not wanted:
         return {}
