@@ -85,7 +85,7 @@ class Migration(migrations.Migration):
                 ('reason', fields.CharField(default='CLAIMED', max_length=20)),
                 ('at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'claim_allocation', 'app': 'models', 'indexes': [Index(fields=['manufacturer_id', 'pool_id']), Index(fields=['manufacturer_id', 'agreement_line_id']), Index(fields=['claim_line_id'])], 'pk_attr': 'id', 'table_description': 'Units of a pool credited to a claim line (signed: a release or a clawback is a'},
+            options={'table': 'claim_allocation', 'app': 'models', 'indexes': [Index(fields=['manufacturer_id', 'pool_id']), Index(fields=['pool_id']), Index(fields=['manufacturer_id', 'agreement_line_id']), Index(fields=['claim_line_id'])], 'pk_attr': 'id', 'table_description': 'Units of a pool credited to a claim line (signed: a release or a clawback is a'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -119,7 +119,7 @@ class Migration(migrations.Migration):
                 ('amount', fields.DecimalField(max_digits=18, decimal_places=2)),
                 ('reason', fields.CharField(default='', max_length=300)),
             ],
-            options={'table': 'credit_memo_line', 'app': 'models', 'indexes': [Index(fields=['manufacturer_id', 'memo_id'])], 'pk_attr': 'id'},
+            options={'table': 'credit_memo_line', 'app': 'models', 'indexes': [Index(fields=['manufacturer_id', 'memo_id']), Index(fields=['memo_id'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(

@@ -115,6 +115,7 @@ class ClaimAllocation(Model):
         table = "claim_allocation"
         indexes = (
             ("manufacturer_id", "pool_id"),
+            ("pool_id",),
             ("manufacturer_id", "agreement_line_id"),
             ("claim_line_id",),
         )

@@ -53,7 +53,7 @@ class CreditMemoLine(Model):
 
     class Meta:
         table = "credit_memo_line"
-        indexes = (("manufacturer_id", "memo_id"),)
+        indexes = (("manufacturer_id", "memo_id"), ("memo_id",))
 
 
 class MemoCounter(Model):
