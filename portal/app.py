@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 
 from portal.domain.access.tokens import UsageRecorder
 from portal.http.body_limit import BodyLimitMiddleware
-from portal.http.exports import export_exceptions
+from portal.http.exports import export_credit_memos, export_exceptions
 from portal.http.graphql_view import PortalGraphQL
 from portal.http.health import health
 from portal.http.uploads import upload
@@ -55,6 +55,7 @@ def create_app(
             Route("/health", health, methods=["GET"]),
             Route("/uploads", upload, methods=["POST"]),
             Route("/exports/exceptions.csv", export_exceptions, methods=["GET"]),
+            Route("/exports/credit-memos.csv", export_credit_memos, methods=["GET"]),
             Mount("/", StaticFiles(directory=FRONTEND_DIR, html=True, check_dir=False)),
         ]
     )

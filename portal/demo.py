@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
+from portal.demo_incentives import seed_incentives
 from portal.demo_open import seed_open_items
 from portal.domain.access import tokens
 from portal.domain.access.principal import Principal
@@ -60,6 +61,7 @@ async def seed_demo(today: date | None = None) -> DemoTokens:
         await _seed_catalogue(admin)
         await _seed_history(admin, today or datetime.now(UTC).date())
         await seed_open_items(admin, today or datetime.now(UTC).date())
+        await seed_incentives(admin, today or datetime.now(UTC).date())
         await drain_dirty(today=today or datetime.now(UTC).date())
     partner = await Partner.get(manufacturer_id=manufacturer.id, code=DISTRIBUTORS[0][0])
     _, admin_token = await tokens.create_token(manufacturer.id, Role.ADMIN, label="demo admin")

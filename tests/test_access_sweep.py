@@ -16,6 +16,11 @@ from portal.domain.access.tokens import create_token
 from portal.domain.catalog.tenants import create_manufacturer
 from portal.models import (
     ApiToken,
+    Claim,
+    ClaimAllocation,
+    ClaimLine,
+    CreditMemo,
+    CreditMemoLine,
     DesignRegistration,
     EndCustomer,
     LedgerEntry,
@@ -23,6 +28,8 @@ from portal.models import (
     MappingTemplate,
     Partner,
     PartnerSkuMapping,
+    PriceAgreement,
+    PriceAgreementLine,
     Product,
     ProductPrice,
     ReconciliationRow,
@@ -95,6 +102,27 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
         {},
     ),
     "mappingTemplates": ('{ mappingTemplates(partnerCode: "D1") { name } }', {}),
+    "priceAgreements": (
+        '{ priceAgreements(partnerCode: "D1") { totalCount edges { node { partnerCode endCustomer { name } lines { sku } } } } }',
+        {},
+    ),
+    "claimDraft": (
+        '{ claimDraft(kind: SHIP_AND_DEBIT, period: "2026-10", partnerCode: "D1") { partnerCode lines { sku endCustomerName quantity } } }',
+        {},
+    ),
+    "claims": (
+        '{ claims(partnerCode: "D1") { totalCount edges { node { partnerCode lines { endCustomerName evidence { units } } creditMemos { number } } } } }',
+        {},
+    ),
+    "claim": ('{ claim(id: "1") { partnerCode reviewNote lines { endCustomerName codes } } }', {}),
+    "creditMemos": (
+        '{ creditMemos(partnerCode: "D1") { totalCount edges { node { number partnerCode lines { reason } } } } }',
+        {},
+    ),
+    "incentiveLiability": (
+        '{ incentiveLiability(partnerCode: "D1") { agreement { endCustomer { name } } claimed credited } }',
+        {},
+    ),
     "submissionCompliance": (
         '{ submissionCompliance(period: "2026-10") { partnerCode partnerName } }',
         {},
@@ -180,6 +208,26 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "closeDesign": ("CloseDesignInput", {"id": "1", "outcome": "WON"}),
     "registerWebhook": ("RegisterWebhookInput", {"url": "https://attacker.example/hook"}),
+    "createPriceAgreement": (
+        "CreatePriceAgreementInput",
+        {
+            "partnerCode": "D1",
+            "validFrom": "2026-10-01",
+            "validTo": "2026-12-31",
+            "endCustomer": {"name": "x", "country": "US"},
+            "lines": [{"sku": "SKU-1", "bookCost": "5", "authorizedPrice": "4"}],
+        },
+    ),
+    "submitClaim": (
+        "SubmitClaimInput",
+        {
+            "kind": "SHIP_AND_DEBIT",
+            "period": "2026-10",
+            "partnerCode": "D1",
+            "lines": [{"sku": "SKU-1", "quantity": 1, "endCustomerName": "x"}],
+        },
+    ),
+    "reviewClaim": ("ReviewClaimInput", {"id": "1", "decision": "REJECT", "note": "no"}),
     "updateException": (
         "UpdateExceptionInput",
         {"rowId": "1", "note": "x", "status": "RESOLVED", "correctionQuantity": 5},
@@ -242,6 +290,13 @@ async def _victim_state(manufacturer_id: int) -> list[Any]:
         ReconciliationRow,
         WebhookEndpoint,
         DesignRegistration,
+        PriceAgreement,
+        PriceAgreementLine,
+        Claim,
+        ClaimLine,
+        ClaimAllocation,
+        CreditMemo,
+        CreditMemoLine,
     ):
         rows = await model.filter(**scoped).order_by("id").values()
         volatile = {"last_used_at", "updated_at"}
@@ -341,9 +396,61 @@ async def _seed_victim() -> tuple[int, str]:
     await create_token(
         manufacturer.id, Role.PARTNER_ADMIN, partner_id=d1.id, label=f"{SECRET} token"
     )
+    await _seed_incentives(admin, d1_principal)
     d2 = await Partner.get(code="D2")
     _, other_partner = await create_token(manufacturer.id, Role.PARTNER_ADMIN, partner_id=d2.id)
     return manufacturer.id, other_partner
+
+
+async def _seed_incentives(admin: Principal, d1: Principal) -> None:
+    """D1's agreement with a secret customer, POS proving it, a credited claim (memo)
+    and one awaiting review."""
+    from decimal import Decimal
+
+    from portal.domain.incentives import agreements, claims
+    from portal.domain.reporting import submissions
+    from portal.domain.reporting.validation import validate_submission
+    from portal.models.enums import ClaimKind
+
+    manager = Principal(admin.manufacturer_id, Role.CHANNEL_MANAGER)
+    customer = f"{SECRET} Customer"
+    await agreements.create_price_agreement(
+        manager,
+        partner_code="D1",
+        customer=(customer, "US", ""),
+        valid_from=date(2026, 10, 1),
+        valid_to=date(2026, 12, 31),
+        lines=[agreements.AgreementLineInput("SKU-1", Decimal("5"), Decimal("4"), 100)],
+    )
+    pos = await submissions.submit(
+        admin,
+        ParkedQueue(),
+        kind=SubmissionKind.POS,
+        period="2026-10",
+        partner_code="D1",
+        lines=[
+            {
+                "warehouse_code": "D1-W",
+                "sku": "SKU-1",
+                "quantity": 3,
+                "sold_on": "2026-10-05",
+                "end_customer_name": customer,
+                "end_customer_country": "US",
+            }
+        ],
+    )
+    await validate_submission(pos.id)
+    for quantity, approve in ((2, True), (1, False)):
+        claim = await claims.submit_claim(
+            d1,
+            ParkedQueue(),
+            kind=ClaimKind.SHIP_AND_DEBIT,
+            period="2026-10",
+            lines=[claims.ClaimLineInput("SKU-1", quantity, customer)],
+        )
+        await claims.validate_claim(claim.id)
+        if approve:
+            await claims.review_claim(manager, claim.id, approve=True)
 
 
 async def _upload(client, token: str, name: str, payload: dict[str, Any]):  # type: ignore[no-untyped-def]
@@ -451,6 +558,11 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "reviewDesign": _MANUFACTURER_ADMINS,
     "closeDesign": _DESIGNERS,
     "registerWebhook": _ADMIN,
+    "createPriceAgreement": _MANUFACTURER_ADMINS,
+    "submitClaim": frozenset(
+        {Role.ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN, Role.PARTNER_SALES}
+    ),
+    "reviewClaim": _MANUFACTURER_ADMINS,
     "updateException": _STOCK_WORKERS,  # a comment only; managing it is APPROVE_MOVEMENTS
     "uploadSubmission": _STOCK_WORKERS,
     "submitPos": _STOCK_WORKERS,

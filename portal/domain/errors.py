@@ -38,6 +38,7 @@ class ErrorCode(str, Enum):
     TOO_MANY_ISSUES = "TOO_MANY_ISSUES"  # issues past the cap are counted, not listed
     JOB_ITEM_FAILED = "JOB_ITEM_FAILED"  # an item a shared job set aside (jobFailures)
     URL_NOT_ALLOWED = "URL_NOT_ALLOWED"
+    CURRENCY_MISMATCH = "CURRENCY_MISMATCH"  # a claim's agreements in two currencies
 
 
 class DomainError(Exception):

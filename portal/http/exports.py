@@ -90,3 +90,81 @@ async def export_exceptions(request: Request) -> Response:
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="exceptions.csv"'},
     )
+
+
+MEMO_COLUMNS = [
+    "number",
+    "kind",
+    "created_on",
+    "partner",
+    "period",
+    "claim_id",
+    "currency",
+    "sku",
+    "quantity",
+    "unit_credit",
+    "amount",
+    "reason",
+]
+
+
+async def export_credit_memos(request: Request) -> Response:
+    """``GET /exports/credit-memos.csv?period=P[&partnerCode=X]``: one row per memo line."""
+    from portal.domain.catalog.reads import by_ids
+    from portal.domain.incentives.memos import find_memos
+    from portal.domain.incentives.reads import memo_lines_of
+    from portal.models import Partner
+
+    principal = await principal_or_401(request.headers, request.app.state.usage_recorder)
+    if not isinstance(principal, Principal):
+        return principal
+    try:
+        memos = await find_memos(
+            principal,
+            period=request.query_params.get("period", ""),
+            partner_code=request.query_params.get("partnerCode") or None,
+        )
+    except (DomainError, PermissionDenied) as failure:
+        return refused(failure)
+    m = principal.manufacturer_id
+
+    async def lines() -> AsyncIterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(MEMO_COLUMNS)
+        last = 0
+        while True:
+            page = await memos.filter(id__gt=last).limit(PAGE)
+            if not page:
+                break
+            memo_lines = await memo_lines_of(m, [x.id for x in page])
+            partners = await by_ids(Partner, m, [x.partner_id for x in page])
+            for memo, group, partner in zip(page, memo_lines, partners, strict=True):
+                for line in group:
+                    writer.writerow(
+                        [
+                            inert(memo.number),
+                            memo.kind,
+                            memo.created_at.date().isoformat(),
+                            inert(partner.code if partner else ""),
+                            inert(memo.period),
+                            memo.claim_id,
+                            inert(memo.currency),
+                            inert(line.sku),
+                            line.quantity,  # numbers as numbers: never formulas
+                            line.unit_credit,
+                            line.amount,
+                            inert(line.reason),
+                        ]
+                    )
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            last = page[-1].id
+        yield buffer.getvalue()
+
+    return StreamingResponse(
+        lines(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="credit-memos.csv"'},
+    )

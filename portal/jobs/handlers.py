@@ -11,6 +11,7 @@ from typing import Any
 
 from portal.domain.access.tokens import roll_up_token_usage
 from portal.domain.designs.registrations import expire_due
+from portal.domain.incentives.claims import fail_claim_validation, validate_claim
 from portal.domain.integrations.erp import sync_erp
 from portal.domain.integrations.webhooks import deliver_due, fan_out
 from portal.domain.ledger.shipments import auto_receive_due
@@ -27,6 +28,7 @@ from portal.jobs.kinds import (
     RECONCILE,
     SEND_REMINDERS,
     TOKEN_USAGE_ROLLUP,
+    VALIDATE_CLAIM,
     VALIDATE_SUBMISSION,
 )
 from portal.jobs.records import FailureHandler, Handler, JobContext, heartbeat
@@ -87,7 +89,16 @@ async def _maintain_partitions(args: dict[str, Any], ctx: JobContext) -> dict[st
     }
 
 
+async def _validate_claim(args: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
+    return {"status": (await validate_claim(int(args["claim_id"]))).value}
+
+
+async def _claim_validation_failed(args: dict[str, Any], error: str) -> None:
+    await fail_claim_validation(int(args["claim_id"]))
+
+
 HANDLERS: dict[str, Handler] = {
+    VALIDATE_CLAIM: _validate_claim,
     EXPIRE_DESIGNS: _expire_designs,
     MAINTAIN_PARTITIONS: _maintain_partitions,
     DELIVER_WEBHOOKS: _deliver_webhooks,
@@ -102,6 +113,7 @@ HANDLERS: dict[str, Handler] = {
 # What settles the work of a job that failed for good (retries exhausted).
 ON_FAILURE: dict[str, FailureHandler] = {
     VALIDATE_SUBMISSION: _validation_failed,
+    VALIDATE_CLAIM: _claim_validation_failed,
 }
 
 __all__ = [
@@ -115,5 +127,6 @@ __all__ = [
     "RECONCILE",
     "SEND_REMINDERS",
     "TOKEN_USAGE_ROLLUP",
+    "VALIDATE_CLAIM",
     "VALIDATE_SUBMISSION",
 ]

@@ -6,6 +6,9 @@ from portal.models.catalog.products import PartnerSkuMapping, Product, ProductPr
 from portal.models.catalog.tenants import Manufacturer, ManufacturerSettings
 from portal.models.designs.registrations import DesignEvent, DesignLine, DesignRegistration
 from portal.models.idempotency import IdempotencyRecord
+from portal.models.incentives.agreements import PriceAgreement, PriceAgreementLine
+from portal.models.incentives.claims import Claim, ClaimAllocation, ClaimLine, ClaimPool
+from portal.models.incentives.memos import CreditMemo, CreditMemoLine, MemoCounter
 from portal.models.integrations.erp import ErpCursor, ErpSyncRun
 from portal.models.jobs import Job, JobFailure
 from portal.models.ledger.entries import LedgerEntry, SerialUnit, StockBalance
@@ -37,6 +40,12 @@ from portal.models.reporting.submissions import (
 
 __all__ = [
     "ApiToken",
+    "Claim",
+    "ClaimAllocation",
+    "ClaimLine",
+    "ClaimPool",
+    "CreditMemo",
+    "CreditMemoLine",
     "DesignEvent",
     "DesignLine",
     "DesignRegistration",
@@ -51,10 +60,13 @@ __all__ = [
     "Manufacturer",
     "ManufacturerSettings",
     "MappingTemplate",
+    "MemoCounter",
     "OutboxEvent",
     "Partner",
     "PartnerSkuMapping",
     "PosLine",
+    "PriceAgreement",
+    "PriceAgreementLine",
     "Product",
     "ProductPrice",
     "ReconcileDirty",

@@ -164,3 +164,26 @@ class DesignStatus(str, Enum):
     WON = "WON"
     LOST = "LOST"
     EXPIRED = "EXPIRED"
+
+
+class ClaimKind(str, Enum):
+    SHIP_AND_DEBIT = "SHIP_AND_DEBIT"
+    PRICE_PROTECTION = "PRICE_PROTECTION"
+    REBATE = "REBATE"
+
+
+class ClaimStatus(str, Enum):
+    SUBMITTED = "SUBMITTED"
+    VALIDATING = "VALIDATING"
+    VALIDATED = "VALIDATED"
+    APPROVED = "APPROVED"
+    PARTIALLY_APPROVED = "PARTIALLY_APPROVED"
+    REJECTED = "REJECTED"
+    CREDITED = "CREDITED"
+
+
+class ClaimLineStatus(str, Enum):
+    PENDING = "PENDING"
+    APPROVED = "APPROVED"
+    PARTIAL = "PARTIAL"
+    REJECTED = "REJECTED"

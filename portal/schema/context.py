@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from portal.domain.access.principal import Principal
 from portal.schema.catalog.loaders import CatalogLoaders
 from portal.schema.designs.loaders import DesignLoaders
+from portal.schema.incentives.loaders import IncentiveLoaders
 from portal.schema.ledger.loaders import LedgerLoaders
 from portal.schema.reconciliation.loaders import ReconciliationLoaders
 from portal.schema.reporting.loaders import ReportingLoaders
@@ -35,6 +36,7 @@ class Loaders:
         self.reconciliation = ReconciliationLoaders(principal.manufacturer_id)
         self.designs = DesignLoaders(principal)
         self.reporting = ReportingLoaders(principal.manufacturer_id)
+        self.incentives = IncentiveLoaders(principal.manufacturer_id)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from portal.resolvers.catalog import partners as r_partners
 from portal.resolvers.catalog import products as r_products
 from portal.resolvers.catalog import warehouses as r_warehouses
 from portal.resolvers.designs import registrations as r_designs
+from portal.resolvers.incentives import claims as r_incentives
 from portal.resolvers.integrations import connectors as r_integrations
 from portal.resolvers.jobs import failures as r_jobs
 from portal.resolvers.ledger import inventory as r_inventory
@@ -31,6 +32,15 @@ from portal.schema.catalog.products import Product, ProductPayload, SkuMapping, 
 from portal.schema.catalog.warehouses import Warehouse, WarehousePayload
 from portal.schema.common import Connection
 from portal.schema.designs.types import DesignRegistration, DesignRegistrationPayload
+from portal.schema.incentives.types import (
+    AgreementLiability,
+    Claim,
+    ClaimDraft,
+    ClaimPayload,
+    CreditMemo,
+    PriceAgreement,
+    PriceAgreementPayload,
+)
 from portal.schema.integrations.types import ErpSyncRun, JobPayload, RegisterWebhookPayload, Webhook
 from portal.schema.jobs.types import JobFailure
 from portal.schema.ledger.inventory import (
@@ -132,6 +142,28 @@ class Query:
     )
     design_registrations: Connection[DesignRegistration] = strawberry.field(
         resolver=r_designs.resolve_designs, permission_classes=INVENTORY
+    )
+    price_agreements: Connection[PriceAgreement] = strawberry.field(
+        resolver=r_incentives.resolve_price_agreements, permission_classes=INVENTORY
+    )
+    claim_draft: ClaimDraft = strawberry.field(
+        resolver=r_incentives.resolve_claim_draft,
+        permission_classes=INVENTORY,
+        description="Every provable, not yet claimed quantity of the period, prefilled.",
+    )
+    claims: Connection[Claim] = strawberry.field(
+        resolver=r_incentives.resolve_claims, permission_classes=INVENTORY
+    )
+    claim: Claim | None = strawberry.field(
+        resolver=r_incentives.resolve_claim, permission_classes=INVENTORY
+    )
+    credit_memos: Connection[CreditMemo] = strawberry.field(
+        resolver=r_incentives.resolve_credit_memos, permission_classes=INVENTORY
+    )
+    incentive_liability: list[AgreementLiability] = strawberry.field(
+        resolver=r_incentives.resolve_incentive_liability,
+        permission_classes=INVENTORY,
+        description="Per price agreement: eligible-unclaimed, claimed, approved, credited.",
     )
     webhooks: list[Webhook] = strawberry.field(
         resolver=r_integrations.resolve_webhooks, permission_classes=[allow(Action.MANAGE_SETTINGS)]
@@ -243,6 +275,16 @@ class Mutation:
     )
     close_design: DesignRegistrationPayload = strawberry.mutation(
         resolver=r_designs.close_design, permission_classes=[allow(Action.REGISTER_DESIGNS)]
+    )
+    create_price_agreement: PriceAgreementPayload = strawberry.mutation(
+        resolver=r_incentives.create_price_agreement,
+        permission_classes=[allow(Action.MANAGE_AGREEMENTS)],
+    )
+    submit_claim: ClaimPayload = strawberry.mutation(
+        resolver=r_incentives.submit_claim, permission_classes=[allow(Action.SUBMIT_CLAIMS)]
+    )
+    review_claim: ClaimPayload = strawberry.mutation(
+        resolver=r_incentives.review_claim, permission_classes=[allow(Action.REVIEW_CLAIMS)]
     )
     register_webhook: RegisterWebhookPayload = strawberry.mutation(
         resolver=r_integrations.register_webhook, permission_classes=[allow(Action.MANAGE_SETTINGS)]

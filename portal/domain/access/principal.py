@@ -36,6 +36,9 @@ class Action(str, Enum):
     SUBMIT_REPORTS = "SUBMIT_REPORTS"  # POS and stock submissions, mapping templates
     REGISTER_DESIGNS = "REGISTER_DESIGNS"
     REVIEW_DESIGNS = "REVIEW_DESIGNS"
+    MANAGE_AGREEMENTS = "MANAGE_AGREEMENTS"  # price agreements (special pricing)
+    SUBMIT_CLAIMS = "SUBMIT_CLAIMS"  # incentive claims of a partner
+    REVIEW_CLAIMS = "REVIEW_CLAIMS"  # approve or reject claims (credit memos follow)
 
 
 _EVERYONE = frozenset(Role)
@@ -68,6 +71,11 @@ ROLE_ACTIONS: dict[Action, frozenset[Role]] = {
     ),
     Action.REGISTER_DESIGNS: frozenset({Role.ADMIN, Role.PARTNER_ADMIN, Role.PARTNER_SALES}),
     Action.REVIEW_DESIGNS: frozenset({Role.ADMIN, Role.CHANNEL_MANAGER}),
+    Action.MANAGE_AGREEMENTS: frozenset({Role.ADMIN, Role.CHANNEL_MANAGER}),
+    Action.SUBMIT_CLAIMS: frozenset(
+        {Role.ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN, Role.PARTNER_SALES}
+    ),
+    Action.REVIEW_CLAIMS: frozenset({Role.ADMIN, Role.CHANNEL_MANAGER}),
     Action.SUBMIT_REPORTS: frozenset(
         {Role.ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN, Role.PARTNER_INVENTORY}
     ),

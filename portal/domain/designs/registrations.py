@@ -280,6 +280,10 @@ async def review_design(
             note=registration.review_note,
         )
         await _announce(registration, f"design.{registration.status.value.lower()}")
+        if approve and authorized_prices and expires_on is not None:
+            from portal.domain.incentives.agreements import agreement_for_design
+
+            await agreement_for_design(registration, today, expires_on, principal.token_id)
     return registration
 
 

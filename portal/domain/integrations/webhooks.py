@@ -44,6 +44,10 @@ EVENT_TYPES = (
     "design.approved",
     "design.rejected",
     "design.expired",
+    "claim.validated",
+    "claim.approved",
+    "claim.rejected",
+    "credit_memo.created",
 )
 MAX_ATTEMPTS = 8
 BASE_BACKOFF = timedelta(seconds=30)

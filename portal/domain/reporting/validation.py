@@ -485,6 +485,20 @@ async def post_submission(submission_id: int, status: SubmissionStatus, rows: in
         await Submission.filter(id=submission_id).update(
             status=status, posted_at=now, validated_at=now, rows_total=rows, rows_done=rows
         )
+        if (
+            submission.kind is SubmissionKind.POS
+            and previous is not None
+            and not submission.dry_run
+        ):
+            # Units a claim was given and this version no longer proves are clawed back.
+            from portal.domain.incentives.clawback import claw_back
+
+            await claw_back(
+                submission.manufacturer_id,
+                submission.partner_id,
+                submission.period,
+                submission.version,
+            )
         await _announce(submission, status)
 
 

@@ -1,0 +1,588 @@
+"""Ship & debit claims: drafted from what POS proves, submitted at once, validated by a
+worker, reviewed by a channel manager; an approval issues a credit memo.
+
+    draft = await claim_draft(partner, kind=ClaimKind.SHIP_AND_DEBIT, period="2026-10")
+    claim = await submit_claim(partner, queue, kind=..., period="2026-10", lines=[...])
+    await validate_claim(claim.id)          # the validate_claim job
+    claim = await review_claim(manager, claim.id, approve=True)
+
+Validation locks, in id order, every agreement line with a ``maxQuantity`` and every POS
+pool (partner, period, product, end customer) the claim draws on, then allocates units
+first come, first served (:mod:`portal.domain.incentives.evidence`): two claims
+validated at once on two workers never both take the same unit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from portal.db import is_postgres
+from portal.domain.access.principal import Action, Principal
+from portal.domain.bounds.dates import today as utc_today
+from portal.domain.bounds.quantities import Sign, check_quantity
+from portal.domain.bounds.text import CUSTOMER_NAME, NOTE, clean_text
+from portal.domain.catalog.lookups import get_product, get_warehouse, partner_scope
+from portal.domain.catalog.tenants import settings_of
+from portal.domain.errors import DomainError, ErrorCode
+from portal.domain.idempotency import idempotent
+from portal.domain.incentives import evidence
+from portal.domain.incentives.codes import ClaimLineCode, money
+from portal.domain.incentives.evidence import Terms
+from portal.domain.incentives.memos import issue_memo
+from portal.domain.periods import Period, parse_period
+from portal.jobs.kinds import VALIDATE_CLAIM
+from portal.jobs.records import JobQueue, dispatch
+from portal.models import (
+    Claim,
+    ClaimAllocation,
+    ClaimLine,
+    ClaimPool,
+    EndCustomer,
+    Job,
+    OutboxEvent,
+    PriceAgreement,
+    PriceAgreementLine,
+    Product,
+)
+from portal.models.enums import ClaimKind, ClaimLineStatus, ClaimStatus, JobStatus
+
+MAX_LINES = 500
+REVIEWED = (ClaimStatus.APPROVED, ClaimStatus.PARTIALLY_APPROVED, ClaimStatus.CREDITED)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimLineInput:
+    sku: str
+    quantity: int
+    end_customer_name: str
+    warehouse_code: str | None = None
+    agreement_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DraftLine:
+    sku: str
+    quantity: int
+    end_customer_name: str
+    agreement_id: int
+    unit_credit: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    kind: ClaimKind
+    period: str
+    partner_id: int
+    currency: str
+    lines: list[DraftLine]
+
+
+def visible_claims(
+    principal: Principal,
+    *,
+    partner_id: int | None = None,
+    kind: ClaimKind | None = None,
+    status: ClaimStatus | None = None,
+) -> QuerySet[Claim]:
+    principal.require(Action.VIEW_INVENTORY)
+    claims = Claim.filter(manufacturer_id=principal.manufacturer_id)
+    if principal.is_partner:
+        claims = claims.filter(partner_id=principal.partner_id)
+    if partner_id is not None:
+        claims = claims.filter(partner_id=partner_id)
+    if kind is not None:
+        claims = claims.filter(kind=kind)
+    if status is not None:
+        claims = claims.filter(status=status)
+    return claims
+
+
+async def _partner(principal: Principal, partner_code: str | None) -> int:
+    partner_id = await partner_scope(principal, partner_code)
+    if partner_id is None:
+        raise DomainError(ErrorCode.REQUIRED, "partnerCode is required.", ["partnerCode"])
+    return partner_id
+
+
+async def _claim_period(manufacturer_id: int, period: str | None, today: date) -> Period:
+    if not period:
+        raise DomainError(ErrorCode.REQUIRED, "A ship & debit claim names its period.", ["period"])
+    settings = await settings_of(manufacturer_id)
+    parsed = parse_period(period, settings.period_granularity)
+    if parsed.start > today:
+        raise DomainError(ErrorCode.INVALID_PERIOD, "The period lies in the future.", ["period"])
+    return parsed
+
+
+def _ship_and_debit_only(kind: ClaimKind) -> None:
+    if kind is not ClaimKind.SHIP_AND_DEBIT:
+        raise DomainError(ErrorCode.INVALID, f"{kind.value} claims are not open yet.", ["kind"])
+
+
+async def claim_draft(
+    principal: Principal,
+    *,
+    kind: ClaimKind,
+    period: str | None,
+    partner_code: str | None = None,
+    today: date | None = None,
+) -> Draft:
+    """Every provable, not yet claimed quantity of the period, per agreement line and end
+    customer, capped by what is left of ``maxQuantity``: submitted as is, it approves in
+    full."""
+    principal.require(Action.VIEW_INVENTORY)
+    _ship_and_debit_only(kind)
+    m = principal.manufacturer_id
+    partner_id = await _partner(principal, partner_code)
+    parsed = await _claim_period(m, period, today or utc_today())
+    terms = [
+        t for t in await evidence.terms_of(m, [partner_id]) if t.overlaps(parsed.start, parsed.end)
+    ]
+    specific = [t.end_customer_id for t in terms if t.end_customer_id is not None]
+    general = any(t.end_customer_id is None for t in terms)
+    rows = await evidence.pos_rows(
+        m, partner_id, parsed.name, {t.product_id for t in terms}, None if general else specific
+    )
+    pools = evidence.by_pool(rows)
+    pool_ids = dict(
+        (
+            ((p, c), i)
+            for i, p, c in await ClaimPool.filter(
+                manufacturer_id=m, partner_id=partner_id, period=parsed.name
+            ).values_list("id", "product_id", "end_customer_id")
+        )
+    )
+    allocated = await evidence.allocated_in(m, pool_ids.values())
+    used = await evidence.used_by_lines(m, [t.line_id for t in terms])
+    left_under_cap = {
+        t.line_id: (t.max_quantity - used.get(t.line_id, 0)) if t.max_quantity else None
+        for t in terms
+    }
+    drafted: dict[tuple[int, int], int] = {}
+    candidates: list[tuple[Terms, int, int]] = []
+    # Specific agreements first, then the best credit: a unit funds one incentive.
+    for term in sorted(terms, key=lambda t: (t.end_customer_id is None, -t.unit_credit, t.line_id)):
+        for (product_id, customer_id), pool in sorted(pools.items()):
+            if product_id != term.product_id or (
+                term.end_customer_id is not None and term.end_customer_id != customer_id
+            ):
+                continue
+            proof = evidence.prove(pool, term)
+            taken = allocated.get(pool_ids.get((product_id, customer_id), -1), 0)
+            free = proof.units - taken - drafted.get((product_id, customer_id), 0)
+            cap = left_under_cap[term.line_id]
+            units = min(free, cap) if cap is not None else free
+            if units <= 0:
+                continue
+            drafted[(product_id, customer_id)] = drafted.get((product_id, customer_id), 0) + units
+            if cap is not None:
+                left_under_cap[term.line_id] = cap - units
+            candidates.append((term, customer_id, units))
+    products = {
+        p.id: p.sku
+        for p in await Product.filter(manufacturer_id=m, id__in=list({t.product_id for t in terms}))
+    }
+    names = dict(
+        await EndCustomer.filter(
+            manufacturer_id=m, id__in=list({c for _, c, _ in candidates})
+        ).values_list("id", "name")
+    )
+    lines = [
+        DraftLine(
+            sku=products.get(term.product_id, ""),
+            quantity=units,
+            end_customer_name=names.get(customer_id, ""),
+            agreement_id=term.agreement_id,
+            unit_credit=term.unit_credit,
+            amount=money(term.unit_credit * units),
+        )
+        for term, customer_id, units in candidates
+    ]
+    currency = terms[0].currency if terms else "USD"
+    return Draft(kind, parsed.name, partner_id, currency, lines)
+
+
+async def submit_claim(
+    principal: Principal,
+    queue: JobQueue,
+    *,
+    kind: ClaimKind,
+    period: str | None,
+    lines: list[ClaimLineInput],
+    partner_code: str | None = None,
+    idempotency_key: str | None = None,
+    today: date | None = None,
+) -> Claim:
+    """Store the claim ``SUBMITTED`` with its validation job (recorded in the same
+    transaction), then hand the job to the queue."""
+    principal.require(Action.SUBMIT_CLAIMS)
+    request = {
+        "kind": kind,
+        "period": period,
+        "lines": [asdict(x) for x in lines],
+        "partner": partner_code,
+    }
+
+    async def create() -> Claim:
+        _ship_and_debit_only(kind)
+        m = principal.manufacturer_id
+        partner_id = await _partner(principal, partner_code)
+        parsed = await _claim_period(m, period, today or utc_today())
+        if not lines or len(lines) > MAX_LINES:
+            raise DomainError(
+                ErrorCode.REQUIRED, f"1 to {MAX_LINES} lines are required.", ["lines"]
+            )
+        checked: list[dict[str, Any]] = []
+        for index, line in enumerate(lines):
+            at = ["lines", str(index)]
+            product = await get_product(principal, line.sku, field="sku")
+            check_quantity(line.quantity, [*at, "quantity"], sign=Sign.POSITIVE)
+            name = clean_text(
+                line.end_customer_name, [*at, "endCustomerName"], max_length=CUSTOMER_NAME
+            )
+            warehouse_id = None
+            if line.warehouse_code:
+                warehouse = await get_warehouse(
+                    principal, line.warehouse_code, field="warehouseCode"
+                )
+                if warehouse.partner_id != partner_id:
+                    raise DomainError(
+                        ErrorCode.NOT_FOUND,
+                        f"No warehouse with code '{line.warehouse_code}'.",
+                        [*at, "warehouseCode"],
+                    )
+                warehouse_id = warehouse.id
+            if line.agreement_id is not None and not await PriceAgreement.exists(
+                manufacturer_id=m, id=line.agreement_id, partner_id=partner_id
+            ):
+                raise DomainError(
+                    ErrorCode.NOT_FOUND, "No such price agreement.", [*at, "agreementId"]
+                )
+            checked.append(
+                {
+                    "manufacturer_id": m,
+                    "line_no": index + 1,
+                    "product_id": product.id,
+                    "sku": product.sku,
+                    "quantity": line.quantity,
+                    "end_customer_name": name,
+                    "warehouse_id": warehouse_id,
+                    "agreement_id": line.agreement_id,
+                }
+            )
+        async with in_transaction():
+            claim = await Claim.create(
+                manufacturer_id=m,
+                partner_id=partner_id,
+                kind=kind,
+                period=parsed.name,
+                token_id=principal.token_id,
+            )
+            await ClaimLine.bulk_create([ClaimLine(claim=claim, **values) for values in checked])
+            await Job.create(
+                kind=VALIDATE_CLAIM,
+                args={"claim_id": claim.id},
+                manufacturer_id=m,
+                dedupe_key=f"{VALIDATE_CLAIM}:{claim.id}",
+            )
+        return claim
+
+    claim = await idempotent(
+        principal, "submitClaim", idempotency_key, request, create=create, model=Claim
+    )
+    job = await Job.filter(
+        dedupe_key=f"{VALIDATE_CLAIM}:{claim.id}",
+        status=JobStatus.QUEUED,
+        enqueued_at__isnull=True,
+        dispatches=0,
+    ).first()
+    if job is not None:
+        await dispatch(queue, job)
+    return claim
+
+
+def _choose(candidates: list[Terms]) -> Terms:
+    """The agreement line a claim line draws on: one naming the customer before a general
+    one, then the larger credit, then the older."""
+    return sorted(candidates, key=lambda t: (t.end_customer_id is None, -t.unit_credit, t.line_id))[
+        0
+    ]
+
+
+async def validate_claim(claim_id: int, today: date | None = None) -> ClaimStatus:
+    """Validate every line against the agreements and the POS, allocating proved units.
+
+    One transaction: a run that dies leaves the claim as it was, and a repeat of a
+    validated claim changes nothing."""
+    async with in_transaction():
+        query = Claim.filter(id=claim_id)
+        if is_postgres():
+            query = query.select_for_update()
+        claim = await query.first()
+        if claim is None or claim.status not in (ClaimStatus.SUBMITTED, ClaimStatus.VALIDATING):
+            return claim.status if claim else ClaimStatus.REJECTED
+        m = claim.manufacturer_id
+        settings = await settings_of(m)
+        parsed = parse_period(claim.period or "", settings.period_granularity)
+        lines = await ClaimLine.filter(manufacturer_id=m, claim_id=claim.id).order_by("line_no")
+        customers = await evidence.customers_named(m, [line.end_customer_name for line in lines])
+        all_terms = await evidence.terms_of(m, [claim.partner_id], {x.product_id for x in lines})
+        plan: dict[int, tuple[Terms | None, list[int], list[str]]] = {}
+        seen: set[tuple[int, str, int | None]] = set()
+        for line in lines:
+            codes: list[str] = []
+            ids = customers[line.end_customer_name]
+            dup_key = (line.product_id, line.end_customer_name.casefold(), line.warehouse_id)
+            if dup_key in seen:
+                plan[line.id] = (None, ids, [ClaimLineCode.DUPLICATE_LINE.value])
+                continue
+            seen.add(dup_key)
+            matching = [
+                t
+                for t in all_terms
+                if t.product_id == line.product_id
+                and (t.end_customer_id is None or t.end_customer_id in ids)
+                and (line.agreement_id is None or t.agreement_id == line.agreement_id)
+            ]
+            valid = [t for t in matching if t.overlaps(parsed.start, parsed.end)]
+            if not matching:
+                codes.append(ClaimLineCode.NO_AGREEMENT.value)
+            elif not valid:
+                codes.append(ClaimLineCode.AGREEMENT_EXPIRED.value)
+            plan[line.id] = (_choose(valid) if valid else None, ids, codes)
+        # Lock what the claim draws on, always in id order: capped agreement lines, pools.
+        chosen = {t.line_id: t for t, _, _ in plan.values() if t is not None}
+        capped = sorted(t.line_id for t in chosen.values() if t.max_quantity is not None)
+        if capped and is_postgres():
+            await PriceAgreementLine.filter(manufacturer_id=m, id__in=capped).select_for_update()
+        pool_keys = {
+            (line.product_id, customer)
+            for line in lines
+            if plan[line.id][0] is not None
+            for customer in (
+                [plan[line.id][0].end_customer_id]  # type: ignore[union-attr]  # checked above
+                if plan[line.id][0].end_customer_id is not None  # type: ignore[union-attr]
+                else plan[line.id][1]
+            )
+            if customer is not None
+        }
+        pools = await evidence.pools_for(m, claim.partner_id, parsed.name, pool_keys)
+        if pools and is_postgres():
+            await (
+                ClaimPool.filter(manufacturer_id=m, id__in=sorted(pools.values()))
+                .order_by("id")
+                .select_for_update()
+            )
+        rows = await evidence.pos_rows(
+            m, claim.partner_id, parsed.name, {p for p, _ in pool_keys}, {c for _, c in pool_keys}
+        )
+        by_pool = evidence.by_pool(rows)
+        allocated = await evidence.allocated_in(m, pools.values())
+        used = await evidence.used_by_lines(m, capped)
+        allocations: list[ClaimAllocation] = []
+        claimed_total = approved_total = Decimal("0")
+        currency = next(iter(chosen.values())).currency if chosen else "USD"
+        for line in lines:
+            term, ids, codes = plan[line.id]
+            approved = 0
+            if term is not None:
+                keys = sorted(
+                    (line.product_id, c)
+                    for c in ([term.end_customer_id] if term.end_customer_id is not None else ids)
+                )
+                proved = free = above = 0
+                proofs = []
+                for key in keys:
+                    proof = evidence.prove(by_pool.get(key, []), term)
+                    taken = allocated.get(pools[key], 0)
+                    proved += proof.units
+                    above += proof.above_price
+                    free += max(proof.units - taken, 0)
+                    proofs.append((key, proof, taken))
+                cap = (
+                    term.max_quantity - used.get(term.line_id, 0)
+                    if term.max_quantity is not None
+                    else None
+                )
+                approved = min(line.quantity, free, cap if cap is not None else line.quantity)
+                approved = max(approved, 0)
+                if line.quantity > proved:
+                    codes.append(ClaimLineCode.OVER_CLAIM.value)
+                if min(line.quantity, proved) > free:
+                    codes.append(ClaimLineCode.ALREADY_CLAIMED.value)
+                if cap is not None and cap < min(line.quantity, free):
+                    codes.append(ClaimLineCode.CAP_EXCEEDED.value)
+                if above and approved < line.quantity:
+                    codes.append(ClaimLineCode.RESALE_ABOVE_AUTHORIZED.value)
+                left = approved
+                for key, proof, taken in proofs:
+                    for pos_id, units in evidence.take(proof.fifo, taken, left):
+                        allocations.append(
+                            ClaimAllocation(
+                                manufacturer_id=m,
+                                pool_id=pools[key],
+                                claim_line_id=line.id,
+                                agreement_line_id=term.line_id,
+                                pos_line_id=pos_id,
+                                quantity=units,
+                            )
+                        )
+                        allocated[pools[key]] = allocated.get(pools[key], 0) + units
+                        left -= units
+                if term.max_quantity is not None:
+                    used[term.line_id] = used.get(term.line_id, 0) + approved
+                line.unit_credit = term.unit_credit
+                line.agreement_line_id = term.line_id
+                claimed_total += money(term.unit_credit * line.quantity)
+            line.approved_quantity = approved
+            line.amount = money((line.unit_credit or Decimal("0")) * approved)
+            approved_total += line.amount
+            line.codes = codes
+            line.status = (
+                ClaimLineStatus.APPROVED
+                if approved == line.quantity
+                else ClaimLineStatus.PARTIAL
+                if approved > 0
+                else ClaimLineStatus.REJECTED
+            )
+            await ClaimLine.filter(manufacturer_id=m, id=line.id).update(
+                approved_quantity=line.approved_quantity,
+                unit_credit=line.unit_credit,
+                amount=line.amount,
+                agreement_line_id=line.agreement_line_id,
+                codes=line.codes,
+                status=line.status,
+            )
+        if allocations:
+            await ClaimAllocation.bulk_create(allocations)
+        now = datetime.now(UTC)
+        await Claim.filter(manufacturer_id=m, id=claim.id).update(
+            status=ClaimStatus.VALIDATED,
+            claimed_amount=claimed_total,
+            approved_amount=approved_total,
+            currency=currency,
+            validated_at=now,
+            updated_at=now,
+        )
+        await _announce(claim, "claim.validated", ClaimStatus.VALIDATED, approved_total)
+    return ClaimStatus.VALIDATED
+
+
+async def fail_claim_validation(claim_id: int) -> None:
+    """The validation job failed for good: the claim is rejected, never left pending."""
+    await Claim.filter(
+        id=claim_id, status__in=[ClaimStatus.SUBMITTED, ClaimStatus.VALIDATING]
+    ).update(status=ClaimStatus.REJECTED, review_note="Validation failed; submit it again.")
+
+
+async def _announce(claim: Claim, event: str, status: ClaimStatus, amount: Decimal) -> None:
+    await OutboxEvent.get_or_create(
+        manufacturer_id=claim.manufacturer_id,
+        dedupe_key=f"{event}:{claim.id}",
+        defaults={
+            "event_type": event,
+            "payload": {
+                "claimId": str(claim.id),
+                "status": status.value,
+                "period": claim.period,
+                "approvedAmount": str(amount),
+            },
+        },
+    )
+
+
+async def review_claim(
+    principal: Principal, claim_id: int, *, approve: bool, note: str | None = None
+) -> Claim:
+    """Approve (``APPROVED``, or ``PARTIALLY_APPROVED`` when a line was capped or refused;
+    a credit memo for the approved amount) or reject with a note (its units are released)."""
+    principal.require(Action.REVIEW_CLAIMS)
+    clean_note = clean_text(note, "note", max_length=NOTE // 2, required=False, multiline=True)
+    async with in_transaction():
+        query = visible_claims(principal).filter(id=claim_id)
+        if is_postgres():
+            query = query.select_for_update()
+        claim = await query.first()
+        if claim is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "No such claim.", ["id"])
+        if claim.status is not ClaimStatus.VALIDATED:
+            raise DomainError(
+                ErrorCode.INVALID_STATE, f"The claim is {claim.status.value}.", ["id"]
+            )
+        m = claim.manufacturer_id
+        lines = await ClaimLine.filter(manufacturer_id=m, claim_id=claim.id).order_by("line_no")
+        if approve:
+            claim.status = (
+                ClaimStatus.APPROVED
+                if all(x.status is ClaimLineStatus.APPROVED for x in lines)
+                else ClaimStatus.PARTIALLY_APPROVED
+            )
+            claim.approved_amount = sum((x.amount or Decimal("0") for x in lines), Decimal("0"))
+        else:
+            if not clean_note:
+                raise DomainError(
+                    ErrorCode.REQUIRED, "A rejection needs a reason (note).", ["note"]
+                )
+            claim.status = ClaimStatus.REJECTED
+            claim.approved_amount = Decimal("0")
+            await _release(m, [x.id for x in lines])
+        claim.review_note = clean_note or None
+        claim.reviewed_at = datetime.now(UTC)
+        await Claim.filter(manufacturer_id=m, id=claim.id).update(
+            status=claim.status,
+            approved_amount=claim.approved_amount,
+            review_note=claim.review_note,
+            reviewed_at=claim.reviewed_at,
+            updated_at=claim.reviewed_at,
+        )
+        if approve:
+            await _announce(claim, "claim.approved", claim.status, claim.approved_amount)
+            credited = [
+                (
+                    x,
+                    x.approved_quantity or 0,
+                    x.unit_credit or Decimal("0"),
+                    x.amount or Decimal("0"),
+                    "",
+                )
+                for x in lines
+                if x.approved_quantity
+            ]
+            if credited:
+                await issue_memo(claim, credited, kind="CREDIT")
+        else:
+            await _announce(claim, "claim.rejected", claim.status, Decimal("0"))
+    return claim
+
+
+async def _release(manufacturer_id: int, claim_line_ids: list[int]) -> None:
+    """Give a rejected claim's units back to their pools (opposite allocation rows)."""
+    rows = await ClaimAllocation.filter(
+        manufacturer_id=manufacturer_id, claim_line_id__in=claim_line_ids
+    ).order_by("id")
+    net: dict[tuple[int, int, int, int | None], int] = {}
+    for row in rows:
+        key = (row.pool_id, row.claim_line_id, row.agreement_line_id, row.pos_line_id)
+        net[key] = net.get(key, 0) + row.quantity
+    await ClaimAllocation.bulk_create(
+        [
+            ClaimAllocation(
+                manufacturer_id=manufacturer_id,
+                pool_id=pool,
+                claim_line_id=line,
+                agreement_line_id=agreement_line,
+                pos_line_id=pos,
+                quantity=-units,
+                reason="RELEASED",
+            )
+            for (pool, line, agreement_line, pos), units in net.items()
+            if units
+        ]
+    )

@@ -1,0 +1,1 @@
+"""Incentives: price agreements, ship & debit claims, credit memos and clawbacks."""
