@@ -96,14 +96,23 @@ def postgres_ready() -> str:
 
 async def _truncate_postgres() -> None:
     conn = await asyncpg.connect(PG_URL)
-    tables = await conn.fetch(
-        "SELECT tablename FROM pg_tables WHERE schemaname='public' "
-        "AND tablename <> 'tortoise_migrations'"
-    )
-    if tables:
-        names = ", ".join(f'"{t["tablename"]}"' for t in tables)
-        await conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-    await conn.close()
+    try:
+        # Whatever an earlier test left running (a job task, a worker) holds no locks here.
+        await conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        # Parents only: TRUNCATE of a partitioned table takes its partitions in its own order.
+        tables = await conn.fetch(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition "
+            "AND c.relname <> 'tortoise_migrations'"
+        )
+        if tables:
+            names = ", ".join(f'"{t["relname"]}"' for t in tables)
+            await conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    finally:
+        await conn.close()
     refusal = await foreign_redis_keys(REDIS_URL)
     if refusal:
         pytest.fail(refusal, pytrace=False)
