@@ -215,8 +215,10 @@ async def main() -> None:
     )
     env = {**os.environ, "PORTAL_DATABASE_URL": url, "PORTAL_REDIS_URL": args.redis_url}
     from portal.db import close_database, open_database
+    from portal.migrate import migrate
 
-    await open_database(settings, create_schema=True)
+    await migrate(settings)  # the production schema: versioned migrations, partitions on
+    await open_database(settings)
     await close_database()
 
     app = create_app(settings, scheduler_interval=None)

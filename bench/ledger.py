@@ -31,6 +31,7 @@ from portal.domain.catalog.tenants import create_manufacturer
 from portal.domain.ledger import transfers
 from portal.domain.ledger.posting import Movement, post
 from portal.domain.ledger.shipments import LineInput
+from portal.migrate import migrate
 from portal.models import Partner, Product, Warehouse
 from portal.models.enums import LedgerKind, PartnerTier, Role
 from portal.scratch import recreate_database
@@ -164,7 +165,8 @@ async def main() -> None:
     args = parser.parse_args()
 
     url = await recreate_database(args.admin_url, args.database, own={"bench_copy"})
-    await open_database(Settings(database_url=url), create_schema=True)
+    await migrate(Settings(database_url=url))  # production schema, partitions on
+    await open_database(Settings(database_url=url))
     admin, d1, ws, ps = await seed()
     moves = movements(args.entries, ws, ps)
     print(f"seeded; posting {len(moves)} entries in batches of {args.batch}", file=sys.stderr)

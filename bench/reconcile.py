@@ -39,6 +39,7 @@ from portal.domain.ledger.posting import Movement, post
 from portal.domain.reconciliation.recompute import drain_dirty, full_recompute
 from portal.domain.reporting import submissions
 from portal.domain.reporting.validation import validate_submission
+from portal.migrate import migrate
 from portal.models import Partner, Product, ReconcileDirty, Warehouse
 from portal.models.enums import LedgerKind, PartnerTier, Role, SubmissionKind
 from portal.scratch import recreate_database
@@ -166,7 +167,8 @@ async def main() -> None:
     args = parser.parse_args()
     url = await recreate_database(args.admin_url, args.database, own={"recon_baseline"})
     settings = Settings(database_url=url, env="test", max_page_size=500)
-    await open_database(settings, create_schema=True)
+    await migrate(settings)  # the production schema: versioned migrations, partitions on
+    await open_database(settings)
     admin, token = await generate(args)
     periods = [m.strftime("%Y-%m") for m in months(args.periods)]
 
