@@ -28,6 +28,11 @@ class ErrorCode(str, Enum):
     FILE_INVALID = "FILE_INVALID"
     PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
     CONFLICT_PRIORITY = "CONFLICT_PRIORITY"
+    # Refusals of the transport (GraphQL errors' extensions.code), not of a business rule
+    QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
+    TIMEOUT = "TIMEOUT"
+    TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS"
+    TOO_MANY_OPERATIONS = "TOO_MANY_OPERATIONS"
 
 
 class DomainError(Exception):

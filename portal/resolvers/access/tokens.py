@@ -8,7 +8,7 @@ from strawberry.types import Info
 from portal.domain.access import tokens
 from portal.domain.catalog import tenants
 from portal.domain.catalog.tenants import get_manufacturer
-from portal.domain.pagination import paginate
+from portal.domain.pagination import MAX_INT_ID, paginate
 from portal.models import ApiToken as TokenModel
 from portal.resolvers.helpers import object_id
 from portal.schema.access.types import (
@@ -79,7 +79,7 @@ async def issue_api_token(info: Info, input: IssueApiTokenInput) -> IssueApiToke
 
 async def revoke_api_token(info: Info, input: RevokeApiTokenInput) -> ApiTokenPayload:
     token, errors = await attempt(
-        lambda: tokens.revoke_token(info.context.principal, object_id(input.id))
+        lambda: tokens.revoke_token(info.context.principal, object_id(input.id, MAX_INT_ID))
     )
     return ApiTokenPayload(api_token=token and await _token(info, token), errors=errors)
 
