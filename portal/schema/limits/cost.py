@@ -5,9 +5,10 @@
 
 Every field costs 1, plus its children's cost times its multiplier: a field with a
 ``first`` argument (a connection or a paged list) multiplies by ``first`` (its default page
-size when not given; at most ``max_page_size``), any other list by the default page size,
-and the ``edges`` of a connection by 1 (its connection already counted the page). Aliases
-and fragments count wherever they are spread; introspection fields cost 1. An operation
+size when not given; at most ``max_page_size``); any other field, the ``edges`` of a
+connection (its connection counted the page) and the short plain lists (document lines,
+conflicts: bounded, loaded in batches) by 1. Aliases and fragments count wherever they are
+spread; introspection fields cost 1. An operation
 over the limit gets one error, ``extensions.code`` ``QUERY_TOO_COSTLY`` with its ``cost``
 and the ``limit``.
 """
@@ -22,7 +23,6 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLError,
     GraphQLInterfaceType,
-    GraphQLList,
     GraphQLNamedType,
     GraphQLObjectType,
     InlineFragmentNode,
@@ -33,7 +33,6 @@ from graphql import (
     ValidationRule,
     VariableNode,
     get_named_type,
-    get_nullable_type,
 )
 from strawberry.extensions import SchemaExtension
 
@@ -90,50 +89,39 @@ class CostEstimate:
         self.variables = variables
         self.fragments: dict[str, int] = {}
 
-    def of(
-        self, selection_set: SelectionSetNode, parent: GraphQLNamedType, page: int | None = None
-    ) -> int:
+    def of(self, selection_set: SelectionSetNode, parent: GraphQLNamedType) -> int:
         total = 0
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
-                total += self.field(selection, parent, page)
+                total += self.field(selection, parent)
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 inner = self.context.schema.get_type(condition.name.value) if condition else parent
-                total += self.of(selection.selection_set, inner or parent, page)
+                total += self.of(selection.selection_set, inner or parent)
             elif isinstance(selection, FragmentSpreadNode):
-                total += self.fragment(selection.name.value, page)
+                total += self.fragment(selection.name.value)
         return total
 
-    def fragment(self, name: str, page: int | None) -> int:
-        key = f"{name}:{page}"
-        if key not in self.fragments:
-            self.fragments[key] = 0  # a cycle (refused by validation anyway) costs nothing more
+    def fragment(self, name: str) -> int:
+        if name not in self.fragments:
+            self.fragments[name] = 0  # a cycle (refused by validation anyway) costs nothing more
             fragment = self.context.get_fragment(name)
             if fragment is not None:
                 inner = self.context.schema.get_type(fragment.type_condition.name.value)
                 if inner is not None:
-                    self.fragments[key] = self.of(fragment.selection_set, inner, page)
-        return self.fragments[key]
+                    self.fragments[name] = self.of(fragment.selection_set, inner)
+        return self.fragments[name]
 
-    def field(self, node: FieldNode, parent: GraphQLNamedType, page: int | None) -> int:
+    def field(self, node: FieldNode, parent: GraphQLNamedType) -> int:
         fields = (
             parent.fields if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType) else {}
         )
         definition = fields.get(node.name.value)
         if definition is None or node.selection_set is None:
             return 1
-        named = get_named_type(definition.type)
-        is_list = isinstance(get_nullable_type(definition.type), GraphQLList)  # type: ignore[arg-type]
-        if "first" in definition.args:
-            size = self.page_size(node)
-            if is_list:
-                return 1 + size * self.of(node.selection_set, named)
-            return 1 + size * self.of(node.selection_set, named, page=size)
-        if is_list:
-            multiplier = 1 if page is not None else self.limiter.default_page_size
-            return 1 + multiplier * self.of(node.selection_set, named)
-        return 1 + self.of(node.selection_set, named)
+        children = self.of(node.selection_set, get_named_type(definition.type))
+        multiplier = self.page_size(node) if "first" in definition.args else 1
+        return 1 + multiplier * children
 
     def page_size(self, node: FieldNode) -> int:
         value: object = None
