@@ -31,7 +31,7 @@ FRONTEND_DIR = Path(__file__).resolve().parent.parent / "frontend-stub"
 def create_app(
     settings: Settings | None = None, *, scheduler_interval: float | None = EMBEDDED_TICK_SECONDS
 ) -> Starlette:
-    settings = settings or Settings()
+    settings = (settings or Settings()).for_web_server()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -4,14 +4,19 @@
     await close_database()
 
 PostgreSQL schemas come only from the versioned migrations (``portal migrate``); the
-embedded SQLite default creates its tables itself on start.
+embedded SQLite default creates its tables itself on start. On PostgreSQL every session
+gets ``statement_timeout`` (``settings.database_statement_timeout_ms``: the web server's
+``PORTAL_STATEMENT_TIMEOUT_MS``, or the workers' ``PORTAL_WORKER_STATEMENT_TIMEOUT_MS``);
+a statement cancelled by it is recognised by :func:`is_statement_timeout`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import asyncpg  # type: ignore[import-untyped]  # no stubs shipped
 from tortoise import Tortoise, connections
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from portal.settings import Settings
@@ -19,9 +24,14 @@ from portal.settings import Settings
 MODELS_APP = "models"
 
 
-def tortoise_config(database_url: str) -> dict[str, Any]:
+def tortoise_config(database_url: str, statement_timeout_ms: int = 0) -> dict[str, Any]:
+    connection: str | dict[str, Any] = database_url
+    if statement_timeout_ms and not database_url.startswith("sqlite://"):
+        connection = expand_db_url(database_url)
+        settings = connection["credentials"].setdefault("server_settings", {})
+        settings["statement_timeout"] = str(statement_timeout_ms)
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": connection},
         "apps": {
             MODELS_APP: {
                 "models": ["portal.models"],
@@ -37,7 +47,8 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
 async def open_database(settings: Settings, *, create_schema: bool | None = None) -> None:
     """Initialise Tortoise for this process. ``create_schema`` defaults to SQLite only."""
     EXECUTOR_CACHE.clear()  # prepared statements of a previous database (tests switch)
-    await Tortoise.init(config=tortoise_config(settings.database_url), _enable_global_fallback=True)
+    config = tortoise_config(settings.database_url, settings.database_statement_timeout_ms)
+    await Tortoise.init(config=config, _enable_global_fallback=True)
     if create_schema if create_schema is not None else settings.is_sqlite:
         await Tortoise.generate_schemas(safe=True)
 
@@ -52,6 +63,16 @@ async def database_reachable() -> bool:
     except Exception:
         return False
     return True
+
+
+def is_statement_timeout(error: BaseException | None) -> bool:
+    """Whether PostgreSQL cancelled a statement of this error's chain (``statement_timeout``)."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, asyncpg.exceptions.QueryCanceledError):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
 
 
 def is_postgres() -> bool:

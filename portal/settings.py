@@ -9,7 +9,7 @@ from __future__ import annotations
 from ipaddress import IPv4Network, IPv6Network
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -24,6 +24,12 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=10, gt=1)
     max_query_tokens: int = Field(default=2000, gt=10)
     max_aliases: int = Field(default=20, gt=0)
+    max_query_cost: int = Field(default=5000, gt=0)
+    statement_timeout_ms: int = Field(default=30_000, ge=0)
+    worker_statement_timeout_ms: int = Field(default=0, ge=0)
+    ws_max_subscriptions: int = Field(default=10, gt=0)
+    ws_max_operations: int = Field(default=20, gt=0)
+    ws_recheck_seconds: float = Field(default=15.0, gt=0, le=3600)
     job_lease_seconds: int = Field(default=300, gt=0)
     job_max_attempts: int = Field(default=5, gt=0)
     # submission issue rows older than this many months are dropped (0: kept for ever)
@@ -34,6 +40,16 @@ class Settings(BaseSettings):
     # Non-public networks that webhooks and the ERP connector may reach anyway (CIDRs,
     # comma-separated in the environment); empty: only public addresses.
     outbound_allow_networks: Annotated[list[IPv4Network | IPv6Network], NoDecode] = []
+
+    _web_server: bool = PrivateAttr(default=False)
+
+    @model_validator(mode="after")
+    def _operations_hold_subscriptions(self) -> Settings:
+        if self.ws_max_operations < self.ws_max_subscriptions:
+            raise ValueError(
+                "PORTAL_WS_MAX_OPERATIONS must be at least PORTAL_WS_MAX_SUBSCRIPTIONS"
+            )
+        return self
 
     @field_validator("database_url")
     @classmethod
@@ -53,6 +69,22 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, value: str | None) -> str | None:
         return value or None
+
+    def for_web_server(self) -> Settings:
+        """These settings as the web server's (``create_app``): its database sessions get
+        ``statement_timeout_ms`` instead of the workers' ``worker_statement_timeout_ms``."""
+        copy = self.model_copy()
+        copy._web_server = True
+        return copy
+
+    @property
+    def database_statement_timeout_ms(self) -> int:
+        """The PostgreSQL ``statement_timeout`` of this process's sessions (0: none).
+
+        The web server's, unless jobs run in-process (embedded) and share its sessions."""
+        if self._web_server and not self.embedded:
+            return self.statement_timeout_ms
+        return self.worker_statement_timeout_ms
 
     @property
     def production(self) -> bool:

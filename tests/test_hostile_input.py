@@ -124,7 +124,7 @@ async def test_hostile_text_in_graph_pos_lines_is_a_row_error(client, app) -> No
         graph,
         [
             gql_line(),
-            gql_line(name="Acme\x00Robotics"),
+            gql_line(name="Acme\x01Robotics"),
             gql_line(name="x" * 301),
             gql_line(invoiceNo="IN\u2028V"),
             gql_line(serials=["S" * 101]),
@@ -138,19 +138,26 @@ async def test_hostile_text_in_graph_pos_lines_is_a_row_error(client, app) -> No
         (5, "serials", "FIELD_TOO_LONG"),
     ]
     assert await posted() == 0
+    # NUL never reaches the domain: the graph refuses the whole operation, storing nothing
+    before = await Submission.all().count()
+    errors = await graph.errors(
+        SUBMIT_POS, input={"period": "2026-10", "lines": [gql_line(name="Acme\x00Robotics")]}
+    )
+    assert [e["extensions"]["code"] for e in errors] == ["INVALID"]
+    assert await Submission.all().count() == before
 
 
 async def test_hostile_text_in_other_graph_inputs_is_refused(client, app) -> None:
     ch = await build_channel()
     _, admin = await create_token(ch.admin.manufacturer_id, Role.ADMIN)
     graph = Graph(client, admin)
-    for name in ("Dist\x00X", "Dist\nX", "D" * 201, "Dist\x7f"):
+    for name in ("Dist\x01X", "Dist\nX", "D" * 201, "Dist\x7f"):
         made = await graph(PARTNER, input={"code": "DX", "name": name, "tier": "DISTRIBUTOR"})
         assert made["createPartner"]["errors"] == [{"field": ["name"], "code": "INVALID"}], name
-    for code in ("D\x00X", "X" * 65):
+    for code in ("D\x01X", "X" * 65):
         made = await graph(PARTNER, input={"code": code, "name": "Dist", "tier": "DISTRIBUTOR"})
         assert codes(made["createPartner"]) == ["INVALID"]
-    made = await graph(PRODUCT, input={"sku": "SKU-Z", "name": "Widget\x00"})
+    made = await graph(PRODUCT, input={"sku": "SKU-Z", "name": "Widget\x1b"})
     assert codes(made["createProduct"]) == ["INVALID"]
     assert (
         await Partner.filter(code="DX").count() == 0
@@ -159,7 +166,7 @@ async def test_hostile_text_in_other_graph_inputs_is_refused(client, app) -> Non
 
     d1 = await Partner.get(code="D1")
     _, sales = await create_token(ch.admin.manufacturer_id, Role.PARTNER_SALES, partner_id=d1.id)
-    for customer in ({"name": "Acme\x00", "country": "US"}, {"name": "A" * 301, "country": "US"}):
+    for customer in ({"name": "Acme\x01", "country": "US"}, {"name": "A" * 301, "country": "US"}):
         made = await Graph(client, sales)(
             REGISTER,
             input={

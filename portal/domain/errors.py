@@ -39,6 +39,11 @@ class ErrorCode(str, Enum):
     JOB_ITEM_FAILED = "JOB_ITEM_FAILED"  # an item a shared job set aside (jobFailures)
     URL_NOT_ALLOWED = "URL_NOT_ALLOWED"
     CURRENCY_MISMATCH = "CURRENCY_MISMATCH"  # a claim's agreements in two currencies
+    # Refusals of the transport (GraphQL errors' extensions.code), not of a business rule
+    QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
+    TIMEOUT = "TIMEOUT"
+    TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS"
+    TOO_MANY_OPERATIONS = "TOO_MANY_OPERATIONS"
 
 
 class DomainError(Exception):

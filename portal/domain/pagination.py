@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from tortoise.fields import BigIntField
 from tortoise.queryset import QuerySet
 
 from portal.domain.errors import DomainError, ErrorCode
@@ -24,17 +25,19 @@ from portal.domain.errors import DomainError, ErrorCode
 T = TypeVar("T")
 
 DEFAULT_PAGE_SIZE = 20
+MAX_INT_ID = 2**31 - 1  # the largest id of a table with 32-bit ids (IntField)
+MAX_BIGINT_ID = 2**63 - 1  # ... with 64-bit ids (BigIntField); offsets too
 
 
 def encode_cursor(row_id: int) -> str:
     return base64.urlsafe_b64encode(f"c:{row_id}".encode()).decode()
 
 
-def decode_cursor(cursor: str) -> int:
+def decode_cursor(cursor: str, maximum: int = MAX_BIGINT_ID) -> int:
     try:
         raw = base64.urlsafe_b64decode(cursor.encode()).decode()
         prefix, _, value = raw.partition(":")
-        if prefix != "c":
+        if prefix != "c" or not 0 <= int(value) <= maximum:
             raise ValueError(raw)
         return int(value)
     except (ValueError, binascii.Error, UnicodeDecodeError):
@@ -68,7 +71,8 @@ async def paginate(
     size = check_page_size(first, limit)
     sliced = queryset.order_by("id")
     if after:
-        sliced = sliced.filter(id__gt=decode_cursor(after))
+        big = isinstance(queryset.model._meta.pk, BigIntField)
+        sliced = sliced.filter(id__gt=decode_cursor(after, MAX_BIGINT_ID if big else MAX_INT_ID))
     rows = await sliced.limit(size + 1)
     has_next = len(rows) > size
     rows = rows[:size]
@@ -82,7 +86,7 @@ def encode_offset(offset: int) -> str:
 def decode_offset(cursor: str) -> int:
     try:
         prefix, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if prefix != "o" or int(value) < 0:
+        if prefix != "o" or not 0 <= int(value) <= MAX_BIGINT_ID:
             raise ValueError(cursor)
         return int(value)
     except (ValueError, binascii.Error, UnicodeDecodeError):

@@ -7,6 +7,7 @@ from strawberry.types import Info
 
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.ledger.shipments import LineInput
+from portal.domain.pagination import MAX_BIGINT_ID
 from portal.schema.ledger.inventory import MovementLineInput
 
 
@@ -14,11 +15,16 @@ def page_limit(info: Info) -> int:
     return int(info.context.settings.max_page_size)
 
 
-def object_id(raw: strawberry.ID) -> int:
+def object_id(raw: strawberry.ID, maximum: int = MAX_BIGINT_ID) -> int:
+    """The row id an ``ID`` names; ``NOT_FOUND`` for one that cannot exist (not a number, or
+    beyond the id column: ``maximum`` is ``MAX_INT_ID`` for tables with 32-bit ids)."""
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
-        raise DomainError(ErrorCode.NOT_FOUND, "No such object.", ["id"]) from None
+        value = 0
+    if not 0 < value <= maximum:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such object.", ["id"])
+    return value
 
 
 def line_inputs(lines: list[MovementLineInput]) -> list[LineInput]:

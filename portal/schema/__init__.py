@@ -2,8 +2,10 @@
 
     schema = build_schema(settings)
 
-Depth, token and alias limits are always on; unexpected errors are masked; batching is
-off (strawberry's default); introspection is off in production.
+Depth, token, alias and cost limits are always on, and strings with NUL are refused;
+unexpected errors are masked (statement timeouts and bad variable values are not
+unexpected); batching is off (strawberry's default); introspection and "Did you mean"
+suggestions are off in production.
 """
 
 from __future__ import annotations
@@ -20,8 +22,14 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     SchemaExtension,
 )
+from strawberry.schema.config import StrawberryConfig
 
+from portal.db import is_statement_timeout
 from portal.domain.errors import DomainError, PermissionDenied
+from portal.domain.pagination import DEFAULT_PAGE_SIZE
+from portal.schema.limits.cost import QueryCostLimiter
+from portal.schema.limits.nul_strings import RefuseNulStrings
+from portal.schema.limits.suggestions import HideSuggestions
 from portal.schema.root import Mutation, Query, Subscription
 from portal.settings import Settings
 
@@ -30,7 +38,9 @@ MASKED_MESSAGE = "Unexpected error."
 
 def _should_mask(error: GraphQLError) -> bool:
     original = error.original_error
-    if original is None or isinstance(original, DomainError | PermissionDenied):
+    if original is None or isinstance(original, DomainError | PermissionDenied | GraphQLError):
+        return False  # a GraphQLError's cause: a variable's value refused by its type
+    if is_statement_timeout(original):
         return False
     # strawberry's permission failures carry our FORBIDDEN code; they are not unexpected.
     return not (error.extensions or {}).get("code")
@@ -41,8 +51,20 @@ def build_schema(settings: Settings) -> Schema:
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: QueryCostLimiter(
+            max_cost=settings.max_query_cost,
+            default_page_size=DEFAULT_PAGE_SIZE,
+            max_page_size=settings.max_page_size,
+        ),
+        RefuseNulStrings,
         lambda: MaskErrors(should_mask_error=_should_mask, error_message=MASKED_MESSAGE),
     ]
     if settings.production:
-        extensions.append(DisableIntrospection)
-    return Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
+        extensions += [DisableIntrospection, HideSuggestions]
+    return Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions,
+        config=StrawberryConfig(disable_field_suggestions=settings.production),
+    )

@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from portal.domain.access.principal import Principal
+from portal.domain.access.tokens import authenticate
 from portal.schema.catalog.loaders import CatalogLoaders
 from portal.schema.designs.loaders import DesignLoaders
 from portal.schema.incentives.loaders import IncentiveLoaders
@@ -47,6 +48,15 @@ class Context:
     request: Any = None
     response: Any = None
     connection_params: Any = None  # a websocket's connection_init payload
+    token: str | None = None  # a websocket's raw bearer token, to re-check it while open
+
+    async def still_authenticated(self) -> bool:
+        """Whether the token behind ``principal`` is still valid: known, not revoked, of an
+        active partner (the same rules as at authentication)."""
+        if self.token is None or self.principal is None:
+            return False
+        current = await authenticate(self.token)
+        return current is not None and current.token_id == self.principal.token_id
 
     @cached_property
     def loaders(self) -> Loaders:

@@ -9,7 +9,7 @@ from portal.domain.access import tokens
 from portal.domain.catalog import tenants
 from portal.domain.catalog.tenants import get_manufacturer
 from portal.domain.integrations.outbound import outbound_policy
-from portal.domain.pagination import paginate
+from portal.domain.pagination import MAX_INT_ID, paginate
 from portal.models import ApiToken as TokenModel
 from portal.resolvers.helpers import object_id
 from portal.schema.access.types import (
@@ -80,7 +80,7 @@ async def issue_api_token(info: Info, input: IssueApiTokenInput) -> IssueApiToke
 
 async def revoke_api_token(info: Info, input: RevokeApiTokenInput) -> ApiTokenPayload:
     token, errors = await attempt(
-        lambda: tokens.revoke_token(info.context.principal, object_id(input.id))
+        lambda: tokens.revoke_token(info.context.principal, object_id(input.id, MAX_INT_ID))
     )
     return ApiTokenPayload(
         api_token=await _token(info, token) if token is not None else None, errors=errors

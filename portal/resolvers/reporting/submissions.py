@@ -42,9 +42,9 @@ PROGRESS_POLL_SECONDS = 0.5
 
 async def resolve_submission(info: Info, id: strawberry.ID) -> SubmissionType | None:
     try:
-        pk = int(id)
-    except ValueError:
-        return None
+        pk = object_id(id)
+    except DomainError:
+        return None  # an id that cannot exist: no such submission
     found = await submissions.visible_submissions(info.context.principal).get_or_none(id=pk)
     return SubmissionType.from_model(found) if found else None
 

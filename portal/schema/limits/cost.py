@@ -1,0 +1,136 @@
+"""Refuse operations whose estimated cost is over a limit, before they run.
+
+    Schema(..., extensions=[lambda: QueryCostLimiter(max_cost=5000, default_page_size=20,
+                                                     max_page_size=100)])
+
+Every field costs 1, plus its children's cost times its multiplier: a field with a
+``first`` argument (a connection or a paged list) multiplies by ``first`` (its default page
+size when not given; at most ``max_page_size``); any other field, the ``edges`` of a
+connection (its connection counted the page) and the short plain lists (document lines,
+conflicts: bounded, loaded in batches) by 1. Aliases and fragments count wherever they are
+spread; introspection fields cost 1. An operation
+over the limit gets one error, ``extensions.code`` ``QUERY_TOO_COSTLY`` with its ``cost``
+and the ``limit``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValidationContext,
+    ValidationRule,
+    VariableNode,
+    get_named_type,
+)
+from strawberry.extensions import SchemaExtension
+
+from portal.domain.errors import ErrorCode
+
+
+class QueryCostLimiter(SchemaExtension):
+    def __init__(self, *, max_cost: int, default_page_size: int, max_page_size: int) -> None:
+        self.max_cost = max_cost
+        self.default_page_size = default_page_size
+        self.max_page_size = max_page_size
+
+    def on_operation(self) -> Iterator[None]:
+        limiter = self
+        variables = self.execution_context.variables or {}
+
+        class QueryCostRule(ValidationRule):
+            def enter_operation_definition(
+                self, node: OperationDefinitionNode, *_args: object
+            ) -> None:
+                root = self.context.schema.get_root_type(node.operation)
+                if root is None:
+                    return
+                cost = CostEstimate(limiter, self.context, variables).of(node.selection_set, root)
+                if cost > limiter.max_cost:
+                    self.report_error(
+                        GraphQLError(
+                            f"The operation's estimated cost {cost} exceeds the limit of "
+                            f"{limiter.max_cost}: ask for smaller pages or fewer nested lists.",
+                            node,
+                            extensions={
+                                "code": ErrorCode.QUERY_TOO_COSTLY.value,
+                                "cost": cost,
+                                "limit": limiter.max_cost,
+                            },
+                        )
+                    )
+
+        self.execution_context.validation_rules = (
+            *self.execution_context.validation_rules,
+            QueryCostRule,
+        )
+        yield
+
+
+class CostEstimate:
+    """The cost of one operation; each fragment is costed once (memoised)."""
+
+    def __init__(
+        self, limiter: QueryCostLimiter, context: ValidationContext, variables: Mapping[str, Any]
+    ) -> None:
+        self.limiter = limiter
+        self.context = context
+        self.variables = variables
+        self.fragments: dict[str, int] = {}
+
+    def of(self, selection_set: SelectionSetNode, parent: GraphQLNamedType) -> int:
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += self.field(selection, parent)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                inner = self.context.schema.get_type(condition.name.value) if condition else parent
+                total += self.of(selection.selection_set, inner or parent)
+            elif isinstance(selection, FragmentSpreadNode):
+                total += self.fragment(selection.name.value)
+        return total
+
+    def fragment(self, name: str) -> int:
+        if name not in self.fragments:
+            self.fragments[name] = 0  # a cycle (refused by validation anyway) costs nothing more
+            fragment = self.context.get_fragment(name)
+            if fragment is not None:
+                inner = self.context.schema.get_type(fragment.type_condition.name.value)
+                if inner is not None:
+                    self.fragments[name] = self.of(fragment.selection_set, inner)
+        return self.fragments[name]
+
+    def field(self, node: FieldNode, parent: GraphQLNamedType) -> int:
+        fields = (
+            parent.fields if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType) else {}
+        )
+        definition = fields.get(node.name.value)
+        if definition is None or node.selection_set is None:
+            return 1
+        children = self.of(node.selection_set, get_named_type(definition.type))
+        multiplier = self.page_size(node) if "first" in definition.args else 1
+        return 1 + multiplier * children
+
+    def page_size(self, node: FieldNode) -> int:
+        value: object = None
+        for argument in node.arguments or ():
+            if argument.name.value == "first":
+                if isinstance(argument.value, IntValueNode):
+                    value = int(argument.value.value)
+                elif isinstance(argument.value, VariableNode):
+                    value = self.variables.get(argument.value.name.value)
+        if not isinstance(value, int) or isinstance(value, bool):
+            return self.limiter.default_page_size
+        return max(0, min(value, self.limiter.max_page_size))
