@@ -20,6 +20,7 @@ from portal.http.body_limit import BodyLimitMiddleware
 from portal.http.exports import export_credit_memos, export_exceptions
 from portal.http.graphql_view import PortalGraphQL
 from portal.http.health import health
+from portal.http.timeouts import StatementTimeoutMiddleware
 from portal.http.uploads import upload
 from portal.jobs.runtime import EMBEDDED_TICK_SECONDS, portal_runtime
 from portal.schema import build_schema
@@ -43,7 +44,10 @@ def create_app(
 
     app = Starlette(
         lifespan=lifespan,
-        middleware=[Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)],
+        middleware=[
+            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+            Middleware(StatementTimeoutMiddleware),
+        ],
     )
     app.state.settings = settings
     app.state.usage_recorder = UsageRecorder()

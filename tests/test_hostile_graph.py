@@ -355,3 +355,33 @@ async def test_nul_strings_are_refused_before_the_database(client) -> None:
     errors = await graph.errors('{ partners(search: "x\\u0000") { totalCount } }')
     assert errors[0]["extensions"]["code"] == "INVALID"
     assert (await graph("{ partners { totalCount } }"))["partners"]["totalCount"] == 0
+
+
+async def test_statement_timeout_on_plain_routes_is_a_coded_503(settings: Settings) -> None:
+    if settings.is_sqlite:
+        pytest.skip("statement_timeout is PostgreSQL's")
+    app = create_app(
+        settings.model_copy(update={"statement_timeout_ms": 300}), scheduler_interval=None
+    )
+    async with app.router.lifespan_context(app):
+        _, token = await create_manufacturer("Acme")
+        transport = httpx.ASGITransport(app=app)
+        auth = {"Authorization": f"Bearer {token}"}
+        async with httpx.AsyncClient(transport=transport, base_url="http://portal.test") as http:
+            blocker = await asyncpg.connect(settings.database_url)
+            try:
+                async with blocker.transaction():
+                    await blocker.execute("LOCK TABLE reconciliation_row IN ACCESS EXCLUSIVE MODE")
+                    try:  # without a statement timeout it would wait for the lock forever
+                        response = await asyncio.wait_for(
+                            http.get("/exports/exceptions.csv?period=2026-10", headers=auth),
+                            WAIT_SECONDS,
+                        )
+                    except TimeoutError:
+                        pytest.fail(f"the statement was not cancelled within {WAIT_SECONDS} s")
+            finally:
+                await blocker.close()
+            assert response.status_code == 503, response.text
+            assert response.json()["errors"][0]["code"] == "TIMEOUT"
+            answer = await http.get("/exports/exceptions.csv?period=2026-10", headers=auth)
+            assert answer.status_code == 200  # the lock gone, the same request answers

@@ -51,6 +51,7 @@ async def export_exceptions(request: Request) -> Response:
             partner_code=request.query_params.get("partnerCode") or None,
             only_exceptions=True,
         )
+        first = await rows.limit(PAGE)  # before the answer starts: a failure is still coded
     except (DomainError, PermissionDenied) as failure:
         return refused(failure)
 
@@ -59,8 +60,10 @@ async def export_exceptions(request: Request) -> Response:
         writer = csv.writer(buffer)
         writer.writerow(COLUMNS)
         offset = 0
+        page = first
         while True:
-            page = await rows.offset(offset).limit(PAGE)
+            if offset:
+                page = await rows.offset(offset).limit(PAGE)
             if not page:
                 break
             for r in page:
