@@ -32,6 +32,14 @@ export function row(...cells) {
   return tr;
 }
 
+// Each body cell carries its column's name, shown as the cell's label when a narrow
+// screen stacks the table's rows as cards (table.stack in style.css).
+export function labelled(table) {
+  const names = [...table.tHead.rows[0].cells].map((th) => th.textContent);
+  for (const tr of table.tBodies[0].rows) [...tr.cells].forEach((td, i) => { td.dataset.label = names[i] ?? ""; });
+  return table;
+}
+
 export function button(text, onClick) {
   const b = Object.assign(document.createElement("button"), { type: "button", textContent: text });
   b.addEventListener("click", () => { b.disabled = true; onClick().catch(showError).finally(() => { b.disabled = false; }); });

@@ -1,5 +1,6 @@
 // The page's entry: sign in with a token, then show the partner's or the manager's work.
 import { $, gql, lastMonth, showError, state } from "./api.js";
+import { downloadMemoCsv, linkMemoCsv, loadClaimDraft, loadClaimReviews, loadClaims, loadMemos, submitClaim } from "./claims.js";
 import { loadPartnerDesigns, loadReviews, registerDesign } from "./designs.js";
 import { drawChart, loadCompliance, loadExceptions, saveException } from "./manager.js";
 import { loadPosDraft, loadStockDraft, submitPos, submitStock, upload } from "./reports.js";
@@ -13,11 +14,12 @@ async function start() {
   state.viewer = viewer;
   $("#who").textContent = `${viewer.manufacturer.name} · ${viewer.partner ? viewer.partner.name : "manufacturer"} · ${viewer.role}`;
   if (viewer.partner) {
-    $("#partner").hidden = false; $("#period").value = lastMonth();
-    await Promise.all([loadStockDraft(), loadPosDraft(), loadWarehouses(), loadPartnerTransfers(), loadPartnerDesigns()]);
+    $("#partner").hidden = false; $("#period").value = lastMonth(); $("#claim-period").value = lastMonth();
+    await Promise.all([loadStockDraft(), loadPosDraft(), loadWarehouses(), loadPartnerTransfers(), loadPartnerDesigns(),
+      loadClaimDraft(), loadClaims()]);
   } else {
-    $("#manager").hidden = false; $("#m-period").value = lastMonth();
-    await loadManager();
+    $("#manager").hidden = false; $("#m-period").value = lastMonth(); $("#memo-period").value = lastMonth();
+    await Promise.all([loadManager(), loadClaimReviews(), loadMemos()]);
   }
 }
 
@@ -32,7 +34,11 @@ on("#submit-pos", "click", submitPos);
 on("#upload", "submit", upload);
 on("#transfer-form", "submit", raiseTransfer);
 on("#design-form", "submit", registerDesign);
+on("#claim-period", "change", loadClaimDraft);
+on("#submit-claim", "click", submitClaim);
 on("#m-period", "change", loadManager);
+on("#memo-period", "change", async () => linkMemoCsv());
+on("#memo-csv", "click", downloadMemoCsv);
 on("#x-filters", "submit", async (event) => { event.preventDefault(); await loadExceptions(); });
 on("#c-filters", "submit", async (event) => { event.preventDefault(); await drawChart(); });
 on("#exception-form", "submit", saveException);

@@ -1,6 +1,7 @@
 """Demo incentives: price agreements of DIST-NA for its four end customers, claims
 drafted from its accepted POS and validated, three of them approved (credit memos) and
-the newest awaiting the manager's review."""
+the newest awaiting the manager's review; the two oldest months of POS are left unclaimed
+for the partner page."""
 
 from __future__ import annotations
 
@@ -41,7 +42,10 @@ async def seed_incentives(admin: Principal, today: date) -> None:
             manager,
             partner_code=PARTNER,
             customer=(customer, "US", ""),
-            valid_from=months[0].start.replace(month=1, day=1),
+            # From the first month of POS (the two before the claims stay claimable).
+            valid_from=min(
+                months[0].start.replace(month=1, day=1), months[0].previous().previous().start
+            ),
             valid_to=date(today.year + 1, 12, 31),
             lines=[
                 agreements.AgreementLineInput(

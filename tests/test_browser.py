@@ -5,7 +5,11 @@ with live progress over the websocket. It uploads a CSV with a bad row and sees 
 row's error; it receives a transfer, raises, ships and receives another, and registers a
 design that conflicts with another partner's. A manager sees the exceptions, works one
 through the workflow, resolves one with a correction and sees it closed, approves a
-transfer and reviews designs. Screenshots go to ``test-artifacts/``. Skipped when Chromium or Playwright is missing, unless
+transfer and reviews designs. The claim pages: a partner submits its prefilled ship &
+debit draft (and an over-claim) and sees each line's result; a manager approves the claim
+awaiting review, with its codes and POS evidence, and finds its credit memo in the list
+and in the CSV; at phone width (390 px) their buttons lie within the viewport.
+Screenshots go to ``test-artifacts/``. Skipped when Chromium or Playwright is missing, unless
 ``PORTAL_TEST_REQUIRE_BROWSER=1`` (as in ``.ci/run``).
 """
 
@@ -97,6 +101,96 @@ def browser(demo):  # type: ignore[no-untyped-def]
         )
         yield chromium
         chromium.close()
+
+
+# The claim pages come first: the partner's report test below replaces last month's POS,
+# which claws back the units of the demo's claim awaiting review.
+
+
+def _months_ago(count: int) -> str:
+    """The period ``count`` months before the current one (the demo's clock: UTC today)."""
+    from datetime import UTC, datetime
+
+    today = datetime.now(UTC).date()
+    months = today.year * 12 + today.month - 1 - count
+    return f"{months // 12:04d}-{months % 12 + 1:02d}"
+
+
+def _draft_for(page, period: str) -> None:  # type: ignore[no-untyped-def]
+    page.fill("#claim-period", period)
+    page.dispatch_event("#claim-period", "change")
+    page.wait_for_selector(f"#claim-draft[data-period='{period}'] tbody tr", timeout=30000)
+
+
+def _inside(page, locator, width: int) -> None:  # type: ignore[no-untyped-def]
+    """Every match is rendered and lies within the viewport's width."""
+    assert locator.count() > 0
+    for element in locator.all():
+        element.scroll_into_view_if_needed()
+        box = element.bounding_box()
+        assert box is not None and box["width"] > 0
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, (element.inner_text(), box)
+
+
+def test_claim_pages_fit_a_phone(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    width = 390
+    page = browser.new_page(viewport={"width": width, "height": 844})
+    page.goto(demo["partner"])
+    page.wait_for_selector("#claims article.claim tbody tr")
+    _inside(page, page.locator("#submit-claim, #claim-period"), width)
+    _inside(page, page.locator("#claims article.claim").first.locator("td"), width)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=str(ARTIFACTS / "partner-claims-phone.png"), full_page=True)
+    page.close()
+
+    page = browser.new_page(viewport={"width": width, "height": 844})
+    page.goto(demo["manager"])
+    page.wait_for_selector("#claim-reviews article.claim button")
+    page.wait_for_selector("#memos tbody tr")
+    reviews = page.locator("#claim-reviews article.claim")
+    _inside(page, reviews.locator("button"), width)
+    _inside(page, reviews.locator("input[name=note]"), width)
+    _inside(page, reviews.first.locator("td"), width)  # the line codes and evidence
+    _inside(page, page.locator("#memo-csv, #memo-period"), width)
+    _inside(page, page.locator("#memos tbody tr").first.locator("td"), width)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=str(ARTIFACTS / "manager-claims-phone.png"), full_page=True)
+    page.close()
+
+
+def test_manager_approves_a_claim_and_sees_its_credit_memo(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(demo["manager"])
+    # The demo's newest claim (last month) awaits review, with its codes and POS evidence.
+    waiting = page.locator(f"#claim-reviews article.claim[data-period='{_months_ago(1)}']")
+    _count(waiting, 1)
+    assert "CLAIMED (submission" in waiting.inner_text()
+    number = waiting.get_attribute("data-id")
+
+    # A rejection needs a note: the error shows next to the buttons, the claim stays.
+    waiting.locator("button", has_text="Reject").click()
+    assert "REQUIRED" in _status(
+        page, f"#claim-reviews article.claim[data-id='{number}'] .result", "REQUIRED"
+    )
+
+    waiting.locator("button", has_text="Approve").click()
+    approved = _status(page, "#claim-review-status", f"Claim {number}: APPROVED")
+    memo = approved.split("credit memo ")[1].split()[0]
+    _count(page.locator(f"#claim-reviews article.claim[data-id='{number}']"), 0)
+    listed = page.locator(f"#memos tbody tr[data-number='{memo}']")
+    _count(listed, 1)
+    cells = listed.locator("td").all_inner_texts()
+    assert cells[1:5] == ["CREDIT", "DIST-NA", _months_ago(1), number]
+
+    # Finance's CSV of the period (fetched with the bearer token) holds the memo's lines.
+    assert page.input_value("#memo-period") == _months_ago(1)
+    with page.expect_download() as download:
+        page.click("#memo-csv")
+    text = Path(download.value.path()).read_text()
+    assert text.splitlines()[0].startswith("number,kind,")
+    assert sum(line.startswith(f"{memo},CREDIT,") for line in text.splitlines()) >= 1
+    page.screenshot(path=str(ARTIFACTS / "manager-claims.png"), full_page=True)
+    page.close()
 
 
 def test_partner_reports_and_sees_row_errors(browser, demo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -281,4 +375,61 @@ def test_manager_works_exceptions_transfers_and_designs(browser, demo) -> None: 
     page.locator("#reviews tbody tr").first.locator("button", has_text="Approve").click()
     _status(page, "#review-status", "APPROVED")
     page.screenshot(path=str(ARTIFACTS / "manager-reviews.png"), full_page=True)
+    page.close()
+
+
+def test_partner_submits_a_prefilled_claim_and_sees_line_results(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(demo["partner"])
+    page.wait_for_selector("#claims article.claim")  # the demo's claims, with their results
+    assert "OVER_CLAIM" in page.inner_text("#claims")
+
+    # The oldest POS month is unclaimed: its draft, submitted as is, approves in full.
+    period = _months_ago(6)
+    _draft_for(page, period)
+    drafted = {
+        tuple(r.locator("td").all_inner_texts()[:2]): r.locator("input").input_value()
+        for r in page.locator("#claim-draft tbody tr").all()
+    }
+    page.click("#submit-claim")
+    done = _status(page, "#claim-status", "VALIDATED")
+    number = done.split()[1].rstrip(":")
+    card = page.locator(f"#claims article.claim[data-id='{number}']")
+    lines = card.locator("tbody tr")
+    _count(lines, len(drafted))
+    for tr in lines.all():
+        sku, customer, claimed, approved, credit, amount, result = tr.locator(
+            "td"
+        ).all_inner_texts()
+        assert drafted[(sku, customer)] == claimed == approved
+        assert result == "APPROVED"
+        assert float(amount) == float(claimed) * float(credit)
+    assert "VALIDATED" in card.locator("h4").inner_text()
+    assert "awaiting review" in card.inner_text()
+    # Claimed: the period's draft is empty now.
+    _count(page.locator("#claim-draft tbody tr"), 0)
+    assert page.is_visible("#claim-draft-empty")
+
+    # The month after, one quantity raised above what POS proves: that line is cut back.
+    _draft_for(page, _months_ago(5))
+    first = page.locator("#claim-draft tbody tr input").first
+    proved = int(first.input_value())
+    first.fill(str(proved + 3))
+    before = page.inner_text("#claim-status")
+    page.click("#submit-claim")
+    page.wait_for_function(
+        """before => { const text = document.querySelector('#claim-status').textContent;
+                       return text !== before && text.includes('VALIDATED'); }""",
+        arg=before,
+        timeout=30000,
+    )
+    done = page.inner_text("#claim-status")
+    number = done.split()[1].rstrip(":")
+    over = page.locator(f"#claims article.claim[data-id='{number}'] tbody tr").filter(
+        has_text="OVER_CLAIM"
+    )
+    _count(over, 1)
+    cells = over.locator("td").all_inner_texts()
+    assert (cells[2], cells[3], cells[6]) == (str(proved + 3), str(proved), "PARTIAL OVER_CLAIM")
+    page.screenshot(path=str(ARTIFACTS / "partner-claims.png"), full_page=True)
     page.close()
