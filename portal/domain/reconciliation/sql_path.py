@@ -193,29 +193,39 @@ async def recompute_set_based(
     # that ignores the arrays' sizes (measured: 0.1 s became 2.3 s). Plan each run afresh,
     # for this transaction only (the caller's in_transaction).
     await conn.execute_script("SET LOCAL plan_cache_mode = force_custom_plan")
-    warehouse_ids, product_ids, starts = (list(column) for column in zip(*keys, strict=True))
-    names, period_starts, ends, dues = (list(column) for column in zip(*periods, strict=True))
     rows = await conn.execute_query_dict(
-        STATEMENT,
-        [
-            manufacturer_id,
-            warehouse_ids,
-            product_ids,
-            starts,
-            names,
-            list(range(len(names))),
-            period_starts,
-            ends,
-            dues,
-            period_starts[0],
-            ends[-1],
-            today,
-            settings.tolerance_units,
-            float(settings.tolerance_percent),
-            ACCEPTED_VALUES,
-            datetime.now(UTC).isoformat(),
-            min(warehouse_ids),  # the range lets the index on warehouse_id narrow the scans
-            max(warehouse_ids),
-        ],
+        STATEMENT, arguments(manufacturer_id, keys, periods, settings, today)
     )
     return int(rows[0]["kept"])
+
+
+def arguments(
+    manufacturer_id: int,
+    keys: list[tuple[int, int, date]],
+    periods: list[tuple[str, date, date, date]],
+    settings: ManufacturerSettings,
+    today: date,
+) -> list[object]:
+    """The parameters of ``STATEMENT`` (also what ``bench/reconcile.py --explain`` passes)."""
+    warehouse_ids, product_ids, starts = (list(column) for column in zip(*keys, strict=True))
+    names, period_starts, ends, dues = (list(column) for column in zip(*periods, strict=True))
+    return [
+        manufacturer_id,
+        warehouse_ids,
+        product_ids,
+        starts,
+        names,
+        list(range(len(names))),
+        period_starts,
+        ends,
+        dues,
+        period_starts[0],
+        ends[-1],
+        today,
+        settings.tolerance_units,
+        float(settings.tolerance_percent),
+        ACCEPTED_VALUES,
+        datetime.now(UTC).isoformat(),
+        min(warehouse_ids),  # the range lets the index on warehouse_id narrow the scans
+        max(warehouse_ids),
+    ]
