@@ -197,7 +197,8 @@ async def main() -> None:
     )
     args = parser.parse_args()
     url = await recreate_database(args.admin_url, args.database, own={"recon_baseline"})
-    settings = Settings(database_url=url, env="test", max_page_size=500)
+    # a 500-row page costs 7,001 (the default limit is 5,000)
+    settings = Settings(database_url=url, env="test", max_page_size=500, max_query_cost=10_000)
     await migrate(settings)  # the production schema: versioned migrations, partitions on
     await open_database(settings)
     admin, token = await generate(args)
