@@ -6,9 +6,12 @@ Generates partners x SKUs x 2 warehouses x periods of ledger entries (through th
 ``post``) and stock reports (through submission validation), then times in one run:
 (a) the full recompute of every period against one set-based SQL statement computing the
 same rows into a plain table; (b) the incremental recompute after one 1,000-line POS
-submission; (c) the ``reconciliation`` query for a 500-row page against a plain Starlette
+submission for the last period, then after one for the period 9 months back
+(``--explain`` also prints, on stderr, the plan of the set-based statement for another such
+backdated submission); (c) the ``reconciliation`` query for a 500-row page against a plain Starlette
 endpoint running the same SQL and returning the same JSON (p50 over 30 requests each).
-The last line is JSON with full_ratio, incremental_s, graph_ratio_p50.
+The last line is JSON with full_ratio, incremental_s,
+incremental_backdated_s, graph_ratio_p50.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from portal.app import create_app
@@ -36,6 +40,8 @@ from portal.domain.access.tokens import create_token
 from portal.domain.catalog import partners, products, warehouses
 from portal.domain.catalog.tenants import create_manufacturer
 from portal.domain.ledger.posting import Movement, post
+from portal.domain.reconciliation import recompute as recompute_module
+from portal.domain.reconciliation import sql_path
 from portal.domain.reconciliation.recompute import drain_dirty, full_recompute
 from portal.domain.reporting import submissions
 from portal.domain.reporting.validation import validate_submission
@@ -152,6 +158,28 @@ async def generate(args: argparse.Namespace) -> tuple[Principal, str]:
     return admin, token
 
 
+async def submit_pos(
+    principal: Principal, warehouse_code: str, skus: list[str], month: date, tag: str
+) -> None:
+    """A validated 1,000-line POS submission for the period of ``month``."""
+    lines = [
+        {
+            "warehouse_code": warehouse_code,
+            "sku": skus[n % len(skus)],
+            "quantity": 1,
+            "sold_on": (month + timedelta(days=20)).isoformat(),
+            "end_customer_name": f"C{n}",
+            "end_customer_country": "US",
+            "invoice_no": f"{tag}{n}",
+        }
+        for n in range(1000)
+    ]
+    made = await submissions.submit(
+        principal, _Parked(), kind=SubmissionKind.POS, period=month.strftime("%Y-%m"), lines=lines
+    )
+    await validate_submission(made.id)
+
+
 class _Parked:
     async def dispatch(self, job_id: int, dispatch_no: int) -> None:
         return None
@@ -164,9 +192,13 @@ async def main() -> None:
     parser.add_argument("--periods", type=int, default=12)
     parser.add_argument("--admin-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--database", default="portal_bench_reconcile")
+    parser.add_argument(
+        "--explain", action="store_true", help="EXPLAIN (ANALYZE) of a backdated run, on stderr"
+    )
     args = parser.parse_args()
     url = await recreate_database(args.admin_url, args.database, own={"recon_baseline"})
-    settings = Settings(database_url=url, env="test", max_page_size=500)
+    # a 500-row page costs 7,001 (the default limit is 5,000)
+    settings = Settings(database_url=url, env="test", max_page_size=500, max_query_cost=10_000)
     await migrate(settings)  # the production schema: versioned migrations, partitions on
     await open_database(settings)
     admin, token = await generate(args)
@@ -204,26 +236,41 @@ async def main() -> None:
     p0 = Principal(admin.manufacturer_id, Role.PARTNER_INVENTORY, partner.id)
     w0 = (await Warehouse.filter(partner_id=partner.id).order_by("id").first()).code  # type: ignore[union-attr]
     skus = [p.sku for p in await Product.all().order_by("id").limit(1000)]
-    last = months(args.periods)[-1]
-    lines = [
-        {
-            "warehouse_code": w0,
-            "sku": skus[n % len(skus)],
-            "quantity": 1,
-            "sold_on": (last + timedelta(days=20)).isoformat(),
-            "end_customer_name": f"C{n}",
-            "end_customer_country": "US",
-            "invoice_no": f"I{n}",
-        }
-        for n in range(1000)
-    ]
-    made = await submissions.submit(
-        p0, _Parked(), kind=SubmissionKind.POS, period=periods[-1], lines=lines
-    )
-    await validate_submission(made.id)
+    all_months = months(args.periods)
+    await submit_pos(p0, w0, skus, all_months[-1], "I")
     start = time.perf_counter()
     await drain_dirty(today=TODAY)
     incremental_s = time.perf_counter() - start
+    # Backdated: the same 1,000 lines for the period 9 months back, so every later period
+    # of those keys is recomputed too (rows change, exceptions open).
+    backdated = all_months[max(0, len(all_months) - 10)]
+    await submit_pos(p0, w0, skus, backdated, "B")
+    start = time.perf_counter()
+    await drain_dirty(today=TODAY)
+    incremental_backdated_s = time.perf_counter() - start
+    if args.explain:  # the same backdated case on fresh keys, its statement's plan kept
+        other = await Partner.get(code="P001")
+        p1 = Principal(admin.manufacturer_id, Role.PARTNER_INVENTORY, other.id)
+        w1 = (await Warehouse.filter(partner_id=other.id).order_by("id").first()).code  # type: ignore[union-attr]
+        await submit_pos(p1, w1, skus, backdated, "E")
+        plans: list[str] = []
+
+        async def explained(manufacturer_id: int, *rest: object) -> int:
+            db = connections.get("default")
+            await db.execute_script("SET LOCAL plan_cache_mode = force_custom_plan")
+            rows = await db.execute_query_dict(
+                "EXPLAIN (ANALYZE, BUFFERS) " + sql_path.STATEMENT,
+                sql_path.arguments(manufacturer_id, *rest),  # type: ignore[arg-type]
+            )
+            plans.append("\n".join(r["QUERY PLAN"] for r in rows))
+            return 0
+
+        recompute_module.recompute_set_based = explained  # type: ignore[assignment]
+        try:
+            await drain_dirty(today=TODAY)
+        finally:
+            recompute_module.recompute_set_based = sql_path.recompute_set_based
+        print("\n\n".join(plans), file=sys.stderr)
 
     app = create_app(settings, scheduler_interval=None)
 
@@ -301,6 +348,7 @@ async def main() -> None:
                 "sql_s": round(sql_s, 3),
                 "full_ratio": round(full_s / sql_s, 1),
                 "incremental_s": round(incremental_s, 3),
+                "incremental_backdated_s": round(incremental_backdated_s, 3),
                 "graph_p50_ms": round(graph_p50 * 1000, 1),
                 "plain_p50_ms": round(plain_p50 * 1000, 1),
                 "graph_ratio_p50": round(graph_p50 / plain_p50, 2),

@@ -271,3 +271,38 @@ async def test_set_based_and_python_rows_agree(app) -> None:
     await recompute(mid, keys, today=TODAY, set_based=False)
     assert updated == await snapshot()
     assert updated != sql_rows
+
+
+@pytest.mark.parametrize("settings", ["postgres"], indirect=True)
+async def test_incremental_opens_the_same_exceptions_on_both_paths(app) -> None:
+    """Rows that existed and became exceptions (the statement's UPDATE) and new rows (its
+    INSERT) are opened once, with their audit and webhook events, as in Python; a row
+    whose workflow was already open is not opened again."""
+    ch = await generate(app, random.Random(11))
+    keys = await all_keys()
+    mid = ch.admin.manufacturer_id
+    backdated = dict.fromkeys(keys, date(2026, 7, 9))
+
+    async def adjust(quantity: int) -> None:
+        await post_adjustment(
+            ch.admin,
+            warehouse_code="W1",
+            sku="SKU-A",
+            quantity=quantity,
+            reason=AdjustmentReason.COUNT_CORRECTION,
+            business_date=date(2026, 7, 9),
+        )
+
+    results = []
+    for set_based in (True, False):
+        await forget_rows()
+        await recompute(mid, keys, today=TODAY, set_based=False)  # the same rows before
+        before = await announced()
+        await adjust(-17)
+        await recompute(mid, backdated, today=TODAY, set_based=set_based)
+        results.append((await snapshot(), await announced(), before))
+        await adjust(17)  # the ledger as it was, for the other path
+    (sql_rows, sql_opened, before), (python_rows, python_opened, _) = results
+    assert sql_rows == python_rows
+    assert sql_opened == python_opened
+    assert len(sql_opened) > len(before)  # the change opened exceptions on existing rows

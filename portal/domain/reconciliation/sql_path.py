@@ -42,6 +42,17 @@ def _component_sums() -> str:
 
 _CURRENT = CURRENT_REPORT_SQL.format(alias="s", statuses="$15")
 
+_OPEN = """exception_status = CASE
+            WHEN {old}.exception_status IS NULL AND {new}.status = 'EXCEPTION' THEN 'OPEN'
+            ELSE {old}.exception_status
+        END"""
+_CHANGED = """(({old_values}) IS DISTINCT FROM ({new_values})
+       OR ({old}.exception_status IS NULL AND {new}.status = 'EXCEPTION'))""".replace(
+    "{old_values}", ", ".join(f"r.{v}" for v in VALUES)
+)
+_KEPT_VALUES = ", ".join(f"k.{SOURCE.get(v, v)}" for v in VALUES)
+_EXCLUDED_VALUES = ", ".join(f"EXCLUDED.{v}" for v in VALUES)
+
 STATEMENT = f"""
 WITH k AS (
     SELECT k.warehouse_id, k.product_id, k.from_start, w.partner_id
@@ -124,7 +135,7 @@ WITH k AS (
     FROM scored s
     LEFT JOIN prices price ON price.product_id = s.product_id AND price.name = s.name
 ), kept AS (
-    SELECT c.*, x.id IS NOT NULL AS existed, x.exception_status AS old_exception_status,
+    SELECT c.*, x.id AS row_id, x.exception_status AS old_exception_status,
            x.id IS NULL
            OR ({", ".join(f"x.{v}" for v in VALUES)}) IS DISTINCT FROM
               ({", ".join(f"c.{SOURCE.get(v, v)}" for v in VALUES)})
@@ -134,7 +145,18 @@ WITH k AS (
       ON x.warehouse_id = c.warehouse_id AND x.product_id = c.product_id AND x.period = c.name
      AND x.warehouse_id BETWEEN $17 AND $18 AND x.period = ANY($5::text[])
     WHERE c.has_moves OR c.opening <> 0 OR c.submission_id IS NOT NULL OR x.id IS NOT NULL
-), written AS (  -- only new or changed rows reach the upsert (its WHERE guards races)
+), updated AS (  -- changed rows that existed, found by id; the WHERE guards races
+    UPDATE reconciliation_row AS r SET
+        {", ".join(f"{v} = k.{SOURCE.get(v, v)}" for v in VALUES)},
+        {_OPEN.format(old="r", new="k")},
+        computed_at = now()
+    FROM kept k
+    WHERE r.manufacturer_id = $1 AND r.id = k.row_id AND k.changed
+      AND {_CHANGED.format(old="r", new="k", new_values=_KEPT_VALUES)}
+    RETURNING r.id, r.period, r.gap, r.calculated, r.reported,
+              -- the comparison of "opened" is here, against kept's own row: no join after
+              r.exception_status = 'OPEN' AND k.old_exception_status IS NULL AS opened
+), inserted AS (  -- new rows (a row inserted meanwhile by another run is updated instead)
     INSERT INTO reconciliation_row AS r (
         manufacturer_id, partner_id, warehouse_id, product_id, period, {", ".join(VALUES)},
         exception_status, computed_at
@@ -142,24 +164,18 @@ WITH k AS (
     SELECT $1, partner_id, warehouse_id, product_id, name,
            {", ".join(SOURCE.get(v, v) for v in VALUES)},
            CASE WHEN status = 'EXCEPTION' THEN 'OPEN' END, now()
-    FROM kept WHERE changed
+    FROM kept WHERE changed AND row_id IS NULL
     ON CONFLICT (manufacturer_id, warehouse_id, product_id, period) DO UPDATE SET
         {", ".join(f"{v} = EXCLUDED.{v}" for v in VALUES)},
-        exception_status = CASE
-            WHEN r.exception_status IS NULL AND EXCLUDED.status = 'EXCEPTION' THEN 'OPEN'
-            ELSE r.exception_status
-        END,
+        {_OPEN.format(old="r", new="EXCLUDED")},
         computed_at = EXCLUDED.computed_at
-    WHERE ({", ".join(f"r.{v}" for v in VALUES)})
-          IS DISTINCT FROM ({", ".join(f"EXCLUDED.{v}" for v in VALUES)})
-       OR (r.exception_status IS NULL AND EXCLUDED.status = 'EXCEPTION')
-    RETURNING r.id, r.warehouse_id, r.product_id, r.period, r.gap, r.calculated, r.reported,
-              r.exception_status
+    WHERE {_CHANGED.format(old="r", new="EXCLUDED", new_values=_EXCLUDED_VALUES)}
+    RETURNING r.id, r.period, r.gap, r.calculated, r.reported,
+              r.exception_status = 'OPEN' AS opened  -- no row before: opened when OPEN
 ), opened AS (  -- rows whose exception workflow this run opened
-    SELECT w.* FROM written w
-    JOIN kept k
-      ON k.warehouse_id = w.warehouse_id AND k.product_id = w.product_id AND k.name = w.period
-    WHERE w.exception_status = 'OPEN' AND k.old_exception_status IS NULL
+    SELECT id, period, gap, calculated, reported FROM updated WHERE opened
+    UNION ALL
+    SELECT id, period, gap, calculated, reported FROM inserted WHERE opened
 ), audit AS (
     INSERT INTO exception_event (manufacturer_id, row_id, action, details, at)
     SELECT $1, id, 'OPENED', jsonb_build_object('gap', gap), now() FROM opened
@@ -193,29 +209,39 @@ async def recompute_set_based(
     # that ignores the arrays' sizes (measured: 0.1 s became 2.3 s). Plan each run afresh,
     # for this transaction only (the caller's in_transaction).
     await conn.execute_script("SET LOCAL plan_cache_mode = force_custom_plan")
-    warehouse_ids, product_ids, starts = (list(column) for column in zip(*keys, strict=True))
-    names, period_starts, ends, dues = (list(column) for column in zip(*periods, strict=True))
     rows = await conn.execute_query_dict(
-        STATEMENT,
-        [
-            manufacturer_id,
-            warehouse_ids,
-            product_ids,
-            starts,
-            names,
-            list(range(len(names))),
-            period_starts,
-            ends,
-            dues,
-            period_starts[0],
-            ends[-1],
-            today,
-            settings.tolerance_units,
-            float(settings.tolerance_percent),
-            ACCEPTED_VALUES,
-            datetime.now(UTC).isoformat(),
-            min(warehouse_ids),  # the range lets the index on warehouse_id narrow the scans
-            max(warehouse_ids),
-        ],
+        STATEMENT, arguments(manufacturer_id, keys, periods, settings, today)
     )
     return int(rows[0]["kept"])
+
+
+def arguments(
+    manufacturer_id: int,
+    keys: list[tuple[int, int, date]],
+    periods: list[tuple[str, date, date, date]],
+    settings: ManufacturerSettings,
+    today: date,
+) -> list[object]:
+    """The parameters of ``STATEMENT`` (also what ``bench/reconcile.py --explain`` passes)."""
+    warehouse_ids, product_ids, starts = (list(column) for column in zip(*keys, strict=True))
+    names, period_starts, ends, dues = (list(column) for column in zip(*periods, strict=True))
+    return [
+        manufacturer_id,
+        warehouse_ids,
+        product_ids,
+        starts,
+        names,
+        list(range(len(names))),
+        period_starts,
+        ends,
+        dues,
+        period_starts[0],
+        ends[-1],
+        today,
+        settings.tolerance_units,
+        float(settings.tolerance_percent),
+        ACCEPTED_VALUES,
+        datetime.now(UTC).isoformat(),
+        min(warehouse_ids),  # the range lets the index on warehouse_id narrow the scans
+        max(warehouse_ids),
+    ]
