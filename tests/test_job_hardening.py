@@ -87,7 +87,9 @@ async def test_a_cancelled_validation_resumes_from_its_last_chunk(settings: Sett
                 raise asyncio.CancelledError
 
             return await validate_submission(
-                int(args["submission_id"]), heartbeat=beat, chunk_rows=ctx.chunk_rows
+                int(args["submission_id"]),
+                heartbeat=beat,
+                chunk_rows=ctx.settings.validation_chunk_rows,
             )
 
         with pytest.raises(asyncio.CancelledError):
@@ -96,7 +98,7 @@ async def test_a_cancelled_validation_resumes_from_its_last_chunk(settings: Sett
                 {VALIDATE_SUBMISSION: cancelled_after_first_chunk},
                 lease_seconds=300,
                 max_attempts=5,
-                chunk_rows=2,
+                settings=settings.model_copy(update={"validation_chunk_rows": 2}),
             )
         half = await Submission.get(id=made.id)
         assert (half.status, half.rows_done, half.rows_total) == (SubmissionStatus.VALIDATING, 2, 7)

@@ -45,8 +45,7 @@ async def run_portal_job(ctx: dict[str, Any], job_id: int) -> str | None:
         http=ctx.get("http"),
         queue=ctx["queue"],
         on_failure=ON_FAILURE,
-        chunk_rows=settings.validation_chunk_rows,
-        issue_retention_months=settings.issue_retention_months,
+        settings=settings,
     )
     return status.value if status else None
 

@@ -86,8 +86,7 @@ class InProcessQueue:
                 http=self.http,
                 queue=self,
                 on_failure=ON_FAILURE,
-                chunk_rows=self.settings.validation_chunk_rows,
-                issue_retention_months=self.settings.issue_retention_months,
+                settings=self.settings,
             )
         except Exception:
             log.exception("in-process job %s crashed", job_id)

@@ -54,7 +54,10 @@ async def _validate_submission(args: dict[str, Any], ctx: JobContext) -> dict[st
         await heartbeat(ctx.job_id, ctx.lease_seconds)
 
     status = await validate_submission(
-        int(args["submission_id"]), heartbeat=beat, queue=ctx.queue, chunk_rows=ctx.chunk_rows
+        int(args["submission_id"]),
+        heartbeat=beat,
+        queue=ctx.queue,
+        chunk_rows=ctx.settings.validation_chunk_rows,
     )
     return {"status": status.value}
 
@@ -85,7 +88,7 @@ async def _maintain_partitions(args: dict[str, Any], ctx: JobContext) -> dict[st
     today = datetime.now(UTC).date()
     return {
         "created": await ensure_partitions(today),
-        "dropped": await drop_expired_issues(today, ctx.issue_retention_months),
+        "dropped": await drop_expired_issues(today, ctx.settings.issue_retention_months),
     }
 
 

@@ -25,6 +25,7 @@ from tortoise.expressions import F, Q
 
 from portal.models import Job
 from portal.models.enums import JobStatus
+from portal.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +38,13 @@ class JobQueue(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class JobContext:
-    """What a handler may use besides its arguments: the process's clients."""
+    """What a handler may use besides its arguments: the process's clients and settings."""
 
     job_id: int
     lease_seconds: int
+    settings: Settings  # the process's (validation chunk size, issue retention, …)
     http: httpx.AsyncClient | None = None
     queue: JobQueue | None = None  # to chain a follow-up job (recorded first, as always)
-    chunk_rows: int | None = None  # rows per committed step of a long job (None: its default)
-    issue_retention_months: int = 0  # submission issues older than this are dropped (0: never)
 
 
 Handler = Callable[[dict[str, Any], JobContext], Awaitable[Any]]
@@ -132,8 +132,7 @@ async def run_job(
     http: httpx.AsyncClient | None = None,
     queue: JobQueue | None = None,
     on_failure: Mapping[str, FailureHandler] | None = None,
-    chunk_rows: int | None = None,
-    issue_retention_months: int = 0,
+    settings: Settings | None = None,
 ) -> JobStatus | None:
     """Run a recorded job if it is claimable; returns its new status (None: skipped).
 
@@ -152,10 +151,9 @@ async def run_job(
         context = JobContext(
             job_id=job.id,
             lease_seconds=lease_seconds,
+            settings=settings or Settings(),
             http=http,
             queue=queue,
-            chunk_rows=chunk_rows,
-            issue_retention_months=issue_retention_months,
         )
         result = await handler(dict(job.args), context)
     except asyncio.CancelledError:
