@@ -1,5 +1,6 @@
-"""Writes that name the tenant: what a sharded engine routes by.
+"""Reads and writes that name the tenant: what a sharded engine routes by.
 
+    claims = visible_to(principal, Claim)                 # the principal's scope
     await save_fields(transfer, "status", "shipped_on")
 
 Tortoise's ``instance.save()`` updates ``WHERE id = …``; on a database distributed by
@@ -16,7 +17,18 @@ from typing import Any, TypeVar
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
+from portal.domain.access.principal import Principal
+
 M = TypeVar("M", bound=Model)
+
+
+def visible_to(principal: Principal, model: type[M]) -> QuerySet[M]:
+    """The rows of ``model`` the principal may see: its manufacturer's, and for a partner
+    principal only its own partner's (the model carries ``partner_id``)."""
+    rows = model.filter(manufacturer_id=principal.manufacturer_id)
+    if principal.is_partner:
+        rows = rows.filter(partner_id=principal.partner_id)
+    return rows
 
 
 async def save_fields(row: Model, *fields: str) -> None:

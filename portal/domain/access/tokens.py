@@ -17,6 +17,7 @@ from portal.domain.access.principal import Action, Principal
 from portal.domain.catalog.lookups import get_partner
 from portal.domain.errors import DomainError, ErrorCode, check_length
 from portal.domain.job_failures import ItemGuard
+from portal.domain.tenancy import visible_to
 from portal.jobs.kinds import TOKEN_USAGE_ROLLUP
 from portal.models import ApiToken, TokenUsage
 from portal.models.enums import Role
@@ -87,9 +88,7 @@ async def revoke_token(principal: Principal, token_id: int) -> ApiToken:
 
 def visible_tokens(principal: Principal) -> QuerySet[ApiToken]:
     principal.require(Action.MANAGE_TOKENS)
-    tokens = ApiToken.filter(manufacturer_id=principal.manufacturer_id)
-    if principal.is_partner:
-        tokens = tokens.filter(partner_id=principal.partner_id)
+    tokens = visible_to(principal, ApiToken)
     return tokens
 
 

@@ -30,6 +30,7 @@ from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.idempotency import idempotent
 from portal.domain.job_failures import ItemGuard
 from portal.domain.reporting import customers as end_customers
+from portal.domain.tenancy import visible_to
 from portal.jobs.kinds import EXPIRE_DESIGNS
 from portal.models import (
     DesignEvent,
@@ -56,9 +57,7 @@ def visible_designs(
     status: DesignStatus | None = None,
 ) -> QuerySet[DesignRegistration]:
     principal.require(Action.VIEW_INVENTORY)
-    designs = DesignRegistration.filter(manufacturer_id=principal.manufacturer_id)
-    if principal.is_partner:
-        designs = designs.filter(partner_id=principal.partner_id)
+    designs = visible_to(principal, DesignRegistration)
     if partner_id is not None:
         designs = designs.filter(partner_id=partner_id)
     if status is not None:

@@ -28,6 +28,7 @@ from portal.domain.catalog.products import check_currency, check_price
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.idempotency import idempotent
 from portal.domain.reporting import customers as end_customers
+from portal.domain.tenancy import visible_to
 from portal.models import (
     DesignLine,
     DesignRegistration,
@@ -51,9 +52,7 @@ def visible_agreements(
     principal: Principal, *, partner_id: int | None = None
 ) -> QuerySet[PriceAgreement]:
     principal.require(Action.VIEW_INVENTORY)
-    agreements = PriceAgreement.filter(manufacturer_id=principal.manufacturer_id)
-    if principal.is_partner:
-        agreements = agreements.filter(partner_id=principal.partner_id)
+    agreements = visible_to(principal, PriceAgreement)
     if partner_id is not None:
         agreements = agreements.filter(partner_id=partner_id)
     return agreements

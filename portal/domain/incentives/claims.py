@@ -36,6 +36,7 @@ from portal.domain.incentives.codes import ClaimLineCode, money
 from portal.domain.incentives.evidence import Terms
 from portal.domain.incentives.memos import issue_memo
 from portal.domain.periods import Period, parse_period
+from portal.domain.tenancy import visible_to
 from portal.jobs.kinds import VALIDATE_CLAIM
 from portal.jobs.records import JobQueue, dispatch
 from portal.models import (
@@ -92,9 +93,7 @@ def visible_claims(
     status: ClaimStatus | None = None,
 ) -> QuerySet[Claim]:
     principal.require(Action.VIEW_INVENTORY)
-    claims = Claim.filter(manufacturer_id=principal.manufacturer_id)
-    if principal.is_partner:
-        claims = claims.filter(partner_id=principal.partner_id)
+    claims = visible_to(principal, Claim)
     if partner_id is not None:
         claims = claims.filter(partner_id=partner_id)
     if kind is not None:

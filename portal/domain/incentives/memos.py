@@ -16,6 +16,7 @@ from tortoise.queryset import QuerySet
 
 from portal.db import is_postgres
 from portal.domain.access.principal import Action, Principal
+from portal.domain.tenancy import visible_to
 from portal.models import Claim, ClaimLine, CreditMemo, CreditMemoLine, MemoCounter, OutboxEvent
 
 MemoLine = tuple[ClaimLine, int, Decimal, Decimal, str]  # line, units, unit credit, amount, why
@@ -23,9 +24,7 @@ MemoLine = tuple[ClaimLine, int, Decimal, Decimal, str]  # line, units, unit cre
 
 def visible_memos(principal: Principal, *, partner_id: int | None = None) -> QuerySet[CreditMemo]:
     principal.require(Action.VIEW_INVENTORY)
-    memos = CreditMemo.filter(manufacturer_id=principal.manufacturer_id)
-    if principal.is_partner:
-        memos = memos.filter(partner_id=principal.partner_id)
+    memos = visible_to(principal, CreditMemo)
     if partner_id is not None:
         memos = memos.filter(partner_id=partner_id)
     return memos

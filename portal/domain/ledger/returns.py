@@ -21,16 +21,14 @@ from portal.domain.ledger import serials as serial_units
 from portal.domain.ledger.posting import Movement, post
 from portal.domain.ledger.shipments import LineInput, clean_lines
 from portal.domain.ledger.stock import require_in_stock
-from portal.domain.tenancy import save_fields
+from portal.domain.tenancy import save_fields, visible_to
 from portal.models import Product, StockReturn, StockReturnLine, Warehouse
 from portal.models.enums import LedgerKind, ReturnStatus
 
 
 def visible_returns(principal: Principal) -> QuerySet[StockReturn]:
     principal.require(Action.VIEW_INVENTORY)
-    returns = StockReturn.filter(manufacturer_id=principal.manufacturer_id)
-    if principal.is_partner:
-        returns = returns.filter(partner_id=principal.partner_id)
+    returns = visible_to(principal, StockReturn)
     return returns
 
 

@@ -24,6 +24,7 @@ from portal.domain.idempotency import idempotent
 from portal.domain.job_failures import ItemGuard
 from portal.domain.ledger import serials as serial_units
 from portal.domain.ledger.posting import arrive, check_positive_quantity, move_in_transit
+from portal.domain.tenancy import visible_to
 from portal.jobs.kinds import AUTO_RECEIVE_SHIPMENTS
 from portal.models import ManufacturerSettings, Product, Shipment, ShipmentLine, Warehouse
 from portal.models.enums import LedgerKind, ReceiptMode, ShipmentStatus
@@ -66,9 +67,7 @@ def visible_shipments(
     principal: Principal, status: ShipmentStatus | None = None
 ) -> QuerySet[Shipment]:
     principal.require(Action.VIEW_INVENTORY)
-    shipments = Shipment.filter(manufacturer_id=principal.manufacturer_id)
-    if principal.is_partner:
-        shipments = shipments.filter(partner_id=principal.partner_id)
+    shipments = visible_to(principal, Shipment)
     if status is not None:
         shipments = shipments.filter(status=status)
     return shipments

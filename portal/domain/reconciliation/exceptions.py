@@ -17,7 +17,7 @@ from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.ledger.adjustments import AdjustmentReason, post_adjustment
 from portal.domain.periods import parse_period
 from portal.domain.reconciliation.recompute import recompute
-from portal.domain.tenancy import joined
+from portal.domain.tenancy import joined, visible_to
 from portal.models import ExceptionEvent, Product, ReconciliationRow, Warehouse
 from portal.models.enums import ExceptionReason, ExceptionStatus, ReconciliationStatus
 
@@ -33,9 +33,7 @@ PARENTS = ("partner", "warehouse", "product")  # what a row shows, joined in one
 
 def visible_rows(principal: Principal) -> QuerySet[ReconciliationRow]:
     principal.require(Action.VIEW_INVENTORY)
-    rows = ReconciliationRow.filter(manufacturer_id=principal.manufacturer_id)
-    if principal.is_partner:
-        rows = rows.filter(partner_id=principal.partner_id)
+    rows = visible_to(principal, ReconciliationRow)
     return rows
 
 

@@ -25,6 +25,7 @@ from portal.domain.catalog.tenants import settings_of
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.idempotency import idempotent, request_hash
 from portal.domain.periods import parse_period
+from portal.domain.tenancy import visible_to
 from portal.jobs.kinds import VALIDATE_SUBMISSION
 from portal.jobs.records import JobQueue, submit_job
 from portal.models import MappingTemplate, Partner, Submission, SubmissionContent
@@ -213,9 +214,7 @@ async def _create(
 
 def visible_submissions(principal: Principal) -> QuerySet[Submission]:
     principal.require(Action.VIEW_INVENTORY)
-    submissions = Submission.filter(manufacturer_id=principal.manufacturer_id)
-    if principal.is_partner:
-        submissions = submissions.filter(partner_id=principal.partner_id)
+    submissions = visible_to(principal, Submission)
     return submissions
 
 
