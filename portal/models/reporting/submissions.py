@@ -83,7 +83,8 @@ class SubmissionIssue(Model):
 
     class Meta:
         table = "submission_issue"
-        indexes = (("submission_id", "id"),)
+        # recorded_on: retention deletes by age on SQLite, where the table is not partitioned
+        indexes = (("submission_id", "id"), ("recorded_on",))
 
 
 class EndCustomer(Model):
