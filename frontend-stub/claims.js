@@ -1,6 +1,6 @@
 // Ship & debit claims: a partner submits the prefilled draft and follows its claims' line
 // results; a manager reviews validated claims (codes, POS evidence) and sees the credit memos.
-import { $, button, gql, labelled, mutate, row, state } from "./api.js";
+import { $, button, gql, labelled, mutate, problemOf, row, say, state } from "./api.js";
 
 const LINE = `sku quantity endCustomerName approvedQuantity unitCredit amount status codes
   evidence { submissionId row soldOn invoiceNo units reason }`;
@@ -8,6 +8,7 @@ const CLAIM = `id status partnerCode period claimedAmount approvedAmount currenc
   lines { ${LINE} } creditMemo { number amount }`;
 const MEMO = "id number kind partnerCode amount currency period claimId createdAt lines { sku quantity unitCredit }";
 const PENDING = ["SUBMITTED", "VALIDATING"];
+const APPROVED = ["APPROVED", "PARTIALLY_APPROVED"];  // the credit_claim job then issues the memo
 
 const money = (x) => (x == null ? null : Number(x).toFixed(2));
 const unit = (x) => (x == null ? null : Number(x).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 4 }));
@@ -50,11 +51,16 @@ function claimCard(c, withEvidence = false) {
 
 // The partner's side.
 
+// Only the newest request's draft is shown: a second `change` (a browser may send two) must
+// not replace the grid after the partner has started typing into the first one.
+let draftRequest = 0;
+
 export async function loadClaimDraft() {
+  const mine = ++draftRequest;
   const period = $("#claim-period").value;
   const { claimDraft } = await gql(`query($p: String!) { claimDraft(kind: SHIP_AND_DEBIT, period: $p) {
     lines { sku quantity endCustomerName agreementId unitCredit } } }`, { p: period });
-  if (period !== $("#claim-period").value) return;  // the period changed meanwhile
+  if (mine !== draftRequest || period !== $("#claim-period").value) return;  // a newer one is on its way
   $("#claim-draft").dataset.period = period;
   $("#claim-draft tbody").replaceChildren(...claimDraft.lines.map((line) => {
     const input = el("input", { type: "number", min: 0, value: line.quantity });
@@ -68,16 +74,18 @@ export async function loadClaimDraft() {
 
 export async function loadClaims() {
   const data = await gql(`{ claims(first: 100) { edges { node { ${CLAIM} } } } }`);
-  const claims = data.claims.edges.map((e) => e.node).reverse();  // newest first
+  const claims = data.claims.edges.map((e) => e.node);  // the newest 100, newest first
   $("#claims").replaceChildren(...claims.map((c) => claimCard(c)));
   $("#claims-empty").hidden = claims.length > 0;
 }
 
-// The job validates a submitted claim within moments; follow it until it has its results.
-async function settled(id) {
+// A job validates a submitted claim (and credits an approved one) within moments; follow
+// the claim until it has left the given statuses.
+async function settled(id, waiting = PENDING) {
   for (let attempt = 0; ; attempt += 1) {
-    const { claim } = await gql(`query($id: ID!) { claim(id: $id) { id status claimedAmount approvedAmount currency } }`, { id });
-    if (!PENDING.includes(claim.status) || attempt >= 60) return claim;
+    const { claim } = await gql(`query($id: ID!) { claim(id: $id) { id status claimedAmount approvedAmount currency
+      creditMemo { number amount } } }`, { id });
+    if (!waiting.includes(claim.status) || attempt >= 60) return claim;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
@@ -116,12 +124,21 @@ export async function loadClaimReviews() {
     const result = status();
     const review = (decision) => guarded(result, async () => {
       const { payload, problem } = await mutate("reviewClaim", "ReviewClaimInput", { id: c.id, decision, note: note.value || null },
-        "claim { id status currency creditMemo { number amount } }");
+        "claim { id status currency }");
       if (problem) { result.textContent = problem; return; }
       const made = payload.claim;
-      const memo = made.creditMemo ? `, credit memo ${made.creditMemo.number} (${money(made.creditMemo.amount)} ${made.currency})` : "";
-      await Promise.all([loadClaimReviews(), loadMemos()]);
-      $("#claim-review-status").textContent = `Claim ${made.id}: ${made.status}${memo}`;
+      const out = $("#claim-review-status");
+      if (!APPROVED.includes(made.status)) {
+        await loadClaimReviews();
+        out.textContent = `Claim ${made.id}: ${made.status}`;
+        return;
+      }
+      out.textContent = `Claim ${made.id}: ${made.status}, crediting…`;
+      await loadClaimReviews();
+      const credited = await settled(made.id, APPROVED);
+      const memo = credited.creditMemo ? `, credit memo ${credited.creditMemo.number} (${money(credited.creditMemo.amount)} ${credited.currency})` : "";
+      await loadMemos();
+      out.textContent = `Claim ${made.id}: ${made.status}, then ${credited.status}${memo}`;
     });
     const decision = el("div", { className: "decision" });
     decision.append(note, button("Approve", review("APPROVE")), button("Reject", review("REJECT")), result);
@@ -133,7 +150,7 @@ export async function loadClaimReviews() {
 
 export async function loadMemos() {
   const data = await gql(`{ creditMemos(first: 100) { edges { node { ${MEMO} } } } }`);
-  const memos = data.creditMemos.edges.map((e) => e.node).reverse();  // newest first
+  const memos = data.creditMemos.edges.map((e) => e.node);  // the newest 100, newest first
   $("#memos tbody").replaceChildren(...memos.map((m) => {
     const lines = m.lines.map((l) => `${l.sku} × ${l.quantity} @ ${unit(l.unitCredit)}`).join(", ");
     const tr = row(m.number, m.kind, m.partnerCode, m.period, m.claimId, `${money(m.amount)} ${m.currency}`, lines,
@@ -156,8 +173,7 @@ export async function downloadMemoCsv(event) {
   const out = $("#memo-csv-status"); out.textContent = "";
   const response = await fetch($("#memo-csv").href, { headers: { Authorization: `Bearer ${state.token}` } });
   if (!response.ok) {
-    const body = await response.json().catch(() => ({ errors: [{ message: response.statusText }] }));
-    out.textContent = `Error: ${body.errors[0].message}`;
+    say(out, `Error: ${await problemOf(response)}`, true);
     return;
   }
   const url = URL.createObjectURL(await response.blob());

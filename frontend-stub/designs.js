@@ -1,5 +1,5 @@
 // Design registrations: a partner registers and follows its own; a manager reviews, seeing conflicts.
-import { $, actions, addDays, button, formValues, gql, mutate, row } from "./api.js";
+import { $, actions, addDays, button, formValues, gql, labelled, mutate, row } from "./api.js";
 
 const FIELDS = `id status partnerCode projectName expiresOn reviewNote endCustomer { name country }
   lines { sku expectedQuantity sellThroughToDate } conflicts { sku endCustomerName partnerCode }`;
@@ -10,13 +10,14 @@ const conflictsOf = (d) => d.conflicts.length
   : "none";
 
 export async function loadPartnerDesigns() {
-  const data = await gql(`{ designRegistrations(first: 100) { edges { node { ${FIELDS} } } } }`);
-  const designs = data.designRegistrations.edges.map((e) => e.node).reverse();  // newest first
+  const data = await gql(`{ designRegistrations(newestFirst: true, first: 100) { edges { node { ${FIELDS} } } } }`);
+  const designs = data.designRegistrations.edges.map((e) => e.node);  // the newest 100, newest first
   $("#designs tbody").replaceChildren(...designs.map((d) => {
     const tr = row(d.projectName, d.endCustomer.name, linesOf(d), d.status, d.expiresOn, conflictsOf(d));
     tr.dataset.id = d.id;
     return tr;
   }));
+  labelled($("#designs"));
 }
 
 export async function registerDesign(event) {
@@ -54,5 +55,6 @@ export async function loadReviews() {
     return row(d.partnerCode, d.projectName, d.endCustomer.name, linesOf(d), conflictsOf(d),
       actions(expires, note, button("Approve", review("APPROVE")), button("Reject", review("REJECT"))));
   }));
+  labelled($("#reviews"));
   $("#reviews-empty").hidden = pending.length > 0;
 }

@@ -1,5 +1,5 @@
 // Transfers: a partner raises, ships, receives or cancels; a manager approves or rejects requests.
-import { $, actions, button, formValues, gql, mutate, row, state } from "./api.js";
+import { $, actions, button, formValues, gql, labelled, mutate, row, state } from "./api.js";
 
 const FIELDS = "id status fromPartnerCode fromWarehouseCode toPartnerCode toWarehouseCode lines { sku quantity }";
 const OPEN = `{ requested: transfers(status: REQUESTED, first: 100) { edges { node { ${FIELDS} } } }
@@ -35,6 +35,7 @@ export async function loadPartnerTransfers() {
       sender && ["REQUESTED", "APPROVED"].includes(t.status) && button("Cancel", () => act("cancelTransfer", t, loadPartnerTransfers)),
     ));
   }));
+  labelled($("#transfers"));
   $("#transfers-empty").hidden = open.length > 0;
 }
 
@@ -57,5 +58,6 @@ export async function loadApprovals() {
     button("Approve", () => act("approveTransfer", t, loadApprovals, "#approval-status")),
     button("Reject", () => act("rejectTransfer", t, loadApprovals, "#approval-status")),
   ))));
+  labelled($("#approvals"));
   $("#approvals-empty").hidden = requested.length > 0;
 }

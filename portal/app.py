@@ -17,6 +17,7 @@ from starlette.staticfiles import StaticFiles
 
 from portal.domain.access.tokens import UsageRecorder
 from portal.http.body_limit import BodyLimitMiddleware
+from portal.http.charge_exports import export_charges
 from portal.http.exports import export_credit_memos, export_exceptions
 from portal.http.graphql_view import PortalGraphQL
 from portal.http.health import health
@@ -60,6 +61,7 @@ def create_app(
             Route("/uploads", upload, methods=["POST"]),
             Route("/exports/exceptions.csv", export_exceptions, methods=["GET"]),
             Route("/exports/credit-memos.csv", export_credit_memos, methods=["GET"]),
+            Route("/exports/charges.csv", export_charges, methods=["GET"]),
             Mount("/", StaticFiles(directory=FRONTEND_DIR, html=True, check_dir=False)),
         ]
     )

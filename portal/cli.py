@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+from portal.cli_environment import DATABASE, SERVER, WORKER, HelpFormatter, environment_help
 from portal.settings import Settings
 
 
@@ -76,6 +79,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         print(f"Partner token:   {tokens.partner}   ({tokens.partner_code})")
         print(f"Partner page:    {url}/#token={tokens.partner}")
         print(f"Manager page:    {url}/#token={tokens.manager}")
+        if not args.no_serve:
+            print(f"Serving on {url} (another port: portal demo --port N; Ctrl+C stops)")
         sys.stdout.flush()
 
     asyncio.run(seed())
@@ -87,11 +92,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_check_ledger(args: argparse.Namespace) -> int:
     from portal.db import close_database, open_database
     from portal.domain.ledger.check import ledger_mismatches
+    from portal.domain.orders.check import reservation_mismatches
 
     async def run() -> list[str]:
         await open_database(Settings())
         try:
-            return await ledger_mismatches()
+            return await ledger_mismatches() + await reservation_mismatches()
         finally:
             await close_database()
 
@@ -147,42 +153,99 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="portal", description="Channel inventory portal")
+    parser = argparse.ArgumentParser(
+        prog="portal",
+        description="Channel inventory portal. `portal COMMAND --help` shows each command's "
+        "options with their defaults and the environment variables it reads.",
+        epilog=environment_help(SERVER),
+        formatter_class=HelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    init = commands.add_parser("init", help="create a tenant and print its ADMIN token")
-    init.add_argument("--manufacturer", required=True)
+    def command(name: str, helptext: str, description: str, env: tuple[str, ...]) -> Any:
+        return commands.add_parser(
+            name,
+            help=helptext,
+            description=textwrap.fill(description, 79),
+            epilog=environment_help(env) if env else "environment: none read",
+            formatter_class=HelpFormatter,
+        )
+
+    init = command(
+        "init",
+        "create a tenant and print its ADMIN token",
+        "Create a tenant and print its ADMIN API token, alone on one line.",
+        DATABASE,
+    )
+    init.add_argument("--manufacturer", required=True, help="the tenant's name (required)")
     init.set_defaults(run=_cmd_init)
 
-    for name, helptext, run in (
-        ("serve", "serve the app", _cmd_serve),
-        ("demo", "seed a demo tenant and serve it", _cmd_demo),
-    ):
-        sub = commands.add_parser(name, help=helptext)
-        sub.add_argument("--host", default="127.0.0.1")
-        sub.add_argument("--port", type=int, default=8000)
+    serve = command(
+        "serve",
+        "serve the app",
+        "Serve the portal over HTTP (uvicorn) on --host:--port, 127.0.0.1:8000 unless told. "
+        "On SQLite it creates the schema; without PORTAL_REDIS_URL it runs jobs in-process.",
+        SERVER,
+    )
+    demo = command(
+        "demo",
+        "seed a demo tenant and serve it on port 8000",
+        "Seed (or reuse) the tenant 'Demo Manufacturer', print fresh tokens and page URLs, "
+        "then serve it like `portal serve`: it binds 127.0.0.1:8000 unless --host/--port "
+        "say otherwise (port taken? `portal demo --port 8001`).",
+        SERVER,
+    )
+    for sub, run in ((serve, _cmd_serve), (demo, _cmd_demo)):
+        sub.add_argument("--host", default="127.0.0.1", help="the address to bind")
+        sub.add_argument("--port", type=int, default=8000, help="the TCP port to bind")
         sub.set_defaults(run=run)
-        if name == "demo":
-            sub.add_argument("--no-serve", action="store_true", help="seed and print only")
+    demo.add_argument("--no-serve", action="store_true", help="seed and print only")
 
-    worker = commands.add_parser("worker", help="run an arq worker (needs PORTAL_REDIS_URL)")
+    worker = command(
+        "worker",
+        "run an arq worker (needs PORTAL_REDIS_URL)",
+        "Run an arq worker: the queued jobs and the periodic schedule. Needs PORTAL_REDIS_URL.",
+        WORKER,
+    )
     worker.add_argument("--burst", action="store_true", help="stop when the queue is empty")
     worker.set_defaults(run=_cmd_worker)
 
-    check = commands.add_parser("check-ledger", help="verify balances equal their ledger sums")
+    check = command(
+        "check-ledger",
+        "verify balances equal their ledger sums and reservations <= on hand",
+        "Verify that every balance equals its ledger sum and in-transit its open documents, "
+        "that contracts' remaining equals their owner's balance, and that order reservations "
+        "equal their sum and never exceed on hand; exit 1 on any mismatch.",
+        DATABASE,
+    )
     check.set_defaults(run=_cmd_check_ledger)
 
-    reconcile = commands.add_parser("reconcile", help="recompute a period's reconciliation in full")
-    reconcile.add_argument("--period", required=True)
+    reconcile = command(
+        "reconcile",
+        "recompute a period's reconciliation in full",
+        "Recompute the reconciliation of a period (or a range of periods) in full.",
+        DATABASE,
+    )
+    reconcile.add_argument("--period", required=True, help="2026-10 or 2026-W43 (required)")
     reconcile.add_argument("--through", help="every period from --period to this one, at once")
-    reconcile.add_argument("--manufacturer", help="only this tenant (default: all)")
+    reconcile.add_argument("--manufacturer", help="only this tenant (unset: every tenant)")
     reconcile.set_defaults(run=_cmd_reconcile)
 
-    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate = command(
+        "migrate",
+        "apply database migrations",
+        "Apply the versioned migrations (PostgreSQL); on SQLite create missing tables.",
+        DATABASE,
+    )
     migrate.set_defaults(run=_cmd_migrate)
 
-    schema = commands.add_parser("schema", help="print the GraphQL schema (SDL)")
-    schema.add_argument("--output", "-o", default="-", help="a file (default: standard output)")
+    schema = command(
+        "schema",
+        "print the GraphQL schema (SDL)",
+        "Print the GraphQL schema in SDL, as checked in at schema.graphql.",
+        (),
+    )
+    schema.add_argument("--output", "-o", default="-", help="a file ('-': standard output)")
     schema.set_defaults(run=_cmd_schema)
     return parser
 

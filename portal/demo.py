@@ -1,10 +1,16 @@
 """Seed a demo tenant through the domain layer (``portal demo``).
 
-Partners in two tiers (3 distributors, 4 resellers), 50 SKUs (some serial-controlled),
-warehouses, and six months of history: shipments, transfers to resellers, POS and stock
-reports with a few real gaps, one partner late with its last reports, open transfers and
-design registrations waiting for someone (``demo_open``), and the reconciliation computed
-from all of it.
+Partners in two tiers (3 distributors, 4 resellers), 50 SKUs (some serial-controlled) with
+list prices dated before the history, warehouses, and six months of history: shipments,
+transfers to resellers, POS and stock reports, one partner late with its last reports,
+open transfers and design registrations waiting for someone (``demo_open``), and the
+reconciliation computed from all of it.
+
+The gaps tell a story (``GAP_STORY``): DIST-NA drifts (its stock reports fall further
+short of the ledger every month), DIST-EU improves (large gaps early, none by the last
+month), DIST-AP had one bad month five months ago, RES-BOS once reported more than it
+held, RES-BER is a few units short two months ago. A manager's first look, sorted by
+value, shows whom to call first.
 """
 
 from __future__ import annotations
@@ -14,8 +20,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
+from portal.demo_checks import seed_checks
+from portal.demo_contracts import seed_contracts
+from portal.demo_demand import seed_demand
 from portal.demo_incentives import seed_incentives
 from portal.demo_open import seed_open_items
+from portal.demo_orders import seed_orders
+from portal.demo_price_protection import seed_price_protection
 from portal.domain.access import tokens
 from portal.domain.access.principal import Principal
 from portal.domain.catalog import partners, products, tenants, warehouses
@@ -58,10 +69,15 @@ async def seed_demo(today: date | None = None) -> DemoTokens:
     if manufacturer is None:
         manufacturer, _ = await tenants.create_manufacturer(DEMO_NAME)
         admin = Principal(manufacturer_id=manufacturer.id, role=Role.ADMIN)
-        await _seed_catalogue(admin)
+        await _seed_catalogue(admin, _months(today or datetime.now(UTC).date())[0].start)
         await _seed_history(admin, today or datetime.now(UTC).date())
         await seed_open_items(admin, today or datetime.now(UTC).date())
         await seed_incentives(admin, today or datetime.now(UTC).date())
+        await seed_contracts(admin, today or datetime.now(UTC).date())
+        await seed_orders(admin)
+        await seed_checks(admin, today or datetime.now(UTC).date())
+        await seed_demand(admin, today or datetime.now(UTC).date())
+        await seed_price_protection(admin, today or datetime.now(UTC).date())
         await drain_dirty(today=today or datetime.now(UTC).date())
     partner = await Partner.get(manufacturer_id=manufacturer.id, code=DISTRIBUTORS[0][0])
     _, admin_token = await tokens.create_token(manufacturer.id, Role.ADMIN, label="demo admin")
@@ -76,7 +92,9 @@ async def seed_demo(today: date | None = None) -> DemoTokens:
     )
 
 
-async def _seed_catalogue(admin: Principal) -> None:
+async def _seed_catalogue(admin: Principal, history_starts: date) -> None:
+    # Gaps within 2 units are WITHIN_TOLERANCE, not exceptions.
+    await tenants.update_settings(admin, tolerance_units=TOLERANCE_UNITS)
     for code, name in DISTRIBUTORS:
         await partners.create_partner(admin, code=code, name=name, tier=PartnerTier.DISTRIBUTOR)
         await warehouses.create_warehouse(
@@ -104,12 +122,26 @@ async def _seed_catalogue(admin: Principal) -> None:
             category=category,
             serial_controlled=number % 10 == 0,
             list_price=Decimal(10 + number * 7) + Decimal("0.99"),
+            # Priced before the history, so that every gap of it has a value.
+            price_valid_from=history_starts - timedelta(days=365),
         )
 
 
 ACTIVE_SKUS = [f"SKU-{n:04d}" for n in range(1, 13) if n % 10]  # not serial-controlled
 LATE_PARTNER = "DIST-AP"  # has not reported last month at all
 SLOW_PARTNER = "RES-SIN"  # reported last month after its due date
+TOLERANCE_UNITS = 2
+# Units a partner's stock report falls short of the ledger, per month of the history
+# (oldest first), on each of its first three SKUs (times 1, 2 and 3: sizes differ by SKU).
+# Negative: it reported more than the ledger says it holds.
+GAP_STORY = {
+    "DIST-NA": [0, 0, 3, 7, 12, 18],  # drifting: worse every month
+    "DIST-EU": [16, 11, 7, 4, 2, 0],  # improving: no exception left by the last month
+    "DIST-AP": [0, 9, 0, 0, 0, 0],  # one bad month, five months ago
+    "RES-BOS": [0, 0, 0, -5, 0, 0],  # reported more than it held, once
+    "RES-BER": [0, 0, 0, 0, 2, 0],  # a small gap, two months ago
+}
+DRIFTING, IMPROVING = "DIST-NA", "DIST-EU"
 
 
 def _months(today: date, count: int = 6) -> list[Period]:
@@ -177,7 +209,7 @@ async def _seed_history(admin: Principal, today: date) -> None:
                 warehouse,
                 month,
                 rng,
-                gap=last and code == "DIST-NA",
+                gap=GAP_STORY.get(code, [0] * 6)[month_no],
                 received_at=min(received, datetime.now(UTC)),
             )
     await drain_dirty(today=today)
@@ -190,10 +222,11 @@ async def _report(
     warehouse: str,
     month: Period,
     rng: random.Random,
-    gap: bool,
+    gap: int,
     received_at: datetime,
 ) -> None:
     """The partner's POS and stock reports for the month, imported with their receipt time."""
+    reseller = partner_code in {code for code, _, _ in RESELLERS}
     balances = {
         sku: quantity
         for sku, quantity in await StockBalance.filter(warehouse__code=warehouse).values_list(
@@ -204,6 +237,8 @@ async def _report(
     lines = []
     for sku, on_hand in sorted(balances.items()):
         sold = min(on_hand, rng.randint(20, 90))
+        if reseller:  # a reseller keeps a third of its stock on the shelf
+            sold = min(sold, on_hand * 2 // 3)
         if sold > 0:
             lines.append(
                 {
@@ -230,7 +265,8 @@ async def _report(
     for sku, on_hand in sorted(
         await StockBalance.filter(warehouse__code=warehouse).values_list("product__sku", "quantity")
     ):
-        reported = on_hand - (rng.randint(15, 60) if gap and sku in ACTIVE_SKUS[:3] else 0)
+        short = gap * (ACTIVE_SKUS.index(sku) + 1) if sku in ACTIVE_SKUS[:3] else 0
+        reported = on_hand - short
         stock.append({"warehouse_code": warehouse, "sku": sku, "quantity": max(reported, 0)})
     if stock:
         made = await submissions.submit(

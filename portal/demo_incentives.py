@@ -1,7 +1,7 @@
 """Demo incentives: price agreements of DIST-NA for its four end customers, claims
-drafted from its accepted POS and validated, three of them approved (credit memos) and
-the newest awaiting the manager's review; the two oldest months of POS are left unclaimed
-for the partner page."""
+drafted from its accepted POS and validated, three of them approved and credited (credit
+memos, the claims ``CREDITED``) and the newest awaiting the manager's review; the two
+oldest months of POS are left unclaimed for the partner page."""
 
 from __future__ import annotations
 
@@ -74,4 +74,5 @@ async def seed_incentives(admin: Principal, today: date) -> None:
         )
         await claims.validate_claim(claim.id, today=today)
         if number < len(months) - 1:  # the newest waits for the manager
-            await claims.review_claim(manager, claim.id, approve=True)
+            await claims.review_claim(manager, _Parked(), claim.id, approve=True)
+            await claims.credit_claim(claim.id)  # the credit_claim job's work

@@ -25,6 +25,7 @@ class FakeErp:
     api_key: str = "erp-secret"
     products: list[dict[str, Any]] = field(default_factory=list)
     shipments: list[dict[str, Any]] = field(default_factory=list)
+    inventory: list[dict[str, Any]] | None = None  # None: no /inventory route (an older ERP)
     fail_next: int = 0  # answer 503 to this many requests first
     requests: list[str] = field(default_factory=list)
     url: str = ""
@@ -37,6 +38,8 @@ class FakeErp:
             self.fail_next -= 1
             return JSONResponse({"error": "busy"}, status_code=503)
         items = self.products if request.url.path.endswith("/products") else self.shipments
+        if request.url.path.endswith("/inventory"):
+            items = self.inventory or []
         since = request.query_params.get("updated_since")
         if since:
             items = [i for i in items if i["updated_at"] > since]
@@ -48,9 +51,10 @@ class FakeErp:
 
 @asynccontextmanager
 async def serve_fake_erp(erp: FakeErp) -> AsyncIterator[FakeErp]:
-    app = Starlette(
-        routes=[Route("/api/products", erp.endpoint), Route("/api/shipments", erp.endpoint)]
-    )
+    routes = [Route("/api/products", erp.endpoint), Route("/api/shipments", erp.endpoint)]
+    if erp.inventory is not None:
+        routes.append(Route("/api/inventory", erp.endpoint))
+    app = Starlette(routes=routes)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]

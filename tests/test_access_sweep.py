@@ -16,6 +16,8 @@ from portal.domain.access.tokens import create_token
 from portal.domain.catalog.tenants import create_manufacturer
 from portal.models import (
     ApiToken,
+    CallOffNotification,
+    Charge,
     Claim,
     ClaimAllocation,
     ClaimLine,
@@ -23,21 +25,38 @@ from portal.models import (
     CreditMemoLine,
     DesignRegistration,
     EndCustomer,
+    Forecast,
+    ForecastAdjustment,
+    ForecastLine,
+    InventoryCheck,
+    InventoryCheckLine,
+    InventoryContract,
+    InventoryContractLine,
     LedgerEntry,
     ManufacturerSettings,
     MappingTemplate,
+    Order,
+    OrderLine,
     Partner,
     PartnerSkuMapping,
     PriceAgreement,
     PriceAgreementLine,
+    PriceProtectionProgram,
     Product,
     ProductPrice,
     ReconciliationRow,
+    Reservation,
+    SalesAgreement,
+    SalesAgreementLine,
     SerialUnit,
     Shipment,
+    ShippingNotice,
+    ShippingNoticeLine,
     StockBalance,
     StockReturn,
     Submission,
+    SupplyMovement,
+    SupplyStock,
     Transfer,
     Warehouse,
     WebhookEndpoint,
@@ -120,11 +139,64 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
         {},
     ),
     "incentiveLiability": (
-        '{ incentiveLiability(partnerCode: "D1") { agreement { endCustomer { name } } claimed credited } }',
+        '{ incentiveLiability(partnerCode: "D1") { totalCount edges { node { agreement { endCustomer { name } } claimed credited } } } }',
+        {},
+    ),
+    "priceProtectionPrograms": (
+        "{ priceProtectionPrograms { totalCount edges { node { id sku oldPrice newPrice closesOn } } } }",
+        {},
+    ),
+    "availability": (
+        '{ availability(sku: "SKU-1") { warehouseCode onHand reserved available } }',
+        {},
+    ),
+    "orders": (
+        '{ orders(partnerCode: "D1") { totalCount edges { node { number partnerCode reason shipToWarehouseCode lines { sku reserved reservations { warehouseCode quantity } } } } } }',
+        {},
+    ),
+    "order": ('{ order(id: "1") { number partnerCode reason lines { sku quantity } } }', {}),
+    "inventoryChecks": (
+        '{ inventoryChecks(partnerCode: "D1") { totalCount edges { node { warehouseCode partnerCode lines { totalCount edges { node { sku book counted variance serials } } } } } } }',
+        {},
+    ),
+    "inventoryCheck": (
+        '{ inventoryCheck(id: "1") { warehouseCode reviewNote lines(uncountedOnly: false) { edges { node { sku book counted } } } } }',
+        {},
+    ),
+    "salesAgreements": (
+        '{ salesAgreements(partnerCode: "D1") { totalCount edges { node { name partnerCode lines { sku committedQuantity } } } } }',
+        {},
+    ),
+    "salesAgreementPerformance": (
+        '{ salesAgreementPerformance(id: "1") { sku committed actual } }',
+        {},
+    ),
+    "forecastDraft": (
+        '{ forecastDraft(periodFrom: "2026-11", horizon: 2, partnerCode: "D1") { lines { sku period quantity } } }',
+        {},
+    ),
+    "accountForecast": (
+        '{ accountForecast(periodFrom: "2026-10", periodTo: "2026-11", partnerCode: "D1") { partnerCode total history { note } } }',
+        {},
+    ),
+    "forecastAccuracy": (
+        '{ forecastAccuracy(periodFrom: "2026-10", periodTo: "2026-11", partnerCode: "D1") { sku mape } }',
         {},
     ),
     "submissionCompliance": (
         '{ submissionCompliance(period: "2026-10") { partnerCode partnerName } }',
+        {},
+    ),
+    "inventoryContracts": (
+        '{ inventoryContracts(partnerCode: "D1") { totalCount edges { node { partnerCode warehouseCode endCustomerName lines { id sku remaining } } } } }',
+        {},
+    ),
+    "callOffNotifications": (
+        '{ callOffNotifications(partnerCode: "D1") { totalCount edges { node { partnerCode sku quantity endCustomerName } } } }',
+        {},
+    ),
+    "charges": (
+        '{ charges(partnerCode: "D1") { totalCount edges { node { partnerCode sku amount } } } }',
         {},
     ),
 }
@@ -184,6 +256,10 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any]]] = {
         "RaiseReturnInput",
         {"warehouseCode": "D1-W", "lines": [{"sku": "SKU-1", "quantity": 1}]},
     ),
+    "requestReturn": (
+        "RequestReturnInput",
+        {"orderIds": ["2"], "lines": [{"sku": "SKU-1", "quantity": 1}]},
+    ),
     "receiveReturn": ("ReturnActionInput", {"id": "1"}),
     "cancelReturn": ("ReturnActionInput", {"id": "1"}),
     "postAdjustment": (
@@ -228,6 +304,85 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any]]] = {
         },
     ),
     "reviewClaim": ("ReviewClaimInput", {"id": "1", "decision": "REJECT", "note": "no"}),
+    "announcePriceDrop": (
+        "AnnouncePriceDropInput",
+        {"sku": "SKU-1", "newPrice": "1", "effectiveOn": "2026-12-20", "claimWindowDays": 30},
+    ),
+    "createInventoryContract": (
+        "CreateInventoryContractInput",
+        {
+            "partnerCode": "D1",
+            "type": "CBS",
+            "warehouseCode": "D1-W",
+            "endCustomer": {"name": "x", "country": "US"},
+            "validFrom": "2026-10-01",
+            "validTo": "2026-12-31",
+            "lines": [{"sku": "SKU-1", "quantity": 1, "unitPrice": "4"}],
+        },
+    ),
+    "initializeContractLine": ("ContractLineActionInput", {"lineId": "1"}),
+    "takeOverOwnership": ("ContractQuantityInput", {"lineId": "1", "quantity": 1}),
+    "returnContractStock": ("ContractQuantityInput", {"lineId": "1", "quantity": 1}),
+    "extendContract": ("ExtendContractInput", {"id": "1", "validTo": "2027-06-30"}),
+    "reportConsumption": (
+        "ReportConsumptionInput",
+        {
+            "contractId": "1",
+            "lines": [{"sku": "SKU-1", "quantity": 1, "consumedOn": "2026-10-20"}],
+            "idempotencyKey": "sweep",
+        },
+    ),
+    "placeOrder": (
+        "PlaceOrderInput",
+        {
+            "supplyWarehouseCode": "M-W",
+            "shipToWarehouseCode": "D1-W",
+            "lines": [{"sku": "SKU-1", "quantity": 1}],
+        },
+    ),
+    "confirmOrder": ("OrderActionInput", {"id": "2"}),
+    "rejectOrder": ("OrderActionInput", {"id": "2", "reason": "no"}),
+    "cancelOrder": ("OrderActionInput", {"id": "2"}),
+    "adjustReservation": (
+        "AdjustReservationInput",
+        {"id": "2", "lines": [{"sku": "SKU-1", "warehouseCode": "M-W", "quantity": 0}]},
+    ),
+    "createShippingNotice": (
+        "CreateShippingNoticeInput",
+        {"orderIds": ["2"], "documentNo": "X-N"},
+    ),
+    "adjustSupplyStock": (
+        "AdjustSupplyStockInput",
+        {"warehouseCode": "M-W", "sku": "SKU-1", "quantity": 1, "reason": "COUNT"},
+    ),
+    "startInventoryCheck": (
+        "StartInventoryCheckInput",
+        {"warehouseCode": "D1-W", "source": "ALL_PRODUCTS", "blind": False},
+    ),
+    "recordCounts": ("RecordCountsInput", {"id": "2", "lines": [{"sku": "SKU-1", "counted": 9}]}),
+    "submitInventoryCheck": ("IdInput", {"id": "2"}),
+    "reviewInventoryCheck": (
+        "ReviewInventoryCheckInput",
+        {"id": "1", "decision": "APPROVE", "note": "ok"},
+    ),
+    "createSalesAgreement": (
+        "CreateSalesAgreementInput",
+        {
+            "partnerCode": "D1",
+            "name": "x",
+            "periodFrom": "2026-10",
+            "periodTo": "2026-10",
+            "lines": [{"sku": "SKU-1", "period": "2026-10", "committedQuantity": 1}],
+        },
+    ),
+    "submitForecast": (
+        "SubmitForecastInput",
+        {"partnerCode": "D1", "lines": [{"sku": "SKU-1", "period": "2026-11", "quantity": 1}]},
+    ),
+    "adjustAccountForecast": (
+        "AdjustAccountForecastInput",
+        {"partnerCode": "D1", "sku": "SKU-1", "period": "2026-10", "adjustment": 5, "note": "x"},
+    ),
     "updateException": (
         "UpdateExceptionInput",
         {"rowId": "1", "note": "x", "status": "RESOLVED", "correctionQuantity": 5},
@@ -292,11 +447,30 @@ async def _victim_state(manufacturer_id: int) -> list[Any]:
         DesignRegistration,
         PriceAgreement,
         PriceAgreementLine,
+        PriceProtectionProgram,
         Claim,
         ClaimLine,
         ClaimAllocation,
         CreditMemo,
         CreditMemoLine,
+        InventoryContract,
+        InventoryContractLine,
+        CallOffNotification,
+        Charge,
+        Order,
+        OrderLine,
+        Reservation,
+        SupplyStock,
+        SupplyMovement,
+        ShippingNotice,
+        ShippingNoticeLine,
+        InventoryCheck,
+        InventoryCheckLine,
+        SalesAgreement,
+        SalesAgreementLine,
+        Forecast,
+        ForecastLine,
+        ForecastAdjustment,
     ):
         rows = await model.filter(**scoped).order_by("id").values()
         volatile = {"last_used_at", "updated_at"}
@@ -397,6 +571,10 @@ async def _seed_victim() -> tuple[int, str]:
         manufacturer.id, Role.PARTNER_ADMIN, partner_id=d1.id, label=f"{SECRET} token"
     )
     await _seed_incentives(admin, d1_principal)
+    await _seed_contracts(admin)
+    await _seed_orders(admin, d1_principal)
+    await _seed_checks(d1_principal)
+    await _seed_demand(d1_principal)
     d2 = await Partner.get(code="D2")
     _, other_partner = await create_token(manufacturer.id, Role.PARTNER_ADMIN, partner_id=d2.id)
     return manufacturer.id, other_partner
@@ -450,7 +628,120 @@ async def _seed_incentives(admin: Principal, d1: Principal) -> None:
         )
         await claims.validate_claim(claim.id)
         if approve:
-            await claims.review_claim(manager, claim.id, approve=True)
+            await claims.review_claim(manager, ParkedQueue(), claim.id, approve=True)
+            await claims.credit_claim(claim.id)  # its memo, as the credit_claim job would
+    from datetime import timedelta
+
+    from portal.domain.incentives.price_protection import announce_price_drop
+
+    await announce_price_drop(  # a price drop with D1's stock eligible
+        manager,
+        sku="SKU-1",
+        new_price=Decimal("4"),
+        effective_on=date.today() + timedelta(days=7),
+        claim_window_days=30,
+    )
+
+
+async def _seed_contracts(admin: Principal) -> None:
+    """D1's customer buffer for a secret customer, initialised (activated)."""
+    from decimal import Decimal
+
+    from portal.domain.contracts.consumption import ConsumptionInput, report_consumption
+    from portal.domain.contracts.contracts import ContractLineInput, create_inventory_contract
+    from portal.domain.contracts.initialization import initialize_contract_line
+    from portal.models.enums import InventoryContractType
+
+    made = await create_inventory_contract(
+        admin,
+        partner_code="D1",
+        contract_type=InventoryContractType.CBS,
+        warehouse_code="D1-W",
+        customer=(f"{SECRET} Buffer Customer", "US", ""),
+        valid_from=date(2026, 10, 1),
+        valid_to=date(2026, 12, 31),
+        lines=[ContractLineInput("SKU-1", 2, Decimal("4"))],
+    )
+    line = await InventoryContractLine.get(contract_id=made.id)
+    await initialize_contract_line(admin, line.id, on=date(2026, 10, 3))
+    # A deferred indent consumed by a secret customer: a call-off and a charge.
+    indent = await create_inventory_contract(
+        admin,
+        partner_code="D1",
+        contract_type=InventoryContractType.DIS,
+        warehouse_code=None,
+        customer=(f"{SECRET} Indent Customer", "US", ""),
+        valid_from=date(2026, 10, 1),
+        valid_to=date(2026, 12, 31),
+        lines=[ContractLineInput("SKU-1", 5, Decimal("4"))],
+    )
+    line = await InventoryContractLine.get(contract_id=indent.id)
+    await initialize_contract_line(admin, line.id, on=date(2026, 10, 3))
+    await report_consumption(
+        admin,
+        contract_id=indent.id,
+        lines=[ConsumptionInput("SKU-1", 2, date(2026, 10, 4))],
+    )
+
+
+async def _seed_orders(admin: Principal, d1: Principal) -> None:
+    """Manufacturer supply at M-W; D1's cancelled order (a secret reason) and open one."""
+    from portal.domain.catalog import warehouses
+    from portal.domain.orders import orders, supply
+
+    await warehouses.create_warehouse(admin, code="M-W", name="Plant")
+    await supply.adjust_supply(admin, warehouse_code="M-W", sku="SKU-1", quantity=9, reason="ERP")
+    for _ in range(2):
+        await orders.place_order(
+            d1,
+            supplier_code=None,
+            supply_warehouse_code="M-W",
+            ship_to_warehouse_code="D1-W",
+            lines=[orders.OrderLineInput("SKU-1", 2)],
+        )
+    await orders.cancel_order(d1, 1, f"{SECRET} reason")
+
+
+async def _seed_checks(d1: Principal) -> None:
+    """D1's blind count of D1-W, submitted (check 1), and a counted draft of D1-W2 (2)."""
+    from portal.domain.checks import review, sheets
+    from portal.models.enums import CheckSource
+
+    for code in ("D1-W", "D1-W2"):
+        check = await sheets.start_inventory_check(
+            d1,
+            warehouse_code=code,
+            source=CheckSource.ALL_PRODUCTS,
+            blind=True,
+            count_date=date(2026, 10, 20),
+        )
+        await sheets.record_counts(d1, check.id, [sheets.CountInput("SKU-1", 4)])
+        if code == "D1-W":
+            await review.submit_inventory_check(d1, check.id)
+
+
+async def _seed_demand(d1: Principal) -> None:
+    """D1's commitment (a secret name), its forecast and the manager's secret note."""
+    from portal.domain.demand import account, agreements, forecasts
+
+    manager = Principal(d1.manufacturer_id, Role.CHANNEL_MANAGER)
+    await agreements.create_sales_agreement(
+        manager,
+        partner_code="D1",
+        name=f"{SECRET} commitment",
+        period_from="2026-10",
+        period_to="2026-11",
+        lines=[agreements.CommitmentInput("SKU-1", "2026-10", 7)],
+    )
+    await forecasts.submit_forecast(d1, lines=[forecasts.ForecastCell("SKU-1", "2026-11", 9)])
+    await account.adjust_account_forecast(
+        manager,
+        partner_code="D1",
+        sku="SKU-1",
+        period="2026-10",
+        adjustment=2,
+        note=f"{SECRET} note",
+    )
 
 
 async def _upload(client, token: str, name: str, payload: dict[str, Any]):  # type: ignore[no-untyped-def]
@@ -526,6 +817,9 @@ _SHIPPERS = frozenset({Role.ADMIN, Role.SHIPPING})
 _ADMIN = frozenset({Role.ADMIN})
 _TOKEN_ADMINS = frozenset({Role.ADMIN, Role.PARTNER_ADMIN})
 _DESIGNERS = frozenset({Role.ADMIN, Role.PARTNER_ADMIN, Role.PARTNER_SALES})
+_ORDER_MANAGERS = frozenset(
+    {Role.ADMIN, Role.CHANNEL_MANAGER, Role.SHIPPING, Role.PARTNER_ADMIN, Role.PARTNER_INVENTORY}
+)
 
 ALLOWED: dict[str, frozenset[Role]] = {
     "createPartner": _MANUFACTURER_ADMINS,
@@ -549,6 +843,7 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "receiveTransfer": _STOCK_WORKERS,
     "cancelTransfer": _STOCK_WORKERS,
     "raiseReturn": _STOCK_WORKERS,
+    "requestReturn": _STOCK_WORKERS,
     "receiveReturn": _SHIPPERS,
     "cancelReturn": _STOCK_WORKERS,
     "postAdjustment": _MANUFACTURER_ADMINS,
@@ -563,6 +858,39 @@ ALLOWED: dict[str, frozenset[Role]] = {
         {Role.ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN, Role.PARTNER_SALES}
     ),
     "reviewClaim": _MANUFACTURER_ADMINS,
+    "announcePriceDrop": _MANUFACTURER_ADMINS,
+    "createInventoryContract": _MANUFACTURER_ADMINS,
+    "initializeContractLine": _MANUFACTURER_ADMINS,
+    "reportConsumption": _STOCK_WORKERS,
+    "takeOverOwnership": _MANUFACTURER_ADMINS,
+    "returnContractStock": _MANUFACTURER_ADMINS,
+    "extendContract": _MANUFACTURER_ADMINS,
+    "placeOrder": frozenset(
+        {
+            Role.ADMIN,
+            Role.CHANNEL_MANAGER,
+            Role.PARTNER_ADMIN,
+            Role.PARTNER_INVENTORY,
+            Role.PARTNER_SALES,
+        }
+    ),
+    "confirmOrder": _ORDER_MANAGERS,
+    "rejectOrder": _ORDER_MANAGERS,
+    "cancelOrder": frozenset(Role) - {Role.PARTNER_VIEWER},
+    "adjustReservation": _ORDER_MANAGERS,
+    "adjustSupplyStock": _SHIPPERS,
+    "createShippingNotice": frozenset(
+        {Role.ADMIN, Role.SHIPPING, Role.PARTNER_ADMIN, Role.PARTNER_INVENTORY}
+    ),
+    "startInventoryCheck": _STOCK_WORKERS,
+    "recordCounts": _STOCK_WORKERS,
+    "submitInventoryCheck": _STOCK_WORKERS,
+    "reviewInventoryCheck": _MANUFACTURER_ADMINS,
+    "createSalesAgreement": _MANUFACTURER_ADMINS,
+    "submitForecast": frozenset(
+        {Role.ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN, Role.PARTNER_SALES}
+    ),
+    "adjustAccountForecast": _MANUFACTURER_ADMINS,
     "updateException": _STOCK_WORKERS,  # a comment only; managing it is APPROVE_MOVEMENTS
     "uploadSubmission": _STOCK_WORKERS,
     "submitPos": _STOCK_WORKERS,

@@ -8,13 +8,17 @@ through the workflow, resolves one with a correction and sees it closed, approve
 transfer and reviews designs. The claim pages: a partner submits its prefilled ship &
 debit draft (and an over-claim) and sees each line's result; a manager approves the claim
 awaiting review, with its codes and POS evidence, and finds its credit memo in the list
-and in the CSV; at phone width (390 px) their buttons lie within the viewport.
+and in the CSV; at phone width (390 px) their buttons lie within the viewport. The
+contract pages: a partner sees its inventory contracts with what remains and their
+consumption history; a manager sees the call-off notifications and charges of the month
+and downloads the charges CSV; both at 1280 and 390 px.
 Screenshots go to ``test-artifacts/``. Skipped when Chromium or Playwright is missing, unless
 ``PORTAL_TEST_REQUIRE_BROWSER=1`` (as in ``.ci/run``).
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import socket
@@ -31,6 +35,7 @@ from tests.loopback import wait_for_health
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
 REQUIRE = os.environ.get("PORTAL_TEST_REQUIRE_BROWSER") == "1"
+MAX_BODY_BYTES = 1_000_000
 
 
 def _skip_or_fail(reason: str) -> None:
@@ -44,7 +49,12 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     if not Path(CHROMIUM).exists():
         _skip_or_fail("Chromium is not installed")
     db = Path(tmp_path_factory.mktemp("browser")) / "demo.sqlite3"
-    env = {**os.environ, "PORTAL_DATABASE_URL": f"sqlite://{db}", "PORTAL_ENV": "development"}
+    env = {
+        **os.environ,
+        "PORTAL_DATABASE_URL": f"sqlite://{db}",
+        "PORTAL_ENV": "development",
+        "PORTAL_MAX_BODY_BYTES": str(MAX_BODY_BYTES),  # a 413 within reach of a test file
+    }
     env.pop("PORTAL_REDIS_URL", None)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -73,7 +83,13 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for_health(base, server)
-        yield {"base": base, "partner": lines["Partner page"], "manager": lines["Manager page"]}
+        yield {
+            "base": base,
+            "partner": lines["Partner page"],
+            "manager": lines["Manager page"],
+            "admin": lines["Admin token"],
+            "admin_page": lines["Partner page"].split("#")[0] + "#token=" + lines["Admin token"],
+        }
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -120,6 +136,9 @@ def _draft_for(page, period: str) -> None:  # type: ignore[no-untyped-def]
     page.fill("#claim-period", period)
     page.dispatch_event("#claim-period", "change")
     page.wait_for_selector(f"#claim-draft[data-period='{period}'] tbody tr", timeout=30000)
+    # fill and the change event may both load the draft: let the later load render too, so
+    # that it does not replace what the test types next (seen on a loaded machine).
+    page.wait_for_load_state("networkidle")
 
 
 def _inside(page, locator, width: int) -> None:  # type: ignore[no-untyped-def]
@@ -132,13 +151,67 @@ def _inside(page, locator, width: int) -> None:  # type: ignore[no-untyped-def]
         assert box["x"] >= 0 and box["x"] + box["width"] <= width, (element.inner_text(), box)
 
 
+# The contract pages read the demo's SCS consumption as seeded: they run before the tests
+# that replace DIST-NA's reports (a replaced POS reverses the consumption it made).
+def test_partner_sees_its_contracts_and_their_consumption(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    for width in (1280, 390):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto(demo["partner"])
+        # The demo's SCS contract: 120 of SKU-0001 received, 14 sold through POS.
+        scs = page.locator("#contracts tbody tr[data-sku='SKU-0001']")
+        _count(scs, 1)
+        cells = scs.locator("td").all_inner_texts()
+        assert (cells[1], cells[2], cells[3]) == ("SCS", "ACTIVE", "DIST-NA-CONS")
+        assert (cells[6], cells[7], cells[8]) == ("120", "14", "106")
+        _count(page.locator("#contracts tbody tr"), 5)  # 3 SCS lines, the CBS and WBS lines
+        history = page.locator("#call-off-history tbody tr")
+        _count(history, 3)
+        assert sorted(history.locator("td:nth-child(4)").all_inner_texts()) == ["14", "5", "9"]
+        if width == 390:
+            _inside(page, scs.locator("td"), width)
+            _inside(page, history.first.locator("td"), width)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(ARTIFACTS / f"partner-contracts-{width}.png"), full_page=True)
+        page.close()
+
+
+def test_manager_sees_call_offs_and_charges(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    for width in (1280, 390):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto(demo["manager"])
+        calls = page.locator("#call-offs tbody tr")
+        _count(calls, 3)
+        assert all("DIST-NA" in text and "POS" in text for text in calls.all_inner_texts())
+        charges = page.locator("#charges tbody tr")
+        _count(charges, 3)
+        amounts = sorted(charges.locator("td:nth-child(7)").all_inner_texts())
+        assert amounts == [
+            "206.25 USD",
+            "216.00 USD",
+            "259.00 USD",
+        ]  # 5 x 41.25, 9 x 24, 14 x 18.50
+        if width == 390:
+            _inside(page, page.locator("#charge-period, #charges-csv"), width)
+            _inside(page, charges.first.locator("td"), width)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+        else:
+            with page.expect_download() as download:
+                page.click("#charges-csv")
+            text = Path(download.value.path()).read_text()
+            assert text.splitlines()[0].startswith("charge_id,charged_on,period,partner")
+            assert len(text.strip().splitlines()) == 4
+        page.screenshot(path=str(ARTIFACTS / f"manager-contracts-{width}.png"), full_page=True)
+        page.close()
+
+
 def test_claim_pages_fit_a_phone(browser, demo) -> None:  # type: ignore[no-untyped-def]
     width = 390
     page = browser.new_page(viewport={"width": width, "height": 844})
     page.goto(demo["partner"])
     page.wait_for_selector("#claims article.claim tbody tr")
     _inside(page, page.locator("#submit-claim, #claim-period"), width)
-    _inside(page, page.locator("#claims article.claim").first.locator("td"), width)
+    # (an empty cell, such as a price-protection line's end customer, is hidden on a phone)
+    _inside(page, page.locator("#claims article.claim").first.locator("td:visible"), width)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.screenshot(path=str(ARTIFACTS / "partner-claims-phone.png"), full_page=True)
     page.close()
@@ -150,7 +223,7 @@ def test_claim_pages_fit_a_phone(browser, demo) -> None:  # type: ignore[no-unty
     reviews = page.locator("#claim-reviews article.claim")
     _inside(page, reviews.locator("button"), width)
     _inside(page, reviews.locator("input[name=note]"), width)
-    _inside(page, reviews.first.locator("td"), width)  # the line codes and evidence
+    _inside(page, reviews.first.locator("td:visible"), width)  # the line codes and evidence
     _inside(page, page.locator("#memo-csv, #memo-period"), width)
     _inside(page, page.locator("#memos tbody tr").first.locator("td"), width)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
@@ -174,11 +247,14 @@ def test_manager_approves_a_claim_and_sees_its_credit_memo(browser, demo) -> Non
     )
 
     waiting.locator("button", has_text="Approve").click()
-    approved = _status(page, "#claim-review-status", f"Claim {number}: APPROVED")
+    # Approved in full (the mutation's status), then CREDITED once the job issued its memo.
+    approved = _status(page, "#claim-review-status", f"Claim {number}: APPROVED, then CREDITED")
     memo = approved.split("credit memo ")[1].split()[0]
     _count(page.locator(f"#claim-reviews article.claim[data-id='{number}']"), 0)
     listed = page.locator(f"#memos tbody tr[data-number='{memo}']")
     _count(listed, 1)
+    # The newest memo is listed first (above the demo's memos).
+    assert page.locator("#memos tbody tr").first.get_attribute("data-number") == memo
     cells = listed.locator("td").all_inner_texts()
     assert cells[1:5] == ["CREDIT", "DIST-NA", _months_ago(1), number]
 
@@ -197,13 +273,14 @@ def test_partner_reports_and_sees_row_errors(browser, demo, tmp_path: Path) -> N
     page = browser.new_page(viewport={"width": 420, "height": 900})
     frames: list[str] = []
     page.on("websocket", lambda ws: ws.on("framereceived", lambda frame: frames.append(str(frame))))
+    page.on("dialog", lambda dialog: dialog.accept())  # replacing a report: yes
     page.goto(demo["partner"])
     page.wait_for_selector("#stock-grid tbody tr input")
     first = page.locator("#stock-grid tbody tr input").first
     first.fill(str(int(first.input_value()) - 7))
     page.click("#submit-stock")
     page.wait_for_function(
-        "document.querySelector('#submission-status').textContent.includes('ACCEPTED')",
+        "document.querySelector('#stock-status').textContent.includes('ACCEPTED')",
         timeout=30000,
     )
     page.screenshot(path=str(ARTIFACTS / "partner-stock-accepted.png"), full_page=True)
@@ -211,17 +288,11 @@ def test_partner_reports_and_sees_row_errors(browser, demo, tmp_path: Path) -> N
     assert any("connection_ack" in f for f in frames)
     assert any("submissionProgress" in f and "ACCEPTED" in f for f in frames)
 
-    stock_status = page.inner_text("#submission-status")
     page.wait_for_selector("#pos-grid tbody tr input")  # prefilled from last period's customers
     page.locator("#pos-grid tbody tr input").first.fill("2")
     page.click("#submit-pos")
-    page.wait_for_function(
-        """before => { const text = document.querySelector('#submission-status').textContent;
-                       return text !== before && text.includes('ACCEPTED'); }""",
-        arg=stock_status,
-        timeout=30000,
-    )
-    period = page.input_value("#period")  # the page's default: last month
+    _status(page, "#pos-status", "ACCEPTED")
+    period = page.input_value("#period")  # the page's default: the period due next
     bad = tmp_path / "pos.csv"
     bad.write_text(
         "warehouse_code,sku,quantity,sold_on,end_customer_name,end_customer_country\n"
@@ -395,6 +466,8 @@ def test_partner_submits_a_prefilled_claim_and_sees_line_results(browser, demo) 
     done = _status(page, "#claim-status", "VALIDATED")
     number = done.split()[1].rstrip(":")
     card = page.locator(f"#claims article.claim[data-id='{number}']")
+    # The newest claim is listed first (above the demo's older claims).
+    assert page.locator("#claims article.claim").first.get_attribute("data-id") == number
     lines = card.locator("tbody tr")
     _count(lines, len(drafted))
     for tr in lines.all():
@@ -433,3 +506,217 @@ def test_partner_submits_a_prefilled_claim_and_sees_line_results(browser, demo) 
     assert (cells[2], cells[3], cells[6]) == (str(proved + 3), str(proved), "PARTIAL OVER_CLAIM")
     page.screenshot(path=str(ARTIFACTS / "partner-claims.png"), full_page=True)
     page.close()
+
+
+def test_token_stays_in_the_tab_and_a_413_reads_as_words(browser, demo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.on("dialog", lambda dialog: dialog.accept())  # replacing a report: yes
+    page.goto(demo["partner"])
+    page.wait_for_selector("#stock-grid tbody tr input")
+    # The demo link's token is read, kept for the tab only and taken out of the address bar.
+    token = demo["partner"].split("#token=")[1]
+    assert "token" not in page.url
+    assert page.evaluate("sessionStorage.getItem('portalToken')") == token
+    assert page.evaluate("localStorage.getItem('portalToken')") is None
+
+    # The design list is the newest first.
+    ids = [
+        int(i)
+        for i in page.eval_on_selector_all(
+            "#designs tbody tr", "rows => rows.map(r => r.dataset.id)"
+        )
+    ]
+    assert len(ids) >= 2 and ids == sorted(ids, reverse=True)
+
+    # A file over the body limit: the portal answers 413 without `errors`; the page says why.
+    big = tmp_path / "big.csv"
+    big.write_text(
+        "warehouse_code,sku,quantity\n" + "DIST-NA-MAIN,SKU-0001,1\n" * (MAX_BODY_BYTES // 20)
+    )
+    page.select_option("#upload-kind", "STOCK")
+    page.set_input_files("#upload-file", str(big))
+    page.click("#upload button")
+    message = _status(page, "#submission-status", "too large")
+    assert "413" in message and "undefined" not in message
+    assert "error" in (page.get_attribute("#submission-status", "class") or "")
+    page.screenshot(path=str(ARTIFACTS / "partner-413.png"), full_page=True)
+
+    # Signing out forgets the token: a reload shows the sign-in form, no data.
+    page.click("#sign-out")
+    page.wait_for_selector("#login:not([hidden])")
+    assert page.evaluate("sessionStorage.getItem('portalToken')") is None
+    page.reload()
+    page.wait_for_selector("#login:not([hidden])")
+    assert page.is_hidden("#partner") and page.is_hidden("#sign-out")
+    page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_both_pages_at_desk_and_phone_width(browser, demo, width: int) -> None:  # type: ignore[no-untyped-def]
+    """Every action of both pages in view without scrolling sideways; below the breakpoint
+    each row is a card with its actions first. Screenshots of both pages at both widths."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(demo["partner"])
+    page.wait_for_selector("#pos-grid tbody tr input")
+    page.wait_for_selector("#transfers tbody tr button")
+    _inside(page, page.locator("#partner button:visible"), width)
+    _inside(page, page.locator("#pos-grid tbody input, #stock-grid tbody input"), width)
+    _inside(page, page.locator("#transfers tbody button"), width)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    if width < 600:  # the transfer's actions head its card
+        card = page.locator("#transfers tbody tr").first
+        action = card.locator("button").first.bounding_box()
+        number = card.locator("td").first.bounding_box()
+        assert action is not None and number is not None and action["y"] < number["y"]
+    page.screenshot(path=str(ARTIFACTS / f"partner-{width}.png"), full_page=True)
+    page.close()
+
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(demo["manager"])
+    page.wait_for_selector("#exceptions tbody tr button")
+    page.wait_for_selector("#approvals tbody tr button, #approvals-empty:not([hidden])")
+    _inside(page, page.locator("#manager button:visible"), width)
+    _inside(page, page.locator("#exceptions tbody tr").first.locator("td"), width)
+    # Sorted by value, largest first, and every gap has one (the demo prices its history).
+    values = page.eval_on_selector_all(
+        "#exceptions tbody tr td:nth-child(7)", "tds => tds.map(td => td.textContent)"
+    )
+    money = [float(v.replace(",", "")) for v in values]
+    assert money and all(v > 0 for v in money) and money == sorted(money, reverse=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    if width < 600:
+        card = page.locator("#exceptions tbody tr").first
+        action = card.locator("button", has_text="Details").bounding_box()
+        partner = card.locator("td").first.bounding_box()
+        assert action is not None and partner is not None and action["y"] < partner["y"]
+    _chart_reads(page, width)
+    page.screenshot(path=str(ARTIFACTS / f"manager-{width}.png"), full_page=True)
+    page.close()
+
+
+def _partner_page_of(demo, code: str) -> str:  # type: ignore[no-untyped-def]
+    """The page link of a fresh PARTNER_ADMIN token of ``code`` (issued by the demo admin)."""
+    import httpx
+
+    issued = httpx.post(
+        f"{demo['base']}/graphql",
+        headers={"Authorization": f"Bearer {demo['admin']}"},
+        json={
+            "query": """mutation($input: IssueApiTokenInput!) { issueApiToken(input: $input) {
+              token errors { code } } }""",
+            "variables": {"input": {"partnerCode": code, "role": "PARTNER_ADMIN", "label": "test"}},
+        },
+        timeout=30,
+    ).json()["data"]["issueApiToken"]
+    assert issued["errors"] == []
+    return f"{demo['base']}/#token={issued['token']}"
+
+
+def test_partner_page_opens_on_the_due_period_and_asks_before_replacing(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    # The late partner has not reported last month: the page opens there and says so.
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(_partner_page_of(demo, "DIST-AP"))
+    page.wait_for_selector("#periods tbody tr")
+    page.wait_for_selector("#stock-grid tbody tr input")
+    assert page.input_value("#period") == _months_ago(1)
+    due = page.locator(f"#periods tbody tr[data-period='{_months_ago(1)}']")
+    assert due.get_attribute("aria-current") == "true"
+    assert "missing" in due.inner_text() or "not reported" in due.inner_text()
+    earlier = page.locator(f"#periods tbody tr[data-period='{_months_ago(2)}']").inner_text()
+    assert "reported" in earlier and "missing" not in earlier
+    assert page.is_hidden("#stock-report") and page.is_hidden("#pos-report")
+    page.close()
+
+    # DIST-NA has reported every month: the page opens on the current one, due next.
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    asked: list[str] = []
+    page.goto(demo["partner"])
+    page.wait_for_selector("#periods tbody tr")
+    page.wait_for_selector("#stock-grid tbody tr input")
+    assert page.input_value("#period") == _months_ago(0)
+    last = page.locator(f"#periods tbody tr[data-period='{_months_ago(1)}']")
+    assert "reported" in last.inner_text()
+
+    # Last month holds an accepted stock report: it is shown, its figures in the grid.
+    last.locator("button", has_text="Open").click()
+    page.wait_for_selector("#stock-report:not([hidden])")
+    assert "accepted" in page.inner_text("#stock-report")
+    assert page.input_value("#period") == _months_ago(1)
+    # The reported figures come from the reconciliation rows, which the served demo's job
+    # computes in the background: open the period again until they are there. Input and
+    # figure are read together, from one rendering of the grid.
+    read = (
+        "() => { const r = document.querySelector('#stock-grid tbody tr');"
+        " return r && [r.querySelector('input').value, r.querySelectorAll('td')[3].textContent]; }"
+    )
+    shown = page.evaluate(read)
+    for _ in range(30):
+        if shown and shown[1] != "—":
+            break
+        page.wait_for_timeout(1000)
+        last.locator("button", has_text="Open").click()
+        page.wait_for_selector("#stock-report:not([hidden])")
+        shown = page.evaluate(read)
+    assert shown and shown[1] != "—"
+    assert shown[0] == shown[1]
+    version = page.inner_text("#stock-report")
+
+    # Replacing it asks first; "no" leaves it as it is.
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("#submit-stock")
+    _status(page, "#stock-status", "Not submitted")
+    assert len(asked) == 1 and "Replace your accepted stock report" in asked[0]
+    assert page.inner_text("#stock-report") == version
+
+    # "Yes" replaces it: accepted, the result next to the button, the new version shown.
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.click("#submit-stock")
+    _status(page, "#stock-status", "ACCEPTED")
+    assert len(asked) == 2
+    page.wait_for_function(
+        "before => document.querySelector('#stock-report').textContent !== before", arg=version
+    )
+    assert "accepted" in page.inner_text("#stock-report")
+
+    # A POS report exists too: the grid's lines would replace all of it, so it asks.
+    page.locator("#pos-grid tbody tr input").first.fill("1")
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("#submit-pos")
+    _status(page, "#pos-status", "Not submitted")
+    assert "The whole report is replaced" in asked[-1]
+    page.close()
+
+
+def _chart_reads(page, width: int) -> None:  # type: ignore[no-untyped-def]
+    """The channel chart: period labels on the x-axis, round ticks, a legend in words, the
+    gap as a band, values on focus, the figures as a table; drawn at its own width."""
+    periods = [_months_ago(n) for n in range(6, 0, -1)]
+    page.wait_for_selector("#chart text.period")
+    labels = page.eval_on_selector_all("#chart text.period", "ts => ts.map(t => t.dataset.period)")
+    assert labels == periods
+    texts = "ts => ts.map(t => t.textContent)"  # SVG text has no innerText
+    months = page.eval_on_selector_all("#chart text.period", texts)
+    names = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+    assert [f"{names[int(p[5:]) - 1]}{p[:4]}" for p in periods] == months
+    ticks = [int(t.replace(",", "")) for t in page.eval_on_selector_all("#chart text.tick", texts)]
+    assert ticks[0] == 0 and len(ticks) >= 3
+    assert len({b - a for a, b in itertools.pairwise(ticks)}) == 1  # even steps
+    assert str(ticks[1]).rstrip("0") in ("1", "2", "25", "5")  # round ones
+    assert page.eval_on_selector_all("#chart .axis-title", texts) == ["Units", "Period"]
+    legend = page.inner_text("#chart-legend")
+    for words in ("Sell-in", "Sell-through", "Calculated inventory", "Reported inventory", "Gap"):
+        assert words in legend
+    assert "sellIn" not in legend and "calculatedInventory" not in legend
+    assert page.locator("#chart polygon.gap-band").count() == 1
+    # Drawn at the width it has: its 12-unit text is 12 px on a phone too.
+    box = page.eval_on_selector("#chart", "s => [s.viewBox.baseVal.width, s.clientWidth]")
+    assert abs(box[0] - box[1]) <= 2 or box[1] < 300, box
+    _inside(page, page.locator("#chart, #chart-legend"), width)
+    # Keyboard focus on a period shows its values in words.
+    page.focus(f"#chart rect.hit[data-period='{periods[-1]}']")
+    tip = page.inner_text("#chart-tip")
+    assert tip.startswith(periods[-1]) and "sell-in" in tip and "gap" in tip
+    # The same figures as a table (for screen readers, and for exact numbers).
+    rows = page.locator("#chart-table tbody tr")
+    assert rows.count() == 6
+    assert rows.last.locator("td").first.text_content() == periods[-1]

@@ -1,5 +1,7 @@
 """`portal demo` seeds a realistic tenant: two tiers, 50 SKUs, six months of history with
-real gaps and one late partner, reconciled."""
+real gaps and one late partner, reconciled. Its gaps tell a story: valued (prices dated
+before the history), of different ages and sizes across partners, one partner drifting
+and one improving."""
 
 from __future__ import annotations
 
@@ -7,20 +9,32 @@ from datetime import date
 
 import pytest
 
-from portal.demo import LATE_PARTNER, SLOW_PARTNER, seed_demo
+from portal.demo import DRIFTING, IMPROVING, LATE_PARTNER, SLOW_PARTNER, seed_demo
 from portal.domain.access.principal import Principal
 from portal.domain.ledger.check import ledger_mismatches
 from portal.domain.reporting.compliance import compliance
 from portal.models import (
+    CallOffNotification,
+    Charge,
+    Claim,
+    CreditMemo,
     DesignRegistration,
+    InventoryContract,
+    Order,
+    OrderLine,
     Partner,
+    PriceProtectionProgram,
     Product,
     ReconciliationRow,
+    StockReturn,
     Submission,
     Transfer,
 )
 from portal.models.enums import (
+    ClaimKind,
+    ClaimStatus,
     DesignStatus,
+    OrderStatus,
     PartnerTier,
     ReconciliationStatus,
     Role,
@@ -40,8 +54,13 @@ async def test_demo_history(db) -> None:
         and await Product.filter(serial_controlled=True).count() == 5
     )
     assert await Submission.exclude(status=SubmissionStatus.ACCEPTED).count() == 0
-    periods = set(await Submission.all().values_list("period", flat=True))
+    periods = set(await Submission.exclude(period="2026-11").values_list("period", flat=True))
     assert len(periods) == 6
+    # This month so far: only DIST-NA's sales from its consignment warehouse, which consume
+    # the demo's SCS contract (three lines: three call-offs and charges).
+    assert await Submission.filter(period="2026-11").count() == 1
+    assert await InventoryContract.all().count() == 3
+    assert await CallOffNotification.all().count() == await Charge.all().count() == 3
     exceptions = await ReconciliationRow.filter(status=ReconciliationStatus.EXCEPTION).count()
     missing = await ReconciliationRow.filter(
         status=ReconciliationStatus.MISSING_REPORT, partner__code=LATE_PARTNER
@@ -67,9 +86,54 @@ async def test_demo_history(db) -> None:
         await Transfer.filter(from_partner_id=north.id, status=TransferStatus.REQUESTED).count()
         == 1
     )
+    # Orders in every state, one of them received and so COMPLETED.
+    order_states = set(await Order.all().values_list("status", flat=True))
+    assert order_states == set(OrderStatus)
+    against_order = await StockReturn.get(source="ORDER")
+    assert [line.returned for line in await OrderLine.filter(returned__gt=0)] == [2]
+    assert against_order.order_ids != []
     assert await DesignRegistration.filter(status=DesignStatus.SUBMITTED).count() == 2
     approved = await DesignRegistration.get(status=DesignStatus.APPROVED)
     assert approved.expires_on is not None
+    # Claims: credited ones (each with its memo) and one awaiting the manager's review.
+    statuses = await Claim.filter(kind=ClaimKind.SHIP_AND_DEBIT).values_list("status", flat=True)
+    assert sorted(s.value for s in statuses) == ["CREDITED"] * 3 + ["VALIDATED"]
+    # Price protection: four drops, the one in effect with DIST-NA's validated claim.
+    assert await PriceProtectionProgram.all().count() == 4
+    protected = await Claim.get(kind=ClaimKind.PRICE_PROTECTION)
+    assert (protected.partner_id, protected.status) == (north.id, ClaimStatus.VALIDATED)
+    assert protected.approved_amount and protected.approved_amount > 0
+    credited = await Claim.filter(status=ClaimStatus.CREDITED).values_list("id", flat=True)
+    memos = await CreditMemo.filter(kind="CREDIT").values_list("claim_id", flat=True)
+    assert sorted(memos) == sorted(credited)
     again = await seed_demo()  # a second run reuses the tenant and issues fresh tokens
     assert again.admin != tokens.admin
     assert await Partner.all().count() == 7
+
+
+@pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
+async def test_demo_gaps_tell_a_story(db) -> None:
+    await seed_demo(today=date(2026, 11, 21))
+    exceptions = await ReconciliationRow.filter(status=ReconciliationStatus.EXCEPTION).values(
+        "partner__code", "period", "gap", "gap_value"
+    )
+    # Every exception has a value (the prices predate the history), and the values differ.
+    assert exceptions and all(row["gap_value"] > 0 for row in exceptions)
+    assert len({row["gap_value"] for row in exceptions}) >= 5
+    # Of different ages and partners: not all in the last month, not all one partner's.
+    assert len({row["period"] for row in exceptions}) >= 4
+    assert len({row["partner__code"] for row in exceptions}) >= 3
+    assert any(row["gap"] < 0 for row in exceptions)  # one partner reported more than it held
+
+    def trend(code: str) -> list[int]:
+        totals: dict[str, int] = {}
+        for row in exceptions:
+            if row["partner__code"] == code:
+                totals[row["period"]] = totals.get(row["period"], 0) + abs(row["gap"])
+        return [totals.get(p, 0) for p in ("2026-06", "2026-07", "2026-08", "2026-09", "2026-10")]
+
+    drifting, improving = trend(DRIFTING), trend(IMPROVING)
+    assert drifting == sorted(drifting) and drifting[0] < drifting[-1]  # worse every month
+    assert improving == sorted(improving, reverse=True) and improving[-1] < improving[0]
+    # The improving partner's last month is within tolerance: no exception left there.
+    assert improving[-1] == 0

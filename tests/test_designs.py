@@ -188,3 +188,29 @@ async def test_expiry_and_outcomes(db) -> None:
         ["endCustomer", "country"],
     )
     assert await DesignRegistration.all().count() == 1
+
+
+async def test_newest_first_pages_from_the_newest(client, app) -> None:
+    """``newestFirst``: the first page holds the newest registrations, the next the older."""
+    ch = await build_channel()
+    t1, _, _ = await tokens(ch)
+    partner = Graph(client, t1)
+    made = []
+    for number in range(5):
+        payload = (await partner(REGISTER, input={**design(f"Customer {number}")}))[
+            "registerDesign"
+        ]
+        made.append(payload["designRegistration"]["id"])
+    page = """query($after: String) { designRegistrations(newestFirst: true, first: 2, after: $after) {
+      pageInfo { hasNextPage endCursor } edges { node { id } } } }"""
+    seen: list[str] = []
+    after = None
+    for _ in range(3):
+        got = (await partner(page, after=after))["designRegistrations"]
+        seen += [e["node"]["id"] for e in got["edges"]]
+        after = got["pageInfo"]["endCursor"]
+        if not got["pageInfo"]["hasNextPage"]:
+            break
+    assert seen == list(reversed(made))
+    oldest = await partner("{ designRegistrations(first: 1) { edges { node { id } } } }")
+    assert oldest["designRegistrations"]["edges"][0]["node"]["id"] == made[0]

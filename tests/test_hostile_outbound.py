@@ -105,7 +105,7 @@ class Recorder:
 
     async def endpoint(self, request: Request) -> Response:
         self.hits.append(request.url.path)
-        if request.url.path.endswith(("/products", "/shipments")):
+        if request.url.path.endswith(("/products", "/shipments", "/inventory")):
             return JSONResponse({"items": [], "next_page": None}, status_code=self.status)
         return PlainTextResponse(self.body, status_code=self.status)
 
@@ -315,7 +315,7 @@ async def test_one_tenants_erp_failure_does_not_touch_another(app) -> None:
     assert runs[bad_id].error == (
         "ERP URL not allowed (products): The URL contains whitespace or control characters."
     )
-    assert erp.hits == ["/api/products", "/api/shipments"]
+    assert erp.hits == ["/api/products", "/api/shipments", "/api/inventory"]
 
 
 async def test_answers_are_bounded_and_redirects_limited(db) -> None:
@@ -334,3 +334,34 @@ async def test_answers_are_bounded_and_redirects_limited(db) -> None:
         assert (reply.status, len(reply.body), reply.truncated) == (200, 1000, True)
         with pytest.raises(OutboundRefused, match="More than 3 redirects"):
             await fetch(http, "GET", f"{base}/loop", max_bytes=1000, deadline=10)
+
+
+async def test_two_delivery_runs_at_once_send_each_event_once(app) -> None:
+    """Two delivery runs at the same time (two workers, or a round overlapping a slow one)
+    both see the same pending deliveries; each event still reaches the receiver once."""
+    import asyncio
+
+    from portal.domain.integrations.webhooks import deliver_due, fan_out
+
+    manufacturer_id, _ = await _admin()
+    hits: list[str] = []
+
+    async def slow(request: Request) -> Response:
+        hits.append((await request.json())["data"]["key"])
+        await asyncio.sleep(0.3)  # both runs have read the pending rows by now
+        return PlainTextResponse("ok")
+
+    receiver = Starlette(routes=[Route("/hook", slow, methods=["POST"])])
+    async with serve_app(receiver, "a slow receiver") as base:
+        await WebhookEndpoint.create(
+            manufacturer_id=manufacturer_id, url=f"{base}/hook", events=[], secret="s"
+        )
+        for key in ("one", "two", "three"):
+            await _event(manufacturer_id, key)
+        await fan_out()
+        policy = OutboundPolicy([ip_network("127.0.0.1/32")])
+        async with guarded_client(policy) as http:
+            first, second = await asyncio.gather(deliver_due(http), deliver_due(http))
+    assert sorted(hits) == ["one", "three", "two"]
+    assert first + second == 3
+    assert await WebhookDelivery.filter(status="DELIVERED").count() == 3

@@ -10,6 +10,7 @@ from datetime import date
 import asyncpg
 import pytest
 from tortoise import connections
+from tortoise.transactions import in_transaction
 
 from portal.db import close_database, open_database
 from portal.domain.ledger.check import ledger_mismatches
@@ -61,6 +62,41 @@ async def test_hot_reads_touch_only_the_partitions_of_their_dates(db) -> None:
     issues = issues_of(pos.manufacturer_id, pos.id, date.today())
     touched = _partitions_in(await _plan(issues.sql(params_inline=True)), "submission_issue")
     assert "default" not in touched and all(p >= f"p{date.today():%Y_%m}" for p in touched)
+
+
+@ON_POSTGRES
+async def test_a_recompute_reads_only_the_ledger_partitions_of_its_periods(db) -> None:
+    """The opening balance comes from the balance projection minus the entries of the
+    recomputed periods: a recompute of the last month never reads the months before it."""
+    from portal.demo import seed_demo
+    from portal.domain.periods import period_containing
+    from portal.domain.reconciliation import sql_path
+    from portal.models import ManufacturerSettings, StockBalance
+
+    await seed_demo()
+    balance = await StockBalance.filter(warehouse__partner_id__not_isnull=True).first()
+    assert balance is not None
+    mid = balance.manufacturer_id
+    history = await LedgerEntry.filter(manufacturer_id=mid).order_by("business_date").first()
+    settings = await ManufacturerSettings.get(manufacturer_id=mid)
+    today = date.today()
+    last = period_containing(today, settings.period_granularity)
+    assert history is not None and history.business_date < last.start  # there is a past
+    args = sql_path.arguments(
+        mid,
+        [(balance.warehouse_id, balance.product_id, last.start)],
+        [(last.name, last.start, last.end, last.due_on(settings.submission_due_days))],
+        settings,
+        today,
+    )
+    conn = connections.get("default")
+    async with in_transaction():
+        await conn.execute_script("SET LOCAL plan_cache_mode = force_custom_plan")
+        rows = await conn.execute_query_dict(f"EXPLAIN {sql_path.STATEMENT}", args)
+    plan = "\n".join(row["QUERY PLAN"] for row in rows)
+    touched = _partitions_in(plan, "ledger_entry")
+    assert f"p{last.start:%Y_%m}" in touched
+    assert all(p >= f"p{last.start:%Y_%m}" for p in touched - {"default"}), touched
 
 
 @ON_POSTGRES

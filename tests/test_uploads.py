@@ -13,6 +13,7 @@ from portal.domain.access.tokens import create_token
 from portal.domain.catalog import tenants
 from portal.domain.ledger import shipments
 from portal.domain.ledger.shipments import LineInput
+from portal.domain.reporting import stored
 from portal.models import LedgerEntry, Partner, PosLine, StockBalance, Submission, SubmissionIssue
 from portal.models.enums import FileRejectionPolicy, Role, SubmissionStatus
 from tests.graph import Graph
@@ -243,3 +244,73 @@ async def test_graphql_multipart_upload(client, app) -> None:
     submission_id = sent.json()["data"]["uploadSubmission"]["submission"]["id"]
     await run_jobs(app)
     assert (await Submission.get(id=int(submission_id))).status is SubmissionStatus.ACCEPTED
+
+
+def _workbook(cells: dict[str, object]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for at, value in cells.items():
+        sheet[at] = value
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+async def test_xlsx_rows_keep_their_file_numbers_formulas_and_errors_their_text(
+    client, app
+) -> None:
+    ch, token = await setup(client)
+    graph = Graph(client, token)
+    saved = await graph(
+        """mutation { saveMappingTemplate(input: {name: "offset", kind: STOCK, headerRow: 3,
+           columns: []}) { template { name } errors { code message } } }"""
+    )
+    assert saved["saveMappingTemplate"]["errors"] == []
+    # Rows 1-2 and column A empty, the header on row 3, row 5 empty: numbers are file rows.
+    offset = _workbook(
+        {"B3": "warehouse_code", "C3": "sku", "D3": "quantity"}
+        | {"B4": "W1", "C4": "SKU-A", "D4": 4, "B6": "W1", "C6": "NOPE", "D6": 1.0}
+    )
+    submission, issues = await outcome(
+        app, await upload(client, token, offset, kind="STOCK", name="s.xlsx", mapping="offset")
+    )
+    assert (submission.status, issues) == (SubmissionStatus.REJECTED, [(4, "sku", "UNKNOWN_SKU")])
+
+    # A formula stays its text (never evaluated, no cached value needed); an error cell
+    # reads as its code.
+    header = dict(zip("ABCDEF", HEADER.split(",")[:6], strict=True))
+    row2 = {"A2": "W1", "B2": "SKU-A", "C2": 1, "D2": "2026-10-10", "E2": "=A2", "F2": "US"}
+    row3 = {"A3": "W1", "B3": "#N/A", "C3": 1, "D3": "2026-10-11", "E3": "Acme", "F3": "US"}
+    typed = _workbook({f"{c}1": name for c, name in header.items()} | row2 | row3)
+    submission, issues = await outcome(app, await upload(client, token, typed, name="p.xlsx"))
+    assert (submission.status, issues) == (SubmissionStatus.REJECTED, [(3, "sku", "UNKNOWN_SKU")])
+    await tenants.update_settings(ch.admin, file_rejection_policy=FileRejectionPolicy.SKIP_BAD_ROWS)
+    submission, _ = await outcome(app, await upload(client, token, typed, name="p.xlsx"))
+    assert submission.status is SubmissionStatus.ACCEPTED_WITH_WARNINGS
+    assert (await PosLine.get(submission_id=submission.id)).end_customer_name == "=A2"
+
+
+async def test_a_csv_read_in_slices_splits_no_line_character_or_quoted_field(
+    client, app, monkeypatch
+) -> None:
+    # The worker reads the stored file a byte at a time: slice ends fall inside
+    # "\r\n", inside multi-byte characters, inside a quoted field spanning two lines.
+    monkeypatch.setattr(stored, "SLICE_BYTES", 1)
+    ch, token = await setup(client)
+    await tenants.update_settings(ch.admin, file_rejection_policy=FileRejectionPolicy.SKIP_BAD_ROWS)
+    rows = [
+        'W1,SKU-A,1,2026-10-10,"Café Zürich, AG",CH,8001,,,INV-1,',
+        'W1,SKU-A,1,2026-10-11,"Multi\r\nline",US,,,,INV-2,',
+        "",
+        "W1,NOPE,1,2026-10-12,Acme,US,,,,INV-3,",
+        "W1,SKU-A,2,2026-10-13,Ärger GmbH,DE,,,,INV-4,",
+    ]
+    data = b"\xef\xbb\xbf" + (HEADER.strip() + "\r\n" + "\r\n".join(rows) + "\r\n").encode()
+    submission, issues = await outcome(app, await upload(client, token, data))
+    assert submission.status is SubmissionStatus.ACCEPTED_WITH_WARNINGS
+    assert issues == [(3, "end_customer_name", "INVALID_CHARACTERS"), (5, "sku", "UNKNOWN_SKU")]
+    lines = await PosLine.filter(submission_id=submission.id).order_by("row")
+    assert [(ln.row, ln.end_customer_name, ln.quantity) for ln in lines] == [
+        (2, "Café Zürich, AG", 1),
+        (6, "Ärger GmbH", 2),
+    ]

@@ -39,6 +39,9 @@ class ErrorCode(str, Enum):
     JOB_ITEM_FAILED = "JOB_ITEM_FAILED"  # an item a shared job set aside (jobFailures)
     URL_NOT_ALLOWED = "URL_NOT_ALLOWED"
     CURRENCY_MISMATCH = "CURRENCY_MISMATCH"  # a claim's agreements in two currencies
+    CHECK_ALREADY_OPEN = "CHECK_ALREADY_OPEN"  # one open inventory check per warehouse
+    NOT_COUNTED = "NOT_COUNTED"  # an inventory check submitted with lines not counted
+    RETURN_EXCEEDS_SHIPPED = "RETURN_EXCEEDS_SHIPPED"  # more returned than shipped - returned
     # Refusals of the transport (GraphQL errors' extensions.code), not of a business rule
     QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
     TIMEOUT = "TIMEOUT"

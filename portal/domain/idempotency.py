@@ -116,14 +116,20 @@ async def _run(claim: IdempotencyRecord, create: Callable[[], Awaitable[M]]) -> 
     try:
         async with in_transaction():
             created = await create()
-            await IdempotencyRecord.filter(id=claim.id).update(object_id=created.pk)
+            await IdempotencyRecord.filter(
+                manufacturer_id=claim.manufacturer_id, id=claim.id
+            ).update(object_id=created.pk)
             return created
     except BaseException:
-        await IdempotencyRecord.filter(id=claim.id, object_id=None).delete()
+        await IdempotencyRecord.filter(
+            manufacturer_id=claim.manufacturer_id, id=claim.id, object_id=None
+        ).delete()
         raise
 
 
 async def _release_if_stale(record: IdempotencyRecord) -> None:
     cutoff = datetime.now(UTC) - timedelta(seconds=STALE_CLAIM_SECONDS)
     if record.created_at < cutoff:
-        await IdempotencyRecord.filter(id=record.id, object_id=None).delete()
+        await IdempotencyRecord.filter(
+            manufacturer_id=record.manufacturer_id, id=record.id, object_id=None
+        ).delete()

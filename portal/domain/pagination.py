@@ -66,13 +66,20 @@ class Page(Generic[T]):
 
 
 async def paginate(
-    queryset: QuerySet[Any], *, first: int | None, after: str | None, limit: int
+    queryset: QuerySet[Any],
+    *,
+    first: int | None,
+    after: str | None,
+    limit: int,
+    newest_first: bool = False,
 ) -> Page[Any]:
+    """Oldest first by id, or with ``newest_first`` the newest rows on the first page."""
     size = check_page_size(first, limit)
-    sliced = queryset.order_by("id")
+    sliced = queryset.order_by("-id" if newest_first else "id")
     if after:
         big = isinstance(queryset.model._meta.pk, BigIntField)
-        sliced = sliced.filter(id__gt=decode_cursor(after, MAX_BIGINT_ID if big else MAX_INT_ID))
+        cursor = decode_cursor(after, MAX_BIGINT_ID if big else MAX_INT_ID)
+        sliced = sliced.filter(id__lt=cursor) if newest_first else sliced.filter(id__gt=cursor)
     rows = await sliced.limit(size + 1)
     has_next = len(rows) > size
     rows = rows[:size]

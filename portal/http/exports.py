@@ -7,9 +7,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import AsyncIterator
+from typing import TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
 from portal.domain.access.principal import Principal
 from portal.domain.errors import DomainError, PermissionDenied
@@ -19,6 +22,7 @@ from portal.http.errors import refused
 from portal.models.reconciliation.columns import EXPORTED
 
 PAGE = 1000
+M = TypeVar("M", bound=Model)
 COLUMNS = [
     "period",
     "partner",
@@ -40,6 +44,40 @@ def inert(value: object) -> str:
     )
 
 
+def csv_response(
+    filename: str, header: list[str], batches: AsyncIterator[list[list[object]]]
+) -> StreamingResponse:
+    """A CSV download streamed a batch of rows at a time (each batch one page read)."""
+
+    async def lines() -> AsyncIterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        async for rows in batches:
+            writer.writerows(rows)
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+        yield buffer.getvalue()
+
+    return StreamingResponse(
+        lines(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+async def pages_after_id(query: QuerySet[M]) -> AsyncIterator[list[M]]:
+    """``query`` (ordered by id) a page at a time, each page after the last id seen."""
+    last = 0
+    while True:
+        page = await query.filter(id__gt=last).limit(PAGE)
+        if not page:
+            return
+        yield page
+        last = page[-1].pk
+
+
 async def export_exceptions(request: Request) -> Response:
     principal = await principal_or_401(request.headers, request.app.state.usage_recorder)
     if not isinstance(principal, Principal):
@@ -55,44 +93,33 @@ async def export_exceptions(request: Request) -> Response:
     except (DomainError, PermissionDenied) as failure:
         return refused(failure)
 
-    async def lines() -> AsyncIterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(COLUMNS)
+    async def batches() -> AsyncIterator[list[list[object]]]:
         offset = 0
         page = first
         while True:
             if offset:
                 page = await rows.offset(offset).limit(PAGE)
             if not page:
-                break
-            for r in page:
-                writer.writerow(
-                    [
-                        inert(v)
-                        for v in (
-                            r.period,
-                            r.partner.code,  # joined by find_rows (select_related)
-                            r.warehouse.code,
-                            r.product.sku,
-                            *(getattr(r, name) for name in EXPORTED),
-                            r.exception_status,
-                            r.owner_email,
-                            r.reason,
-                        )
-                    ]
-                )
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
+                return
+            yield [
+                [
+                    inert(v)
+                    for v in (
+                        r.period,
+                        r.partner.code,  # joined by find_rows (select_related)
+                        r.warehouse.code,
+                        r.product.sku,
+                        *(getattr(r, name) for name in EXPORTED),
+                        r.exception_status,
+                        r.owner_email,
+                        r.reason,
+                    )
+                ]
+                for r in page
+            ]
             offset += PAGE
-        yield buffer.getvalue()
 
-    return StreamingResponse(
-        lines(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="exceptions.csv"'},
-    )
+    return csv_response("exceptions.csv", COLUMNS, batches())
 
 
 MEMO_COLUMNS = [
@@ -131,43 +158,27 @@ async def export_credit_memos(request: Request) -> Response:
         return refused(failure)
     m = principal.manufacturer_id
 
-    async def lines() -> AsyncIterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(MEMO_COLUMNS)
-        last = 0
-        while True:
-            page = await memos.filter(id__gt=last).limit(PAGE)
-            if not page:
-                break
+    async def batches() -> AsyncIterator[list[list[object]]]:
+        async for page in pages_after_id(memos):
             memo_lines = await memo_lines_of(m, [x.id for x in page])
             partners = await by_ids(Partner, m, [x.partner_id for x in page])
-            for memo, group, partner in zip(page, memo_lines, partners, strict=True):
-                for line in group:
-                    writer.writerow(
-                        [
-                            inert(memo.number),
-                            memo.kind,
-                            memo.created_at.date().isoformat(),
-                            inert(partner.code if partner else ""),
-                            inert(memo.period),
-                            memo.claim_id,
-                            inert(memo.currency),
-                            inert(line.sku),
-                            line.quantity,  # numbers as numbers: never formulas
-                            line.unit_credit,
-                            line.amount,
-                            inert(line.reason),
-                        ]
-                    )
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-            last = page[-1].id
-        yield buffer.getvalue()
+            yield [
+                [
+                    inert(memo.number),
+                    memo.kind,
+                    memo.created_at.date().isoformat(),
+                    inert(partner.code if partner else ""),
+                    inert(memo.period),
+                    memo.claim_id,
+                    inert(memo.currency),
+                    inert(line.sku),
+                    line.quantity,  # numbers as numbers: never formulas
+                    line.unit_credit,
+                    line.amount,
+                    inert(line.reason),
+                ]
+                for memo, group, partner in zip(page, memo_lines, partners, strict=True)
+                for line in group
+            ]
 
-    return StreamingResponse(
-        lines(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="credit-memos.csv"'},
-    )
+    return csv_response("credit-memos.csv", MEMO_COLUMNS, batches())

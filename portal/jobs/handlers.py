@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from portal.domain.access.tokens import roll_up_token_usage
+from portal.domain.contracts.expiry import warn_and_end
 from portal.domain.designs.registrations import expire_due
-from portal.domain.incentives.claims import fail_claim_validation, validate_claim
+from portal.domain.incentives.claims import credit_claim, fail_claim_validation, validate_claim
 from portal.domain.integrations.erp import sync_erp
 from portal.domain.integrations.webhooks import deliver_due, fan_out
 from portal.domain.ledger.shipments import auto_receive_due
@@ -21,6 +22,8 @@ from portal.domain.reporting.compliance import record_reminders
 from portal.domain.reporting.validation import fail_validation, validate_submission
 from portal.jobs.kinds import (
     AUTO_RECEIVE_SHIPMENTS,
+    CONTRACT_EXPIRY,
+    CREDIT_CLAIM,
     DELIVER_WEBHOOKS,
     ERP_SYNC,
     EXPIRE_DESIGNS,
@@ -84,6 +87,10 @@ async def _expire_designs(args: dict[str, Any], ctx: JobContext) -> dict[str, in
     return {"expired": await expire_due()}
 
 
+async def _contract_expiry(args: dict[str, Any], ctx: JobContext) -> dict[str, int]:
+    return await warn_and_end()
+
+
 async def _maintain_partitions(args: dict[str, Any], ctx: JobContext) -> dict[str, int]:
     today = datetime.now(UTC).date()
     return {
@@ -100,7 +107,13 @@ async def _claim_validation_failed(args: dict[str, Any], error: str) -> None:
     await fail_claim_validation(int(args["claim_id"]))
 
 
+async def _credit_claim(args: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
+    return {"status": (await credit_claim(int(args["claim_id"]))).value}
+
+
 HANDLERS: dict[str, Handler] = {
+    CONTRACT_EXPIRY: _contract_expiry,
+    CREDIT_CLAIM: _credit_claim,
     VALIDATE_CLAIM: _validate_claim,
     EXPIRE_DESIGNS: _expire_designs,
     MAINTAIN_PARTITIONS: _maintain_partitions,
@@ -121,6 +134,8 @@ ON_FAILURE: dict[str, FailureHandler] = {
 
 __all__ = [
     "AUTO_RECEIVE_SHIPMENTS",
+    "CONTRACT_EXPIRY",
+    "CREDIT_CLAIM",
     "DELIVER_WEBHOOKS",
     "ERP_SYNC",
     "EXPIRE_DESIGNS",

@@ -18,6 +18,7 @@ from arq.cron import CronJob
 from portal.domain.integrations.erp import schedule_all as schedule_erp_sync
 from portal.jobs.kinds import (
     AUTO_RECEIVE_SHIPMENTS,
+    CONTRACT_EXPIRY,
     DELIVER_WEBHOOKS,
     EXPIRE_DESIGNS,
     MAINTAIN_PARTITIONS,
@@ -45,6 +46,7 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic(AUTO_RECEIVE_SHIPMENTS, {"minute": {15}, "second": {30}}),
     Periodic(SEND_REMINDERS, {"hour": {6}, "minute": {0}, "second": {0}}),
     Periodic(EXPIRE_DESIGNS, {"hour": {6}, "minute": {0}, "second": {0}}),
+    Periodic(CONTRACT_EXPIRY, {"hour": {6}, "minute": {10}, "second": {0}}),
     Periodic(MAINTAIN_PARTITIONS, {"hour": {3}, "minute": {30}, "second": {0}}),
 )
 ERP_SYNC_WHEN: dict[str, Any] = {"minute": {25}, "second": {30}}

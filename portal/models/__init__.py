@@ -4,11 +4,22 @@ from portal.models.access.tokens import ApiToken, TokenUsage
 from portal.models.catalog.partners import Partner, Warehouse
 from portal.models.catalog.products import PartnerSkuMapping, Product, ProductPrice
 from portal.models.catalog.tenants import Manufacturer, ManufacturerSettings
+from portal.models.checks.sheets import InventoryCheck, InventoryCheckLine
+from portal.models.contracts.consumption import CallOffNotification, Charge
+from portal.models.contracts.contracts import InventoryContract, InventoryContractLine
+from portal.models.demand.plans import (
+    Forecast,
+    ForecastAdjustment,
+    ForecastLine,
+    SalesAgreement,
+    SalesAgreementLine,
+)
 from portal.models.designs.registrations import DesignEvent, DesignLine, DesignRegistration
 from portal.models.idempotency import IdempotencyRecord
 from portal.models.incentives.agreements import PriceAgreement, PriceAgreementLine
 from portal.models.incentives.claims import Claim, ClaimAllocation, ClaimLine, ClaimPool
 from portal.models.incentives.memos import CreditMemo, CreditMemoLine, MemoCounter
+from portal.models.incentives.price_protection import PriceProtectionProgram
 from portal.models.integrations.erp import ErpCursor, ErpSyncRun
 from portal.models.jobs import Job, JobFailure
 from portal.models.ledger.entries import LedgerEntry, SerialUnit, StockBalance
@@ -20,6 +31,14 @@ from portal.models.ledger.movements import (
     Transfer,
     TransferLine,
 )
+from portal.models.orders.orders import (
+    Order,
+    OrderLine,
+    Reservation,
+    ShippingNotice,
+    ShippingNoticeLine,
+)
+from portal.models.orders.supply import SupplyMovement, SupplyStock
 from portal.models.reconciliation.rows import (
     ExceptionEvent,
     ReconcileDirty,
@@ -40,6 +59,8 @@ from portal.models.reporting.submissions import (
 
 __all__ = [
     "ApiToken",
+    "CallOffNotification",
+    "Charge",
     "Claim",
     "ClaimAllocation",
     "ClaimLine",
@@ -53,7 +74,14 @@ __all__ = [
     "ErpCursor",
     "ErpSyncRun",
     "ExceptionEvent",
+    "Forecast",
+    "ForecastAdjustment",
+    "ForecastLine",
     "IdempotencyRecord",
+    "InventoryCheck",
+    "InventoryCheckLine",
+    "InventoryContract",
+    "InventoryContractLine",
     "Job",
     "JobFailure",
     "LedgerEntry",
@@ -61,19 +89,27 @@ __all__ = [
     "ManufacturerSettings",
     "MappingTemplate",
     "MemoCounter",
+    "Order",
+    "OrderLine",
     "OutboxEvent",
     "Partner",
     "PartnerSkuMapping",
     "PosLine",
     "PriceAgreement",
     "PriceAgreementLine",
+    "PriceProtectionProgram",
     "Product",
     "ProductPrice",
     "ReconcileDirty",
     "ReconciliationRow",
+    "Reservation",
+    "SalesAgreement",
+    "SalesAgreementLine",
     "SerialUnit",
     "Shipment",
     "ShipmentLine",
+    "ShippingNotice",
+    "ShippingNoticeLine",
     "StockBalance",
     "StockLine",
     "StockReturn",
@@ -81,6 +117,8 @@ __all__ = [
     "Submission",
     "SubmissionContent",
     "SubmissionIssue",
+    "SupplyMovement",
+    "SupplyStock",
     "TokenUsage",
     "Transfer",
     "TransferLine",

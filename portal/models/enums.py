@@ -63,11 +63,13 @@ class LedgerKind(str, Enum):
     TRANSFER_IN = "TRANSFER_IN"
     RETURN_TO_MANUFACTURER = "RETURN_TO_MANUFACTURER"
     ADJUSTMENT = "ADJUSTMENT"
+    OWNERSHIP_TRANSFER = "OWNERSHIP_TRANSFER"  # out of one owner, into another, same place
 
 
 class Owner(str, Enum):
     PARTNER = "PARTNER"
     MANUFACTURER = "MANUFACTURER"
+    END_CUSTOMER = "END_CUSTOMER"  # a customer deposit (CDS) held at the partner
 
 
 class ShipmentStatus(str, Enum):
@@ -127,6 +129,7 @@ ACCEPTED_STATUSES = (SubmissionStatus.ACCEPTED, SubmissionStatus.ACCEPTED_WITH_W
 class SubmissionSource(str, Enum):
     GRAPHQL = "GRAPHQL"
     FILE = "FILE"
+    CHECK = "CHECK"  # an approved inventory check became the stock report
 
 
 class IssueSeverity(str, Enum):
@@ -187,3 +190,57 @@ class ClaimLineStatus(str, Enum):
     APPROVED = "APPROVED"
     PARTIAL = "PARTIAL"
     REJECTED = "REJECTED"
+
+
+class InventoryContractType(str, Enum):
+    SCS = "SCS"  # supplier consignment: at the partner, the manufacturer's
+    WDS = "WDS"  # wholesaler deposit: at the manufacturer, the partner's
+    WBS = "WBS"  # wholesaler buffer: at the manufacturer, reserved for the partner
+    CBS = "CBS"  # customer buffer: at the partner, reserved for one end customer
+    WCS = "WCS"  # wholesaler consignment at the customer: the partner's
+    CDS = "CDS"  # customer deposit: at the partner, the end customer's
+    DIS = "DIS"  # deferred indent: at the customer, the manufacturer's
+
+
+class InventoryContractStatus(str, Enum):
+    DRAFT = "DRAFT"
+    ACTIVE = "ACTIVE"
+    ENDED = "ENDED"
+
+
+class OrderingMode(str, Enum):
+    NO_WAREHOUSE = "NO_WAREHOUSE"  # no stock check, nothing reserved
+    SINGLE_WAREHOUSE = "SINGLE_WAREHOUSE"  # the order names the supplying warehouse
+    CONSOLIDATED = "CONSOLIDATED"  # all the supplier's warehouses
+
+
+class InsufficientStockPolicy(str, Enum):
+    BLOCK = "BLOCK"  # refused with INSUFFICIENT_STOCK
+    ALLOW = "ALLOW"  # accepted, the short quantity backordered
+
+
+class OrderStatus(str, Enum):
+    SUBMITTED = "SUBMITTED"
+    CONFIRMED = "CONFIRMED"
+    PARTIALLY_SHIPPED = "PARTIALLY_SHIPPED"
+    SHIPPED = "SHIPPED"
+    COMPLETED = "COMPLETED"
+    CANCELLED = "CANCELLED"
+    REJECTED = "REJECTED"
+
+
+class CheckSource(str, Enum):
+    ALL_PRODUCTS = "ALL_PRODUCTS"  # every active product
+    IN_STOCK = "IN_STOCK"  # products with a book quantity at the count date
+
+
+class CheckStatus(str, Enum):
+    DRAFT = "DRAFT"
+    SUBMITTED = "SUBMITTED"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+
+
+class CountVariancePolicy(str, Enum):
+    POST_AT_APPROVAL = "POST_AT_APPROVAL"  # variances post as COUNT_VARIANCE adjustments
+    OPEN_EXCEPTION = "OPEN_EXCEPTION"  # the count is reported; the gap is an exception first

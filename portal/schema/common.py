@@ -28,6 +28,13 @@ class UserError:
         return cls(field=error.field, code=error.code.value, message=error.message)
 
 
+@strawberry.input
+class IdInput:
+    """The input of a mutation that acts on one object named by its id."""
+
+    id: strawberry.ID
+
+
 @strawberry.type
 class PageInfo:
     has_next_page: bool

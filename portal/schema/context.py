@@ -17,9 +17,13 @@ from typing import TYPE_CHECKING, Any
 from portal.domain.access.principal import Principal
 from portal.domain.access.tokens import authenticate
 from portal.schema.catalog.loaders import CatalogLoaders
+from portal.schema.checks.loaders import CheckLoaders
+from portal.schema.contracts.loaders import ContractLoaders
+from portal.schema.demand.loaders import DemandLoaders
 from portal.schema.designs.loaders import DesignLoaders
 from portal.schema.incentives.loaders import IncentiveLoaders
 from portal.schema.ledger.loaders import LedgerLoaders
+from portal.schema.orders.loaders import OrderLoaders
 from portal.schema.reconciliation.loaders import ReconciliationLoaders
 from portal.schema.reporting.loaders import ReportingLoaders
 from portal.settings import Settings
@@ -38,6 +42,10 @@ class Loaders:
         self.designs = DesignLoaders(principal)
         self.reporting = ReportingLoaders(principal.manufacturer_id)
         self.incentives = IncentiveLoaders(principal.manufacturer_id)
+        self.contracts = ContractLoaders(principal.manufacturer_id)
+        self.orders = OrderLoaders(principal.manufacturer_id)
+        self.checks = CheckLoaders(principal.manufacturer_id)
+        self.demand = DemandLoaders(principal.manufacturer_id)
 
 
 @dataclass

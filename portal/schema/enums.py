@@ -16,6 +16,9 @@ WarehouseKind = enums.WarehouseKind
 PeriodGranularity = enums.PeriodGranularity
 ReceiptMode = enums.ReceiptMode
 FileRejectionPolicy = enums.FileRejectionPolicy
+OrderingMode = enums.OrderingMode
+InsufficientStockPolicy = enums.InsufficientStockPolicy
+CountVariancePolicy = enums.CountVariancePolicy
 
 strawberry.enum(Role)
 strawberry.enum(PartnerTier)
@@ -23,3 +26,6 @@ strawberry.enum(WarehouseKind)
 strawberry.enum(PeriodGranularity)
 strawberry.enum(ReceiptMode)
 strawberry.enum(FileRejectionPolicy)
+strawberry.enum(OrderingMode)
+strawberry.enum(InsufficientStockPolicy)
+strawberry.enum(CountVariancePolicy)

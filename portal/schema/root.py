@@ -11,12 +11,18 @@ from portal.resolvers.access import tokens as r_access
 from portal.resolvers.catalog import partners as r_partners
 from portal.resolvers.catalog import products as r_products
 from portal.resolvers.catalog import warehouses as r_warehouses
+from portal.resolvers.checks import sheets as r_checks
+from portal.resolvers.contracts import contracts as r_contracts
+from portal.resolvers.demand import plans as r_demand
 from portal.resolvers.designs import registrations as r_designs
 from portal.resolvers.incentives import claims as r_incentives
+from portal.resolvers.incentives import price_protection as r_price_protection
 from portal.resolvers.integrations import connectors as r_integrations
 from portal.resolvers.jobs import failures as r_jobs
 from portal.resolvers.ledger import inventory as r_inventory
 from portal.resolvers.ledger import returns as r_returns
+from portal.resolvers.orders import orders as r_orders
+from portal.resolvers.orders import returns as r_order_returns
 from portal.resolvers.reconciliation import rows as r_reconciliation
 from portal.resolvers.reporting import submissions as r_submissions
 from portal.schema.access.types import (
@@ -30,8 +36,29 @@ from portal.schema.access.types import (
 from portal.schema.catalog.partners import Partner, PartnerPayload
 from portal.schema.catalog.products import Product, ProductPayload, SkuMapping, SkuMappingPayload
 from portal.schema.catalog.warehouses import Warehouse, WarehousePayload
+from portal.schema.checks.types import InventoryCheck, InventoryCheckPayload
 from portal.schema.common import Connection
+from portal.schema.contracts.types import (
+    CallOffNotification,
+    Charge,
+    InventoryContract,
+    InventoryContractPayload,
+)
+from portal.schema.demand.types import (
+    AccountForecastPayload,
+    AccountForecastRow,
+    AgreementPerformanceRow,
+    ForecastAccuracyRow,
+    ForecastDraft,
+    ForecastPayload,
+    SalesAgreement,
+    SalesAgreementPayload,
+)
 from portal.schema.designs.types import DesignRegistration, DesignRegistrationPayload
+from portal.schema.incentives.price_protection import (
+    PriceProtectionProgram,
+    PriceProtectionProgramPayload,
+)
 from portal.schema.incentives.types import (
     AgreementLiability,
     Claim,
@@ -52,6 +79,13 @@ from portal.schema.ledger.inventory import (
     TransferPayload,
 )
 from portal.schema.ledger.returns import LedgerEntryPayload, ReturnPayload, StockReturn
+from portal.schema.orders.types import (
+    Availability,
+    Order,
+    OrderPayload,
+    ShippingNoticePayload,
+    SupplyStockPayload,
+)
 from portal.schema.permissions import allow
 from portal.schema.reconciliation.types import (
     ChannelSummaryRow,
@@ -72,6 +106,9 @@ CATALOG = [allow(Action.VIEW_CATALOG)]
 INVENTORY = [allow(Action.VIEW_INVENTORY)]
 MOVE = [allow(Action.MOVE_STOCK)]
 SUBMIT = [allow(Action.SUBMIT_REPORTS)]
+CONTRACTS = [allow(Action.MANAGE_CONTRACTS)]
+COUNT = [allow(Action.COUNT_STOCK)]
+PLAN = [allow(Action.PLAN_DEMAND)]
 
 
 @strawberry.type
@@ -160,10 +197,62 @@ class Query:
     credit_memos: Connection[CreditMemo] = strawberry.field(
         resolver=r_incentives.resolve_credit_memos, permission_classes=INVENTORY
     )
-    incentive_liability: list[AgreementLiability] = strawberry.field(
+    incentive_liability: Connection[AgreementLiability] = strawberry.field(
         resolver=r_incentives.resolve_incentive_liability,
         permission_classes=INVENTORY,
         description="Per price agreement: eligible-unclaimed, claimed, approved, credited.",
+    )
+    price_protection_programs: Connection[PriceProtectionProgram] = strawberry.field(
+        resolver=r_price_protection.resolve_price_protection_programs,
+        permission_classes=INVENTORY,
+        description="Programs opened by list-price drops, newest first.",
+    )
+    inventory_contracts: Connection[InventoryContract] = strawberry.field(
+        resolver=r_contracts.resolve_inventory_contracts, permission_classes=INVENTORY
+    )
+    call_off_notifications: Connection[CallOffNotification] = strawberry.field(
+        resolver=r_contracts.resolve_call_off_notifications, permission_classes=INVENTORY
+    )
+    charges: Connection[Charge] = strawberry.field(
+        resolver=r_contracts.resolve_charges, permission_classes=INVENTORY
+    )
+    availability: list[Availability] = strawberry.field(
+        resolver=r_orders.resolve_availability,
+        permission_classes=INVENTORY,
+        description="On hand, reserved and available per warehouse of a supplier.",
+    )
+    orders: Connection[Order] = strawberry.field(
+        resolver=r_orders.resolve_orders, permission_classes=INVENTORY
+    )
+    order: Order | None = strawberry.field(
+        resolver=r_orders.resolve_order, permission_classes=INVENTORY
+    )
+    inventory_checks: Connection[InventoryCheck] = strawberry.field(
+        resolver=r_checks.resolve_inventory_checks, permission_classes=INVENTORY
+    )
+    inventory_check: InventoryCheck | None = strawberry.field(
+        resolver=r_checks.resolve_inventory_check,
+        permission_classes=INVENTORY,
+        description="One check sheet: page its lines here (a phone counts a page at a time).",
+    )
+    sales_agreements: Connection[SalesAgreement] = strawberry.field(
+        resolver=r_demand.resolve_sales_agreements, permission_classes=INVENTORY
+    )
+    sales_agreement_performance: list[AgreementPerformanceRow] = strawberry.field(
+        resolver=r_demand.resolve_agreement_performance,
+        permission_classes=INVENTORY,
+        description="Per line: committed, actual sell-in, remaining obligation, variance.",
+    )
+    forecast_draft: ForecastDraft = strawberry.field(
+        resolver=r_demand.resolve_forecast_draft,
+        permission_classes=INVENTORY,
+        description="Prefilled from the last forecast, else the trailing 3-period average.",
+    )
+    account_forecast: list[AccountForecastRow] = strawberry.field(
+        resolver=r_demand.resolve_account_forecast, permission_classes=PLAN
+    )
+    forecast_accuracy: list[ForecastAccuracyRow] = strawberry.field(
+        resolver=r_demand.resolve_forecast_accuracy, permission_classes=PLAN
     )
     webhooks: list[Webhook] = strawberry.field(
         resolver=r_integrations.resolve_webhooks, permission_classes=[allow(Action.MANAGE_SETTINGS)]
@@ -245,6 +334,11 @@ class Mutation:
     raise_return: ReturnPayload = strawberry.mutation(
         resolver=r_returns.raise_return, permission_classes=MOVE
     )
+    request_return: ReturnPayload = strawberry.mutation(
+        resolver=r_order_returns.request_return,
+        permission_classes=MOVE,
+        description="Return ordered goods: against orders, a shipment, or source-free.",
+    )
     receive_return: ReturnPayload = strawberry.mutation(
         resolver=r_returns.receive_return, permission_classes=[allow(Action.RECORD_SHIPMENT)]
     )
@@ -285,6 +379,77 @@ class Mutation:
     )
     review_claim: ClaimPayload = strawberry.mutation(
         resolver=r_incentives.review_claim, permission_classes=[allow(Action.REVIEW_CLAIMS)]
+    )
+    announce_price_drop: PriceProtectionProgramPayload = strawberry.mutation(
+        resolver=r_price_protection.announce_price_drop,
+        permission_classes=[allow(Action.MANAGE_AGREEMENTS)],
+        description="Record a dropped list price and open its price protection program.",
+    )
+    create_inventory_contract: InventoryContractPayload = strawberry.mutation(
+        resolver=r_contracts.create_inventory_contract, permission_classes=CONTRACTS
+    )
+    initialize_contract_line: InventoryContractPayload = strawberry.mutation(
+        resolver=r_contracts.initialize_contract_line, permission_classes=CONTRACTS
+    )
+    take_over_ownership: InventoryContractPayload = strawberry.mutation(
+        resolver=r_contracts.take_over_ownership, permission_classes=CONTRACTS
+    )
+    return_contract_stock: InventoryContractPayload = strawberry.mutation(
+        resolver=r_contracts.return_contract_stock, permission_classes=CONTRACTS
+    )
+    extend_contract: InventoryContractPayload = strawberry.mutation(
+        resolver=r_contracts.extend_contract, permission_classes=CONTRACTS
+    )
+    report_consumption: InventoryContractPayload = strawberry.mutation(
+        resolver=r_contracts.report_consumption,
+        permission_classes=[allow(Action.REPORT_CONSUMPTION)],
+    )
+    place_order: OrderPayload = strawberry.mutation(
+        resolver=r_orders.place_order, permission_classes=[allow(Action.PLACE_ORDERS)]
+    )
+    confirm_order: OrderPayload = strawberry.mutation(
+        resolver=r_orders.confirm_order, permission_classes=[allow(Action.MANAGE_ORDERS)]
+    )
+    reject_order: OrderPayload = strawberry.mutation(
+        resolver=r_orders.reject_order, permission_classes=[allow(Action.MANAGE_ORDERS)]
+    )
+    cancel_order: OrderPayload = strawberry.mutation(
+        resolver=r_orders.cancel_order, permission_classes=[allow(Action.CANCEL_ORDERS)]
+    )
+    adjust_reservation: OrderPayload = strawberry.mutation(
+        resolver=r_orders.adjust_reservation, permission_classes=[allow(Action.MANAGE_ORDERS)]
+    )
+    create_shipping_notice: ShippingNoticePayload = strawberry.mutation(
+        resolver=r_orders.create_shipping_notice,
+        permission_classes=[allow(Action.SHIP_ORDERS)],
+        description="Ship confirmed orders: the sell-in shipment or the supplier's transfer.",
+    )
+    adjust_supply_stock: SupplyStockPayload = strawberry.mutation(
+        resolver=r_orders.adjust_supply_stock,
+        permission_classes=[allow(Action.ADJUST_SUPPLY)],
+        description="Shipping staff change the on hand of a manufacturer warehouse.",
+    )
+    start_inventory_check: InventoryCheckPayload = strawberry.mutation(
+        resolver=r_checks.start_inventory_check, permission_classes=COUNT
+    )
+    record_counts: InventoryCheckPayload = strawberry.mutation(
+        resolver=r_checks.record_counts, permission_classes=COUNT
+    )
+    submit_inventory_check: InventoryCheckPayload = strawberry.mutation(
+        resolver=r_checks.submit_inventory_check, permission_classes=COUNT
+    )
+    review_inventory_check: InventoryCheckPayload = strawberry.mutation(
+        resolver=r_checks.review_inventory_check,
+        permission_classes=[allow(Action.REVIEW_CHECKS)],
+    )
+    create_sales_agreement: SalesAgreementPayload = strawberry.mutation(
+        resolver=r_demand.create_sales_agreement, permission_classes=PLAN
+    )
+    submit_forecast: ForecastPayload = strawberry.mutation(
+        resolver=r_demand.submit_forecast, permission_classes=[allow(Action.SUBMIT_FORECASTS)]
+    )
+    adjust_account_forecast: AccountForecastPayload = strawberry.mutation(
+        resolver=r_demand.adjust_account_forecast, permission_classes=PLAN
     )
     register_webhook: RegisterWebhookPayload = strawberry.mutation(
         resolver=r_integrations.register_webhook, permission_classes=[allow(Action.MANAGE_SETTINGS)]

@@ -39,6 +39,17 @@ class Action(str, Enum):
     MANAGE_AGREEMENTS = "MANAGE_AGREEMENTS"  # price agreements (special pricing)
     SUBMIT_CLAIMS = "SUBMIT_CLAIMS"  # incentive claims of a partner
     REVIEW_CLAIMS = "REVIEW_CLAIMS"  # approve or reject claims (credit memos follow)
+    MANAGE_CONTRACTS = "MANAGE_CONTRACTS"  # inventory contracts and their stock processes
+    REPORT_CONSUMPTION = "REPORT_CONSUMPTION"  # consumption of a partner's contracts
+    PLACE_ORDERS = "PLACE_ORDERS"  # place and cancel a partner's own orders
+    MANAGE_ORDERS = "MANAGE_ORDERS"  # the supplier side: confirm, reject, cancel, reservations
+    SHIP_ORDERS = "SHIP_ORDERS"  # the supplier side: shipping notices
+    ADJUST_SUPPLY = "ADJUST_SUPPLY"  # on hand of the manufacturer's own warehouses
+    CANCEL_ORDERS = "CANCEL_ORDERS"  # the buyer (PLACE_ORDERS) or the supplier (MANAGE_ORDERS)
+    COUNT_STOCK = "COUNT_STOCK"  # start, count and submit inventory checks
+    REVIEW_CHECKS = "REVIEW_CHECKS"  # approve or reject inventory checks (variances post)
+    PLAN_DEMAND = "PLAN_DEMAND"  # sales agreements, account forecasts and their adjustments
+    SUBMIT_FORECASTS = "SUBMIT_FORECASTS"  # a partner's forward-looking sell-through
 
 
 _EVERYONE = frozenset(Role)
@@ -76,8 +87,52 @@ ROLE_ACTIONS: dict[Action, frozenset[Role]] = {
         {Role.ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN, Role.PARTNER_SALES}
     ),
     Action.REVIEW_CLAIMS: frozenset({Role.ADMIN, Role.CHANNEL_MANAGER}),
+    Action.MANAGE_CONTRACTS: frozenset({Role.ADMIN, Role.CHANNEL_MANAGER}),
+    Action.REPORT_CONSUMPTION: frozenset(
+        {Role.ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN, Role.PARTNER_INVENTORY}
+    ),
+    Action.PLACE_ORDERS: frozenset(
+        {
+            Role.ADMIN,
+            Role.CHANNEL_MANAGER,
+            Role.PARTNER_ADMIN,
+            Role.PARTNER_INVENTORY,
+            Role.PARTNER_SALES,
+        }
+    ),
+    Action.MANAGE_ORDERS: frozenset(
+        {
+            Role.ADMIN,
+            Role.CHANNEL_MANAGER,
+            Role.SHIPPING,
+            Role.PARTNER_ADMIN,
+            Role.PARTNER_INVENTORY,
+        }
+    ),
+    Action.SHIP_ORDERS: frozenset(
+        {Role.ADMIN, Role.SHIPPING, Role.PARTNER_ADMIN, Role.PARTNER_INVENTORY}
+    ),
+    Action.ADJUST_SUPPLY: frozenset({Role.ADMIN, Role.SHIPPING}),
+    Action.CANCEL_ORDERS: frozenset(
+        {
+            Role.ADMIN,
+            Role.CHANNEL_MANAGER,
+            Role.SHIPPING,
+            Role.PARTNER_ADMIN,
+            Role.PARTNER_INVENTORY,
+            Role.PARTNER_SALES,
+        }
+    ),
     Action.SUBMIT_REPORTS: frozenset(
         {Role.ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN, Role.PARTNER_INVENTORY}
+    ),
+    Action.COUNT_STOCK: frozenset(
+        {Role.ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN, Role.PARTNER_INVENTORY}
+    ),
+    Action.REVIEW_CHECKS: frozenset({Role.ADMIN, Role.CHANNEL_MANAGER}),
+    Action.PLAN_DEMAND: frozenset({Role.ADMIN, Role.CHANNEL_MANAGER}),
+    Action.SUBMIT_FORECASTS: frozenset(
+        {Role.ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN, Role.PARTNER_SALES}
     ),
 }
 

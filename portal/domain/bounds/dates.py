@@ -62,3 +62,11 @@ def check_planning_date(day: date, field: list[str], on: date | None = None) -> 
             field,
         )
     return day
+
+
+def check_validity(valid_from: date, valid_to: date) -> None:
+    """A validity window (``validFrom`` … ``validTo``) of planned dates, in order."""
+    check_planning_date(valid_from, ["validFrom"])
+    check_planning_date(valid_to, ["validTo"])
+    if valid_to < valid_from:
+        raise DomainError(ErrorCode.INVALID, "validTo is before validFrom.", ["validTo"])

@@ -54,6 +54,8 @@ def _refused(char: str, multiline: bool) -> bool:
 
 
 def has_bad_characters(value: str, *, multiline: bool = False) -> bool:
+    if value.isascii() and value.isprintable():  # the usual cell: no character to look up
+        return False
     return any(_refused(char, multiline) for char in value)
 
 

@@ -20,7 +20,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from portal.domain.access.principal import Action, Principal
-from portal.domain.bounds.dates import check_planning_date
+from portal.domain.bounds.dates import check_validity
 from portal.domain.bounds.quantities import Sign, check_quantity
 from portal.domain.bounds.text import CUSTOMER_NAME, clean_text
 from portal.domain.catalog.lookups import get_product, partner_scope
@@ -94,10 +94,7 @@ async def create_price_agreement(
         partner_id = await partner_scope(principal, partner_code)
         if partner_id is None:
             raise DomainError(ErrorCode.REQUIRED, "partnerCode is required.", ["partnerCode"])
-        check_planning_date(valid_from, ["validFrom"])
-        check_planning_date(valid_to, ["validTo"])
-        if valid_to < valid_from:
-            raise DomainError(ErrorCode.INVALID, "validTo is before validFrom.", ["validTo"])
+        check_validity(valid_from, valid_to)
         clean_currency = check_currency(currency)
         customer_id: int | None = None
         name, country = "", ""

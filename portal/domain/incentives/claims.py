@@ -1,10 +1,11 @@
 """Ship & debit claims: drafted from what POS proves, submitted at once, validated by a
-worker, reviewed by a channel manager; an approval issues a credit memo.
+worker, reviewed by a channel manager; an approval's credit memo is issued by a job.
 
     draft = await claim_draft(partner, kind=ClaimKind.SHIP_AND_DEBIT, period="2026-10")
     claim = await submit_claim(partner, queue, kind=..., period="2026-10", lines=[...])
     await validate_claim(claim.id)          # the validate_claim job
-    claim = await review_claim(manager, claim.id, approve=True)
+    claim = await review_claim(manager, queue, claim.id, approve=True)   # APPROVED, ...
+    await credit_claim(claim.id)            # the credit_claim job: memo, then CREDITED
 
 Validation locks, in id order, every agreement line with a ``maxQuantity`` and every POS
 pool (partner, period, product, end customer) the claim draws on, then allocates units
@@ -27,17 +28,17 @@ from portal.domain.access.principal import Action, Principal
 from portal.domain.bounds.dates import today as utc_today
 from portal.domain.bounds.quantities import Sign, check_quantity
 from portal.domain.bounds.text import CUSTOMER_NAME, NOTE, clean_text
-from portal.domain.catalog.lookups import get_product, get_warehouse, partner_scope
+from portal.domain.catalog.lookups import partner_scope
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.idempotency import idempotent
-from portal.domain.incentives import evidence
+from portal.domain.incentives import bulk, evidence
 from portal.domain.incentives.codes import ClaimLineCode, money
 from portal.domain.incentives.evidence import Terms
 from portal.domain.incentives.memos import issue_memo
 from portal.domain.periods import Period, parse_period
 from portal.domain.tenancy import visible_to
-from portal.jobs.kinds import VALIDATE_CLAIM
+from portal.jobs.kinds import CREDIT_CLAIM, VALIDATE_CLAIM
 from portal.jobs.records import JobQueue, dispatch
 from portal.models import (
     Claim,
@@ -50,6 +51,7 @@ from portal.models import (
     PriceAgreement,
     PriceAgreementLine,
     Product,
+    Warehouse,
 )
 from portal.models.enums import ClaimKind, ClaimLineStatus, ClaimStatus, JobStatus
 
@@ -71,9 +73,10 @@ class DraftLine:
     sku: str
     quantity: int
     end_customer_name: str
-    agreement_id: int
+    agreement_id: int | None  # ship & debit: the agreement the units are proved for
     unit_credit: Decimal
     amount: Decimal
+    warehouse_code: str | None = None  # price protection: the warehouse that held them
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,7 @@ class Draft:
     partner_id: int
     currency: str
     lines: list[DraftLine]
+    program_id: int | None = None
 
 
 def visible_claims(
@@ -132,11 +136,23 @@ async def claim_draft(
     period: str | None,
     partner_code: str | None = None,
     today: date | None = None,
+    program_id: int | None = None,
 ) -> Draft:
     """Every provable, not yet claimed quantity of the period, per agreement line and end
     customer, capped by what is left of ``maxQuantity``: submitted as is, it approves in
-    full."""
+    full. ``PRICE_PROTECTION``: the partner's eligible units of the program per warehouse
+    (:mod:`portal.domain.incentives.price_protection_draft`)."""
     principal.require(Action.VIEW_INVENTORY)
+    if kind is ClaimKind.PRICE_PROTECTION:
+        from portal.domain.incentives.price_protection_draft import price_protection_draft
+
+        if program_id is None:
+            raise DomainError(
+                ErrorCode.REQUIRED, "A price protection draft names its program.", ["programId"]
+            )
+        return await price_protection_draft(
+            principal, program_id, await _partner(principal, partner_code)
+        )
     _ship_and_debit_only(kind)
     m = principal.manufacturer_id
     partner_id = await _partner(principal, partner_code)
@@ -167,12 +183,17 @@ async def claim_draft(
     drafted: dict[tuple[int, int], int] = {}
     candidates: list[tuple[Terms, int, int]] = []
     # Specific agreements first, then the best credit: a unit funds one incentive.
+    pools_by_product: dict[int, list[tuple[int, list[evidence.PosRow]]]] = {}
+    for (product_id, customer_id), pool in sorted(pools.items()):
+        pools_by_product.setdefault(product_id, []).append((customer_id, pool))
     for term in sorted(terms, key=lambda t: (t.end_customer_id is None, -t.unit_credit, t.line_id)):
-        for (product_id, customer_id), pool in sorted(pools.items()):
-            if product_id != term.product_id or (
-                term.end_customer_id is not None and term.end_customer_id != customer_id
-            ):
-                continue
+        product_id = term.product_id
+        if term.end_customer_id is None:
+            matching = pools_by_product.get(product_id, [])
+        else:
+            only = pools.get((product_id, term.end_customer_id))
+            matching = [(term.end_customer_id, only)] if only else []
+        for customer_id, pool in matching:
             proof = evidence.prove(pool, term)
             taken = allocated.get(pool_ids.get((product_id, customer_id), -1), 0)
             free = proof.units - taken - drafted.get((product_id, customer_id), 0)
@@ -204,7 +225,12 @@ async def claim_draft(
         )
         for term, customer_id, units in candidates
     ]
-    currency = terms[0].currency if terms else "USD"
+    # One claim, one currency: the draft's is its first line's (lines under agreements in
+    # another currency are left for a claim of their own).
+    currency = candidates[0][0].currency if candidates else terms[0].currency if terms else "USD"
+    lines = [
+        x for x, (term, _, _) in zip(lines, candidates, strict=True) if term.currency == currency
+    ]
     return Draft(kind, parsed.name, partner_id, currency, lines)
 
 
@@ -218,6 +244,7 @@ async def submit_claim(
     partner_code: str | None = None,
     idempotency_key: str | None = None,
     today: date | None = None,
+    program_id: int | None = None,
 ) -> Claim:
     """Store the claim ``SUBMITTED`` with its validation job (recorded in the same
     transaction), then hand the job to the queue."""
@@ -227,61 +254,37 @@ async def submit_claim(
         "period": period,
         "lines": [asdict(x) for x in lines],
         "partner": partner_code,
+        "program": program_id,
     }
 
     async def create() -> Claim:
-        _ship_and_debit_only(kind)
+        from portal.domain.incentives import price_protection_claims as pp
+
+        protection = kind is ClaimKind.PRICE_PROTECTION
+        if not protection:
+            _ship_and_debit_only(kind)
         m = principal.manufacturer_id
         partner_id = await _partner(principal, partner_code)
-        parsed = await _claim_period(m, period, today or utc_today())
+        program = await pp.program_of(principal, program_id) if protection else None
+        if program is not None:
+            period_name = await pp.program_period(program)
+        else:
+            period_name = (await _claim_period(m, period, today or utc_today())).name
         if not lines or len(lines) > MAX_LINES:
             raise DomainError(
                 ErrorCode.REQUIRED, f"1 to {MAX_LINES} lines are required.", ["lines"]
             )
-        checked: list[dict[str, Any]] = []
-        for index, line in enumerate(lines):
-            at = ["lines", str(index)]
-            product = await get_product(principal, line.sku, field="sku")
-            check_quantity(line.quantity, [*at, "quantity"], sign=Sign.POSITIVE)
-            name = clean_text(
-                line.end_customer_name, [*at, "endCustomerName"], max_length=CUSTOMER_NAME
-            )
-            warehouse_id = None
-            if line.warehouse_code:
-                warehouse = await get_warehouse(
-                    principal, line.warehouse_code, field="warehouseCode"
-                )
-                if warehouse.partner_id != partner_id:
-                    raise DomainError(
-                        ErrorCode.NOT_FOUND,
-                        f"No warehouse with code '{line.warehouse_code}'.",
-                        [*at, "warehouseCode"],
-                    )
-                warehouse_id = warehouse.id
-            if line.agreement_id is not None and not await PriceAgreement.exists(
-                manufacturer_id=m, id=line.agreement_id, partner_id=partner_id
-            ):
-                raise DomainError(
-                    ErrorCode.NOT_FOUND, "No such price agreement.", [*at, "agreementId"]
-                )
-            checked.append(
-                {
-                    "manufacturer_id": m,
-                    "line_no": index + 1,
-                    "product_id": product.id,
-                    "sku": product.sku,
-                    "quantity": line.quantity,
-                    "end_customer_name": name,
-                    "warehouse_id": warehouse_id,
-                    "agreement_id": line.agreement_id,
-                }
-            )
+        checked = await _checked_lines(principal, partner_id, lines, customer=not protection)
+        if program is not None:
+            pp.check_lines(program, checked)
         async with in_transaction():
             claim = await Claim.create(
                 manufacturer_id=m,
                 partner_id=partner_id,
                 kind=kind,
-                period=parsed.name,
+                period=period_name,
+                program_id=program.id if program is not None else None,
+                currency=program.currency if program is not None else "USD",
                 token_id=principal.token_id,
             )
             await ClaimLine.bulk_create([ClaimLine(claim=claim, **values) for values in checked])
@@ -307,6 +310,76 @@ async def submit_claim(
     return claim
 
 
+async def _checked_lines(
+    principal: Principal, partner_id: int, lines: list[ClaimLineInput], *, customer: bool = True
+) -> list[dict[str, Any]]:
+    """The claim's lines, cleaned, with their products, warehouses and agreements read
+    in one query each (keyed by the sets the lines name); the first bad line, in order,
+    gives the error."""
+    m = principal.manufacturer_id
+    products = {
+        p.sku: p
+        for p in await Product.filter(manufacturer_id=m, sku__in=list({x.sku for x in lines}))
+    }
+    codes = list({x.warehouse_code for x in lines if x.warehouse_code})
+    warehouses = (
+        {w.code: w for w in await Warehouse.filter(manufacturer_id=m, code__in=codes)}
+        if codes
+        else {}
+    )
+    wanted = list({x.agreement_id for x in lines if x.agreement_id is not None})
+    agreements: set[int] = set()
+    if wanted:
+        found = await PriceAgreement.filter(
+            manufacturer_id=m, partner_id=partner_id, id__in=wanted
+        ).values_list("id", flat=True)
+        agreements = {int(str(x)) for x in found}
+    checked: list[dict[str, Any]] = []
+    for index, line in enumerate(lines):
+        at = ["lines", str(index)]
+        product = products.get(line.sku)
+        if product is None:
+            raise DomainError(ErrorCode.NOT_FOUND, f"No product with SKU '{line.sku}'.", ["sku"])
+        check_quantity(line.quantity, [*at, "quantity"], sign=Sign.POSITIVE)
+        name = clean_text(
+            line.end_customer_name,
+            [*at, "endCustomerName"],
+            max_length=CUSTOMER_NAME,
+            required=customer,
+        )
+        warehouse_id = None
+        if line.warehouse_code:
+            warehouse = warehouses.get(line.warehouse_code)
+            if warehouse is None or not principal.sees_partner(warehouse.partner_id):
+                raise DomainError(
+                    ErrorCode.NOT_FOUND,
+                    f"No warehouse with code '{line.warehouse_code}'.",
+                    ["warehouseCode"],
+                )
+            if warehouse.partner_id != partner_id:
+                raise DomainError(
+                    ErrorCode.NOT_FOUND,
+                    f"No warehouse with code '{line.warehouse_code}'.",
+                    [*at, "warehouseCode"],
+                )
+            warehouse_id = warehouse.id
+        if line.agreement_id is not None and line.agreement_id not in agreements:
+            raise DomainError(ErrorCode.NOT_FOUND, "No such price agreement.", [*at, "agreementId"])
+        checked.append(
+            {
+                "manufacturer_id": m,
+                "line_no": index + 1,
+                "product_id": product.id,
+                "sku": product.sku,
+                "quantity": line.quantity,
+                "end_customer_name": name,
+                "warehouse_id": warehouse_id,
+                "agreement_id": line.agreement_id,
+            }
+        )
+    return checked
+
+
 def _choose(candidates: list[Terms]) -> Terms:
     """The agreement line a claim line draws on: one naming the customer before a general
     one, then the larger credit, then the older."""
@@ -318,8 +391,13 @@ def _choose(candidates: list[Terms]) -> Terms:
 async def validate_claim(claim_id: int, today: date | None = None) -> ClaimStatus:
     """Validate every line against the agreements and the POS, allocating proved units.
 
-    One transaction: a run that dies leaves the claim as it was, and a repeat of a
-    validated claim changes nothing."""
+    The claim is ``VALIDATING`` (committed at once, so the partner sees it) while the run
+    lasts; the work is one transaction: a run that dies leaves the claim ``VALIDATING``
+    with nothing allocated, for the job's retry (or ``REJECTED`` when the job gives up),
+    and a repeat of a validated claim changes nothing."""
+    await Claim.filter(id=claim_id, status=ClaimStatus.SUBMITTED).update(
+        status=ClaimStatus.VALIDATING, updated_at=datetime.now(UTC)
+    )
     async with in_transaction():
         query = Claim.filter(id=claim_id)
         if is_postgres():
@@ -328,11 +406,21 @@ async def validate_claim(claim_id: int, today: date | None = None) -> ClaimStatu
         if claim is None or claim.status not in (ClaimStatus.SUBMITTED, ClaimStatus.VALIDATING):
             return claim.status if claim else ClaimStatus.REJECTED
         m = claim.manufacturer_id
+        if claim.kind is ClaimKind.PRICE_PROTECTION:
+            from portal.domain.incentives import price_protection_claims as pp
+
+            lines = await ClaimLine.filter(manufacturer_id=m, claim_id=claim.id).order_by("line_no")
+            totals = await pp.validate_lines(claim, lines)
+            await _store_validated(claim, lines, *totals, claim.currency)
+            return ClaimStatus.VALIDATED
         settings = await settings_of(m)
         parsed = parse_period(claim.period or "", settings.period_granularity)
         lines = await ClaimLine.filter(manufacturer_id=m, claim_id=claim.id).order_by("line_no")
         customers = await evidence.customers_named(m, [line.end_customer_name for line in lines])
         all_terms = await evidence.terms_of(m, [claim.partner_id], {x.product_id for x in lines})
+        terms_by_product: dict[int, list[Terms]] = {}
+        for t in all_terms:
+            terms_by_product.setdefault(t.product_id, []).append(t)
         plan: dict[int, tuple[Terms | None, list[int], list[str]]] = {}
         seen: set[tuple[int, str, int | None]] = set()
         for line in lines:
@@ -345,9 +433,8 @@ async def validate_claim(claim_id: int, today: date | None = None) -> ClaimStatu
             seen.add(dup_key)
             matching = [
                 t
-                for t in all_terms
-                if t.product_id == line.product_id
-                and (t.end_customer_id is None or t.end_customer_id in ids)
+                for t in terms_by_product.get(line.product_id, ())
+                if (t.end_customer_id is None or t.end_customer_id in ids)
                 and (line.agreement_id is None or t.agreement_id == line.agreement_id)
             ]
             valid = [t for t in matching if t.overlaps(parsed.start, parsed.end)]
@@ -356,6 +443,13 @@ async def validate_claim(claim_id: int, today: date | None = None) -> ClaimStatu
             elif not valid:
                 codes.append(ClaimLineCode.AGREEMENT_EXPIRED.value)
             plan[line.id] = (_choose(valid) if valid else None, ids, codes)
+        # One claim, one currency: that of its first line with an agreement; a line whose
+        # agreement is in another currency is refused (claim it separately).
+        matched = [plan[x.id][0] for x in lines]
+        currency = next((t.currency for t in matched if t is not None), "USD")
+        for line_id, (term, ids, codes) in list(plan.items()):
+            if term is not None and term.currency != currency:
+                plan[line_id] = (None, ids, [*codes, ClaimLineCode.CURRENCY_MISMATCH.value])
         # Lock what the claim draws on, always in id order: capped agreement lines, pools.
         chosen = {t.line_id: t for t, _, _ in plan.values() if t is not None}
         capped = sorted(t.line_id for t in chosen.values() if t.max_quantity is not None)
@@ -385,9 +479,8 @@ async def validate_claim(claim_id: int, today: date | None = None) -> ClaimStatu
         by_pool = evidence.by_pool(rows)
         allocated = await evidence.allocated_in(m, pools.values())
         used = await evidence.used_by_lines(m, capped)
-        allocations: list[ClaimAllocation] = []
+        allocations: list[bulk.Allocation] = []
         claimed_total = approved_total = Decimal("0")
-        currency = next(iter(chosen.values())).currency if chosen else "USD"
         for line in lines:
             term, ids, codes = plan[line.id]
             approved = 0
@@ -424,14 +517,7 @@ async def validate_claim(claim_id: int, today: date | None = None) -> ClaimStatu
                 for key, proof, taken in proofs:
                     for pos_id, units in evidence.take(proof.fifo, taken, left):
                         allocations.append(
-                            ClaimAllocation(
-                                manufacturer_id=m,
-                                pool_id=pools[key],
-                                claim_line_id=line.id,
-                                agreement_line_id=term.line_id,
-                                pos_line_id=pos_id,
-                                quantity=units,
-                            )
+                            bulk.Allocation(pools[key], line.id, term.line_id, pos_id, units)
                         )
                         allocated[pools[key]] = allocated.get(pools[key], 0) + units
                         left -= units
@@ -451,27 +537,27 @@ async def validate_claim(claim_id: int, today: date | None = None) -> ClaimStatu
                 if approved > 0
                 else ClaimLineStatus.REJECTED
             )
-            await ClaimLine.filter(manufacturer_id=m, id=line.id).update(
-                approved_quantity=line.approved_quantity,
-                unit_credit=line.unit_credit,
-                amount=line.amount,
-                agreement_line_id=line.agreement_line_id,
-                codes=line.codes,
-                status=line.status,
-            )
-        if allocations:
-            await ClaimAllocation.bulk_create(allocations)
-        now = datetime.now(UTC)
-        await Claim.filter(manufacturer_id=m, id=claim.id).update(
-            status=ClaimStatus.VALIDATED,
-            claimed_amount=claimed_total,
-            approved_amount=approved_total,
-            currency=currency,
-            validated_at=now,
-            updated_at=now,
-        )
-        await _announce(claim, "claim.validated", ClaimStatus.VALIDATED, approved_total)
+        await bulk.insert_allocations(m, allocations)
+        await _store_validated(claim, lines, claimed_total, approved_total, currency)
     return ClaimStatus.VALIDATED
+
+
+async def _store_validated(
+    claim: Claim, lines: list[ClaimLine], claimed: Decimal, approved: Decimal, currency: str
+) -> None:
+    """Store the validated lines (as set on the objects) and the claim ``VALIDATED``."""
+    m = claim.manufacturer_id
+    await bulk.update_validated_lines(m, lines)
+    now = datetime.now(UTC)
+    await Claim.filter(manufacturer_id=m, id=claim.id).update(
+        status=ClaimStatus.VALIDATED,
+        claimed_amount=claimed,
+        approved_amount=approved,
+        currency=currency,
+        validated_at=now,
+        updated_at=now,
+    )
+    await _announce(claim, "claim.validated", ClaimStatus.VALIDATED, approved)
 
 
 async def fail_claim_validation(claim_id: int) -> None:
@@ -498,12 +584,20 @@ async def _announce(claim: Claim, event: str, status: ClaimStatus, amount: Decim
 
 
 async def review_claim(
-    principal: Principal, claim_id: int, *, approve: bool, note: str | None = None
+    principal: Principal,
+    queue: JobQueue,
+    claim_id: int,
+    *,
+    approve: bool,
+    note: str | None = None,
 ) -> Claim:
-    """Approve (``APPROVED``, or ``PARTIALLY_APPROVED`` when a line was capped or refused;
-    a credit memo for the approved amount) or reject with a note (its units are released)."""
+    """Approve (``APPROVED``, or ``PARTIALLY_APPROVED`` when a line was capped or refused)
+    or reject with a note (its units are released). An approval that credits at least one
+    unit records the ``credit_claim`` job in the same transaction (then hands it to the
+    queue): the job issues the memo and moves the claim to ``CREDITED``."""
     principal.require(Action.REVIEW_CLAIMS)
     clean_note = clean_text(note, "note", max_length=NOTE // 2, required=False, multiline=True)
+    job: Job | None = None
     async with in_transaction():
         query = visible_claims(principal).filter(id=claim_id)
         if is_postgres():
@@ -543,22 +637,56 @@ async def review_claim(
         )
         if approve:
             await _announce(claim, "claim.approved", claim.status, claim.approved_amount)
-            credited = [
-                (
-                    x,
-                    x.approved_quantity or 0,
-                    x.unit_credit or Decimal("0"),
-                    x.amount or Decimal("0"),
-                    "",
+            if any(x.approved_quantity for x in lines):
+                job = await Job.create(
+                    kind=CREDIT_CLAIM,
+                    args={"claim_id": claim.id},
+                    manufacturer_id=m,
+                    dedupe_key=f"{CREDIT_CLAIM}:{claim.id}",
                 )
-                for x in lines
-                if x.approved_quantity
-            ]
-            if credited:
-                await issue_memo(claim, credited, kind="CREDIT")
         else:
             await _announce(claim, "claim.rejected", claim.status, Decimal("0"))
+    if job is not None:
+        await dispatch(queue, job)
     return claim
+
+
+async def credit_claim(claim_id: int) -> ClaimStatus:
+    """The ``credit_claim`` job: one credit memo (gapless number, ``credit_memo.created``)
+    for an approved claim's approved lines, and the claim ``CREDITED``, in one transaction.
+
+    Idempotent: the claim moves from ``APPROVED``/``PARTIALLY_APPROVED`` to ``CREDITED``
+    by a conditional update before the memo is written, so a second delivery, or a run at
+    the same time on another worker (it waits on the first's row lock, then finds the
+    claim ``CREDITED``), updates nothing and issues nothing."""
+    async with in_transaction():
+        claim = await Claim.filter(id=claim_id).first()
+        if claim is None:
+            return ClaimStatus.REJECTED
+        m = claim.manufacturer_id
+        moved = await Claim.filter(
+            manufacturer_id=m,
+            id=claim_id,
+            status__in=[ClaimStatus.APPROVED, ClaimStatus.PARTIALLY_APPROVED],
+        ).update(status=ClaimStatus.CREDITED, updated_at=datetime.now(UTC))
+        if not moved:
+            current = await Claim.filter(manufacturer_id=m, id=claim_id).first()
+            return current.status if current else ClaimStatus.REJECTED
+        lines = await ClaimLine.filter(manufacturer_id=m, claim_id=claim_id).order_by("line_no")
+        credited = [
+            (
+                x,
+                x.approved_quantity or 0,
+                x.unit_credit or Decimal("0"),
+                x.amount or Decimal("0"),
+                "",
+            )
+            for x in lines
+            if x.approved_quantity
+        ]
+        # (recorded only for an approval with approved units, which a review never changes)
+        await issue_memo(claim, credited, kind="CREDIT")
+    return ClaimStatus.CREDITED
 
 
 async def _release(manufacturer_id: int, claim_line_ids: list[int]) -> None:

@@ -19,7 +19,10 @@ class ClaimLineCode(str, Enum):
     AGREEMENT_EXPIRED = "AGREEMENT_EXPIRED"  # agreements exist, none valid in the period
     RESALE_ABOVE_AUTHORIZED = "RESALE_ABOVE_AUTHORIZED"  # POS resold above the authorized price
     DUPLICATE_LINE = "DUPLICATE_LINE"  # the same SKU, customer and warehouse twice in a claim
+    CURRENCY_MISMATCH = "CURRENCY_MISMATCH"  # its agreement is not in the claim's currency
     CLAWED_BACK = "CLAWED_BACK"  # a POS resubmission removed credited units (debit memo)
+    EXCEEDS_ELIGIBLE_INVENTORY = "EXCEEDS_ELIGIBLE_INVENTORY"  # price protection: capped
+    CLAIM_WINDOW_CLOSED = "CLAIM_WINDOW_CLOSED"  # price protection: submitted after closesOn
 
 
 def money(value: Decimal) -> Decimal:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from tortoise.expressions import Q
 from tortoise.functions import Sum
 
 from portal.domain.reporting.accepted import current_report
@@ -34,6 +35,8 @@ from portal.models import (
     PriceAgreementLine,
 )
 from portal.models.enums import SubmissionKind
+
+LOOKUP_CHUNK = 100  # spellings per registry query
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +82,12 @@ class Proof:
 async def terms_of(
     manufacturer_id: int, partner_ids: Iterable[int], product_ids: Iterable[int] | None = None
 ) -> list[Terms]:
-    """Every agreement line of these partners (for these products)."""
+    """Every agreement line of these partners (for these products), read as plain rows."""
     agreements = {
-        a.id: a
-        for a in await PriceAgreement.filter(
+        row[0]: row
+        for row in await PriceAgreement.filter(
             manufacturer_id=manufacturer_id, partner_id__in=list(set(partner_ids))
-        )
+        ).values_list("id", "end_customer_id", "valid_from", "valid_to", "currency")
     }
     if not agreements:
         return []
@@ -93,37 +96,49 @@ async def terms_of(
     )
     if product_ids is not None:
         lines = lines.filter(product_id__in=list(set(product_ids)))
-    return [
-        Terms(
-            agreement_id=line.agreement_id,
-            line_id=line.id,
-            product_id=line.product_id,
-            end_customer_id=agreements[line.agreement_id].end_customer_id,
-            valid_from=agreements[line.agreement_id].valid_from,
-            valid_to=agreements[line.agreement_id].valid_to,
-            book_cost=line.book_cost,
-            authorized_price=line.authorized_price,
-            max_quantity=line.max_quantity,
-            currency=agreements[line.agreement_id].currency,
+    terms = []
+    for (
+        line_id,
+        agreement_id,
+        product_id,
+        book_cost,
+        authorized,
+        max_quantity,
+    ) in await lines.order_by("id").values_list(
+        "id", "agreement_id", "product_id", "book_cost", "authorized_price", "max_quantity"
+    ):
+        _, end_customer_id, valid_from, valid_to, currency = agreements[agreement_id]
+        terms.append(
+            Terms(
+                agreement_id=agreement_id,
+                line_id=line_id,
+                product_id=product_id,
+                end_customer_id=end_customer_id,
+                valid_from=valid_from,
+                valid_to=valid_to,
+                book_cost=book_cost,
+                authorized_price=authorized,
+                max_quantity=max_quantity,
+                currency=currency,
+            )
         )
-        for line in await lines.order_by("id")
-    ]
+    return terms
 
 
 async def customers_named(manufacturer_id: int, names: Iterable[str]) -> dict[str, list[int]]:
     """Registry entries per spelling: "ACME Robotics, Inc." finds "Acme Robotics" (any
-    country)."""
-    found: dict[str, list[int]] = {}
-    for name in dict.fromkeys(names):
-        key = normalize(name)
-        ids: list[int] = []
-        if key:
-            entries = await EndCustomer.filter(
-                manufacturer_id=manufacturer_id, key__startswith=f"{key}|"
-            ).only("id")
-            ids = [int(entry.id) for entry in entries]
-        found[name] = sorted(ids)
-    return found
+    country). One query per hundred distinct spellings (keys ``name|COUNTRY``)."""
+    keys = {name: normalize(name) for name in dict.fromkeys(names)}
+    wanted = sorted({key for key in keys.values() if key})
+    ids_by_key: dict[str, list[int]] = defaultdict(list)
+    for first in range(0, len(wanted), LOOKUP_CHUNK):
+        chunk = wanted[first : first + LOOKUP_CHUNK]
+        condition = Q(*(Q(key__startswith=f"{key}|") for key in chunk), join_type=Q.OR)
+        for entry_id, entry_key in await EndCustomer.filter(
+            condition, manufacturer_id=manufacturer_id
+        ).values_list("id", "key"):
+            ids_by_key[str(entry_key).rsplit("|", 1)[0]].append(int(entry_id))
+    return {name: sorted(ids_by_key.get(key, [])) if key else [] for name, key in keys.items()}
 
 
 async def pos_rows(
@@ -185,6 +200,21 @@ async def pools_for(
     wanted = sorted(set(keys))
     if not wanted:
         return {}
+
+    async def existing() -> dict[tuple[int, int], int]:
+        rows = await ClaimPool.filter(
+            manufacturer_id=manufacturer_id,
+            partner_id=partner_id,
+            period=period,
+            product_id__in=list({p for p, _ in wanted}),
+        ).values_list("id", "product_id", "end_customer_id")
+        return {(p, c): i for i, p, c in rows if (p, c) in keys_wanted}
+
+    keys_wanted = set(wanted)
+    found = await existing()
+    missing = [key for key in wanted if key not in found]
+    if not missing:
+        return found
     await ClaimPool.bulk_create(
         [
             ClaimPool(
@@ -194,17 +224,11 @@ async def pools_for(
                 product_id=product,
                 end_customer_id=customer,
             )
-            for product, customer in wanted
+            for product, customer in missing
         ],
         ignore_conflicts=True,
     )
-    rows = await ClaimPool.filter(
-        manufacturer_id=manufacturer_id,
-        partner_id=partner_id,
-        period=period,
-        product_id__in=list({p for p, _ in wanted}),
-    ).values_list("id", "product_id", "end_customer_id")
-    return {(p, c): i for i, p, c in rows if (p, c) in set(wanted)}
+    return await existing()
 
 
 async def allocated_in(manufacturer_id: int, pool_ids: Iterable[int]) -> dict[int, int]:

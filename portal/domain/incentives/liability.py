@@ -1,7 +1,7 @@
 """The liability of each price agreement, so finance sees the accrual before claims:
 
-    rows = await incentive_liability(principal, partner_code=None, first=50)
-    rows[0].eligible_unclaimed, .claimed, .approved, .credited      # Decimal amounts
+    page = await incentive_liability(principal, partner_code=None, first=50, limit=100)
+    page.items[0].eligible_unclaimed, .claimed, .approved, .credited   # Decimal amounts
 
 - eligible-unclaimed: units the partner's current accepted POS proves for the agreement
   (every period inside its validity) that no claim holds yet, times the unit credit;
@@ -22,7 +22,7 @@ from portal.domain.incentives import evidence
 from portal.domain.incentives.agreements import visible_agreements
 from portal.domain.incentives.claims import REVIEWED
 from portal.domain.incentives.codes import money
-from portal.domain.pagination import check_page_size
+from portal.domain.pagination import Page, paginate
 from portal.domain.reporting.accepted import current_reports
 from portal.models import (
     Claim,
@@ -46,15 +46,30 @@ class Liability:
 
 
 async def incentive_liability(
-    principal: Principal, *, partner_code: str | None = None, first: int | None, limit: int
-) -> list[Liability]:
-    m = principal.manufacturer_id
-    size = check_page_size(first, limit)
-    agreements = (
-        await visible_agreements(principal, partner_id=await partner_scope(principal, partner_code))
-        .order_by("id")
-        .limit(size)
+    principal: Principal,
+    *,
+    partner_code: str | None = None,
+    first: int | None,
+    after: str | None = None,
+    limit: int,
+) -> Page[Liability]:
+    """One page of agreements (oldest first, keyset-paginated like every listing), each
+    with its liability, computed for the page's agreements together."""
+    page = await paginate(
+        visible_agreements(principal, partner_id=await partner_scope(principal, partner_code)),
+        first=first,
+        after=after,
+        limit=limit,
     )
+    return Page(
+        await _liabilities(principal.manufacturer_id, page.items),
+        page.has_next,
+        page.count,
+        page.cursors,
+    )
+
+
+async def _liabilities(m: int, agreements: list[PriceAgreement]) -> list[Liability]:
     if not agreements:
         return []
     by_id = {a.id: a for a in agreements}

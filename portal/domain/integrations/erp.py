@@ -36,7 +36,7 @@ from portal.jobs.records import JobQueue, submit_job
 from portal.models import ErpCursor, ErpSyncRun, Job, ManufacturerSettings, Product
 from portal.models.enums import Role
 
-RESOURCES = ("products", "shipments")
+RESOURCES = ("products", "shipments", "inventory")
 MAX_PAGES = 10_000
 MAX_PAGE_BYTES = 10 * 2**20
 PAGE_DEADLINE_SECONDS = 120.0
@@ -152,9 +152,14 @@ async def sync_erp(
         for resource in RESOURCES:
             cursor = await ErpCursor.get_or_none(manufacturer_id=manufacturer_id, resource=resource)
             newest = cursor.cursor if cursor else None
-            async for items in _pages(http, base, resource, newest, headers, attempts, backoff):
-                for item in items:
-                    newest = await _import_item(system, resource, item, run, newest)
+            try:
+                async for items in _pages(http, base, resource, newest, headers, attempts, backoff):
+                    for item in items:
+                        newest = await _import_item(system, resource, item, run, newest)
+            except ErpRejected as exc:
+                if resource == "inventory" and exc.status == 404:
+                    continue  # an ERP without the inventory feed: supply stock is kept by hand
+                raise
             if newest:
                 await ErpCursor.update_or_create(
                     manufacturer_id=manufacturer_id, resource=resource, defaults={"cursor": newest}
@@ -170,6 +175,8 @@ async def sync_erp(
 
 
 def _item_name(resource: str, item: object) -> str | None:
+    if resource == "inventory" and isinstance(item, dict):
+        return f"{item.get('warehouse_code')}/{item.get('sku')}"[:200]
     field = "sku" if resource == "products" else "document_no"
     name = item.get(field) if isinstance(item, dict) else None
     return None if name is None else str(name)[:200]
@@ -212,7 +219,12 @@ async def _import_item(
         ]
         return newest
     try:
-        await (_import_product if resource == "products" else _import_shipment)(system, item, run)
+        importer = {
+            "products": _import_product,
+            "shipments": _import_shipment,
+            "inventory": _import_inventory,
+        }[resource]
+        await importer(system, item, run)
     except Exception as exc:  # one item never fails the run; details go to the log
         log.warning(
             "ERP %s item of manufacturer %s failed", resource, system.manufacturer_id, exc_info=True
@@ -302,6 +314,23 @@ async def _import_shipment(system: Principal, item: dict[str, Any], run: ErpSync
             *run.item_errors,
             {"resource": "shipments", "item": document_no, "error": _describe(exc)},
         ]
+
+
+async def _import_inventory(system: Principal, item: dict[str, Any], run: ErpSyncRun) -> None:
+    """A manufacturer warehouse's on hand of a SKU, as the ERP counts it (absolute)."""
+    from portal.domain.orders.supply import set_supply_on_hand
+
+    on_hand = item.get("on_hand")
+    if not isinstance(on_hand, int) or isinstance(on_hand, bool):
+        raise ValueError("on_hand is not an integer")
+    await set_supply_on_hand(
+        system,
+        warehouse_code=str(item.get("warehouse_code") or ""),
+        sku=str(item.get("sku") or ""),
+        on_hand=on_hand,
+        source=("ERP", run.id),
+    )
+    run.inventory_imported += 1
 
 
 def _line(index: int, line: dict[str, Any]) -> LineInput:

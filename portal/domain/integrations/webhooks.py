@@ -45,15 +45,36 @@ EVENT_TYPES = (
     "design.rejected",
     "design.expired",
     "claim.validated",
+    "order.submitted",
+    "order.confirmed",
+    "order.rejected",
+    "order.cancelled",
+    "order.reservation_adjusted",
+    "order.shipped",
+    "order.completed",
+    "return.requested",
     "claim.approved",
     "claim.rejected",
     "credit_memo.created",
+    "contract.call_off",
+    "contract.charge",
+    "contract.expiring",
+    "contract.ended",
+    "check.submitted",
+    "check.approved",
+    "check.rejected",
+    "price_protection.opened",
+    "price_protection.reminder",
 )
 MAX_ATTEMPTS = 8
 BASE_BACKOFF = timedelta(seconds=30)
 MAX_REPLY_BYTES = 64 * 1024  # a receiver's answer is read this far, then dropped
 DEADLINE_SECONDS = 10.0  # the whole attempt: connecting, redirects, the answer
 RECENT_DELIVERIES = 20  # shown per endpoint
+# A delivery is claimed for this long before its attempt: another delivery run (a second
+# worker, or the next round while this one waits on a slow receiver) skips it meanwhile,
+# and a run that dies mid-attempt leaves it to be retried once the lease has passed.
+CLAIM_LEASE = timedelta(minutes=2)
 
 log = logging.getLogger(__name__)
 
@@ -159,8 +180,21 @@ async def deliver_due(
     )
     delivered = 0
     for delivery in due:
-        delivered += await _attempt(http, delivery, now)
+        if await _claim(delivery, now):
+            delivered += await _attempt(http, delivery, now)
     return delivered
+
+
+async def _claim(delivery: WebhookDelivery, now: datetime) -> bool:
+    """Whether this run won the delivery: a conditional update that only one concurrent
+    run can make (the row must still be pending and due), so no event is sent twice."""
+    won = await WebhookDelivery.filter(
+        manufacturer_id=delivery.manufacturer_id,
+        id=delivery.id,
+        status="PENDING",
+        next_attempt_at__lte=now,
+    ).update(next_attempt_at=now + CLAIM_LEASE)
+    return bool(won)
 
 
 async def _attempt(http: httpx.AsyncClient, delivery: WebhookDelivery, now: datetime) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import Enum
 
@@ -13,16 +14,129 @@ from portal.domain.bounds.quantities import Sign, check_quantity
 from portal.domain.bounds.text import clean_text
 from portal.domain.catalog.lookups import get_product, get_warehouse
 from portal.domain.errors import DomainError, ErrorCode
-from portal.domain.ledger.posting import Movement, post_one
-from portal.models import LedgerEntry, Warehouse
-from portal.models.enums import LedgerKind
+from portal.domain.ledger import serials as serial_units
+from portal.domain.ledger.posting import Movement, post, post_one
+from portal.models import LedgerEntry, Product, SerialUnit, Warehouse
+from portal.models.enums import LedgerKind, SerialStatus
 
 
 class AdjustmentReason(str, Enum):
     DAMAGE = "DAMAGE"
     COUNT_CORRECTION = "COUNT_CORRECTION"
     RECONCILIATION = "RECONCILIATION"
+    COUNT_VARIANCE = "COUNT_VARIANCE"  # posted by an approved inventory check, not by hand
     OTHER = "OTHER"
+
+
+@dataclass(frozen=True, slots=True)
+class CountVariance:
+    """One product's variance of a count: ``quantity`` = counted - book; for a
+    serial-controlled product the serials found (not in book) and missing (not counted)."""
+
+    product: Product
+    quantity: int
+    found: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+async def post_count_variances(
+    manufacturer_id: int,
+    warehouse: Warehouse,
+    variances: list[CountVariance],
+    *,
+    day: date,
+    source: tuple[str, int],
+    token_id: int | None,
+) -> None:
+    """Post an approved count's variances as ``ADJUSTMENT`` entries with reason
+    ``COUNT_VARIANCE``, dated the count date, in the caller's transaction.
+
+    Missing serials leave the channel; found serials come into stock here, unless they are
+    in stock or in transit elsewhere (``SERIAL_IN_STOCK``: that is a transfer to record).
+    """
+    reason = AdjustmentReason.COUNT_VARIANCE.value
+    movements: list[Movement] = []
+    for v in variances:
+        if not v.product.serial_controlled:
+            if v.quantity:
+                movements.append(
+                    Movement(
+                        warehouse,
+                        v.product.id,
+                        v.quantity,
+                        LedgerKind.ADJUSTMENT,
+                        day,
+                        reason=reason,
+                    )
+                )
+            continue
+        if v.missing:
+            movements.append(
+                Movement(
+                    warehouse,
+                    v.product.id,
+                    -len(v.missing),
+                    LedgerKind.ADJUSTMENT,
+                    day,
+                    list(v.missing),
+                    reason=reason,
+                )
+            )
+        if v.found:
+            elsewhere = (
+                await SerialUnit.filter(
+                    manufacturer_id=manufacturer_id,
+                    product_id=v.product.id,
+                    serial__in=v.found,
+                    status__in=[SerialStatus.IN_STOCK, SerialStatus.IN_TRANSIT],
+                )
+                .exclude(warehouse_id=warehouse.id)
+                .values_list("serial", flat=True)
+            )
+            if elsewhere:
+                raise DomainError(
+                    ErrorCode.SERIAL_IN_STOCK,
+                    f"Serial {sorted(elsewhere)[0]} of {v.product.sku} is booked elsewhere; "
+                    "record the transfer first.",
+                    ["id"],
+                )
+            movements.append(
+                Movement(
+                    warehouse,
+                    v.product.id,
+                    len(v.found),
+                    LedgerKind.ADJUSTMENT,
+                    day,
+                    list(v.found),
+                    reason=reason,
+                )
+            )
+    await post(manufacturer_id, movements, source=source, token_id=token_id)
+    for v in variances:
+        if v.missing:
+            await SerialUnit.filter(
+                manufacturer_id=manufacturer_id,
+                product_id=v.product.id,
+                serial__in=v.missing,
+                warehouse_id=warehouse.id,
+            ).update(warehouse_id=None, status=SerialStatus.GONE)
+        if v.found:
+            known = {
+                str(u.serial)
+                for u in await SerialUnit.filter(
+                    manufacturer_id=manufacturer_id, product_id=v.product.id, serial__in=v.found
+                ).only("id", "serial")
+            }
+            for serial in v.found:
+                if serial not in known:
+                    await SerialUnit.create(
+                        manufacturer_id=manufacturer_id,
+                        product_id=v.product.id,
+                        serial=serial,
+                        warehouse_id=warehouse.id,
+                        status=SerialStatus.IN_STOCK,
+                    )
+            await serial_units.arrive(v.product.id, v.found, warehouse)
 
 
 async def post_adjustment(
@@ -35,6 +149,12 @@ async def post_adjustment(
     business_date: date | None = None,
 ) -> LedgerEntry:
     principal.require(Action.APPROVE_MOVEMENTS)
+    if reason is AdjustmentReason.COUNT_VARIANCE:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "COUNT_VARIANCE is posted by approving an inventory check.",
+            ["reason"],
+        )
     check_quantity(quantity, ["quantity"], sign=Sign.NON_ZERO)
     day = check_business_date(business_date or datetime.now(UTC).date(), ["businessDate"])
     warehouse = await get_warehouse(principal, warehouse_code)

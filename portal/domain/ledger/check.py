@@ -1,5 +1,6 @@
 """``portal check-ledger``: every balance equals its ledger sum; in-transit equals the
-open shipments and transfers."""
+open shipments and transfers; inventory contracts' remaining equals their owner's balance
+(:mod:`portal.domain.contracts.check`)."""
 
 from __future__ import annotations
 
@@ -60,7 +61,9 @@ async def ledger_mismatches() -> list[str]:
             problems.append(f"balance {key} is negative: {balance['quantity']}")
     for key in set(sums) - seen:
         problems.append(f"ledger {key} sums to {sums[key]} but has no balance row")
-    return problems
+    from portal.domain.contracts.check import contract_mismatches  # the contracts' half
+
+    return problems + await contract_mismatches()
 
 
 def _text(value: object) -> str:

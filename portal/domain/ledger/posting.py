@@ -38,10 +38,11 @@ class Movement:
     business_date: date
     serials: list[str] = field(default_factory=list)
     reason: str | None = None
+    owned_by: Owner | None = None  # an inventory contract's owner; else the warehouse's
 
     @property
     def owner(self) -> Owner:
-        return owner_of(self.warehouse)
+        return self.owned_by if self.owned_by is not None else owner_of(self.warehouse)
 
     @property
     def key(self) -> Key:

@@ -21,6 +21,7 @@ from portal.domain.ledger import serials as serial_units
 from portal.domain.ledger.posting import Movement, post
 from portal.domain.ledger.shipments import LineInput, clean_lines
 from portal.domain.ledger.stock import require_in_stock
+from portal.domain.orders.returns import release_returned
 from portal.domain.tenancy import save_fields, visible_to
 from portal.models import Product, StockReturn, StockReturnLine, Warehouse
 from portal.models.enums import LedgerKind, ReturnStatus
@@ -147,6 +148,7 @@ async def cancel_return(principal: Principal, return_id: int) -> StockReturn:
     principal.require(Action.MOVE_STOCK)
     async with in_transaction():
         stock_return = await _locked(principal, return_id)
+        await release_returned(stock_return)
         stock_return.status = ReturnStatus.CANCELLED
         await save_fields(stock_return, "status")
     return stock_return

@@ -24,6 +24,7 @@ from portal.domain.idempotency import idempotent
 from portal.domain.job_failures import ItemGuard
 from portal.domain.ledger import serials as serial_units
 from portal.domain.ledger.posting import arrive, check_positive_quantity, move_in_transit
+from portal.domain.orders.completion import complete_received
 from portal.domain.tenancy import visible_to
 from portal.jobs.kinds import AUTO_RECEIVE_SHIPMENTS
 from portal.models import ManufacturerSettings, Product, Shipment, ShipmentLine, Warehouse
@@ -176,6 +177,7 @@ async def _receive(shipment: Shipment, received_on: date, token_id: int | None) 
     shipment.status = ShipmentStatus.RECEIVED
     shipment.received_on = received_on
     await shipment.save(update_fields=["status", "received_on"])
+    await complete_received(tenant, shipment.partner_id, None, shipment.warehouse_id)
 
 
 async def auto_receive_due(today: date | None = None) -> int:

@@ -29,6 +29,7 @@ from portal.domain.ledger import serials as serial_units
 from portal.domain.ledger.posting import Movement, arrive, move_in_transit, post
 from portal.domain.ledger.shipments import LineInput, clean_lines
 from portal.domain.ledger.stock import require_in_stock
+from portal.domain.orders.completion import complete_received
 from portal.domain.tenancy import save_fields
 from portal.models import Partner, Product, Transfer, TransferLine, Warehouse
 from portal.models.enums import LedgerKind, TransferStatus
@@ -56,7 +57,10 @@ async def raise_transfer(
     to_partner_code: str | None = None,
     lines: list[LineInput],
     idempotency_key: str | None = None,
+    approved: bool = False,
 ) -> Transfer:
+    """``approved``: the request is approved already (an order's shipping notice is the
+    supplier's approval of what its customer asked for)."""
     principal.require(Action.MOVE_STOCK)
     request: dict[str, Any] = {
         "from": from_warehouse_code,
@@ -113,7 +117,7 @@ async def raise_transfer(
                 from_warehouse=source,
                 to_partner=to_partner,
                 to_warehouse=target,
-                status=TransferStatus.APPROVED if intra else TransferStatus.REQUESTED,
+                status=TransferStatus.APPROVED if intra or approved else TransferStatus.REQUESTED,
             )
             await TransferLine.bulk_create(
                 [
@@ -277,3 +281,9 @@ async def _receive(
     transfer.status = TransferStatus.RECEIVED
     transfer.received_on = day
     await save_fields(transfer, "status", "received_on")
+    await complete_received(
+        transfer.manufacturer_id,
+        transfer.to_partner_id,
+        transfer.from_partner_id,
+        transfer.to_warehouse_id,
+    )

@@ -70,12 +70,28 @@ WITH k AS (
     WHERE e.manufacturer_id = $1 AND e.warehouse_id BETWEEN $17 AND $18
       AND e.business_date >= $10 AND e.business_date <= $11
     GROUP BY 1, 2, 3
-), before AS (
-    SELECT e.warehouse_id, e.product_id, sum(e.quantity) AS opening
+), balance AS (  -- the balance projection is the ledger's sum over all dates
+    SELECT b.warehouse_id, b.product_id, sum(b.quantity) AS quantity
+    FROM stock_balance b JOIN k USING (warehouse_id, product_id)
+    WHERE b.manufacturer_id = $1 AND b.warehouse_id BETWEEN $17 AND $18
+    GROUP BY 1, 2
+), later AS (  -- entries dated after the last period (rare: future-dated documents)
+    SELECT e.warehouse_id, e.product_id, sum(e.quantity) AS quantity
     FROM ledger_entry e JOIN k USING (warehouse_id, product_id)
     WHERE e.manufacturer_id = $1 AND e.warehouse_id BETWEEN $17 AND $18
-      AND e.business_date < $10
+      AND e.business_date > $11
     GROUP BY 1, 2
+), before AS (
+    -- opening = balance - entries dated in or after the first period: only the partitions
+    -- of the recomputed periods are read, never the history before them
+    SELECT k.warehouse_id, k.product_id,
+           coalesce(b.quantity, 0) - coalesce(l.quantity, 0)
+           - coalesce((SELECT sum(m.net) FROM moves m
+                       WHERE m.warehouse_id = k.warehouse_id AND m.product_id = k.product_id),
+                      0) AS opening
+    FROM k
+    LEFT JOIN balance b ON b.warehouse_id = k.warehouse_id AND b.product_id = k.product_id
+    LEFT JOIN later l ON l.warehouse_id = k.warehouse_id AND l.product_id = k.product_id
 ), reports AS (
     SELECT DISTINCT ON (s.partner_id, s.period) s.id, s.partner_id, s.period
     FROM submission s

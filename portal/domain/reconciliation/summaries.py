@@ -1,6 +1,8 @@
 """The manufacturer's view over periods: sell-in, sell-through, calculated and reported
 inventory, weeks of supply (inventory / average weekly sell-through over the trailing
-periods) and flags for excess stock and stock-out risk."""
+periods) and flags for excess stock and stock-out risk; for principals who plan demand,
+weeks of supply against the forecast too (inventory / average weekly account-forecast
+total of the next periods)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from portal.domain.access.principal import Action, Principal
 from portal.domain.catalog.lookups import get_product, partner_scope
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.errors import DomainError, ErrorCode
-from portal.domain.periods import parse_period
+from portal.domain.periods import Period, parse_period, stored_period
 from portal.models import ReconciliationRow
 from portal.models.enums import PeriodGranularity
 
@@ -31,6 +33,7 @@ class SummaryRow:
     calculated: int
     reported: int | None
     weeks_of_supply: float | None
+    weeks_of_supply_forecast: float | None
     excess_stock: bool
     stock_out_risk: bool
 
@@ -83,6 +86,7 @@ async def channel_summary(
     for s in sums:
         by_period[s["period"]] = {k: int(v or 0) for k, v in s.items() if k != "period"}
     weeks_per_period = 1.0 if settings.period_granularity is PeriodGranularity.WEEKLY else 52 / 12
+    ahead = await _forecast_ahead(principal, periods, partner_code, sku)
     result = []
     for index, period in enumerate(periods):
         figures = by_period.get(period.name, {})
@@ -91,6 +95,9 @@ async def channel_summary(
         weekly = sold / (len(window) * weeks_per_period)
         calculated = figures.get("calculated_total", 0)
         weeks = round(calculated / weekly, 1) if weekly > 0 else None
+        coming = ahead[index + 1 : index + 1 + TRAILING] if ahead else []
+        weekly_forecast = sum(coming) / (TRAILING * weeks_per_period) if coming else 0.0
+        forecast_weeks = round(calculated / weekly_forecast, 1) if weekly_forecast > 0 else None
         result.append(
             SummaryRow(
                 period=period.name,
@@ -99,8 +106,32 @@ async def channel_summary(
                 calculated=calculated,
                 reported=figures.get("reported_total") if figures.get("reported_count") else None,
                 weeks_of_supply=weeks,
+                weeks_of_supply_forecast=forecast_weeks,
                 excess_stock=weeks is not None and weeks > EXCESS_WEEKS,
                 stock_out_risk=weeks is not None and weeks < STOCK_OUT_WEEKS,
             )
         )
     return result
+
+
+async def _forecast_ahead(
+    principal: Principal, periods: list[Period], partner_code: str | None, sku: str | None
+) -> list[int]:
+    """The account-forecast total of each period from ``periods[0]`` through
+    ``TRAILING`` periods past the last (empty when the principal does not plan demand or
+    the range is too long for the account forecast)."""
+    from portal.domain.demand.account import account_forecast
+    from portal.domain.demand.periods import MAX_PERIODS as FORECAST_PERIODS
+
+    if not principal.may(Action.PLAN_DEMAND) or len(periods) + TRAILING > FORECAST_PERIODS:
+        return []
+    names = [p.name for p in periods]
+    for _ in range(TRAILING):
+        names.append(stored_period(names[-1]).next().name)
+    rows = await account_forecast(
+        principal, period_from=names[0], period_to=names[-1], partner_code=partner_code, sku=sku
+    )
+    totals: dict[str, int] = defaultdict(int)
+    for row in rows:
+        totals[row.period] += row.total
+    return [totals.get(name, 0) for name in names]

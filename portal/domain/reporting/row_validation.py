@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from portal.domain.bounds.dates import EARLIEST, business_date_in_range, latest_business_date
+from portal.domain.bounds.dates import EARLIEST, latest_business_date
 from portal.domain.bounds.quantities import QuantityError, Sign, parse_quantity
 from portal.domain.bounds.text import CODE, CUSTOMER_NAME, SHORT, printable, text_problem
 from portal.domain.periods import Period
@@ -40,6 +40,7 @@ FIELD_LIMITS = {
     "serials": 64 * 1024,  # each serial: SERIAL_LENGTH
 }
 SERIAL_LENGTH = SHORT
+SHORTEST_LIMIT = min(FIELD_LIMITS.values())  # a row of shorter cells has none too long
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
 
 
@@ -93,6 +94,8 @@ class RowChecker:
     products_by_id: dict[int, Product]
     series_ids: set[int] = field(default_factory=set)  # earlier versions of this report
     seen: set[int] = field(default_factory=set)  # hashes of line keys: bounded memory
+    # the last business date accepted (bounds.dates), fixed when the run starts
+    latest_date: date = field(default_factory=latest_business_date)
 
     @classmethod
     async def load(
@@ -132,8 +135,19 @@ class RowChecker:
     # -- single values -------------------------------------------------------------
 
     @staticmethod
-    def _text(values: dict[str, str]) -> None:
+    def check_text(values: dict[str, str]) -> None:
         """Every field within its length, without control characters."""
+        joined = "".join(values.values())
+        if joined.isascii() and joined.isprintable():  # the usual row: only lengths to check
+            if max(map(len, values.values()), default=0) <= SHORTEST_LIMIT:
+                return
+            for name, value in values.items():
+                limit = FIELD_LIMITS.get(name)
+                if limit is not None and len(value) > limit:
+                    raise RowError(
+                        name, "FIELD_TOO_LONG", f"{name} contains more than {limit} characters."
+                    )
+            return
         for name, value in values.items():
             limit = FIELD_LIMITS.get(name)
             if limit is None or not value:
@@ -171,7 +185,7 @@ class RowChecker:
             raise RowError("sku", "UNKNOWN_SKU", f"Unknown SKU '{printable(sku)}'.")
         return product
 
-    def _number(self, text: str, name: str) -> Decimal:
+    def parse_number(self, text: str, name: str) -> Decimal:
         cleaned = text.replace(" ", "").replace("\u00a0", "")
         if self.layout.decimal_comma:
             cleaned = cleaned.replace(".", "").replace(",", ".")
@@ -187,7 +201,7 @@ class RowChecker:
             raise RowError(name, f"INVALID_{name.upper()}", f"{name} '{text}' is not a number.")
         return number
 
-    def _quantity(self, values: dict[str, str], sign: Sign) -> int:
+    def row_quantity(self, values: dict[str, str], sign: Sign) -> int:
         text = values.get("quantity", "")
         if not text:
             raise RowError("quantity", "REQUIRED", "quantity is required.")
@@ -204,6 +218,18 @@ class RowChecker:
             raise RowError("quantity", code, problem.message) from None
 
     def _date(self, values: dict[str, str]) -> date:
+        day = self.parse_date(values)
+        if not self.period.contains(day):
+            raise RowError(
+                "sold_on",
+                "DATE_OUTSIDE_PERIOD",
+                f"sold_on {day} is outside period {self.period.name}.",
+            )
+        return day
+
+    def parse_date(self, values: dict[str, str]) -> date:
+        """The sold-on date in the layout's format and the accepted window (the period
+        is checked by :meth:`_date`, or by the set-based path in SQL)."""
         text = values.get("sold_on", "")
         if not text:
             raise RowError("sold_on", "REQUIRED", "sold_on is required.")
@@ -220,17 +246,11 @@ class RowChecker:
                 "INVALID_DATE",
                 f"sold_on '{text[:40]}' does not match {self.layout.date_format}.",
             ) from None
-        if not business_date_in_range(day):
+        if not EARLIEST <= day <= self.latest_date:
             raise RowError(
                 "sold_on",
                 "DATE_OUT_OF_RANGE",
-                f"sold_on {day} is outside {EARLIEST} to {latest_business_date()}.",
-            )
-        if not self.period.contains(day):
-            raise RowError(
-                "sold_on",
-                "DATE_OUTSIDE_PERIOD",
-                f"sold_on {day} is outside period {self.period.name}.",
+                f"sold_on {day} is outside {EARLIEST} to {self.latest_date}.",
             )
         return day
 
@@ -254,10 +274,10 @@ class RowChecker:
 
     def check_stock(self, row: int, values: dict[str, str]) -> CheckedStock | RowIssue:
         try:
-            self._text(values)
+            self.check_text(values)
             warehouse = self._warehouse(values)
             product = self._product(values)
-            quantity = self._quantity(values, Sign.NON_NEGATIVE)
+            quantity = self.row_quantity(values, Sign.NON_NEGATIVE)
             key = hash(("stock", warehouse.id, product.id))
             if key in self.seen:
                 raise RowError(
@@ -270,10 +290,10 @@ class RowChecker:
 
     def check_pos(self, row: int, values: dict[str, str]) -> CheckedPos | RowIssue:
         try:
-            self._text(values)
+            self.check_text(values)
             warehouse = self._warehouse(values)
             product = self._product(values)
-            quantity = self._quantity(values, Sign.NON_ZERO)  # negative: a customer return
+            quantity = self.row_quantity(values, Sign.NON_ZERO)  # negative: a customer return
             sold_on = self._date(values)
             name = values.get("end_customer_name", "")
             if not name:
@@ -288,7 +308,7 @@ class RowChecker:
                     "end_customer_country is a 2-letter ISO code.",
                 )
             price_text = values.get("unit_price", "")
-            price = self._number(price_text, "unit_price") if price_text else None
+            price = self.parse_number(price_text, "unit_price") if price_text else None
             if price is not None and (price < 0 or price >= Decimal("1e14")):
                 raise RowError("unit_price", "INVALID_UNIT_PRICE", "unit_price must be 0 or more.")
             currency = values.get("currency", "").upper()

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from tortoise import connections
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
@@ -29,13 +31,21 @@ from portal.domain.bulk import insert_rows
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.errors import ErrorCode
 from portal.domain.ledger.posting import Movement, post
-from portal.domain.periods import parse_period
+from portal.domain.periods import Period, parse_period, stored_period
 from portal.domain.reconciliation.dirty import mark_dirty, request_reconcile
 from portal.domain.reporting import customers as end_customers
 from portal.domain.reporting.accepted import current_report
-from portal.domain.reporting.files import FileProblem, Layout, count_records, read_rows
+from portal.domain.reporting.files import (
+    CsvScan,
+    FileProblem,
+    Layout,
+    scan_stored,
+    stream_rows,
+)
 from portal.domain.reporting.lines import pos_lines_of
+from portal.domain.reporting.pos_staging import stage_pos
 from portal.domain.reporting.row_validation import CheckedPos, CheckedStock, RowChecker, RowIssue
+from portal.domain.reporting.stored import StoredFile
 from portal.jobs.records import JobQueue
 from portal.models import (
     MappingTemplate,
@@ -114,12 +124,48 @@ async def layout_for(submission: Submission) -> Layout:
     )
 
 
-def _rows(content: SubmissionContent, layout: Layout) -> Iterator[tuple[int, dict[str, str]]]:
+@dataclass
+class _Content:
+    """What was submitted: GraphQL lines, or a stored file read in slices (never whole)."""
+
+    file_format: str  # LINES CSV XLSX
+    lines: list[dict[str, Any]]
+    stored: StoredFile
+    scan: CsvScan | None = None  # a CSV's encoding, head and record count
+
+    @classmethod
+    async def load(cls, submission: Submission) -> _Content:
+        found = (
+            await SubmissionContent.filter(
+                manufacturer_id=submission.manufacturer_id, submission_id=submission.id
+            )
+            .only("id", "file_format", "lines")
+            .get()
+        )
+        content = cls(
+            found.file_format,
+            list(found.lines or []),
+            StoredFile(submission.manufacturer_id, submission.id),
+        )
+        if content.file_format == "CSV":
+            content.scan = await scan_stored(content.stored)
+        return content
+
+    @property
+    def rows_total(self) -> int:
+        """Data rows, for progress (exact for lines, an estimate for a CSV, 0 for XLSX)."""
+        if self.file_format == "LINES":
+            return len(self.lines)
+        return self.scan.records if self.scan is not None else 0
+
+
+async def _rows(content: _Content, layout: Layout) -> AsyncIterator[tuple[int, dict[str, str]]]:
     if content.file_format == "LINES":
-        for index, line in enumerate(content.lines or [], start=1):
+        for index, line in enumerate(content.lines, start=1):
             yield index, {k: ("" if v is None else str(v)).strip() for k, v in line.items()}
         return
-    yield from read_rows(bytes(content.data or b""), content.file_format, layout)
+    async for numbered in stream_rows(content.stored, content.file_format, layout, content.scan):
+        yield numbered
 
 
 async def series_of(submission: Submission) -> list[Submission]:
@@ -138,10 +184,14 @@ async def validate_submission(
     heartbeat: Heartbeat | None = None,
     queue: JobQueue | None = None,
     chunk_rows: int | None = None,
+    set_based: bool | None = None,
 ) -> SubmissionStatus:
     """Validate, then post an accepted submission; with a ``queue`` an accepted one asks
-    for its reconciliation at once (see :func:`request_reconcile`)."""
-    status = await _validate(submission_id, heartbeat, chunk_rows or CHUNK)
+    for its reconciliation at once (see :func:`request_reconcile`). A POS report is
+    validated set-based on PostgreSQL (``set_based``, default: on PostgreSQL), row by row
+    otherwise; both give the same issues and lines."""
+    use_sql = is_postgres() if set_based is None else set_based and is_postgres()
+    status = await _validate(submission_id, heartbeat, chunk_rows or CHUNK, use_sql)
     if status.accepted and queue is not None:
         await request_reconcile(queue)
     return status
@@ -181,14 +231,19 @@ async def fail_validation(submission_id: int) -> SubmissionStatus:
 
 
 async def _validate(
-    submission_id: int, heartbeat: Heartbeat | None, chunk_rows: int
+    submission_id: int, heartbeat: Heartbeat | None, chunk_rows: int, set_based: bool
 ) -> SubmissionStatus:
     submission = await Submission.get(id=submission_id)
     if submission.status.final:
         return submission.status
     # Each chunk commits its lines, issues and progress together, so a run that was
     # cancelled or killed resumes after its last committed chunk.
-    resume = submission.status is SubmissionStatus.VALIDATING and submission.rows_done > 0
+    # POS on PostgreSQL is validated set-based in one transaction: a run that died left
+    # nothing to resume, so it starts over.
+    staged = set_based and submission.kind is SubmissionKind.POS
+    resume = (
+        not staged and submission.status is SubmissionStatus.VALIDATING and submission.rows_done > 0
+    )
     if not resume:
         await Submission.filter(id=submission_id).update(
             status=SubmissionStatus.VALIDATING, rows_done=0, error_count=0, warning_count=0
@@ -199,16 +254,16 @@ async def _validate(
                 manufacturer_id=submission.manufacturer_id, submission_id=submission_id
             ).delete()
     settings = await settings_of(submission.manufacturer_id)
-    content = await SubmissionContent.get(submission_id=submission_id)
-    rows_total = (
-        len(content.lines or [])
-        if content.file_format == "LINES"
-        else count_records(bytes(content.data or b""), content.file_format)
-    )
+    content = await _Content.load(submission)
+    rows_total = content.rows_total
     await Submission.filter(id=submission_id).update(rows_total=rows_total)
     period = parse_period(submission.period, settings.period_granularity)
     layout = await layout_for(submission)
     earlier = await series_of(submission)
+    if staged:
+        return await _validate_staged(
+            submission, content, layout, period, earlier, heartbeat, chunk_rows, rows_total
+        )
     checker = await RowChecker.load(
         submission.manufacturer_id,
         submission.partner_id,
@@ -222,7 +277,9 @@ async def _validate(
         await run.restore()
     try:
         chunk: list[tuple[int, dict[str, str]]] = []
-        for index, row in enumerate(_rows(content, layout)):
+        index = -1
+        async for row in _rows(content, layout):
+            index += 1
             if index < run.rows:  # committed by an earlier run: only rebuild the checker
                 run.replay(row)
                 continue
@@ -239,6 +296,55 @@ async def _validate(
     status = _decide(run, settings.file_rejection_policy)
     if status.accepted and not submission.dry_run:
         await post_submission(submission_id, status, run.rows)
+        return status
+    return await _finish(submission, status, run.rows)
+
+
+async def _validate_staged(
+    submission: Submission,
+    content: _Content,
+    layout: Layout,
+    period: Period,
+    earlier: list[Submission],
+    heartbeat: Heartbeat | None,
+    chunk_rows: int,
+    rows_total: int,
+) -> SubmissionStatus:
+    """POS on PostgreSQL: the rows are staged and checked set-based (:mod:`pos_staging`),
+    with the same outcome as the row-by-row path."""
+    checker = RowChecker(
+        submission.manufacturer_id,
+        submission.kind,
+        submission.partner_id,
+        period,
+        layout,
+        {},
+        {},
+        {},
+        {},
+        {s.id for s in earlier},
+    )
+    outcome, problem = await stage_pos(
+        submission,
+        checker,
+        _rows(content, layout),
+        series_ids=[s.id for s in earlier],
+        chunk_rows=chunk_rows,
+        cap=ISSUE_CAP,
+        heartbeat=heartbeat,
+    )
+    run = _Run(submission, checker, heartbeat, rows_total)
+    run.rows, run.valid = outcome.rows, outcome.valid
+    run.errors, run.warnings = outcome.errors, outcome.warnings
+    if problem is None and run.rows == 0:
+        problem = FileProblem("NO_ROWS", "There are no data rows.", 1)
+    if problem is not None:
+        await run.record([RowIssue(problem.row, None, problem.code, problem.message)], final=True)
+        return await _finish(submission, SubmissionStatus.REJECTED, run.rows)
+    settings = await settings_of(submission.manufacturer_id)
+    status = _decide(run, settings.file_rejection_policy)
+    if status.accepted and not submission.dry_run:
+        await post_submission(submission.id, status, run.rows)
         return status
     return await _finish(submission, status, run.rows)
 
@@ -468,6 +574,10 @@ async def post_submission(submission_id: int, status: SubmissionStatus, rows: in
         )
         if submission.kind is SubmissionKind.POS:
             await _post_pos(submission, previous)
+            if not submission.dry_run:  # the accepted lines consume SCS contracts
+                from portal.domain.contracts.pos_consumption import consume_from_pos
+
+                await consume_from_pos(submission)
         else:  # a stock report moves no quantity; its rows need a recompute
             start = parse_period(
                 submission.period,
@@ -502,9 +612,27 @@ async def post_submission(submission_id: int, status: SubmissionStatus, rows: in
         await _announce(submission, status)
 
 
+_EFFECT_PG = """
+SELECT warehouse_id, product_id, sold_on, quantity > 0 AS sale, -sum(quantity) AS quantity
+FROM pos_line
+WHERE manufacturer_id = $1 AND submission_id = $2 AND sold_on BETWEEN $3 AND $4
+GROUP BY warehouse_id, product_id, sold_on, quantity > 0
+ORDER BY min(id)"""
+
+
 async def _pos_effect(submission: Submission) -> dict[tuple[int, int, date, LedgerKind], int]:
-    """A POS submission's ledger effect, aggregated per warehouse, product, day and kind."""
+    """A POS submission's ledger effect, aggregated per warehouse, product, day and kind
+    (on PostgreSQL by one grouped query, in the order the lines first touch each key)."""
     effect: dict[tuple[int, int, date, LedgerKind], int] = defaultdict(int)
+    if is_postgres():
+        period = stored_period(submission.period)
+        _, grouped = await connections.get("default").execute_query(
+            _EFFECT_PG, [submission.manufacturer_id, submission.id, period.start, period.end]
+        )
+        for r in grouped:
+            kind = LedgerKind.SELL_THROUGH if r["sale"] else LedgerKind.CUSTOMER_RETURN
+            effect[(r["warehouse_id"], r["product_id"], r["sold_on"], kind)] = int(r["quantity"])
+        return effect
     last = 0
     while True:
         rows = (

@@ -7,7 +7,14 @@ from decimal import Decimal
 from tortoise import fields
 from tortoise.models import Model
 
-from portal.models.enums import FileRejectionPolicy, PeriodGranularity, ReceiptMode
+from portal.models.enums import (
+    CountVariancePolicy,
+    FileRejectionPolicy,
+    InsufficientStockPolicy,
+    OrderingMode,
+    PeriodGranularity,
+    ReceiptMode,
+)
 
 
 class Manufacturer(Model):
@@ -40,8 +47,25 @@ class ManufacturerSettings(Model):
         FileRejectionPolicy, max_length=16, default=FileRejectionPolicy.REJECT_FILE
     )
     design_first_registrant_priority = fields.BooleanField(default=True)
+    count_variance_policy = fields.CharEnumField(
+        CountVariancePolicy, max_length=16, default=CountVariancePolicy.POST_AT_APPROVAL
+    )
     erp_base_url = fields.CharField(max_length=500, null=True)
     erp_api_key = fields.CharField(max_length=500, null=True)
+    # Partner orders (docs/domain.md "Partner orders")
+    ordering_mode = fields.CharEnumField(
+        OrderingMode, max_length=20, default=OrderingMode.SINGLE_WAREHOUSE
+    )
+    insufficient_stock_policy = fields.CharEnumField(
+        InsufficientStockPolicy, max_length=8, default=InsufficientStockPolicy.BLOCK
+    )
+    show_availability = fields.BooleanField(default=True)
+    allow_reservation_adjustment = fields.BooleanField(default=False)
+    returns_against_orders = fields.BooleanField(default=True)
+    returns_against_shipments = fields.BooleanField(default=False)
+    source_free_returns = fields.BooleanField(default=False)
+    exchanges = fields.BooleanField(default=False)
+    multi_order_shipping = fields.BooleanField(default=False)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:

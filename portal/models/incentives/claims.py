@@ -27,6 +27,7 @@ class Claim(Model):
     partner_id: int
     kind = fields.CharEnumField(ClaimKind, max_length=20)
     period = fields.CharField(max_length=8, null=True)
+    program_id = fields.BigIntField(null=True)  # PRICE_PROTECTION: its program
     status = fields.CharEnumField(ClaimStatus, max_length=20, default=ClaimStatus.SUBMITTED)
     currency = fields.CharField(max_length=3, default="USD")
     claimed_amount = fields.DecimalField(max_digits=18, decimal_places=2, default=0)
@@ -40,7 +41,11 @@ class Claim(Model):
 
     class Meta:
         table = "claim"
-        indexes = (("manufacturer_id", "partner_id", "status"), ("partner_id",))
+        indexes = (
+            ("manufacturer_id", "partner_id", "status"),
+            ("partner_id",),
+            ("manufacturer_id", "program_id"),
+        )
 
 
 class ClaimLine(Model):

@@ -39,6 +39,7 @@ class ErpSyncRun(Model):
     products_imported = fields.IntField(default=0)
     shipments_imported = fields.IntField(default=0)
     shipments_skipped = fields.IntField(default=0)
+    inventory_imported = fields.IntField(default=0)  # supply on hand rows (orders)
     # [{resource, item, error}]; Any, as the graph's JSON scalar takes it
     item_errors: fields.JSONField[Any] = fields.JSONField(default=list)
     error: fields.Field[str | None] = fields.TextField(null=True)  # type: ignore[assignment]  # stubs: TextField is Field[str], null or not

@@ -138,12 +138,23 @@ class StockReturn(Model):
     status = fields.CharEnumField(ReturnStatus, max_length=12, default=ReturnStatus.REQUESTED)
     rma_no = fields.CharField(max_length=64, default="")
     received_on = fields.DateField(null=True)
+    # requestReturn: ORDER (order_ids), SHIPMENT (shipment_id) or NONE (source-free)
+    source = fields.CharField(max_length=12, default="NONE")
+    order_ids: fields.JSONField[list[int]] = fields.JSONField(default=list)
+    shipment_id = fields.BigIntField(null=True)
+    exchange = fields.BooleanField(default=False)
+    replacement_shipment_id = fields.BigIntField(null=True)  # an exchange's replacement
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:
         table = "stock_return"
-        indexes = (("manufacturer_id",), ("partner_id",), ("warehouse_id",))
+        indexes = (
+            ("manufacturer_id",),
+            ("partner_id",),
+            ("warehouse_id",),
+            ("manufacturer_id", "shipment_id"),
+        )
 
 
 class StockReturnLine(Model):
@@ -159,7 +170,13 @@ class StockReturnLine(Model):
     product_id: int
     quantity = fields.IntField()
     serials: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    order_line_id = fields.BigIntField(null=True)  # what it returns of an order line
+    reason = fields.CharField(max_length=200, default="")
 
     class Meta:
         table = "stock_return_line"
-        indexes = (("stock_return_id",), ("product_id",))
+        indexes = (
+            ("stock_return_id",),
+            ("product_id",),
+            ("manufacturer_id", "order_line_id"),
+        )

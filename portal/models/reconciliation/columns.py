@@ -42,7 +42,12 @@ COMPONENTS: tuple[Component, ...] = (
     Component("transfers_in", (LedgerKind.TRANSFER_IN,), 1, "Transfers in"),
     Component("transfers_out", (LedgerKind.TRANSFER_OUT,), -1, "Transfers out"),
     Component("returns_to_manufacturer", (LedgerKind.RETURN_TO_MANUFACTURER,), -1, "Returns"),
-    Component("adjustments", (LedgerKind.ADJUSTMENT, LedgerKind.OPENING), 1, "Adjustments"),
+    Component(
+        "adjustments",
+        (LedgerKind.ADJUSTMENT, LedgerKind.OPENING, LedgerKind.OWNERSHIP_TRANSFER),
+        1,
+        "Adjustments",
+    ),
 )
 COMPONENT_OF_KIND: dict[LedgerKind, Component] = {
     kind: component for component in COMPONENTS for kind in component.kinds

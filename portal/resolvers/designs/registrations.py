@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import strawberry
 from strawberry.types import Info
 
 from portal.domain.catalog.lookups import partner_scope
@@ -29,6 +32,9 @@ async def resolve_designs(
     partner_code: str | None = None,
     first: int | None = None,
     after: str | None = None,
+    newest_first: Annotated[
+        bool, strawberry.argument(description="The newest registrations on the first page.")
+    ] = False,
 ) -> Connection[DesignRegistration]:
     principal = info.context.principal
     query = designs.visible_designs(
@@ -36,7 +42,9 @@ async def resolve_designs(
         partner_id=await partner_scope(principal, partner_code),
         status=StatusModel(status.value) if status is not None else None,
     )
-    page = await paginate(query, first=first, after=after, limit=page_limit(info))
+    page = await paginate(
+        query, first=first, after=after, limit=page_limit(info), newest_first=newest_first
+    )
     return to_connection(page, DesignRegistration.from_model, after)
 
 

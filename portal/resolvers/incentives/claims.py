@@ -52,6 +52,7 @@ async def resolve_claim_draft(
         kind=kind,
         period=period,
         partner_code=partner_code,
+        program_id=object_id(program_id) if program_id is not None else None,
     )
     return ClaimDraft.from_domain(draft)
 
@@ -71,7 +72,9 @@ async def resolve_claims(
         kind=kind,
         status=status,
     )
-    page = await paginate(query, first=first, after=after, limit=page_limit(info))
+    page = await paginate(
+        query, first=first, after=after, limit=page_limit(info), newest_first=True
+    )
     return to_connection(page, Claim.from_model, after)
 
 
@@ -89,17 +92,23 @@ async def resolve_credit_memos(
 ) -> Connection[CreditMemo]:
     principal = info.context.principal
     query = memos.visible_memos(principal, partner_id=await partner_scope(principal, partner_code))
-    page = await paginate(query, first=first, after=after, limit=page_limit(info))
+    page = await paginate(
+        query, first=first, after=after, limit=page_limit(info), newest_first=True
+    )
     return to_connection(page, CreditMemo.from_model, after)
 
 
 async def resolve_incentive_liability(
-    info: Info, partner_code: str | None = None, first: int | None = None
-) -> list[AgreementLiability]:
-    rows = await liability.incentive_liability(
-        info.context.principal, partner_code=partner_code, first=first, limit=page_limit(info)
+    info: Info, partner_code: str | None = None, first: int | None = None, after: str | None = None
+) -> Connection[AgreementLiability]:
+    page = await liability.incentive_liability(
+        info.context.principal,
+        partner_code=partner_code,
+        first=first,
+        after=after,
+        limit=page_limit(info),
     )
-    return [AgreementLiability.from_domain(x) for x in rows]
+    return to_connection(page, AgreementLiability.from_domain, after)
 
 
 def _agreement(made: AgreementModel | None, errors: list[UserError]) -> PriceAgreementPayload:
@@ -150,6 +159,7 @@ async def submit_claim(info: Info, input: SubmitClaimInput) -> ClaimPayload:
             info.context.queue,
             kind=input.kind,
             period=input.period,
+            program_id=object_id(input.program_id) if input.program_id is not None else None,
             partner_code=input.partner_code,
             lines=[
                 claims.ClaimLineInput(
@@ -172,6 +182,7 @@ async def review_claim(info: Info, input: ReviewClaimInput) -> ClaimPayload:
     made, errors = await attempt(
         lambda: claims.review_claim(
             info.context.principal,
+            info.context.queue,
             object_id(input.id),
             approve=input.decision is ClaimDecision.APPROVE,
             note=input.note,

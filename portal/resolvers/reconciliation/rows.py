@@ -86,6 +86,7 @@ async def resolve_channel_summary(
             calculated_inventory=r.calculated,
             reported_inventory=r.reported,
             weeks_of_supply=r.weeks_of_supply,
+            weeks_of_supply_forecast=r.weeks_of_supply_forecast,
             excess_stock=r.excess_stock,
             stock_out_risk=r.stock_out_risk,
         )

@@ -11,7 +11,15 @@ from portal.models import ApiToken as TokenModel
 from portal.models import ManufacturerSettings as SettingsModel
 from portal.schema.catalog.partners import Partner
 from portal.schema.common import UserError
-from portal.schema.enums import FileRejectionPolicy, PeriodGranularity, ReceiptMode, Role
+from portal.schema.enums import (
+    CountVariancePolicy,
+    FileRejectionPolicy,
+    InsufficientStockPolicy,
+    OrderingMode,
+    PeriodGranularity,
+    ReceiptMode,
+    Role,
+)
 
 
 @strawberry.type
@@ -87,8 +95,18 @@ class ManufacturerSettings:
     receipt_after_days: int
     auto_receive_transfers: bool
     file_rejection_policy: FileRejectionPolicy
+    count_variance_policy: CountVariancePolicy
     erp_base_url: str | None
     erp_configured: bool = strawberry.field(description="An ERP API key is set (never shown).")
+    ordering_mode: OrderingMode
+    insufficient_stock_policy: InsufficientStockPolicy
+    show_availability: bool
+    allow_reservation_adjustment: bool
+    returns_against_orders: bool
+    returns_against_shipments: bool
+    source_free_returns: bool
+    exchanges: bool
+    multi_order_shipping: bool
 
     @classmethod
     def from_model(cls, s: SettingsModel) -> ManufacturerSettings:
@@ -101,8 +119,18 @@ class ManufacturerSettings:
             receipt_after_days=s.receipt_after_days,
             auto_receive_transfers=s.auto_receive_transfers,
             file_rejection_policy=s.file_rejection_policy,
+            count_variance_policy=s.count_variance_policy,
             erp_base_url=s.erp_base_url,
             erp_configured=bool(s.erp_base_url and s.erp_api_key),
+            ordering_mode=s.ordering_mode,
+            insufficient_stock_policy=s.insufficient_stock_policy,
+            show_availability=s.show_availability,
+            allow_reservation_adjustment=s.allow_reservation_adjustment,
+            returns_against_orders=s.returns_against_orders,
+            returns_against_shipments=s.returns_against_shipments,
+            source_free_returns=s.source_free_returns,
+            exchanges=s.exchanges,
+            multi_order_shipping=s.multi_order_shipping,
         )
 
 
@@ -116,8 +144,18 @@ class UpdateSettingsInput:
     receipt_after_days: int | None = None
     auto_receive_transfers: bool | None = None
     file_rejection_policy: FileRejectionPolicy | None = None
+    count_variance_policy: CountVariancePolicy | None = None
     erp_base_url: str | None = strawberry.field(default=None, description='"" clears it.')
     erp_api_key: str | None = strawberry.field(default=None, description="Write-only.")
+    ordering_mode: OrderingMode | None = None
+    insufficient_stock_policy: InsufficientStockPolicy | None = None
+    show_availability: bool | None = None
+    allow_reservation_adjustment: bool | None = None
+    returns_against_orders: bool | None = None
+    returns_against_shipments: bool | None = None
+    source_free_returns: bool | None = None
+    exchanges: bool | None = None
+    multi_order_shipping: bool | None = None
 
 
 @strawberry.type

@@ -267,9 +267,10 @@ class ClaimDraftLine:
     sku: str
     quantity: int
     end_customer_name: str
-    agreement_id: strawberry.ID
+    agreement_id: strawberry.ID | None
     unit_credit: Decimal
     amount: Decimal
+    warehouse_code: str | None
 
 
 @strawberry.type
@@ -278,6 +279,7 @@ class ClaimDraft:
     period: str
     currency: str
     lines: list[ClaimDraftLine]
+    program_id: strawberry.ID | None
     partner_id: strawberry.Private[int]
 
     @strawberry.field
@@ -291,14 +293,18 @@ class ClaimDraft:
             period=d.period,
             currency=d.currency,
             partner_id=d.partner_id,
+            program_id=strawberry.ID(str(d.program_id)) if d.program_id is not None else None,
             lines=[
                 ClaimDraftLine(
                     sku=x.sku,
                     quantity=x.quantity,
                     end_customer_name=x.end_customer_name,
-                    agreement_id=strawberry.ID(str(x.agreement_id)),
+                    agreement_id=strawberry.ID(str(x.agreement_id))
+                    if x.agreement_id is not None
+                    else None,
                     unit_credit=x.unit_credit,
                     amount=x.amount,
+                    warehouse_code=x.warehouse_code,
                 )
                 for x in d.lines
             ],
@@ -350,7 +356,7 @@ class CreatePriceAgreementInput:
 class ClaimLineInput:
     sku: str
     quantity: int
-    end_customer_name: str
+    end_customer_name: str = ""
     warehouse_code: str | None = None
     agreement_id: strawberry.ID | None = None
 
@@ -360,6 +366,7 @@ class SubmitClaimInput:
     kind: ClaimKind
     lines: list[ClaimLineInput]
     period: str | None = None
+    program_id: strawberry.ID | None = None
     partner_code: str | None = None
     idempotency_key: str | None = None
 

@@ -47,6 +47,9 @@ class ErpSyncRun:
     products_imported: int
     shipments_imported: int
     shipments_skipped: int
+    inventory_imported: int = strawberry.field(
+        description="Manufacturer-warehouse on-hand rows from GET {erpBaseUrl}/inventory."
+    )
     item_errors: JSON
     error: str | None
     http_status: int | None
@@ -61,6 +64,7 @@ class ErpSyncRun:
             products_imported=run.products_imported,
             shipments_imported=run.shipments_imported,
             shipments_skipped=run.shipments_skipped,
+            inventory_imported=run.inventory_imported,
             item_errors=run.item_errors,
             error=run.error,
             http_status=run.http_status,

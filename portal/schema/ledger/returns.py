@@ -31,6 +31,13 @@ class StockReturn:
     status: ReturnStatus
     rma_no: str
     received_on: datetime.date | None
+    source: str = strawberry.field(description="ORDER, SHIPMENT or NONE (source-free).")
+    order_ids: list[strawberry.ID]
+    shipment_id: strawberry.ID | None
+    exchange: bool
+    replacement_shipment_id: strawberry.ID | None = strawberry.field(
+        description="An exchange's replacement shipment, recorded with the return."
+    )
     pk: strawberry.Private[int]
     warehouse_id: strawberry.Private[int]
 
@@ -49,9 +56,18 @@ class StockReturn:
             status=r.status,
             rma_no=r.rma_no,
             received_on=r.received_on,
+            source=r.source,
+            order_ids=[strawberry.ID(str(i)) for i in r.order_ids],
+            shipment_id=_id(r.shipment_id),
+            exchange=r.exchange,
+            replacement_shipment_id=_id(r.replacement_shipment_id),
             pk=r.id,
             warehouse_id=r.warehouse_id,
         )
+
+
+def _id(value: int | None) -> strawberry.ID | None:
+    return strawberry.ID(str(value)) if value is not None else None
 
 
 @strawberry.input

@@ -172,5 +172,9 @@ class ChannelSummaryRow:
     calculated_inventory: int
     reported_inventory: int | None
     weeks_of_supply: float | None
+    weeks_of_supply_forecast: float | None = strawberry.field(
+        description="Calculated inventory / average weekly account-forecast total of the "
+        "next three periods; null for roles that do not plan demand, or without a forecast."
+    )
     excess_stock: bool
     stock_out_risk: bool

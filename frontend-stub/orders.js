@@ -1,0 +1,143 @@
+// Partner orders: a partner's order form with live availability and its order list; the
+// supplier's queue (manufacturer or distributor) to confirm, reject and ship in one click.
+// The page builds its own markup into #orders (index.html holds only that container).
+import { $, actions, button, gql, labelled, mutate, row } from "./api.js";
+
+const FIELDS = `id number status partnerCode supplierPartnerCode supplyWarehouseCode shipToWarehouseCode
+  reason lines { id sku quantity reserved shipped backordered }`;
+const linesOf = (o) => o.lines.map((l) => `${l.sku} × ${l.quantity} (reserved ${l.reserved}, shipped ${l.shipped}`
+  + (l.backordered ? `, backordered ${l.backordered})` : ")")).join("; ");
+
+function html(markup) {
+  const template = document.createElement("template"); template.innerHTML = markup.trim(); return template.content;
+}
+
+const FORM = `
+  <h2>Orders</h2>
+  <form id="order-form" class="fields">
+    <label>Supplier <select id="o-supplier" name="supplier"></select></label>
+    <label>SKU <input id="o-sku" name="sku" required autocomplete="off"></label>
+    <label>From warehouse <select id="o-warehouse" name="warehouse"></select></label>
+    <label>Quantity <input id="o-quantity" name="quantity" type="number" min="1" required></label>
+    <label>Ship to <select id="o-ship-to" name="shipTo"></select></label>
+    <button>Place order</button>
+  </form>
+  <p id="o-availability" role="status"></p>
+  <p id="order-status" role="status"></p>
+  <div class="scroll"><table id="orders" class="stack"><thead><tr><th>Order</th><th>Supplier</th><th>Status</th><th>Lines</th><th></th></tr></thead><tbody></tbody></table></div>
+  <p id="orders-empty" hidden>No orders yet.</p>`;
+
+const QUEUE = `
+  <h2>Order queue</h2>
+  <p id="queue-status" role="status"></p>
+  <div class="scroll"><table id="order-queue" class="stack"><thead><tr><th>Order</th><th>Partner</th><th>Status</th><th>Lines</th><th></th></tr></thead><tbody></tbody></table></div>
+  <p id="queue-empty" hidden>No order waits.</p>`;
+
+export async function startOrders(viewer) {
+  const root = $("#orders-root");
+  if (!root) return;
+  root.hidden = false;
+  if (viewer.partner) {
+    root.replaceChildren(html(FORM));
+    // Listen before the first await: what is typed while the suppliers load is not lost.
+    const refresh = () => showAvailability().catch((e) => { $("#o-availability").textContent = e.message; });
+    $("#o-sku").addEventListener("input", refresh);
+    $("#o-supplier").addEventListener("change", refresh);
+    $("#o-warehouse").addEventListener("change", refresh);
+    $("#order-form").addEventListener("submit", (event) => placeOrder(event).catch((e) => { $("#order-status").textContent = e.message; }));
+    const { warehouses, partners } = await gql(`{ warehouses { code name partnerCode }
+      partners(search: "${viewer.partner.code}") { edges { node { code parent { code name } } } } }`);
+    const own = warehouses.filter((w) => w.partnerCode === viewer.partner.code);
+    $("#o-ship-to").replaceChildren(...own.map((w) => new Option(w.code, w.code)));
+    const me = partners.edges.map((e) => e.node).find((p) => p.code === viewer.partner.code);
+    const suppliers = [new Option("Manufacturer", "")];
+    if (me && me.parent) suppliers.unshift(new Option(`${me.parent.name} (${me.parent.code})`, me.parent.code));
+    $("#o-supplier").replaceChildren(...suppliers);
+    if ($("#o-sku").value.trim()) refresh(); // the supplier list changed under what was typed
+    await loadPartnerOrders(viewer);
+  } else {
+    root.replaceChildren(html(QUEUE));
+    shipper = ["ADMIN", "SHIPPING"].includes(viewer.role);
+    await loadQueue();
+  }
+}
+
+let asked = 0; // answers to keystrokes may arrive out of order: only the latest is shown
+
+async function showAvailability() {
+  const ask = ++asked;
+  const sku = $("#o-sku").value.trim();
+  if (!sku) { $("#o-availability").textContent = ""; return; }
+  const chosen = $("#o-warehouse").value;
+  const { availability } = await gql(`query($sku: String!, $supplier: String) {
+    availability(sku: $sku, supplierPartnerCode: $supplier) { warehouseCode onHand reserved available } }`,
+  { sku, supplier: $("#o-supplier").value || null });
+  if (ask !== asked) return;
+  $("#o-warehouse").replaceChildren(new Option("—", ""), ...availability.map((a) => new Option(`${a.warehouseCode} (${a.available} available)`, a.warehouseCode)));
+  if (availability.some((a) => a.warehouseCode === chosen)) $("#o-warehouse").value = chosen;
+  else if (availability.length) $("#o-warehouse").value = [...availability].sort((a, b) => b.available - a.available)[0].warehouseCode;
+  const total = availability.reduce((sum, a) => sum + a.available, 0);
+  $("#o-availability").textContent = availability.length ? `${sku}: ${total} available` : `${sku}: availability not shown`;
+}
+
+async function placeOrder(event) {
+  event.preventDefault();
+  const input = {
+    supplierPartnerCode: $("#o-supplier").value || null,
+    supplyWarehouseCode: $("#o-warehouse").value || null,
+    shipToWarehouseCode: $("#o-ship-to").value,
+    lines: [{ sku: $("#o-sku").value.trim(), quantity: Number($("#o-quantity").value) }],
+    idempotencyKey: crypto.randomUUID(),
+  };
+  const { payload, problem } = await mutate("placeOrder", "PlaceOrderInput", input, "order { number status }");
+  $("#order-status").textContent = problem || `Order ${payload.order.number}: ${payload.order.status}`;
+  if (!problem) { $("#o-quantity").value = ""; await Promise.all([showAvailability(), loadPartnerOrders()]); }
+}
+
+async function act(name, order, reload, status, extra = {}) {
+  const { payload, problem } = await mutate(name, "OrderActionInput", { id: order.id, ...extra }, "order { number status }");
+  await reload();
+  $(status).textContent = problem || `Order ${payload.order.number}: ${payload.order.status}`;
+}
+
+let viewerOfPage = null;
+async function loadPartnerOrders(viewer = viewerOfPage) {
+  viewerOfPage = viewer;
+  const { orders } = await gql(`{ orders(first: 50) { edges { node { ${FIELDS} } } } }`);
+  const mine = orders.edges.map((e) => e.node);
+  const reload = () => loadPartnerOrders();
+  $("#orders tbody").replaceChildren(...mine.map((o) => row(o.number, o.supplierPartnerCode || "Manufacturer", o.status, linesOf(o), actions(
+    o.partnerCode === viewer.partner.code && ["SUBMITTED", "CONFIRMED"].includes(o.status)
+      && button("Cancel", () => act("cancelOrder", o, reload, "#order-status")),
+    o.supplierPartnerCode === viewer.partner.code && o.status === "SUBMITTED"
+      && button("Confirm", () => act("confirmOrder", o, reload, "#order-status")),
+    o.supplierPartnerCode === viewer.partner.code && ["CONFIRMED", "PARTIALLY_SHIPPED"].includes(o.status)
+      && button("Ship", () => ship(o, reload, "#order-status")),
+  ))));
+  labelled($("#orders"));
+  $("#orders-empty").hidden = mine.length > 0;
+}
+
+async function ship(order, reload, status) {
+  const input = { orderIds: [order.id], documentNo: `DN-${order.number}-${Date.now().toString(36).toUpperCase()}`, idempotencyKey: crypto.randomUUID() };
+  const { payload, problem } = await mutate("createShippingNotice", "CreateShippingNoticeInput", input, "shippingNotice { documentNo }");
+  await reload();
+  $(status).textContent = problem || `Shipped ${order.number} as ${payload.shippingNotice.documentNo}`;
+}
+
+let shipper = false;  // the manufacturer's roles that record shipments
+export async function loadQueue() {
+  const data = await gql(`{ submitted: orders(status: SUBMITTED, first: 50) { edges { node { ${FIELDS} } } }
+    confirmed: orders(status: CONFIRMED, first: 50) { edges { node { ${FIELDS} } } }
+    partial: orders(status: PARTIALLY_SHIPPED, first: 50) { edges { node { ${FIELDS} } } } }`);
+  const waiting = [...data.submitted.edges, ...data.confirmed.edges, ...data.partial.edges].map((e) => e.node)
+    .filter((o) => !o.supplierPartnerCode);  // the manufacturer's own orders; distributors ship theirs
+  $("#order-queue tbody").replaceChildren(...waiting.map((o) => row(o.number, o.partnerCode, o.status, linesOf(o), actions(
+    o.status === "SUBMITTED" && button("Confirm", () => act("confirmOrder", o, loadQueue, "#queue-status")),
+    shipper && o.status !== "SUBMITTED" && button("Ship", () => ship(o, loadQueue, "#queue-status")),
+    ["SUBMITTED", "CONFIRMED"].includes(o.status)
+      && button("Reject", () => act("rejectOrder", o, loadQueue, "#queue-status", { reason: "Rejected from the queue" })),
+  ))));
+  labelled($("#order-queue"));
+  $("#queue-empty").hidden = waiting.length > 0;
+}

@@ -1,0 +1,82 @@
+"""Demo orders: the manufacturer's central warehouse stocked for ordering, and orders in
+every state: distributors' orders from the
+manufacturer and resellers' orders from their distributor (DIST-NA), some shipped by
+shipping notices, so that the order pages have something to show."""
+
+from __future__ import annotations
+
+from portal.domain.access.principal import Principal
+from portal.domain.ledger import shipments
+from portal.domain.orders import notices, orders, supply
+from portal.domain.orders import returns as order_returns
+from portal.models import OrderLine, Partner, Shipment
+from portal.models.enums import Role, ShipmentStatus
+
+SUPPLY = "MFG-CENTRAL"
+SKUS = ["SKU-0001", "SKU-0002", "SKU-0003", "SKU-0004"]
+
+
+async def seed_orders(admin: Principal) -> None:
+    m = admin.manufacturer_id
+    ids = dict(await Partner.filter(manufacturer_id=m).values_list("code", "id"))
+    shipping = Principal(m, Role.SHIPPING)
+    for sku in SKUS:
+        await supply.adjust_supply(
+            shipping, warehouse_code=SUPPLY, sku=sku, quantity=500, reason="ERP"
+        )
+
+    def partner(code: str) -> Principal:
+        return Principal(m, Role.PARTNER_ADMIN, ids[code])
+
+    async def order(code: str, quantity: int, supplier: str | None = None) -> int:
+        placed = await orders.place_order(
+            partner(code),
+            supplier_code=supplier,
+            supply_warehouse_code=f"{supplier}-MAIN" if supplier else SUPPLY,
+            ship_to_warehouse_code=f"{code}-WH" if supplier else f"{code}-MAIN",
+            lines=[orders.OrderLineInput(sku, quantity) for sku in SKUS[:3]],
+        )
+        return placed.id
+
+    await order("DIST-NA", 20)  # SUBMITTED
+    await order("DIST-EU", 15)
+    confirmed = await order("DIST-AP", 10)
+    await orders.confirm_order(shipping, confirmed)
+    cancelled = await order("DIST-EU", 5)
+    await orders.cancel_order(partner("DIST-EU"), cancelled, "Ordered twice")
+    rejected = await order("DIST-AP", 5)
+    await orders.reject_order(admin, rejected, "Credit limit reached")
+    await order("RES-BOS", 4, "DIST-NA")  # a reseller's order waiting for its distributor
+    shipped = await order("DIST-NA", 12)
+    await orders.confirm_order(shipping, shipped)
+    await notices.create_shipping_notice(shipping, order_ids=[shipped], document_no="DN-DEMO-1")
+    partial = await order("DIST-EU", 10)
+    await orders.confirm_order(shipping, partial)
+    first_line = (await OrderLine.filter(manufacturer_id=m, order_id=partial).order_by("line_no"))[
+        0
+    ]
+    await notices.create_shipping_notice(
+        shipping,
+        order_ids=[partial],
+        document_no="DN-DEMO-2",
+        lines=[notices.NoticeLineInput(first_line.id, 6)],
+    )
+    north = Principal(m, Role.PARTNER_ADMIN, ids["DIST-NA"])
+    downstream = await order("RES-AUS", 3, "DIST-NA")
+    await orders.confirm_order(north, downstream)
+    await notices.create_shipping_notice(north, order_ids=[downstream], document_no="DN-DEMO-3")
+    completed = await order("DIST-AP", 6)
+    await orders.confirm_order(shipping, completed)
+    notice = await notices.create_shipping_notice(
+        shipping, order_ids=[completed], document_no="DN-DEMO-4"
+    )
+    if notice.shipment_id is not None and await Shipment.exists(
+        manufacturer_id=m, id=notice.shipment_id, status=ShipmentStatus.SHIPPED
+    ):
+        await shipments.receive_shipment(partner("DIST-AP"), notice.shipment_id)
+    # A return against the completed order (the return form has something to show).
+    await order_returns.request_return(
+        partner("DIST-AP"),
+        order_ids=[completed],
+        lines=[order_returns.ReturnLineInput(SKUS[0], 2, reason="Damaged in transit")],
+    )

@@ -1,0 +1,1 @@
+"""Inventory checks: count sheets, counts in sittings, variance at the count date, review."""

@@ -1,0 +1,1 @@
+"""Demand: sales agreements (committed), partner forecasts and account forecasts (expected)."""

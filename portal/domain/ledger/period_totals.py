@@ -1,0 +1,52 @@
+"""Units moved per (partner, product, period) by kind, from the ledger: what demand
+compares its commitments and forecasts with.
+
+    sold = await period_totals(m, SELL_THROUGH_KINDS, periods=["2026-10"], partner_ids=[3])
+    sold[(3, 7, "2026-10")]    # units sold through (customer returns netted), positive
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from tortoise.functions import Sum
+
+from portal.models import LedgerEntry
+from portal.models.enums import LedgerKind
+
+SELL_IN_KINDS = (LedgerKind.SELL_IN,)
+# Sell-through is posted negative, customer returns positive: their negated sum is net sales.
+SELL_THROUGH_KINDS = (LedgerKind.SELL_THROUGH, LedgerKind.CUSTOMER_RETURN)
+
+Key = tuple[int, int, str]  # partner, product, period
+
+
+async def period_totals(
+    manufacturer_id: int,
+    kinds: Iterable[LedgerKind],
+    *,
+    periods: Iterable[str],
+    partner_ids: Iterable[int] | None = None,
+    product_ids: Iterable[int] | None = None,
+) -> dict[Key, int]:
+    """The units of ``kinds`` per key, as positive quantities (the sign flipped for
+    outgoing kinds: sell-through is reported as units sold)."""
+    kind_list = list(kinds)
+    query = LedgerEntry.filter(
+        manufacturer_id=manufacturer_id, kind__in=kind_list, period__in=sorted(set(periods))
+    ).filter(partner_id__isnull=False)
+    if partner_ids is not None:
+        query = query.filter(partner_id__in=sorted(set(partner_ids)))
+    if product_ids is not None:
+        query = query.filter(product_id__in=sorted(set(product_ids)))
+    rows = (
+        await query.annotate(total=Sum("quantity"))
+        .group_by("partner_id", "product_id", "period")
+        .values_list("partner_id", "product_id", "period", "total")
+    )
+    sign = -1 if LedgerKind.SELL_THROUGH in kind_list else 1
+    totals: dict[Key, int] = defaultdict(int)
+    for partner_id, product_id, period, total in rows:
+        totals[(int(partner_id), int(product_id), str(period))] += sign * int(total or 0)
+    return dict(totals)

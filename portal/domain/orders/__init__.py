@@ -1,0 +1,1 @@
+"""Partner orders: supply stock, availability, reservations, orders and shipping notices."""

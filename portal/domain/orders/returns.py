@@ -1,0 +1,447 @@
+"""Returns of ordered goods: against orders, a shipment, or source-free, per settings.
+
+    stock_return = await request_return(
+        principal, order_ids=[7], lines=[ReturnLineInput("SKU-A", 2, reason="damaged")]
+    )
+
+The return is the ledger's return document (``StockReturn``): receiving it posts
+``RETURN_TO_MANUFACTURER`` like any return. Against orders (``returnsAgainstOrders``) the
+quantity is spread over the orders' lines, oldest first, never more than shipped -
+returned (``RETURN_EXCEEDS_SHIPPED``), and ``OrderLine.returned`` counts it at once (a
+cancelled return gives it back). Against a shipment (``returnsAgainstShipments``) never
+more than the shipment's quantity less its other returns, and, for a shipment of a
+shipping notice, also within its order lines. Source-free (``sourceFreeReturns``) names
+the warehouse. Serials must be among those shipped to the partner (by the source
+documents; source-free: the partner's units). ``exchange`` (``exchanges`` on) records the
+replacement shipment of the same quantities in the same document.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from portal.db import is_postgres
+from portal.domain.access.principal import Action, Principal
+from portal.domain.bounds.text import CODE, clean_text
+from portal.domain.catalog.lookups import get_warehouse
+from portal.domain.catalog.tenants import settings_of
+from portal.domain.errors import DomainError, ErrorCode
+from portal.domain.idempotency import idempotent
+from portal.domain.ledger import shipments
+from portal.domain.ledger.shipments import LineInput, clean_lines
+from portal.domain.ledger.stock import require_in_stock
+from portal.domain.orders.orders import visible_orders
+from portal.models import (
+    Order,
+    OrderLine,
+    OutboxEvent,
+    Partner,
+    Product,
+    SerialUnit,
+    Shipment,
+    ShipmentLine,
+    ShippingNotice,
+    ShippingNoticeLine,
+    StockReturn,
+    StockReturnLine,
+    Warehouse,
+)
+from portal.models.enums import OrderStatus, ReturnStatus, Role, ShipmentStatus
+
+RETURNABLE = frozenset({OrderStatus.PARTIALLY_SHIPPED, OrderStatus.SHIPPED, OrderStatus.COMPLETED})
+MAX_RETURN_ORDERS = 50
+
+
+@dataclass
+class ReturnLineInput:
+    sku: str
+    quantity: int
+    serials: list[str] = field(default_factory=list)
+    reason: str = ""
+
+
+@dataclass
+class Part:
+    """What one return line takes: of a product, of an order line (or none)."""
+
+    product: Product
+    quantity: int
+    serials: list[str]
+    order_line: OrderLine | None
+    index: int  # of the input line
+
+
+async def request_return(
+    principal: Principal,
+    *,
+    lines: list[ReturnLineInput],
+    order_ids: list[int] | None = None,
+    shipment_id: int | None = None,
+    warehouse_code: str | None = None,
+    exchange: bool = False,
+    rma_no: str = "",
+    idempotency_key: str | None = None,
+) -> StockReturn:
+    principal.require(Action.MOVE_STOCK)
+    request: dict[str, Any] = {
+        "orders": sorted(order_ids or []),
+        "shipment": shipment_id,
+        "warehouse": warehouse_code,
+        "lines": [vars(line) for line in lines],
+        "exchange": exchange,
+        "rma": rma_no,
+    }
+
+    async def create() -> StockReturn:
+        m = principal.manufacturer_id
+        settings = await settings_of(m)
+        if order_ids and shipment_id is not None:
+            raise DomainError(
+                ErrorCode.INVALID, "Return against orders or a shipment, not both.", ["shipmentId"]
+            )
+        source = "ORDER" if order_ids else "SHIPMENT" if shipment_id is not None else "NONE"
+        allowed = {
+            "ORDER": settings.returns_against_orders,
+            "SHIPMENT": settings.returns_against_shipments,
+            "NONE": settings.source_free_returns,
+        }[source]
+        if not allowed:
+            raise DomainError(
+                ErrorCode.INVALID_STATE,
+                f"Returns {_KINDS[source]} are not enabled.",
+                [_FIELDS[source]],
+            )
+        if exchange and not settings.exchanges:
+            raise DomainError(ErrorCode.INVALID_STATE, "Exchanges are not enabled.", ["exchange"])
+        rma = clean_text(rma_no, "rmaNo", max_length=CODE, required=False)
+        cleaned = await clean_lines(
+            principal, [LineInput(ln.sku, ln.quantity, ln.serials) for ln in lines]
+        )
+        reasons = [
+            clean_text(ln.reason, ["lines", str(i), "reason"], max_length=200, required=False)
+            for i, ln in enumerate(lines)
+        ]
+        if exchange and any(p.serial_controlled for p, _, _ in cleaned):
+            raise DomainError(
+                ErrorCode.INVALID,
+                "An exchange of serial-controlled SKUs is not supported; return them instead.",
+                ["exchange"],
+            )
+        async with in_transaction():
+            if source == "ORDER":
+                warehouse, parts = await _against_orders(principal, order_ids or [], cleaned)
+            elif source == "SHIPMENT":
+                warehouse, parts = await _against_shipment(principal, shipment_id or 0, cleaned)
+            else:
+                warehouse, parts = await _source_free(principal, warehouse_code, cleaned)
+            await require_in_stock(
+                m,
+                warehouse.id,
+                ((p, q, ["lines", str(i), "quantity"]) for i, (p, q, _) in enumerate(cleaned)),
+            )
+            stock_return = await StockReturn.create(
+                manufacturer_id=m,
+                partner_id=warehouse.partner_id,
+                warehouse=warehouse,
+                rma_no=rma,
+                source=source,
+                order_ids=sorted(set(order_ids or [])),
+                shipment_id=shipment_id,
+                exchange=exchange,
+            )
+            await StockReturnLine.bulk_create(
+                [
+                    StockReturnLine(
+                        manufacturer_id=m,
+                        stock_return=stock_return,
+                        product=part.product,
+                        quantity=part.quantity,
+                        serials=part.serials,
+                        order_line_id=part.order_line.id if part.order_line else None,
+                        reason=reasons[part.index],
+                    )
+                    for part in parts
+                ]
+            )
+            for part in parts:
+                if part.order_line is not None:
+                    await OrderLine.filter(manufacturer_id=m, id=part.order_line.id).update(
+                        returned=part.order_line.returned
+                    )
+            if exchange:
+                stock_return.replacement_shipment_id = await _replacement(
+                    principal, stock_return, warehouse, cleaned
+                )
+                await stock_return.save(update_fields=["replacement_shipment_id"])
+            await _announce(stock_return)
+        return stock_return
+
+    return await idempotent(
+        principal, "requestReturn", idempotency_key, request, create=create, model=StockReturn
+    )
+
+
+_KINDS = {"ORDER": "against orders", "SHIPMENT": "against shipments", "NONE": "without a source"}
+_FIELDS = {"ORDER": "orderIds", "SHIPMENT": "shipmentId", "NONE": "warehouseCode"}
+
+Cleaned = list[tuple[Product, int, list[str]]]
+
+
+def _exceeds(product: Product, available: int, index: int) -> DomainError:
+    return DomainError(
+        ErrorCode.RETURN_EXCEEDS_SHIPPED,
+        f"At most {max(available, 0)} of {product.sku} can be returned (shipped less returned).",
+        ["lines", str(index), "quantity"],
+    )
+
+
+def _require_shipped_serials(
+    product: Product, serials: list[str], shipped: set[str], index: int
+) -> None:
+    strangers = [s for s in serials if s not in shipped]
+    if strangers:
+        raise DomainError(
+            ErrorCode.SERIALS_MISMATCH,
+            f"{product.sku} {', '.join(strangers[:5])} was not shipped to the partner here.",
+            ["lines", str(index), "serials"],
+        )
+
+
+def _spread(
+    product: Product,
+    quantity: int,
+    serials: list[str],
+    order_lines: list[OrderLine],
+    index: int,
+) -> list[Part]:
+    """Take ``quantity`` from the order lines of the product, oldest first."""
+    candidates = [ln for ln in order_lines if ln.product_id == product.id]
+    available = sum(ln.shipped - ln.returned for ln in candidates)
+    if quantity > available:
+        raise _exceeds(product, available, index)
+    parts = []
+    left = quantity
+    for line in candidates:
+        take = min(line.shipped - line.returned, left)
+        if take > 0:
+            line.returned += take
+            parts.append(Part(product, take, serials[:take], line, index))
+            serials = serials[take:]
+            left -= take
+    return parts
+
+
+async def _order_lines_locked(m: int, order_ids: list[int]) -> list[OrderLine]:
+    query = OrderLine.filter(manufacturer_id=m, order_id__in=order_ids).order_by(
+        "order_id", "line_no"
+    )
+    if is_postgres():
+        query = query.select_for_update()
+    return list(await query)
+
+
+async def _notice_serials(m: int, order_line_ids: list[int]) -> set[str]:
+    serials: set[str] = set()
+    for row in await ShippingNoticeLine.filter(
+        manufacturer_id=m, order_line_id__in=order_line_ids
+    ).values_list("serials", flat=True):
+        serials.update(row)
+    return serials
+
+
+async def _against_orders(
+    principal: Principal, order_ids: list[int], cleaned: Cleaned
+) -> tuple[Warehouse, list[Part]]:
+    m = principal.manufacturer_id
+    if len(set(order_ids)) > MAX_RETURN_ORDERS:
+        raise DomainError(ErrorCode.INVALID, f"At most {MAX_RETURN_ORDERS} orders.", ["orderIds"])
+    query = visible_orders(principal).filter(id__in=sorted(set(order_ids))).order_by("id")
+    if principal.is_partner:
+        query = query.filter(partner_id=principal.partner_id)  # the buyer returns
+    if is_postgres():
+        query = query.select_for_update()
+    orders: list[Order] = list(await query)
+    if len(orders) != len(set(order_ids)):
+        raise DomainError(ErrorCode.NOT_FOUND, "No such order.", ["orderIds"])
+    first = orders[0]
+    for order in orders:
+        if order.status not in RETURNABLE:
+            raise DomainError(
+                ErrorCode.INVALID_STATE,
+                f"Order {order.id} is {order.status.value}: nothing shipped to return.",
+                ["orderIds"],
+            )
+        if (order.partner_id, order.ship_to_warehouse_id) != (
+            first.partner_id,
+            first.ship_to_warehouse_id,
+        ):
+            raise DomainError(
+                ErrorCode.INVALID,
+                "One return covers orders of one partner and ship-to warehouse.",
+                ["orderIds"],
+            )
+        if order.supplier_partner_id is not None:
+            raise DomainError(
+                ErrorCode.INVALID,
+                "Returns go to the manufacturer; an order from a partner supplier is not "
+                "returnable here.",
+                ["orderIds"],
+            )
+    warehouse = await Warehouse.get(manufacturer_id=m, id=first.ship_to_warehouse_id)
+    order_lines = await _order_lines_locked(m, [o.id for o in orders])
+    shipped_serials = await _notice_serials(m, [ln.id for ln in order_lines])
+    parts: list[Part] = []
+    for index, (product, quantity, serials) in enumerate(cleaned):
+        _require_shipped_serials(product, serials, shipped_serials, index)
+        parts.extend(_spread(product, quantity, serials, order_lines, index))
+    return warehouse, parts
+
+
+async def _against_shipment(
+    principal: Principal, shipment_id: int, cleaned: Cleaned
+) -> tuple[Warehouse, list[Part]]:
+    m = principal.manufacturer_id
+    query = shipments.visible_shipments(principal).filter(id=shipment_id)
+    if is_postgres():
+        query = query.select_for_update()
+    shipment = await query.first()
+    if shipment is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such shipment.", ["shipmentId"])
+    if shipment.status is not ShipmentStatus.RECEIVED:
+        raise DomainError(
+            ErrorCode.INVALID_STATE, "Only a received shipment can be returned.", ["shipmentId"]
+        )
+    shipped: dict[int, int] = defaultdict(int)
+    shipped_serials: set[str] = set()
+    for line in await ShipmentLine.filter(manufacturer_id=m, shipment_id=shipment.id):
+        shipped[line.product_id] += line.quantity
+        shipped_serials.update(line.serials)
+    returned: dict[int, int] = defaultdict(int)
+    earlier = await StockReturn.filter(manufacturer_id=m, shipment_id=shipment.id).exclude(
+        status=ReturnStatus.CANCELLED
+    )
+    for earlier_line in await StockReturnLine.filter(
+        manufacturer_id=m, stock_return_id__in=[r.id for r in earlier]
+    ):
+        returned[earlier_line.product_id] += earlier_line.quantity
+    notice = await ShippingNotice.get_or_none(manufacturer_id=m, shipment_id=shipment.id)
+    order_lines: list[OrderLine] = []
+    if notice is not None:
+        rows = await ShippingNoticeLine.filter(manufacturer_id=m, notice_id=notice.id).values(
+            "order_id", "order_line_id"
+        )
+        ids = {int(r["order_line_id"]) for r in rows}
+        locked = await _order_lines_locked(m, sorted({int(r["order_id"]) for r in rows}))
+        order_lines = [ln for ln in locked if ln.id in ids]
+    parts: list[Part] = []
+    taken: dict[int, int] = defaultdict(int)
+    for index, (product, quantity, serials) in enumerate(cleaned):
+        _require_shipped_serials(product, serials, shipped_serials, index)
+        taken[product.id] += quantity
+        available = shipped[product.id] - returned[product.id]
+        if taken[product.id] > available:
+            raise _exceeds(product, available - (taken[product.id] - quantity), index)
+        if notice is not None:
+            parts.extend(_spread(product, quantity, serials, order_lines, index))
+        else:
+            parts.append(Part(product, quantity, serials, None, index))
+    warehouse = await Warehouse.get(manufacturer_id=m, id=shipment.warehouse_id)
+    return warehouse, parts
+
+
+async def _source_free(
+    principal: Principal, warehouse_code: str | None, cleaned: Cleaned
+) -> tuple[Warehouse, list[Part]]:
+    if not warehouse_code:
+        raise DomainError(
+            ErrorCode.REQUIRED, "warehouseCode: the warehouse the goods leave.", ["warehouseCode"]
+        )
+    warehouse = await get_warehouse(principal, warehouse_code)
+    if warehouse.partner_id is None:
+        raise DomainError(
+            ErrorCode.INVALID, "Returns leave a partner warehouse.", ["warehouseCode"]
+        )
+    parts = []
+    for index, (product, quantity, serials) in enumerate(cleaned):
+        if serials:
+            held = await SerialUnit.filter(
+                manufacturer_id=principal.manufacturer_id,
+                product_id=product.id,
+                serial__in=serials,
+                warehouse_id__in=await Warehouse.filter(
+                    manufacturer_id=principal.manufacturer_id, partner_id=warehouse.partner_id
+                ).values_list("id", flat=True),
+            ).values_list("serial", flat=True)
+            _require_shipped_serials(product, serials, {str(s) for s in held}, index)
+        parts.append(Part(product, quantity, serials, None, index))
+    return warehouse, parts
+
+
+async def _replacement(
+    principal: Principal, stock_return: StockReturn, warehouse: Warehouse, cleaned: Cleaned
+) -> int:
+    """The exchange's replacement: a sell-in shipment of the same quantities, received per
+    the receipt mode; its document number is ``RX-`` and the return's id."""
+    m = principal.manufacturer_id
+    partner = await Partner.get(manufacturer_id=m, id=warehouse.partner_id)
+    shipper = Principal(m, Role.SHIPPING, token_id=principal.token_id)
+    shipment: Shipment = await shipments.record_shipment(
+        shipper,
+        partner_code=partner.code,
+        warehouse_code=warehouse.code,
+        document_no=f"RX-{stock_return.id:06d}",
+        shipped_on=stock_return.created_at.date(),
+        lines=[LineInput(p.sku, q) for p, q, _ in cleaned],
+        source="EXCHANGE",
+    )
+    return int(shipment.id)
+
+
+async def _announce(stock_return: StockReturn) -> None:
+    await OutboxEvent.create(
+        manufacturer_id=stock_return.manufacturer_id,
+        dedupe_key=f"return.requested:{stock_return.id}",
+        event_type="return.requested",
+        payload={
+            "returnId": str(stock_return.id),
+            "source": stock_return.source,
+            "orderIds": [str(i) for i in stock_return.order_ids],
+            "shipmentId": str(stock_return.shipment_id) if stock_return.shipment_id else None,
+            "exchange": stock_return.exchange,
+            "replacementShipmentId": (
+                str(stock_return.replacement_shipment_id)
+                if stock_return.replacement_shipment_id
+                else None
+            ),
+        },
+    )
+
+
+async def release_returned(stock_return: StockReturn) -> None:
+    """A cancelled return gives its quantities back to its order lines; an exchange whose
+    replacement has shipped cannot be cancelled."""
+    if stock_return.replacement_shipment_id is not None:
+        raise DomainError(
+            ErrorCode.INVALID_STATE,
+            "The exchange's replacement has shipped; receive the return instead.",
+            ["id"],
+        )
+    m = stock_return.manufacturer_id
+    taken: dict[int, int] = defaultdict(int)
+    for line in await StockReturnLine.filter(
+        manufacturer_id=m, stock_return_id=stock_return.id, order_line_id__isnull=False
+    ):
+        taken[int(line.order_line_id or 0)] += line.quantity
+    if not taken:
+        return
+    query = OrderLine.filter(manufacturer_id=m, id__in=sorted(taken)).order_by("id")
+    if is_postgres():
+        query = query.select_for_update()
+    for order_line in await query:
+        await OrderLine.filter(manufacturer_id=m, id=order_line.id).update(
+            returned=order_line.returned - taken[order_line.id]
+        )

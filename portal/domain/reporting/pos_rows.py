@@ -1,0 +1,203 @@
+"""POS rows as staging records: the checks of one row that need no table, in Python.
+
+    stager = PosStager(checker)
+    record = stager.record(seq, row, values)    # a tuple for COPY into the staging table
+
+The set-based path on PostgreSQL (:mod:`portal.domain.reporting.pos_staging`) does in SQL
+what needs a table (warehouse, SKU and its mapping, the period, serial counts, duplicates,
+serial units); this module does the rest exactly as :meth:`RowChecker.check_pos` does, and
+records *where* in its order of checks a row first failed (its rank), so that SQL can tell
+which failure :meth:`RowChecker.check_pos` would have reported first. No ORM object is
+built per row: a record is a plain tuple.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from portal.domain.bounds.quantities import Sign
+from portal.domain.reporting.customers import customer_key
+from portal.domain.reporting.row_validation import SERIAL_LENGTH, RowChecker, RowError
+
+# The order of the checks of :meth:`RowChecker.check_pos`; the first that fails is reported.
+TEXT = 1
+WAREHOUSE = 2  # REQUIRED here, UNKNOWN_WAREHOUSE in SQL
+SKU = 3  # REQUIRED here, UNKNOWN_SKU in SQL
+QUANTITY = 4
+SOLD_ON = 5  # format and window here, DATE_OUTSIDE_PERIOD in SQL
+CUSTOMER = 6
+COUNTRY = 7
+PRICE = 8
+CURRENCY = 9
+SERIAL_LENGTH_RANK = 10
+SERIAL_COUNT = 11  # SQL: a serial-controlled product needs |quantity| serials
+NOT_SERIALISED = 12  # SQL: serials of a product that is not serial-controlled
+SERIAL_REPEATED = 13  # a serial twice on the line (the message needs the product: SQL)
+SERIAL_EARLIER = 14  # SQL: a serial already on an earlier line
+INVOICE_REPEATED = 15  # SQL: the same invoice and product again
+SERIAL_STOCK = 16  # SQL: serial never shipped to the partner or already sold
+VALID = 99
+
+# seq, row, warehouse_code, sku, quantity, sold_on, name, country, postal_code, unit_price,
+# currency, invoice_no, serials, customer_key, rank, field, code, message
+STAGE_COLUMNS = (
+    "seq",
+    "row",
+    "warehouse_code",
+    "sku",
+    "quantity",
+    "sold_on",
+    "name",
+    "country",
+    "postal_code",
+    "unit_price",
+    "currency",
+    "invoice_no",
+    "serials",
+    "customer_key",
+    "rank",
+    "field",
+    "code",
+    "message",
+)
+STAGE_TYPES = (
+    "int",
+    "int",
+    "text",
+    "text",
+    "int",
+    "date",
+    "text",
+    "text",
+    "text",
+    "numeric",
+    "text",
+    "text",
+    "text[]",
+    "text",
+    "int",
+    "text",
+    "text",
+    "text",
+)
+
+
+class PosStager:
+    """Turns rows into staging records; remembers one customer key per distinct name."""
+
+    def __init__(self, checker: RowChecker) -> None:
+        self.checker = checker
+        self.keys: dict[tuple[str, str], str] = {}
+
+    def _key(self, name: str, country: str) -> str:
+        key = self.keys.get((name, country))
+        if key is None:
+            key = self.keys[(name, country)] = customer_key(name, country)
+        return key
+
+    def record(self, seq: int, row: int, values: dict[str, str]) -> tuple[Any, ...]:
+        checker = self.checker
+        rank = TEXT
+        warehouse_code = sku = name = country = postal = currency = invoice = ""
+        quantity: int | None = None
+        sold_on: date | None = None
+        price: Decimal | None = None
+        serials: list[str] = []
+        key: str | None = None
+        try:
+            checker.check_text(values)
+            rank = WAREHOUSE
+            warehouse_code = values.get("warehouse_code", "")
+            if not warehouse_code:
+                raise RowError("warehouse_code", "REQUIRED", "warehouse_code is required.")
+            rank = SKU
+            sku = values.get("sku", "")
+            if not sku:
+                raise RowError("sku", "REQUIRED", "sku is required.")
+            rank = QUANTITY
+            quantity = checker.row_quantity(values, Sign.NON_ZERO)
+            rank = SOLD_ON
+            sold_on = checker.parse_date(values)
+            rank = CUSTOMER
+            name = values.get("end_customer_name", "")
+            if not name:
+                raise RowError(
+                    "end_customer_name", "END_CUSTOMER_REQUIRED", "The end customer is required."
+                )
+            rank = COUNTRY
+            country = values.get("end_customer_country", "").upper()
+            if len(country) != 2 or not (country.isascii() and country.isalpha()):
+                raise RowError(
+                    "end_customer_country",
+                    "INVALID_COUNTRY",
+                    "end_customer_country is a 2-letter ISO code.",
+                )
+            rank = PRICE
+            price_text = values.get("unit_price", "")
+            price = checker.parse_number(price_text, "unit_price") if price_text else None
+            if price is not None and (price < 0 or price >= Decimal("1e14")):
+                raise RowError("unit_price", "INVALID_UNIT_PRICE", "unit_price must be 0 or more.")
+            rank = CURRENCY
+            currency = values.get("currency", "").upper()
+            if currency and (len(currency) != 3 or not (currency.isascii() and currency.isalpha())):
+                raise RowError("currency", "INVALID_CURRENCY", "currency is a 3-letter ISO code.")
+            rank = SERIAL_LENGTH_RANK
+            serials = [s.strip() for s in values.get("serials", "").split(";") if s.strip()]
+            if any(len(serial) > SERIAL_LENGTH for serial in serials):
+                raise RowError(
+                    "serials",
+                    "FIELD_TOO_LONG",
+                    f"A serial is longer than {SERIAL_LENGTH} characters.",
+                )
+            rank = SERIAL_REPEATED
+            if len(set(serials)) != len(serials):
+                raise RowError("serials", "DUPLICATE_SERIAL", "")  # message: with the SKU, later
+            invoice = values.get("invoice_no", "")
+            postal = values.get("end_customer_postal_code", "")
+            key = self._key(name, country)
+        except RowError as error:
+            field, code, message = error.issue
+            if rank == TEXT:  # a refused character never reaches the database
+                warehouse_code = sku = ""
+            return (
+                seq,
+                row,
+                warehouse_code,
+                sku,
+                quantity,
+                sold_on,
+                "",
+                "",
+                "",
+                None,
+                "",
+                "",
+                serials if rank == SERIAL_REPEATED else [],
+                None,
+                rank,
+                field,
+                code,
+                message,
+            )
+        return (
+            seq,
+            row,
+            warehouse_code,
+            sku,
+            quantity,
+            sold_on,
+            name,
+            country,
+            postal,
+            price,
+            currency,
+            invoice,
+            serials,
+            key,
+            VALID,
+            None,
+            None,
+            None,
+        )

@@ -1,0 +1,1 @@
+"""Inventory checks: a partner counts a warehouse on a check sheet."""

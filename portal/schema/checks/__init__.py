@@ -1,0 +1,1 @@
+"""Inventory checks: check sheets, counts, review."""

@@ -1,0 +1,1 @@
+"""Inventory contracts (consignment, deposit and buffer stock)."""

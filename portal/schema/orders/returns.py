@@ -1,0 +1,24 @@
+"""Inputs of ``requestReturn``: a return against orders, a shipment, or source-free."""
+
+from __future__ import annotations
+
+import strawberry
+
+
+@strawberry.input
+class ReturnLineInput:
+    sku: str
+    quantity: int
+    serials: list[str] = strawberry.field(default_factory=list)
+    reason: str = ""
+
+
+@strawberry.input
+class RequestReturnInput:
+    lines: list[ReturnLineInput]
+    order_ids: list[strawberry.ID] | None = None
+    shipment_id: strawberry.ID | None = None
+    warehouse_code: str | None = None  # source-free: the partner warehouse the goods leave
+    exchange: bool = False
+    rma_no: str = ""
+    idempotency_key: str | None = None

@@ -1,0 +1,284 @@
+"""Graph types of supplier availability, orders and their lines."""
+
+from __future__ import annotations
+
+import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from portal.domain.orders.availability import AvailabilityRow
+from portal.domain.orders.events import order_number
+from portal.models import Order as OrderModel
+from portal.models import OrderLine as OrderLineModel
+from portal.models import Reservation as ReservationModel
+from portal.models import SupplyStock as SupplyStockModel
+from portal.models import enums
+from portal.schema.common import UserError
+from portal.schema.enums import OrderingMode
+from portal.schema.ledger.inventory import code_of
+
+OrderStatus = enums.OrderStatus
+strawberry.enum(OrderStatus)
+
+
+@strawberry.type
+class Availability:
+    warehouse_code: str
+    on_hand: int
+    reserved: int = strawberry.field(description="Held for orders.")
+    available: int = strawberry.field(
+        description="On hand - reserved - held for others (never below zero)."
+    )
+
+    @classmethod
+    def from_row(cls, row: AvailabilityRow) -> Availability:
+        return cls(
+            warehouse_code=row.warehouse_code,
+            on_hand=row.on_hand,
+            reserved=row.reserved,
+            available=row.available,
+        )
+
+
+@strawberry.type
+class SupplyStock:
+    on_hand: int
+    reserved: int
+    ids: strawberry.Private[tuple[int, int]]
+
+    @strawberry.field
+    async def warehouse_code(self, info: Info) -> str:
+        return await code_of(info, "warehouse", self.ids[0]) or ""
+
+    @strawberry.field
+    async def sku(self, info: Info) -> str:
+        return await code_of(info, "product", self.ids[1], "sku") or ""
+
+    @classmethod
+    def from_model(cls, s: SupplyStockModel) -> SupplyStock:
+        return cls(on_hand=s.on_hand, reserved=s.reserved, ids=(s.warehouse_id, s.product_id))
+
+
+@strawberry.type
+class OrderReservation:
+    quantity: int
+    warehouse_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def warehouse_code(self, info: Info) -> str:
+        return await code_of(info, "warehouse", self.warehouse_id) or ""
+
+    @classmethod
+    def from_model(cls, r: ReservationModel) -> OrderReservation:
+        return cls(quantity=r.quantity, warehouse_id=r.warehouse_id)
+
+
+@strawberry.type
+class OrderLine:
+    id: strawberry.ID
+    quantity: int
+    reserved: int
+    shipped: int
+    backordered: int
+    returned: int
+    pk: strawberry.Private[int]
+    product_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def sku(self, info: Info) -> str:
+        return await code_of(info, "product", self.product_id, "sku") or ""
+
+    @strawberry.field(description="What is reserved, per supplier warehouse.")
+    async def reservations(self, info: Info) -> list[OrderReservation]:
+        rows = await info.context.loaders.orders.reservations.load(self.pk)
+        return [OrderReservation.from_model(r) for r in rows]
+
+    @classmethod
+    def from_model(cls, line: OrderLineModel) -> OrderLine:
+        return cls(
+            id=strawberry.ID(str(line.id)),
+            quantity=line.quantity,
+            reserved=line.reserved,
+            shipped=line.shipped,
+            backordered=line.backordered,
+            returned=line.returned,
+            pk=line.id,
+            product_id=line.product_id,
+        )
+
+
+@strawberry.type
+class Order:
+    id: strawberry.ID
+    number: str
+    status: OrderStatus
+    mode: OrderingMode
+    reason: str | None
+    created_at: datetime.datetime
+    pk: strawberry.Private[int]
+    ids: strawberry.Private[tuple[int, int | None, int | None, int]]
+
+    @strawberry.field
+    async def partner_code(self, info: Info) -> str:
+        return await code_of(info, "partner", self.ids[0]) or ""
+
+    @strawberry.field(description="Null: the manufacturer.")
+    async def supplier_partner_code(self, info: Info) -> str | None:
+        return await code_of(info, "partner", self.ids[1])
+
+    @strawberry.field(description="The supplying warehouse of a single-warehouse order.")
+    async def supply_warehouse_code(self, info: Info) -> str | None:
+        return await code_of(info, "warehouse", self.ids[2])
+
+    @strawberry.field
+    async def ship_to_warehouse_code(self, info: Info) -> str:
+        return await code_of(info, "warehouse", self.ids[3]) or ""
+
+    @strawberry.field
+    async def lines(self, info: Info) -> list[OrderLine]:
+        rows = await info.context.loaders.orders.lines.load(self.pk)
+        return [OrderLine.from_model(line) for line in rows]
+
+    @classmethod
+    def from_model(cls, o: OrderModel) -> Order:
+        return cls(
+            id=strawberry.ID(str(o.id)),
+            number=order_number(o.id),
+            status=o.status,
+            mode=o.mode,
+            reason=o.reason,
+            created_at=o.created_at,
+            pk=o.id,
+            ids=(
+                o.partner_id,
+                o.supplier_partner_id,
+                o.supply_warehouse_id,
+                o.ship_to_warehouse_id,
+            ),
+        )
+
+
+@strawberry.input
+class OrderLineInput:
+    sku: str
+    quantity: int
+
+
+@strawberry.input
+class PlaceOrderInput:
+    ship_to_warehouse_code: str
+    lines: list[OrderLineInput]
+    supplier_partner_code: str | None = strawberry.field(
+        default=None, description="Null: the manufacturer; else the ordering partner's parent."
+    )
+    supply_warehouse_code: str | None = strawberry.field(
+        default=None, description="Required in SINGLE_WAREHOUSE ordering mode."
+    )
+    partner_code: str | None = strawberry.field(
+        default=None, description="Manufacturer principals: the ordering partner."
+    )
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class OrderActionInput:
+    id: strawberry.ID
+    reason: str | None = None
+
+
+@strawberry.input
+class ReservationLineInput:
+    sku: str
+    warehouse_code: str
+    quantity: int = strawberry.field(description="The new reserved quantity (0 releases).")
+
+
+@strawberry.input
+class AdjustReservationInput:
+    id: strawberry.ID
+    lines: list[ReservationLineInput]
+
+
+@strawberry.input
+class AdjustSupplyStockInput:
+    warehouse_code: str
+    sku: str
+    quantity: int = strawberry.field(description="Signed change of on hand.")
+    reason: str = strawberry.field(description="RECEIPT COUNT DAMAGE ERP OTHER")
+
+
+@strawberry.type
+class OrderPayload:
+    order: Order | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class SupplyStockPayload:
+    supply_stock: SupplyStock | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class ShippingNoticeLine:
+    order_line_id: strawberry.ID
+    order_id: strawberry.ID
+    quantity: int
+    serials: list[str]
+    ids: strawberry.Private[tuple[int, int | None]]
+
+    @strawberry.field
+    async def sku(self, info: Info) -> str:
+        return await code_of(info, "product", self.ids[0], "sku") or ""
+
+    @strawberry.field(description="The supplier warehouse it shipped from (null: not tracked).")
+    async def warehouse_code(self, info: Info) -> str | None:
+        return await code_of(info, "warehouse", self.ids[1])
+
+
+@strawberry.type
+class ShippingNotice:
+    id: strawberry.ID
+    document_no: str
+    shipment_id: strawberry.ID | None = strawberry.field(
+        description="The sell-in shipment (from the manufacturer)."
+    )
+    transfer_ids: list[strawberry.ID] = strawberry.field(
+        description="The transfers, one per source warehouse (from a partner supplier)."
+    )
+    created_at: datetime.datetime
+    lines: list[ShippingNoticeLine]
+    partner_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def partner_code(self, info: Info) -> str:
+        return await code_of(info, "partner", self.partner_id) or ""
+
+
+@strawberry.input
+class ShippingNoticeLineInput:
+    order_line_id: strawberry.ID
+    quantity: int
+    serials: list[str] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class CreateShippingNoticeInput:
+    order_ids: list[strawberry.ID]
+    document_no: str
+    lines: list[ShippingNoticeLineInput] = strawberry.field(
+        default_factory=list, description="Empty: every shippable quantity of the orders."
+    )
+    shipped_on: datetime.date | None = None
+    from_warehouse_code: str | None = strawberry.field(
+        default=None,
+        description="A partner supplier's warehouse, for orders placed without warehouse.",
+    )
+    idempotency_key: str | None = None
+
+
+@strawberry.type
+class ShippingNoticePayload:
+    shipping_notice: ShippingNotice | None
+    errors: list[UserError]

@@ -1,0 +1,86 @@
+"""The count sheet and the forecast grids in a real browser, at desktop (1280 px) and
+phone (390 px) widths, on the demo: the partner records counts by scanning (SKU, then
+quantity, Enter), records one while offline (kept on the device, sent when the
+connection returns), never sees a book quantity on its blind sheet, and submits its
+prefilled forecast as is; the manager adjusts an account-forecast cell in place and sees
+its total change. Screenshots go to ``test-artifacts/``."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.test_browser import ARTIFACTS, _inside, browser, demo  # noqa: F401  (fixtures)
+
+WIDTHS = [1280, 390]
+
+
+def _counted(page) -> int:  # type: ignore[no-untyped-def]
+    match = re.search(r"counted (\d+) of", page.inner_text("#count-title"))
+    assert match, page.inner_text("#count-title")
+    return int(match[1])
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_partner_counts_by_scanning_and_offline(browser, demo, width) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    page = context.new_page()
+    page.goto(demo["partner"])
+    page.wait_for_selector("#count-lines tbody tr input", timeout=30000)
+    _inside(page, page.locator("#scan-sku, #scan-qty, #scan-form button, #count-submit"), width)
+    # The demo's sheet is blind: no book quantity anywhere on it.
+    books = page.locator("#count-lines tbody td:nth-child(2)").all_inner_texts()
+    assert books and set(books) == {"—"}, books
+    before = _counted(page)
+    first = page.locator("#count-lines tbody input").first
+    sku = first.get_attribute("data-sku")
+    serial = first.get_attribute("inputmode") == "text"
+    page.fill("#scan-sku", sku)
+    page.fill("#scan-qty", "S-1" if serial else "4")
+    page.press("#scan-qty", "Enter")
+    page.wait_for_function(
+        f"document.querySelector('#count-title').textContent.includes('counted {before + 1} of')",
+        timeout=30000,
+    )
+    # The connection drops: the count is kept on the device, then sent when it is back.
+    context.set_offline(True)
+    line = page.locator("#count-lines tbody input").first
+    line.fill("S-2" if line.get_attribute("inputmode") == "text" else "2")
+    line.press("Enter")
+    page.wait_for_selector("#count-pending:has-text('kept on this device')", timeout=30000)
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function(
+        f"document.querySelector('#count-title').textContent.includes('counted {before + 2} of')",
+        timeout=30000,
+    )
+    assert page.inner_text("#count-pending") == ""
+    # The forecast grid, prefilled, submitted as is.
+    page.wait_for_selector("#forecast-grid tbody tr input", timeout=30000)
+    _inside(page, page.locator("#submit-forecast"), width)
+    page.click("#submit-forecast")
+    page.wait_for_selector("#forecast-status:has-text('Forecast submitted.')", timeout=30000)
+    page.screenshot(path=str(ARTIFACTS / f"partner-count-{width}.png"), full_page=True)
+    context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_manager_adjusts_an_account_forecast_cell(browser, demo, width) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(demo["manager"])
+    page.wait_for_selector("#account-grid tbody tr input", timeout=30000)
+    cell = page.locator("#account-grid tbody td:has(input)").first
+    total_before = int(cell.locator("strong.total").inner_text())
+    adjust = cell.locator("input")
+    old = int(adjust.input_value() or 0)
+    page.fill("#adjust-note", "browser test")
+    adjust.fill(str(old + 7))
+    adjust.dispatch_event("change")
+    page.wait_for_function(
+        "document.querySelector('#account-status').textContent.includes('total')", timeout=30000
+    )
+    assert int(cell.locator("strong.total").inner_text()) == total_before + 7
+    _inside(page, page.locator("#adjust-note"), width)
+    page.screenshot(path=str(ARTIFACTS / f"manager-forecast-{width}.png"), full_page=True)
+    page.close()
