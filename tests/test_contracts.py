@@ -357,6 +357,20 @@ async def test_scs_is_consumed_by_accepted_pos_and_a_resubmission_reverses(clien
     assert refused["errors"][0]["code"] == "INVALID"
 
 
+async def test_scs_consumes_only_units_sold_inside_the_line_window(client, app) -> None:
+    _, manager, d1, _ = await _setup(client)
+    scs = await _create(manager, contract("SCS", "C1"))
+    await _init(manager, scs["lines"][0]["id"])  # received 2026-10-05
+    report = _sold(15)
+    early = {**report["lines"][0], "quantity": 4, "soldOn": "2026-10-02"}
+    report["lines"].append(early)  # sold before the stock was the contract's
+    assert (await d1(SUBMIT_POS, input=report))["submitPos"]["errors"] == []
+    await run_jobs(app)
+    line = (await d1(CONTRACTS))["inventoryContracts"]["edges"][0]["node"]["lines"][0]
+    assert line == {"sku": "SKU-A", "remaining": 25}
+    assert await _call_offs(manager) == [(15, "POS")]
+
+
 def _used(quantity: int, sku: str = "SKU-A") -> dict[str, Any]:
     return {"sku": sku, "quantity": quantity, "consumedOn": "2026-10-21"}
 
@@ -389,6 +403,11 @@ async def test_reported_consumption_per_type(client) -> None:
         (d2, {"contractId": wcs["id"], "lines": [_used(1)]}, "NOT_FOUND"),
         (d1, {"contractId": wds["id"], "lines": [_used(1)]}, "REQUIRED"),
         (d1, {"contractId": wds["id"], "lines": [_used(1)], "toWarehouseCode": "C1"}, "INVALID"),
+        (  # before the line's reception (2026-10-05)
+            d1,
+            {"contractId": wcs["id"], "lines": [{**_used(1), "consumedOn": "2026-10-02"}]},
+            "DATE_OUT_OF_RANGE",
+        ),
     ):
         refused = (await graph(REPORT, input=body))["reportConsumption"]
         assert refused["errors"][0]["code"] == code, (body, refused)

@@ -271,6 +271,14 @@ async def report_consumption(
                     )
                 check_quantity(item.quantity, [*at, "quantity"], sign=Sign.POSITIVE)
                 day = check_business_date(item.consumed_on, [*at, "consumedOn"])
+                start = max(contract.valid_from, line.reception_date)
+                if not start <= day <= contract.valid_to:
+                    raise DomainError(
+                        ErrorCode.DATE_OUT_OF_RANGE,
+                        f"{item.sku} can be consumed from {start} (reception, validity) "
+                        f"to {contract.valid_to}.",
+                        [*at, "consumedOn"],
+                    )
                 if item.quantity > line.remaining:
                     raise DomainError(
                         ErrorCode.INSUFFICIENT_STOCK,

@@ -4,7 +4,8 @@
 
 SCS: units a POS report (partner, period) sold from a consignment warehouse consume the
 partner's active SCS lines of that warehouse and SKU (oldest contract first, up to what
-remains; units beyond stay the manufacturer's sale and show in reconciliation). Each
+remains; only units sold from the line's reception date to the contract's end count, and
+units beyond stay the manufacturer's sale and show in reconciliation). Each
 change is a call-off notification, a charge at the contract price, and four ledger
 entries in the consignment warehouse that leave every balance as the POS left it:
 ``OWNERSHIP_TRANSFER`` out of the manufacturer and into the partner, and the sale
@@ -78,18 +79,18 @@ async def consume_from_pos(submission: Submission) -> None:
         query = query.select_for_update()
     lines = await query
     places = {c.warehouse_id or 0 for c in contracts.values()}
-    sold: dict[Key, int] = defaultdict(int)
-    last_day: dict[Key, date] = {}
-    for w, p, customer, total, day in (
+    # Units sold per key and day: a line consumes only what was sold inside its window
+    # (from its reception, within the contract's validity).
+    sold: dict[Key, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    for w, p, customer, day, total in (
         await pos_lines_of(submission)
         .filter(warehouse_id__in=list(places))
-        .annotate(total=Sum("quantity"), day=Max("sold_on"))
-        .group_by("warehouse_id", "product_id", "end_customer_id")
-        .values_list("warehouse_id", "product_id", "end_customer_id", "total", "day")
+        .annotate(total=Sum("quantity"))
+        .group_by("warehouse_id", "product_id", "end_customer_id", "sold_on")
+        .values_list("warehouse_id", "product_id", "end_customer_id", "sold_on", "total")
     ):
         for at in {(w, p, None), (w, p, customer)}:  # any customer (SCS), this one (CBS)
-            sold[at] += int(total or 0)
-            last_day[at] = max(last_day.get(at, _day(day)), _day(day))
+            sold[at][_day(day)] += int(total or 0)
     held: dict[int, int] = defaultdict(int)
     latest: dict[int, date] = {}
     for line_id, total, day in (
@@ -107,20 +108,19 @@ async def consume_from_pos(submission: Submission) -> None:
         held[line_id] = int(total or 0)
         latest[line_id] = _day(day)
     warehouses = {w.id: w for w in await Warehouse.filter(manufacturer_id=m, id__in=list(places))}
-    left = dict(sold)
     for line in lines:
         contract = contracts[line.contract_id]
         customer = contract.end_customer_id if contract.type is T.CBS else None
         if contract.type is T.CBS and customer is None:
             continue
         key: Key = (contract.warehouse_id or 0, line.product_id, customer)
+        start = max(contract.valid_from, line.reception_date or contract.valid_from)
         mine = held[line.id]
-        target = max(0, min(left.get(key, 0), line.remaining + mine))
-        left[key] = left.get(key, 0) - target
+        target, day = _take(sold.get(key, {}), start, contract.valid_to, line.remaining + mine)
         change = target - mine
         if change == 0:
             continue
-        day = last_day.get(key) or latest.get(line.id) or submission.created_at.date()
+        day = day or latest.get(line.id) or submission.created_at.date()
         moves = (
             _scs_moves(warehouses[key[0]], line.product_id, change, day)
             if contract.type is T.SCS
@@ -137,3 +137,18 @@ async def consume_from_pos(submission: Submission) -> None:
             token_id=submission.token_id,
             allow_negative=True,  # the four entries net to zero per owner; sales are facts
         )
+
+
+def _take(by_day: dict[date, int], start: date, end: date, room: int) -> tuple[int, date | None]:
+    """Take up to ``room`` units sold between ``start`` and ``end`` (oldest day first) out
+    of ``by_day``, so that a later line cannot take them again; the units taken and the
+    last day they were sold."""
+    taken, last = 0, None
+    for day in sorted(d for d in by_day if start <= d <= end):
+        if taken >= room:
+            break
+        part = min(by_day[day], room - taken)
+        if part > 0:
+            by_day[day] -= part
+            taken, last = taken + part, day
+    return taken, last
