@@ -1,6 +1,7 @@
 """Reconciliation on PostgreSQL: the project's recompute against hand-written SQL.
 
-    python bench/reconcile.py [--partners 100] [--skus 1000] [--periods 12]
+    PORTAL_DATABASE_URL=postgres://.../db python bench/reconcile.py [--partners 100] \
+        [--skus 1000] [--periods 12]
 
 Generates partners x SKUs x 2 warehouses x periods of ledger entries (through the domain's
 ``post``) and stock reports (through submission validation), then times in one run:
@@ -9,9 +10,13 @@ same rows into a plain table; (b) the incremental recompute after one 1,000-line
 submission for the last period, then after one for the period 9 months back
 (``--explain`` also prints, on stderr, the plan of the set-based statement for another such
 backdated submission); (c) the ``reconciliation`` query for a 500-row page against a plain Starlette
-endpoint running the same SQL and returning the same JSON (p50 over 30 requests each).
-The last line is JSON with full_ratio, incremental_s,
-incremental_backdated_s, graph_ratio_p50.
+endpoint running the same SQL and returning the same JSON (p50 over 30 requests each);
+(d) ``channelSummary`` over the 12 last periods (p50 over 30 requests), beside the SQL that
+sums the rows per period as it did before the kept totals.
+The database comes from ``PORTAL_DATABASE_URL`` (migrated if it is not); the bench creates
+its own manufacturer and scratch table there, removes the table at the end, and touches
+nothing else. The last line is JSON with full_ratio, incremental_s,
+incremental_backdated_s, graph_ratio_p50, summary_p50_ms.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 import time
@@ -48,14 +54,13 @@ from portal.domain.reporting.validation import validate_submission
 from portal.migrate import migrate
 from portal.models import Partner, Product, ReconcileDirty, Warehouse
 from portal.models.enums import LedgerKind, PartnerTier, Role, SubmissionKind
-from portal.scratch import recreate_database
 from portal.settings import Settings
 
 TODAY = date(2027, 1, 20)
 FIRST_MONTH = date(2026, 1, 1)
 
 SET_BASED = """
-INSERT INTO recon_baseline
+INSERT INTO {baseline}
 WITH moves AS (
     SELECT warehouse_id, product_id, period,
            sum(quantity) FILTER (WHERE kind = 'SELL_IN') AS sell_in,
@@ -89,6 +94,12 @@ JOIN product pr ON pr.id = r.product_id
 WHERE r.manufacturer_id = $1 AND r.period = $2
 ORDER BY r.abs_gap DESC, r.id LIMIT 500
 """
+SUMMARY_QUERY = """query($f: String!, $t: String!) { channelSummary(periodFrom: $f, periodTo: $t) {
+  period sellIn sellThrough calculatedInventory reportedInventory weeksOfSupply } }"""
+SUMMARY_SQL = """
+SELECT period, sum(sell_in), sum(sell_through), sum(calculated), sum(reported), count(reported)
+FROM reconciliation_row WHERE manufacturer_id = $1 AND period = ANY($2::text[]) GROUP BY period
+"""
 GRAPH_QUERY = """query($p: String!) { reconciliation(period: $p, first: 500) { edges { node {
   id partnerCode warehouseCode sku period opening sellIn sellThrough calculated reported gap status } } } }"""
 
@@ -102,7 +113,8 @@ def months(count: int) -> list[date]:
 
 
 async def generate(args: argparse.Namespace) -> tuple[Principal, str]:
-    manufacturer, _ = await create_manufacturer("Bench")
+    manufacturer, _ = await create_manufacturer(f"Bench reconcile {time.time():.0f}")
+    m = manufacturer.id
     admin = Principal(manufacturer_id=manufacturer.id, role=Role.ADMIN)
     for n in range(args.partners):
         await partners.create_partner(
@@ -114,9 +126,9 @@ async def generate(args: argparse.Namespace) -> tuple[Principal, str]:
             )
     for n in range(args.skus):
         await products.create_product(admin, sku=f"S{n:04d}", name=f"S{n}", list_price=10 + n % 90)
-    all_products = await Product.all().order_by("id")
+    all_products = await Product.filter(manufacturer_id=m).order_by("id")
     by_partner: dict[int, list[Warehouse]] = {}
-    for w in await Warehouse.all().order_by("id"):
+    for w in await Warehouse.filter(manufacturer_id=m).order_by("id"):
         by_partner.setdefault(w.partner_id, []).append(w)  # type: ignore[attr-defined]
     for index, month in enumerate(months(args.periods)):
         async with in_transaction():
@@ -153,7 +165,9 @@ async def generate(args: argparse.Namespace) -> tuple[Principal, str]:
             )
             await validate_submission(made.id)
         print(f"generated {month:%Y-%m}", file=sys.stderr)
-    await ReconcileDirty.all().delete()  # timed below, in full and incrementally
+    await ReconcileDirty.filter(
+        manufacturer_id=m
+    ).delete()  # timed below, in full and incrementally
     _, token = await create_token(manufacturer.id, Role.CHANNEL_MANAGER)
     return admin, token
 
@@ -190,13 +204,13 @@ async def main() -> None:
     parser.add_argument("--partners", type=int, default=100)
     parser.add_argument("--skus", type=int, default=1000)
     parser.add_argument("--periods", type=int, default=12)
-    parser.add_argument("--admin-url", default="postgres://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--database", default="portal_bench_reconcile")
     parser.add_argument(
         "--explain", action="store_true", help="EXPLAIN (ANALYZE) of a backdated run, on stderr"
     )
     args = parser.parse_args()
-    url = await recreate_database(args.admin_url, args.database, own={"recon_baseline"})
+    url = os.environ.get("PORTAL_DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        raise SystemExit("Set PORTAL_DATABASE_URL to a PostgreSQL database.")
     # a 500-row page costs 7,001 (the default limit is 5,000)
     settings = Settings(database_url=url, env="test", max_page_size=500, max_query_cost=10_000)
     await migrate(settings)  # the production schema: versioned migrations, partitions on
@@ -214,28 +228,35 @@ async def main() -> None:
     await full_recompute(admin.manufacturer_id, periods[0], through=periods[-1], today=TODAY)
     full_s = time.perf_counter() - start
 
+    m = admin.manufacturer_id
+    baseline = f"bench_recon_baseline_{m}"  # the bench's own scratch table, dropped below
     conn = await asyncpg.connect(url)
     await conn.execute("ANALYZE")  # as autovacuum would: fair plans for both sides below
     await conn.execute(
-        "CREATE TABLE recon_baseline (warehouse_id int, product_id int, period varchar(8),"
+        f"CREATE TABLE {baseline} (warehouse_id int, product_id int, period varchar(8),"
         " opening int, sell_in int, sell_through int, adjustments int, calculated int,"
         " reported int, gap int)"
     )
     start = time.perf_counter()
-    await conn.execute(SET_BASED, admin.manufacturer_id)
+    await conn.execute(SET_BASED.format(baseline=baseline), m)
     sql_s = time.perf_counter() - start
-    baseline_rows = await conn.fetchval("SELECT count(*) FROM recon_baseline")
-    opened = await conn.fetchval("SELECT count(*) FROM exception_event WHERE action = 'OPENED'")
-    mismatches = await conn.fetchval(
-        "SELECT count(*) FROM recon_baseline b JOIN reconciliation_row r USING (warehouse_id, product_id, period)"
-        " WHERE (b.calculated, b.opening, coalesce(b.reported, -1)) <>"
-        " (r.calculated, r.opening, coalesce(r.reported, -1))"
+    baseline_rows = await conn.fetchval(f"SELECT count(*) FROM {baseline}")
+    opened = await conn.fetchval(
+        "SELECT count(*) FROM exception_event WHERE manufacturer_id = $1 AND action = 'OPENED'", m
     )
+    mismatches = await conn.fetchval(
+        f"SELECT count(*) FROM {baseline} b JOIN reconciliation_row r"
+        " USING (warehouse_id, product_id, period) WHERE r.manufacturer_id = $1"
+        " AND (b.calculated, b.opening, coalesce(b.reported, -1)) <>"
+        " (r.calculated, r.opening, coalesce(r.reported, -1))",
+        m,
+    )
+    await conn.execute(f"DROP TABLE {baseline}")
 
-    partner = await Partner.get(code="P000")
+    partner = await Partner.get(manufacturer_id=m, code="P000")
     p0 = Principal(admin.manufacturer_id, Role.PARTNER_INVENTORY, partner.id)
     w0 = (await Warehouse.filter(partner_id=partner.id).order_by("id").first()).code  # type: ignore[union-attr]
-    skus = [p.sku for p in await Product.all().order_by("id").limit(1000)]
+    skus = [p.sku for p in await Product.filter(manufacturer_id=m).order_by("id").limit(1000)]
     all_months = months(args.periods)
     await submit_pos(p0, w0, skus, all_months[-1], "I")
     start = time.perf_counter()
@@ -249,7 +270,7 @@ async def main() -> None:
     await drain_dirty(today=TODAY)
     incremental_backdated_s = time.perf_counter() - start
     if args.explain:  # the same backdated case on fresh keys, its statement's plan kept
-        other = await Partner.get(code="P001")
+        other = await Partner.get(manufacturer_id=m, code="P001")
         p1 = Principal(admin.manufacturer_id, Role.PARTNER_INVENTORY, other.id)
         w1 = (await Warehouse.filter(partner_id=other.id).order_by("id").first()).code  # type: ignore[union-attr]
         await submit_pos(p1, w1, skus, backdated, "E")
@@ -329,6 +350,27 @@ async def main() -> None:
                 assert len(same.json()["data"]["reconciliation"]["edges"]) == len(
                     answer.json()["data"]["reconciliation"]["edges"]
                 )
+            last12 = periods[-12:]
+            summary_times, rows_sql_times = [], []
+            for _ in range(31):
+                start = time.perf_counter()
+                answer = await graph.post(
+                    "/graphql",
+                    json={"query": SUMMARY_QUERY, "variables": {"f": last12[0], "t": last12[-1]}},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+                summary_times.append(time.perf_counter() - start)
+                summary = answer.json()["data"]["channelSummary"]
+                start = time.perf_counter()
+                by_rows = await conn.fetch(SUMMARY_SQL, m, last12)
+                rows_sql_times.append(time.perf_counter() - start)
+            sums = {r["period"]: (r[1], r[2], r[3]) for r in by_rows}
+            summary_mismatches = sum(
+                1
+                for s in summary
+                if sums.get(s["period"], (0, 0, 0))
+                != (s["sellIn"], s["sellThrough"], s["calculatedInventory"])
+            )
     await conn.close()
     graph_p50, plain_p50 = statistics.median(graph_times[1:]), statistics.median(plain_times[1:])
     print(
@@ -352,6 +394,10 @@ async def main() -> None:
                 "graph_p50_ms": round(graph_p50 * 1000, 1),
                 "plain_p50_ms": round(plain_p50 * 1000, 1),
                 "graph_ratio_p50": round(graph_p50 / plain_p50, 2),
+                "summary_periods": len(last12),
+                "summary_p50_ms": round(statistics.median(summary_times[1:]) * 1000, 1),
+                "summary_rows_sql_p50_ms": round(statistics.median(rows_sql_times[1:]) * 1000, 1),
+                "summary_mismatches": summary_mismatches,
             }
         )
     )

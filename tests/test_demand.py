@@ -173,6 +173,10 @@ async def test_reference_account_forecast_and_accuracy(client, app) -> None:
     assert summary["calculatedInventory"] == 50
     assert summary["weeksOfSupplyForecast"] == round(50 / (40 / (3 * 52 / 12)), 1) == 16.2
     assert (await partner(SUMMARY))["channelSummary"][0]["weeksOfSupplyForecast"] is None
+    # Asked through a fragment, it is there too (the forecast is computed when asked).
+    fragment = SUMMARY.replace("weeksOfSupply weeksOfSupplyForecast } }", "...W } }")
+    fragment += " fragment W on ChannelSummaryRow { weeksOfSupplyForecast }"
+    assert (await manager(fragment))["channelSummary"][0]["weeksOfSupplyForecast"] == 16.2
     # Partners do not see the manufacturer's account forecast.
     hidden = await partner.errors(ACCOUNT, **{"from": "2026-10", "to": "2026-10"})
     assert hidden[0]["extensions"]["code"] == "FORBIDDEN"

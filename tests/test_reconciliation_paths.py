@@ -21,7 +21,7 @@ from portal.domain.catalog import partners, products, tenants, warehouses
 from portal.domain.ledger import returns, shipments, transfers
 from portal.domain.ledger.adjustments import AdjustmentReason, post_adjustment
 from portal.domain.ledger.shipments import LineInput
-from portal.domain.reconciliation.recompute import recompute
+from portal.domain.reconciliation.recompute import drain_dirty, recompute
 from portal.domain.reporting import submissions
 from portal.models import (
     ExceptionEvent,
@@ -29,6 +29,7 @@ from portal.models import (
     OutboxEvent,
     Partner,
     ReconciliationRow,
+    ReconciliationTotal,
     StockBalance,
     StockLine,
 )
@@ -215,6 +216,40 @@ async def announced() -> list[tuple]:  # type: ignore[type-arg]
     return sorted(events) + sorted(outbox)
 
 
+async def totals_match() -> None:
+    """The kept per partner and period totals equal the sums of the rows."""
+    sums: dict[tuple[int, str], list[int]] = {}
+    for (
+        partner,
+        period,
+        sold_in,
+        sold,
+        calculated,
+        reported,
+    ) in await ReconciliationRow.all().values_list(
+        "partner_id", "period", "sell_in", "sell_through", "calculated", "reported"
+    ):
+        total = sums.setdefault((partner, period), [0, 0, 0, 0, 0])
+        total[0] += sold_in
+        total[1] += sold
+        total[2] += calculated
+        if reported is not None:
+            total[3] += reported
+            total[4] += 1
+    kept = {
+        (t.partner_id, t.period): [
+            t.sell_in,
+            t.sell_through,
+            t.calculated,
+            t.reported,
+            t.reported_count,
+        ]
+        for t in await ReconciliationTotal.all()
+    }
+    assert len(sums) >= 10
+    assert kept == sums
+
+
 async def all_keys() -> dict[tuple[int, int], date]:
     keys = set(await LedgerEntry.all().distinct().values_list("warehouse_id", "product_id"))
     keys |= set(await StockLine.all().distinct().values_list("warehouse_id", "product_id"))
@@ -252,6 +287,7 @@ async def test_set_based_and_python_rows_agree(app) -> None:
     assert statuses == {"OK", "WITHIN_TOLERANCE", "EXCEPTION", "MISSING_REPORT"}
     assert len({r[FIELDS.index("gap_value")] for r in sql_rows}) > 5  # several prices at work
     assert sql_rows == python_rows
+    await totals_match()
     assert sql_written == python_written == len(sql_rows)
     assert await announced() == python_opened
     assert len(python_opened) > 10
@@ -267,6 +303,7 @@ async def test_set_based_and_python_rows_agree(app) -> None:
     )
     await recompute(mid, dict.fromkeys(keys, date(2026, 7, 9)), today=TODAY, set_based=True)
     updated = await snapshot()
+    await totals_match()
     await forget_rows()
     await recompute(mid, keys, today=TODAY, set_based=False)
     assert updated == await snapshot()
@@ -306,3 +343,23 @@ async def test_incremental_opens_the_same_exceptions_on_both_paths(app) -> None:
     assert sql_rows == python_rows
     assert sql_opened == python_opened
     assert len(sql_opened) > len(before)  # the change opened exceptions on existing rows
+
+
+async def test_partner_period_totals_follow_the_rows(app) -> None:
+    """channelSummary's totals (one per partner and period) stay equal to the rows' sums
+    through the incremental recomputes, backdated ones included (both backends)."""
+    ch = await generate(app, random.Random(11))
+    await totals_match()
+    before = await ReconciliationTotal.filter(period="2026-08").values_list("calculated", flat=True)
+    await post_adjustment(
+        ch.admin,
+        warehouse_code="W1",
+        sku="SKU-A",
+        quantity=-17,
+        reason=AdjustmentReason.DAMAGE,
+        business_date=date(2026, 7, 9),
+    )
+    await drain_dirty(today=TODAY)  # what the periodic reconcile job runs
+    await totals_match()
+    after = await ReconciliationTotal.filter(period="2026-08").values_list("calculated", flat=True)
+    assert sum(after) == sum(before) - 17

@@ -46,6 +46,7 @@ from portal.models.reconciliation.rows import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from portal.models.reconciliation.totals import ReconciliationTotal
 from portal.models.reporting.submissions import (
     EndCustomer,
     MappingTemplate,
@@ -102,6 +103,7 @@ __all__ = [
     "ProductPrice",
     "ReconcileDirty",
     "ReconciliationRow",
+    "ReconciliationTotal",
     "Reservation",
     "SalesAgreement",
     "SalesAgreementLine",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 from strawberry.types import Info
 
@@ -13,6 +15,23 @@ from portal.schema.ledger.inventory import MovementLineInput
 
 def page_limit(info: Info) -> int:
     return int(info.context.settings.max_page_size)
+
+
+def selects(info: Info, name: str) -> bool:
+    """Whether the query asks for field ``name`` (camelCase) of this resolver's result,
+    directly or through a fragment."""
+
+    def within(selections: list[Any]) -> bool:
+        for selection in selections:
+            if getattr(selection, "name", None) == name:
+                return True
+            if within(getattr(selection, "selections", []) or []) and not hasattr(
+                selection, "arguments"
+            ):  # a fragment's fields are the result's own; a field's are its child's
+                return True
+        return False
+
+    return any(within(field.selections) for field in info.selected_fields)
 
 
 def object_id(raw: strawberry.ID, maximum: int = MAX_BIGINT_ID) -> int:

@@ -30,6 +30,7 @@ from portal.domain.periods import Period, parse_period, period_containing
 from portal.domain.reconciliation.dirty import clear_dirty
 from portal.domain.reconciliation.formula import classify, component_of, components, gap_value
 from portal.domain.reconciliation.sql_path import recompute_set_based
+from portal.domain.reconciliation.totals import partners_of, refresh_totals
 from portal.domain.reporting.accepted import current_reports
 from portal.jobs.kinds import RECONCILE
 from portal.models import (
@@ -81,13 +82,20 @@ async def recompute(
     today = today or datetime.now(UTC).date()
     last = period_containing(until or today, settings.period_granularity)
     if is_postgres() if set_based is None else set_based:
-        return await _recompute_postgres(manufacturer_id, keys, last, settings, today)
-    written = 0
-    items = sorted(keys.items())
-    for start in range(0, len(items), BATCH):
-        written += await _recompute_batch(
-            manufacturer_id, dict(items[start : start + BATCH]), last, settings, today
-        )
+        written = await _recompute_postgres(manufacturer_id, keys, last, settings, today)
+    else:
+        written = 0
+        items = sorted(keys.items())
+        for start in range(0, len(items), BATCH):
+            written += await _recompute_batch(
+                manufacturer_id, dict(items[start : start + BATCH]), last, settings, today
+            )
+    first = period_containing(min(keys.values()), settings.period_granularity)
+    await refresh_totals(
+        manufacturer_id,
+        await partners_of(manufacturer_id, {w for w, _ in keys}),
+        [p.name for p in _periods(first, last)],
+    )
     return written
 
 

@@ -16,7 +16,7 @@ from portal.domain.catalog.lookups import get_product, partner_scope
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.periods import Period, parse_period, stored_period
-from portal.models import ReconciliationRow
+from portal.models import ReconciliationRow, ReconciliationTotal
 from portal.models.enums import PeriodGranularity
 
 TRAILING = 3
@@ -44,7 +44,11 @@ async def channel_summary(
     period_to: str,
     partner_code: str | None = None,
     sku: str | None = None,
+    *,
+    with_forecast: bool = True,
 ) -> list[SummaryRow]:
+    """``with_forecast=False`` leaves ``weeks_of_supply_forecast`` out (``None``): the
+    account forecast behind it is computed per partner, SKU and period."""
     principal.require(Action.VIEW_INVENTORY)
     settings = await settings_of(principal.manufacturer_id)
     first = parse_period(period_from, settings.period_granularity, "periodFrom")
@@ -58,19 +62,29 @@ async def channel_summary(
     for _ in range(TRAILING - 1):
         trailing.insert(0, trailing[0].previous())
     names = [p.name for p in trailing[:-1]] + [p.name for p in periods]
-    rows = ReconciliationRow.filter(manufacturer_id=principal.manufacturer_id, period__in=names)
     partner_id = await partner_scope(principal, partner_code)
+    if sku:  # per SKU: its rows, one per warehouse and period
+        rows = ReconciliationRow.filter(
+            manufacturer_id=principal.manufacturer_id,
+            period__in=names,
+            product_id=(await get_product(principal, sku)).id,
+        )
+        reported = Sum("reported")
+        count: Count | Sum = Count("reported")
+    else:  # the kept totals: one row per partner and period (totals.py)
+        rows = ReconciliationTotal.filter(  # type: ignore[assignment]
+            manufacturer_id=principal.manufacturer_id, period__in=names
+        )
+        reported, count = Sum("reported"), Sum("reported_count")
     if partner_id is not None:
         rows = rows.filter(partner_id=partner_id)
-    if sku:
-        rows = rows.filter(product_id=(await get_product(principal, sku)).id)
     sums = (
         await rows.annotate(
             sell_in_total=Sum("sell_in"),
             sell_through_total=Sum("sell_through"),
             calculated_total=Sum("calculated"),
-            reported_total=Sum("reported"),
-            reported_count=Count("reported"),
+            reported_total=reported,
+            reported_count=count,
         )
         .group_by("period")
         .values(
@@ -86,7 +100,7 @@ async def channel_summary(
     for s in sums:
         by_period[s["period"]] = {k: int(v or 0) for k, v in s.items() if k != "period"}
     weeks_per_period = 1.0 if settings.period_granularity is PeriodGranularity.WEEKLY else 52 / 12
-    ahead = await _forecast_ahead(principal, periods, partner_code, sku)
+    ahead = await _forecast_ahead(principal, periods, partner_code, sku) if with_forecast else []
     result = []
     for index, period in enumerate(periods):
         figures = by_period.get(period.name, {})

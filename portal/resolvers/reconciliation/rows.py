@@ -9,7 +9,7 @@ from portal.domain.reconciliation import exceptions
 from portal.domain.reconciliation import summaries as channel_summary
 from portal.models.enums import ExceptionReason as ReasonModel
 from portal.models.enums import ExceptionStatus as StatusModel
-from portal.resolvers.helpers import object_id, page_limit
+from portal.resolvers.helpers import object_id, page_limit, selects
 from portal.schema.common import Connection, attempt, to_connection
 from portal.schema.reconciliation.types import (
     ROW_VALUES,
@@ -74,7 +74,12 @@ async def resolve_channel_summary(
     sku: str | None = None,
 ) -> list[ChannelSummaryRow]:
     rows = await channel_summary.channel_summary(
-        info.context.principal, period_from, period_to, partner_code, sku
+        info.context.principal,
+        period_from,
+        period_to,
+        partner_code,
+        sku,
+        with_forecast=selects(info, "weeksOfSupplyForecast"),  # the costly part: when asked
     )
     return [
         ChannelSummaryRow(
