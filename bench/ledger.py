@@ -1,14 +1,16 @@
 """Ledger throughput on PostgreSQL: domain posting against raw COPY, in one run.
 
-    python bench/ledger.py [--entries 1000000] [--batch 1000] [--transfers 400]
+    PORTAL_DATABASE_URL=postgres://.../db python bench/ledger.py [--entries 1000000] \
+        [--batch 1000] [--transfers 400]
 
 Posts N ledger entries through ``portal.domain.ledger.posting.post`` (balances locked and moved
 in the same transaction, batches of --batch movements, as a submission or an ERP import
 posts them), then copies the same rows into a plain table with asyncpg's
 ``copy_records_to_table``. Then 20 concurrent clients raise, ship and receive transfers.
 The last line is JSON: ratio (domain time / COPY time), rows_per_s, peak_rss_mb,
-transfers_per_s. Uses its own database (default ``portal_bench``), dropped and recreated
-(refused when it holds tables neither the portal nor this bench creates).
+transfers_per_s. The database comes from ``PORTAL_DATABASE_URL`` (migrated if it is not);
+the bench creates its own manufacturer and a scratch table for the COPY, drops that table
+at the end, and touches nothing else.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import resource
 import sys
 import time
@@ -34,7 +37,6 @@ from portal.domain.ledger.shipments import LineInput
 from portal.migrate import migrate
 from portal.models import Partner, Product, Warehouse
 from portal.models.enums import LedgerKind, PartnerTier, Role
-from portal.scratch import recreate_database
 from portal.settings import Settings
 
 WAREHOUSES = 10
@@ -43,22 +45,23 @@ CLIENTS = 20
 
 
 async def seed() -> tuple[Principal, Principal, list[Warehouse], list[Product]]:
-    manufacturer, _ = await create_manufacturer("Bench")
+    manufacturer, _ = await create_manufacturer(f"Bench ledger {time.time():.0f}")
+    m = manufacturer.id
     admin = Principal(manufacturer_id=manufacturer.id, role=Role.ADMIN)
     await partners.create_partner(admin, code="D1", name="D1", tier=PartnerTier.DISTRIBUTOR)
     for n in range(WAREHOUSES):
         await warehouses.create_warehouse(admin, code=f"W{n}", name=f"W{n}", partner_code="D1")
     for n in range(PRODUCTS):
         await products.create_product(admin, sku=f"S{n:04d}", name=f"P{n}")
-    partner = await Partner.get(code="D1")
+    partner = await Partner.get(manufacturer_id=m, code="D1")
     d1 = Principal(
         manufacturer_id=manufacturer.id, role=Role.PARTNER_INVENTORY, partner_id=partner.id
     )
     return (
         admin,
         d1,
-        list(await Warehouse.all().order_by("id")),
-        list(await Product.all().order_by("id")),
+        list(await Warehouse.filter(manufacturer_id=m).order_by("id")),
+        list(await Product.filter(manufacturer_id=m).order_by("id")),
     )
 
 
@@ -77,9 +80,10 @@ def movements(count: int, ws: list[Warehouse], ps: list[Product]) -> list[Moveme
 
 
 async def copy_baseline(url: str, moves: list[Movement], manufacturer_id: int) -> float:
+    table = f"bench_copy_{manufacturer_id}"  # the bench's own scratch table, dropped below
     conn = await asyncpg.connect(url)
     await conn.execute(
-        "CREATE TABLE bench_copy (manufacturer_id int, partner_id int, warehouse_id int,"
+        f"CREATE TABLE {table} (manufacturer_id int, partner_id int, warehouse_id int,"
         " product_id int, owner varchar(12), quantity int, kind varchar(24), business_date date,"
         " period varchar(8), recorded_at timestamptz, source_type varchar(24), source_id bigint,"
         " serials jsonb)"
@@ -105,7 +109,7 @@ async def copy_baseline(url: str, moves: list[Movement], manufacturer_id: int) -
     ]
     start = time.perf_counter()
     await conn.copy_records_to_table(
-        "bench_copy",
+        table,
         records=records,
         columns=[
             "manufacturer_id",
@@ -124,6 +128,7 @@ async def copy_baseline(url: str, moves: list[Movement], manufacturer_id: int) -
         ],
     )
     elapsed = time.perf_counter() - start
+    await conn.execute(f"DROP TABLE {table}")
     await conn.close()
     return elapsed
 
@@ -160,11 +165,11 @@ async def main() -> None:
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--transfers", type=int, default=400)
-    parser.add_argument("--admin-url", default="postgres://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--database", default="portal_bench")
     args = parser.parse_args()
 
-    url = await recreate_database(args.admin_url, args.database, own={"bench_copy"})
+    url = os.environ.get("PORTAL_DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        raise SystemExit("Set PORTAL_DATABASE_URL to a PostgreSQL database.")
     await migrate(Settings(database_url=url))  # production schema, partitions on
     await open_database(Settings(database_url=url))
     admin, d1, ws, ps = await seed()

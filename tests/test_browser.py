@@ -643,8 +643,9 @@ def test_partner_page_opens_on_the_due_period_and_asks_before_replacing(browser,
     assert "accepted" in page.inner_text("#stock-report")
     assert page.input_value("#period") == _months_ago(1)
     # The reported figures come from the reconciliation rows, which the served demo's job
-    # computes in the background: open the period again until they are there. Input and
-    # figure are read together, from one rendering of the grid.
+    # computes in the background: load the page and open the period again until they are
+    # there (an open period has no Open button of its own). Input and figure are read
+    # together, from one rendering of the grid.
     read = (
         "() => { const r = document.querySelector('#stock-grid tbody tr');"
         " return r && [r.querySelector('input').value, r.querySelectorAll('td')[3].textContent]; }"
@@ -654,6 +655,8 @@ def test_partner_page_opens_on_the_due_period_and_asks_before_replacing(browser,
         if shown and shown[1] != "—":
             break
         page.wait_for_timeout(1000)
+        page.reload()
+        page.wait_for_selector("#stock-grid tbody tr input")
         last.locator("button", has_text="Open").click()
         page.wait_for_selector("#stock-report:not([hidden])")
         shown = page.evaluate(read)
