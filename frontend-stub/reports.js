@@ -125,6 +125,7 @@ export async function loadStockDraft() {
     const td = document.createElement("td"); td.append(input);
     return row(line.warehouseCode, line.sku, line.quantity, said, td);
   }));
+  $("#stock-grid").dataset.period = period; // which period the grid shows
   labelled($("#stock-grid"));
 }
 

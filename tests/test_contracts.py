@@ -558,6 +558,31 @@ async def test_life_of_scs(client, app) -> None:
     assert len(problems) == 1 and problems[0].startswith("contract stock"), problems
 
 
+async def test_after_a_takeover_pos_sells_the_partners_own_stock(client, app) -> None:
+    _, manager, d1, _, line_id = await _start(client, "SCS", "C1")
+    await _ok(
+        manager, TAKE, "takeOverOwnership", input={"lineId": line_id, "on": ON, "quantity": 40}
+    )
+    expected = {("W1", "PARTNER"): 100, ("C1", "PARTNER"): 40}
+    await _check_owners(manager, expected)
+    # Nothing left on the contract: the 15 sold from C1 are the partner's own stock.
+    await d1(SUBMIT_POS, input=_sold(15))
+    await run_jobs(app)
+    expected[("C1", "PARTNER")] = 25
+    await _check_owners(manager, expected)
+    # A resubmission that sells 10 gives 5 back; one that sells 60 sells all 40 it owns,
+    # the 20 beyond stay the manufacturer's (a gap reconciliation shows).
+    await d1(SUBMIT_POS, input=_sold(10))
+    await run_jobs(app)
+    expected[("C1", "PARTNER")] = 30
+    await _check_owners(manager, expected)
+    await d1(SUBMIT_POS, input=_sold(60))
+    await run_jobs(app)
+    balances = await _balances(manager)
+    assert balances[("C1", "MANUFACTURER")] == -20 and ("C1", "PARTNER") not in balances
+    assert await _call_offs(manager) == [(40, "TAKEOVER")]  # no call-off for own stock
+
+
 async def test_life_of_wds(client) -> None:
     _, manager, d1, contract_id, line_id = await _start(client, "WDS", "DEP")
     expected = {("W1", "PARTNER"): 100, ("DEP", "PARTNER"): 40}

@@ -575,9 +575,11 @@ async def post_submission(submission_id: int, status: SubmissionStatus, rows: in
         if submission.kind is SubmissionKind.POS:
             await _post_pos(submission, previous)
             if not submission.dry_run:  # the accepted lines consume SCS contracts
+                from portal.domain.contracts.owned_sales import sell_partner_owned
                 from portal.domain.contracts.pos_consumption import consume_from_pos
 
                 await consume_from_pos(submission)
+                await sell_partner_owned(submission)  # then the partner's own there
         else:  # a stock report moves no quantity; its rows need a recompute
             start = parse_period(
                 submission.period,
