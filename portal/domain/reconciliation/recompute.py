@@ -25,6 +25,7 @@ from portal.db import is_postgres
 from portal.domain.bulk import insert_rows
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.errors import DomainError, ErrorCode
+from portal.domain.incentives.price_protection_held import record_revalidations
 from portal.domain.job_failures import ItemGuard
 from portal.domain.periods import Period, parse_period, period_containing
 from portal.domain.reconciliation.dirty import clear_dirty
@@ -71,7 +72,9 @@ async def recompute(
     today: date | None = None,
     set_based: bool | None = None,
 ) -> int:
-    """Recompute the rows of ``keys`` (each from the period of its date) through ``until``.
+    """Recompute the rows of ``keys`` (each from the period of its date) through ``until``,
+    then record the revalidation of held price-protection lines the new rows release
+    (:mod:`portal.domain.incentives.price_protection_held`).
 
     ``set_based`` defaults to the backend (PostgreSQL: yes); tests force each path to
     compare them."""
@@ -81,13 +84,16 @@ async def recompute(
     today = today or datetime.now(UTC).date()
     last = period_containing(until or today, settings.period_granularity)
     if is_postgres() if set_based is None else set_based:
-        return await _recompute_postgres(manufacturer_id, keys, last, settings, today)
-    written = 0
-    items = sorted(keys.items())
-    for start in range(0, len(items), BATCH):
-        written += await _recompute_batch(
-            manufacturer_id, dict(items[start : start + BATCH]), last, settings, today
-        )
+        written = await _recompute_postgres(manufacturer_id, keys, last, settings, today)
+    else:
+        written = 0
+        items = sorted(keys.items())
+        for start in range(0, len(items), BATCH):
+            written += await _recompute_batch(
+                manufacturer_id, dict(items[start : start + BATCH]), last, settings, today
+            )
+    # Held price-protection lines of these keys whose rows no longer hold: revalidated.
+    await record_revalidations(manufacturer_id, keys)
     return written
 
 
