@@ -133,7 +133,10 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
         '{ claims(partnerCode: "D1") { totalCount edges { node { partnerCode programId lines { endCustomerName evidence { units } } creditMemos { number } } } } }',
         {},
     ),
-    "claim": ('{ claim(id: "1") { partnerCode programId reviewNote lines { endCustomerName codes } } }', {}),
+    "claim": (
+        '{ claim(id: "1") { partnerCode programId reviewNote lines { endCustomerName codes } } }',
+        {},
+    ),
     "creditMemos": (
         '{ creditMemos(partnerCode: "D1") { totalCount edges { node { number partnerCode lines { reason } } } } }',
         {},
