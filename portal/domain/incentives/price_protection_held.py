@@ -14,7 +14,9 @@ Where rows change — an exception's status set by ``updateException``, a recomp
 reconciliation rows (a report arrived, a backdated entry) — :func:`record_revalidations`
 records one ``revalidate_held_claim`` job per ``VALIDATED`` claim with a held line of a
 changed (warehouse, SKU) whose row no longer holds it, in the writer's transaction (no
-twin while one is queued or running); the sweep hands it to the queue. The job
+twin while one is queued or running); the sweep hands it to the queue. A claim being
+validated (``VALIDATING``) at that moment gets one too: its validation may have read the
+row before the change committed, and the job waits for it on the claim's lock. The job
 (:func:`portal.domain.incentives.price_protection_claims.revalidate_held_claim`) validates
 the claim again and is idempotent.
 
@@ -83,9 +85,13 @@ async def record_revalidations(manufacturer_id: int, keys: Iterable[tuple[int, i
     if not wanted:
         return []
     m = manufacturer_id
+    # VALIDATING too: a validation running now may have read the row before this change
+    # committed; its job waits on the claim's lock (PostgreSQL), then finds it validated.
     periods = dict(
         await Claim.filter(
-            manufacturer_id=m, kind=ClaimKind.PRICE_PROTECTION, status=ClaimStatus.VALIDATED
+            manufacturer_id=m,
+            kind=ClaimKind.PRICE_PROTECTION,
+            status__in=[ClaimStatus.VALIDATED, ClaimStatus.VALIDATING],
         ).values_list("id", "period")
     )
     if not periods:
