@@ -1,6 +1,7 @@
 // Price protection: a partner sees the open programs (window not closed) with its
 // prefilled draft per warehouse and submits it; a manager sees every program with what is
-// claimed, held, approved and credited (from the claims of the kind, grouped by programId).
+// claimed, held, approved and credited (from the claims of the kind, grouped by programId)
+// and its eligible units (what the partners' drafts leave plus what their claims took).
 // The page builds its own markup into #pricing-root (index.html holds only that container).
 import { $, button, gql, labelled, mutate, row, say } from "./api.js";
 
@@ -24,7 +25,7 @@ const MANAGER = `
   <h2>Price protection liability</h2>
   <p id="pp-status" role="status"></p>
   <div class="scroll"><table id="pp-liability" class="stack"><thead><tr><th>SKU</th><th>Price</th><th>Effective</th><th>Closes</th>
-    <th>Claimed</th><th>Held lines</th><th>Validated / approved</th><th>Credited</th></tr></thead><tbody></tbody></table></div>
+    <th>Claimed</th><th>Held lines</th><th>Validated / approved</th><th>Credited</th><th>Eligible units</th><th>Eligible value</th></tr></thead><tbody></tbody></table></div>
   <p id="pp-empty" hidden>No price protection program.</p>`;
 
 export async function startPricing(viewer) {
@@ -82,22 +83,39 @@ async function submitProgramClaim(program, table) {
   await loadPartnerPrograms();
 }
 
+// What is left to claim of a program, all partners: their drafts (eligible units less what
+// their validated or reviewed claims took), asked in one request per 15 partners (aliases).
+async function leftToClaim(program, partnerCodes) {
+  let left = 0;
+  for (let i = 0; i < partnerCodes.length; i += 15) {
+    const chunk = partnerCodes.slice(i, i + 15);
+    const fields = chunk.map((code, n) => `p${n}: claimDraft(kind: PRICE_PROTECTION, programId: $id, partnerCode: ${JSON.stringify(code)}) { lines { quantity } }`);
+    const data = await gql(`query($id: ID!) { ${fields.join(" ")} }`, { id: program.id });
+    for (const draft of Object.values(data)) left += draft.lines.reduce((sum, l) => sum + l.quantity, 0);
+  }
+  return left;
+}
+
 export async function loadLiability() {
-  const [all, data] = await Promise.all([programs(), gql(`{ claims(kind: PRICE_PROTECTION, first: 100) { edges { node {
-    programId status claimedAmount approvedAmount lines { codes } } } } }`)]);
-  const per = new Map(all.map((p) => [p.id, { claimed: 0, held: 0, approved: 0, credited: 0 }]));
+  const [all, data, partners] = await Promise.all([programs(), gql(`{ claims(kind: PRICE_PROTECTION, first: 100) { edges { node {
+    programId status claimedAmount approvedAmount lines { approvedQuantity codes } } } } }`),
+  gql("{ partners(first: 100) { edges { node { code } } } }")]);
+  const codes = partners.partners.edges.map((e) => e.node.code);
+  const left = await Promise.all(all.map((p) => leftToClaim(p, codes)));
+  const per = new Map(all.map((p, i) => [p.id, { claimed: 0, held: 0, approved: 0, credited: 0, units: left[i] }]));
   for (const { node: c } of data.claims.edges) {
     const sum = per.get(c.programId);
     if (!sum || c.status === "REJECTED") continue;
     sum.claimed += Number(c.claimedAmount);
     sum.held += c.lines.filter((l) => l.codes.includes("HELD_OPEN_EXCEPTION")).length;
+    if (!["SUBMITTED", "VALIDATING"].includes(c.status)) sum.units += c.lines.reduce((n, l) => n + (l.approvedQuantity ?? 0), 0);
     if (c.status === "CREDITED") sum.credited += Number(c.approvedAmount ?? 0);
     else sum.approved += Number(c.approvedAmount ?? 0);
   }
   $("#pp-liability tbody").replaceChildren(...all.map((p) => {
     const s = per.get(p.id);
     const tr = row(p.sku, `${money(p.oldPrice)} → ${money(p.newPrice)} ${p.currency}`, p.effectiveOn, p.closesOn,
-      money(s.claimed), s.held, money(s.approved), money(s.credited));
+      money(s.claimed), s.held, money(s.approved), money(s.credited), s.units, money(s.units * Number(p.unitCredit)));
     tr.dataset.program = p.id;
     return tr;
   }));

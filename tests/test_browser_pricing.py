@@ -24,6 +24,10 @@ def test_manager_sees_each_programs_liability(browser, demo) -> None:  # type: i
     assert len(held) == 1 and float(held[0][6]) == 0, cells
     approvable = [c for c in claimed if int(c[5]) == 0]
     assert float(approvable[0][6]) > 0, cells
+    # Every drop is of a SKU the partners hold: eligible units and their value shown.
+    assert all(int(c[8]) > 0 and float(c[9]) > 0 for c in cells), cells
+    # The approvable claim's approved value is within the eligible value.
+    assert float(approvable[0][6]) <= float(approvable[0][9]), cells
     page.screenshot(path=str(ARTIFACTS / "manager-price-protection-1280.png"), full_page=True)
     page.close()
 
