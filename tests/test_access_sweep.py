@@ -130,10 +130,13 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
         {},
     ),
     "claims": (
-        '{ claims(partnerCode: "D1") { totalCount edges { node { partnerCode lines { endCustomerName evidence { units } } creditMemos { number } } } } }',
+        '{ claims(partnerCode: "D1") { totalCount edges { node { partnerCode programId lines { endCustomerName evidence { units } } creditMemos { number } } } } }',
         {},
     ),
-    "claim": ('{ claim(id: "1") { partnerCode reviewNote lines { endCustomerName codes } } }', {}),
+    "claim": (
+        '{ claim(id: "1") { partnerCode programId reviewNote lines { endCustomerName codes } } }',
+        {},
+    ),
     "creditMemos": (
         '{ creditMemos(partnerCode: "D1") { totalCount edges { node { number partnerCode lines { reason } } } } }',
         {},

@@ -17,6 +17,7 @@ from portal.models import (
     CallOffNotification,
     Charge,
     Claim,
+    ClaimLine,
     CreditMemo,
     DesignRegistration,
     InventoryContract,
@@ -32,6 +33,7 @@ from portal.models import (
 )
 from portal.models.enums import (
     ClaimKind,
+    ClaimLineStatus,
     ClaimStatus,
     DesignStatus,
     OrderStatus,
@@ -98,11 +100,19 @@ async def test_demo_history(db) -> None:
     # Claims: credited ones (each with its memo) and one awaiting the manager's review.
     statuses = await Claim.filter(kind=ClaimKind.SHIP_AND_DEBIT).values_list("status", flat=True)
     assert sorted(s.value for s in statuses) == ["CREDITED"] * 3 + ["VALIDATED"]
-    # Price protection: four drops, the one in effect with DIST-NA's validated claim.
-    assert await PriceProtectionProgram.all().count() == 4
-    protected = await Claim.get(kind=ClaimKind.PRICE_PROTECTION)
-    assert (protected.partner_id, protected.status) == (north.id, ClaimStatus.VALIDATED)
-    assert protected.approved_amount and protected.approved_amount > 0
+    # Price protection: five drops; DIST-NA's validated claims of the two in effect: the
+    # recent one approvable, last month's held by DIST-NA's open exception there.
+    assert await PriceProtectionProgram.all().count() == 5
+    protected = await Claim.filter(kind=ClaimKind.PRICE_PROTECTION).order_by("id")
+    assert [(c.partner_id, c.status) for c in protected] == [(north.id, ClaimStatus.VALIDATED)] * 2
+    held, recent = protected
+    held_lines = await ClaimLine.filter(claim_id=held.id).values_list("codes", "status")
+    assert held_lines and all(
+        codes == ["HELD_OPEN_EXCEPTION"] and status == ClaimLineStatus.PENDING
+        for codes, status in held_lines
+    )
+    assert held.approved_amount == 0
+    assert recent.approved_amount and recent.approved_amount > 0
     credited = await Claim.filter(status=ClaimStatus.CREDITED).values_list("id", flat=True)
     memos = await CreditMemo.filter(kind="CREDIT").values_list("claim_id", flat=True)
     assert sorted(memos) == sorted(credited)

@@ -13,6 +13,7 @@ from portal.domain.access.tokens import roll_up_token_usage
 from portal.domain.contracts.expiry import warn_and_end
 from portal.domain.designs.registrations import expire_due
 from portal.domain.incentives.claims import credit_claim, fail_claim_validation, validate_claim
+from portal.domain.incentives.price_protection_claims import revalidate_held_claim
 from portal.domain.integrations.erp import sync_erp
 from portal.domain.integrations.webhooks import deliver_due, fan_out
 from portal.domain.ledger.shipments import auto_receive_due
@@ -29,6 +30,7 @@ from portal.jobs.kinds import (
     EXPIRE_DESIGNS,
     MAINTAIN_PARTITIONS,
     RECONCILE,
+    REVALIDATE_HELD_CLAIM,
     SEND_REMINDERS,
     TOKEN_USAGE_ROLLUP,
     VALIDATE_CLAIM,
@@ -111,7 +113,12 @@ async def _credit_claim(args: dict[str, Any], ctx: JobContext) -> dict[str, Any]
     return {"status": (await credit_claim(int(args["claim_id"]))).value}
 
 
+async def _revalidate_held_claim(args: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
+    return {"status": (await revalidate_held_claim(int(args["claim_id"]))).value}
+
+
 HANDLERS: dict[str, Handler] = {
+    REVALIDATE_HELD_CLAIM: _revalidate_held_claim,
     CONTRACT_EXPIRY: _contract_expiry,
     CREDIT_CLAIM: _credit_claim,
     VALIDATE_CLAIM: _validate_claim,
@@ -143,6 +150,7 @@ __all__ = [
     "MAINTAIN_PARTITIONS",
     "ON_FAILURE",
     "RECONCILE",
+    "REVALIDATE_HELD_CLAIM",
     "SEND_REMINDERS",
     "TOKEN_USAGE_ROLLUP",
     "VALIDATE_CLAIM",

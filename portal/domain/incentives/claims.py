@@ -592,7 +592,9 @@ async def review_claim(
     note: str | None = None,
 ) -> Claim:
     """Approve (``APPROVED``, or ``PARTIALLY_APPROVED`` when a line was capped or refused)
-    or reject with a note (its units are released). An approval that credits at least one
+    or reject with a note (its units are released). A price-protection claim with a held
+    line (``HELD_OPEN_EXCEPTION``) cannot be approved (``INVALID_STATE``) until revalidated;
+    it may be rejected. An approval that credits at least one
     unit records the ``credit_claim`` job in the same transaction (then hands it to the
     queue): the job issues the memo and moves the claim to ``CREDITED``."""
     principal.require(Action.REVIEW_CLAIMS)
@@ -611,6 +613,14 @@ async def review_claim(
             )
         m = claim.manufacturer_id
         lines = await ClaimLine.filter(manufacturer_id=m, claim_id=claim.id).order_by("line_no")
+        held = [x for x in lines if ClaimLineCode.HELD_OPEN_EXCEPTION.value in (x.codes or [])]
+        if approve and held:
+            raise DomainError(
+                ErrorCode.INVALID_STATE,
+                f"{len(held)} line(s) are held ({ClaimLineCode.HELD_OPEN_EXCEPTION.value}) until "
+                "the warehouse's reconciliation exception is resolved or its report arrives.",
+                ["id"],
+            )
         if approve:
             claim.status = (
                 ClaimStatus.APPROVED

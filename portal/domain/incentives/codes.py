@@ -23,6 +23,9 @@ class ClaimLineCode(str, Enum):
     CLAWED_BACK = "CLAWED_BACK"  # a POS resubmission removed credited units (debit memo)
     EXCEEDS_ELIGIBLE_INVENTORY = "EXCEEDS_ELIGIBLE_INVENTORY"  # price protection: capped
     CLAIM_WINDOW_CLOSED = "CLAIM_WINDOW_CLOSED"  # price protection: submitted after closesOn
+    # price protection: the warehouse's reconciliation row at the effective date has an
+    # open exception or a missing report; approved 0 (PENDING) until revalidated
+    HELD_OPEN_EXCEPTION = "HELD_OPEN_EXCEPTION"
 
 
 def money(value: Decimal) -> Decimal:

@@ -13,7 +13,8 @@ outbox, all in one transaction.
 Eligible units per partner warehouse are the **calculated** inventory at the start of
 the effective date: the partner-owned ledger entries dated before it (consignment stock
 is the manufacturer's and never counts), plus, when the program includes them, the units
-of shipments shipped before that date and not received before it.
+of sell-in shipments and of transfers (from another partner) to the warehouse shipped
+before that date and not received before it.
 """
 
 from __future__ import annotations
@@ -40,9 +41,11 @@ from portal.models import (
     ProductPrice,
     Shipment,
     ShipmentLine,
+    Transfer,
+    TransferLine,
     Warehouse,
 )
-from portal.models.enums import Owner, WarehouseKind
+from portal.models.enums import Owner, TransferStatus, WarehouseKind
 
 MAX_WINDOW_DAYS = 365
 
@@ -98,20 +101,50 @@ async def eligible_units(program: PriceProtectionProgram) -> dict[tuple[int, int
             ).values_list("id", "partner_id", "warehouse_id", "received_on")
             if received_on is None or received_on >= program.effective_on
         }
-        consignment = set(
-            await Warehouse.filter(
+        # Transfers between partners (a distributor's to its reseller too): out of the
+        # source's ledger when shipped, into the target's when received.
+        transfers = {
+            t_id: (p_id, w_id)
+            for t_id, p_id, w_id, received_on in await Transfer.filter(
                 manufacturer_id=m,
-                kind=WarehouseKind.CONSIGNMENT,
-                id__in=list({w for _, w in shipments.values()}),
-            ).values_list("id", flat=True)
+                shipped_on__lt=program.effective_on,
+                status__in=[TransferStatus.SHIPPED, TransferStatus.RECEIVED],
+            ).values_list("id", "to_partner_id", "to_warehouse_id", "received_on")
+            if received_on is None or received_on >= program.effective_on
+        }
+        targets = {w for _, w in shipments.values()} | {w for _, w in transfers.values()}
+        consignment: set[int] = (
+            {
+                int(str(w))
+                for w in await Warehouse.filter(
+                    manufacturer_id=m, kind=WarehouseKind.CONSIGNMENT, id__in=sorted(targets)
+                ).values_list("id", flat=True)
+            }
+            if targets
+            else set()
         )
+        moving: list[tuple[tuple[int, int], int]] = []
         if shipments:
-            for shipment_id, quantity in await ShipmentLine.filter(
-                manufacturer_id=m, product_id=program.product_id, shipment_id__in=list(shipments)
-            ).values_list("shipment_id", "quantity"):
-                key = shipments[shipment_id]
-                if key[1] not in consignment:
-                    in_transit[key] = in_transit.get(key, 0) + int(quantity)
+            moving += [
+                (shipments[shipment_id], int(quantity))
+                for shipment_id, quantity in await ShipmentLine.filter(
+                    manufacturer_id=m,
+                    product_id=program.product_id,
+                    shipment_id__in=list(shipments),
+                ).values_list("shipment_id", "quantity")
+            ]
+        if transfers:
+            moving += [
+                (transfers[transfer_id], int(quantity))
+                for transfer_id, quantity in await TransferLine.filter(
+                    manufacturer_id=m,
+                    product_id=program.product_id,
+                    transfer_id__in=list(transfers),
+                ).values_list("transfer_id", "quantity")
+            ]
+        for key, quantity in moving:
+            if key[1] not in consignment:
+                in_transit[key] = in_transit.get(key, 0) + quantity
     return {
         key: Eligible(key[0], key[1], on_hand.get(key, 0), in_transit.get(key, 0))
         for key in sorted(set(on_hand) | set(in_transit))

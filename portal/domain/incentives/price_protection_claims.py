@@ -9,24 +9,32 @@ since the submission counts), less what the partner's other claims of the progra
 were not rejected approved per warehouse: a unit is credited at most once per program.
 A line above the eligible units is capped (``EXCEEDS_ELIGIBLE_INVENTORY``), units other
 claims took are ``ALREADY_CLAIMED``; a claim submitted after ``closesOn`` is refused line
-by line (``CLAIM_WINDOW_CLOSED``).
+by line (``CLAIM_WINDOW_CLOSED``). A line of a warehouse whose reconciliation row at the
+effective date has an open exception or a missing report is held (``HELD_OPEN_EXCEPTION``,
+approved 0, ``PENDING``: :mod:`portal.domain.incentives.price_protection_held`) until
+:func:`revalidate_held_claim` (the ``revalidate_held_claim`` job) finds it released.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
+
+from tortoise.transactions import in_transaction
 
 from portal.db import is_postgres
 from portal.domain.access.principal import Principal
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.errors import DomainError, ErrorCode
+from portal.domain.incentives import bulk
 from portal.domain.incentives.codes import ClaimLineCode, money
 from portal.domain.incentives.price_protection import closes_on, eligible_units, visible_programs
+from portal.domain.incentives.price_protection_held import holding_warehouses
 from portal.domain.periods import period_containing
 from portal.models import Claim, ClaimLine, PriceProtectionProgram
-from portal.models.enums import ClaimLineStatus, ClaimStatus
+from portal.models.enums import ClaimKind, ClaimLineStatus, ClaimStatus
 
 COUNTED = (
     ClaimStatus.VALIDATED,
@@ -106,6 +114,9 @@ async def validate_lines(claim: Claim, lines: Sequence[ClaimLine]) -> tuple[Deci
         if partner_id == claim.partner_id
     }
     taken = await taken_by_claims(m, program.id, claim.partner_id, but=claim.id)
+    holding = await holding_warehouses(
+        m, program.product_id, claim.period or "", {x.warehouse_id for x in lines if x.warehouse_id}
+    )
     claimed = approved_total = Decimal("0")
     seen: set[int | None] = set()
     for line in lines:
@@ -117,6 +128,9 @@ async def validate_lines(claim: Claim, lines: Sequence[ClaimLine]) -> tuple[Deci
             codes.append(ClaimLineCode.CLAIM_WINDOW_CLOSED.value)
         elif line.warehouse_id in seen:
             codes.append(ClaimLineCode.DUPLICATE_LINE.value)
+        elif line.warehouse_id in holding:
+            seen.add(line.warehouse_id)
+            codes.append(ClaimLineCode.HELD_OPEN_EXCEPTION.value)
         else:
             seen.add(line.warehouse_id)
             held = eligible.get(line.warehouse_id or 0, 0)
@@ -131,10 +145,40 @@ async def validate_lines(claim: Claim, lines: Sequence[ClaimLine]) -> tuple[Deci
         approved_total += line.amount
         line.codes = codes
         line.status = (
-            ClaimLineStatus.APPROVED
+            ClaimLineStatus.PENDING
+            if ClaimLineCode.HELD_OPEN_EXCEPTION.value in codes
+            else ClaimLineStatus.APPROVED
             if approved == line.quantity
             else ClaimLineStatus.PARTIAL
             if approved > 0
             else ClaimLineStatus.REJECTED
         )
     return claimed, approved_total
+
+
+async def revalidate_held_claim(claim_id: int) -> ClaimStatus:
+    """The ``revalidate_held_claim`` job: validate a ``VALIDATED`` price-protection claim
+    with held lines again (eligible units, other claims and holds read now), in one
+    transaction under the claim's lock, then the program's (as a validation). Idempotent:
+    a claim reviewed meanwhile, or without held lines, is left as it is."""
+    async with in_transaction():
+        query = Claim.filter(id=claim_id)
+        if is_postgres():
+            query = query.select_for_update()
+        claim = await query.first()
+        if claim is None:
+            return ClaimStatus.REJECTED
+        if claim.kind is not ClaimKind.PRICE_PROTECTION or claim.status is not (
+            ClaimStatus.VALIDATED
+        ):
+            return claim.status
+        m = claim.manufacturer_id
+        lines = await ClaimLine.filter(manufacturer_id=m, claim_id=claim.id).order_by("line_no")
+        if not any(x.status is ClaimLineStatus.PENDING for x in lines):
+            return claim.status
+        claimed, approved = await validate_lines(claim, lines)
+        await bulk.update_validated_lines(m, lines)
+        await Claim.filter(manufacturer_id=m, id=claim.id).update(
+            claimed_amount=claimed, approved_amount=approved, updated_at=datetime.now(UTC)
+        )
+    return ClaimStatus.VALIDATED

@@ -14,6 +14,7 @@ from portal.domain.bounds.text import NOTE, clean_text, has_bad_characters
 from portal.domain.catalog.lookups import get_product, get_warehouse, partner_scope
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.errors import DomainError, ErrorCode
+from portal.domain.incentives.price_protection_held import record_revalidations
 from portal.domain.ledger.adjustments import AdjustmentReason, post_adjustment
 from portal.domain.periods import parse_period
 from portal.domain.reconciliation.recompute import recompute
@@ -128,6 +129,9 @@ async def update_exception(
         if clean_note:
             events.append(("COMMENT", {"note": clean_note}))
         await row.save(update_fields=["exception_status", "owner_email", "reason"])
+        if row.exception_status is ExceptionStatus.RESOLVED:
+            # Held price-protection lines of the row's warehouse and SKU: revalidated.
+            await record_revalidations(row.manufacturer_id, {(row.warehouse_id, row.product_id)})
         for action, details in events:
             await ExceptionEvent.create(
                 manufacturer_id=row.manufacturer_id,

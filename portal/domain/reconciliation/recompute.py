@@ -25,6 +25,7 @@ from portal.db import is_postgres
 from portal.domain.bulk import insert_rows
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.errors import DomainError, ErrorCode
+from portal.domain.incentives.price_protection_held import record_revalidations
 from portal.domain.job_failures import ItemGuard
 from portal.domain.periods import Period, parse_period, period_containing
 from portal.domain.reconciliation.dirty import clear_dirty
@@ -72,7 +73,11 @@ async def recompute(
     today: date | None = None,
     set_based: bool | None = None,
 ) -> int:
-    """Recompute the rows of ``keys`` (each from the period of its date) through ``until``.
+    """Recompute the rows of ``keys`` (each from the period of its date) through ``until``,
+    then rewrite the per partner and period totals of what they touched
+    (:mod:`portal.domain.reconciliation.totals`) and record the revalidation of held
+    price-protection lines the new rows release
+    (:mod:`portal.domain.incentives.price_protection_held`).
 
     ``set_based`` defaults to the backend (PostgreSQL: yes); tests force each path to
     compare them."""
@@ -96,6 +101,8 @@ async def recompute(
         await partners_of(manufacturer_id, {w for w, _ in keys}),
         [p.name for p in _periods(first, last)],
     )
+    # Held price-protection lines of these keys whose rows no longer hold: revalidated.
+    await record_revalidations(manufacturer_id, keys)
     return written
 
 

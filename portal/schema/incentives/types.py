@@ -224,6 +224,9 @@ class Claim:
     currency: str
     review_note: str | None
     created_at: datetime.datetime
+    program_id: strawberry.ID | None = strawberry.field(
+        description="PRICE_PROTECTION: the program claimed against (null for other kinds)."
+    )
     model: strawberry.Private[ClaimModel]
 
     @strawberry.field
@@ -258,6 +261,7 @@ class Claim:
             currency=c.currency,
             review_note=c.review_note,
             created_at=c.created_at,
+            program_id=strawberry.ID(str(c.program_id)) if c.program_id is not None else None,
             model=c,
         )
 
