@@ -30,9 +30,10 @@ export async function loadCounts() {
     $("#count-warehouse").replaceChildren(...warehouses.map((w) => new Option(`${w.code} · ${w.name}`, w.code)));
     return;
   }
-  $("#count-title").textContent = `${current.warehouseCode}, counted ${current.countedCount} of ${current.lineCount} (count date ${current.countDate}${current.blind ? ", blind" : ""})`;
   showPending();
   await loadLines();
+  // The title last: when it shows a new count, the lines shown are those still to count.
+  $("#count-title").textContent = `${current.warehouseCode}, counted ${current.countedCount} of ${current.lineCount} (count date ${current.countDate}${current.blind ? ", blind" : ""})`;
 }
 
 async function loadLines() {
