@@ -4,7 +4,7 @@ import { $, button, gql, labelled, mutate, problemOf, row, say, state } from "./
 
 const LINE = `sku quantity endCustomerName approvedQuantity unitCredit amount status codes
   evidence { submissionId row soldOn invoiceNo units reason }`;
-const CLAIM = `id status partnerCode period claimedAmount approvedAmount currency reviewNote
+const CLAIM = `id kind status partnerCode period claimedAmount approvedAmount currency reviewNote
   lines { ${LINE} } creditMemo { number amount }`;
 const MEMO = "id number kind partnerCode amount currency period claimId createdAt lines { sku quantity unitCredit }";
 const PENDING = ["SUBMITTED", "VALIDATING"];
@@ -38,8 +38,10 @@ function linesTable(lines, withEvidence) {
 }
 
 function claimCard(c, withEvidence = false) {
-  const card = el("article", { className: "claim" }); card.dataset.id = c.id; card.dataset.period = c.period;
-  const title = el("h4"); title.append(`Claim ${c.id} · ${c.partnerCode} · ${c.period} · `, el("span", { className: c.status, textContent: c.status }));
+  const card = el("article", { className: "claim" });
+  Object.assign(card.dataset, { id: c.id, period: c.period, kind: c.kind });
+  const kind = c.kind === "SHIP_AND_DEBIT" ? "ship & debit" : c.kind.toLowerCase().replaceAll("_", " ");
+  const title = el("h4"); title.append(`Claim ${c.id} · ${kind} · ${c.partnerCode} · ${c.period} · `, el("span", { className: c.status, textContent: c.status }));
   const approvable = c.approvedAmount == null ? "" : c.status === "VALIDATED"
     ? `; validated at ${money(c.approvedAmount)}, awaiting review` : `; approved ${money(c.approvedAmount)}`;
   const memo = c.creditMemo ? `; credit memo ${c.creditMemo.number}` : "";

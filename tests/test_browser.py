@@ -234,8 +234,11 @@ def test_claim_pages_fit_a_phone(browser, demo) -> None:  # type: ignore[no-unty
 def test_manager_approves_a_claim_and_sees_its_credit_memo(browser, demo) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     page.goto(demo["manager"])
-    # The demo's newest claim (last month) awaits review, with its codes and POS evidence.
-    waiting = page.locator(f"#claim-reviews article.claim[data-period='{_months_ago(1)}']")
+    # The demo's newest ship & debit claim (last month) awaits review, with its codes and
+    # POS evidence (a price-protection claim of that month may wait beside it).
+    waiting = page.locator(
+        f"#claim-reviews article.claim[data-period='{_months_ago(1)}'][data-kind='SHIP_AND_DEBIT']"
+    )
     _count(waiting, 1)
     assert "CLAIMED (submission" in waiting.inner_text()
     number = waiting.get_attribute("data-id")
