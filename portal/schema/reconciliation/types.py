@@ -10,9 +10,11 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from portal.domain.checks.documents import SOURCE as DOCUMENT_SOURCE
+from portal.models import LedgerEntry as EntryModel
 from portal.models import ReconciliationRow as RowModel
 from portal.models import enums
-from portal.models.reconciliation.columns import FIGURE_NAMES, FIGURES
+from portal.models.reconciliation.columns import COMPONENT_OF_KIND, FIGURE_NAMES, FIGURES
 from portal.schema.common import UserError
 from portal.schema.ledger.inventory import LedgerEntry
 
@@ -61,6 +63,43 @@ class AuditEvent:
 
 
 @strawberry.type
+class AdjustmentComponent:
+    """One part of a row's ``adjustments``: entries of the same origin and reason."""
+
+    source: str = strawberry.field(
+        description="OPENING_STOCK, INBOUND or OUTBOUND (inventory documents), "
+        "INVENTORY_CHECK (count variances), OWNERSHIP_TRANSFER or ADJUSTMENT (by hand)."
+    )
+    reason: str | None
+    quantity: int = strawberry.field(description="Signed: an outbound document is negative.")
+
+
+def adjustment_components(entries: list[EntryModel]) -> list[AdjustmentComponent]:
+    """The row's adjustment entries grouped by origin and reason, in a stable order."""
+    sums: dict[tuple[str, str | None], int] = {}
+    for e in entries:
+        if COMPONENT_OF_KIND[e.kind].name != "adjustments":
+            continue
+        reason = e.reason
+        if e.source_type == DOCUMENT_SOURCE:
+            source, _, code = (e.reason or "").partition(":")
+            reason = code or None
+        elif e.kind is enums.LedgerKind.OWNERSHIP_TRANSFER:
+            source = "OWNERSHIP_TRANSFER"
+        elif e.source_type == "INVENTORY_CHECK":
+            source = "INVENTORY_CHECK"
+        else:
+            source = "ADJUSTMENT"
+        sums[(source, reason)] = sums.get((source, reason), 0) + e.quantity
+    return [
+        AdjustmentComponent(source=source, reason=reason, quantity=quantity)
+        for (source, reason), quantity in sorted(
+            sums.items(), key=lambda x: (x[0][0], x[0][1] or "")
+        )
+    ]
+
+
+@strawberry.type
 class ReconciliationRow:
     id: strawberry.ID
     period: str
@@ -87,6 +126,16 @@ class ReconciliationRow:
             (self.keys[1], self.keys[2], self.period)
         )
         return [LedgerEntry.from_model(e) for e in rows[:100]]
+
+    @strawberry.field(
+        description="What makes up adjustments: opening stock, inbound and outbound "
+        "documents, count variances and manual adjustments, each apart."
+    )
+    async def adjustment_components(self, info: Info) -> list[AdjustmentComponent]:
+        rows = await info.context.loaders.ledger.entries.load(
+            (self.keys[1], self.keys[2], self.period)
+        )
+        return adjustment_components(rows)
 
     @strawberry.field(
         description="The POS submissions whose postings make up sellThrough and "
