@@ -96,7 +96,7 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
         {},
     ),
     "channelSummary": (
-        '{ channelSummary(periodFrom: "2026-10", periodTo: "2026-10", partnerCode: "D1") { sellIn calculatedInventory } }',
+        '{ channelSummary(periodFrom: "2026-10", periodTo: "2026-10", partnerCode: "D1") { sellIn calculatedInventory adjustmentComponents { source reason quantity } } }',
         {},
     ),
     "webhooks": ("{ webhooks { url } }", {}),

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from portal.domain.access.tokens import create_token
+from portal.domain.ledger.adjustments import AdjustmentReason, post_adjustment
 from portal.domain.reconciliation.recompute import drain_dirty
 from portal.models import (
     InventoryDocument,
@@ -39,6 +40,8 @@ DOCS = f"""query($status: InventoryDocumentStatus, $partnerCode: String) {{
 ROWS = """{ reconciliation(period: "2026-10", partnerCode: "D1") { edges { node {
   warehouseCode sku opening adjustments calculated
   adjustmentComponents { source reason quantity } } } } }"""
+SUMMARY = """{ channelSummary(periodFrom: "2026-09", periodTo: "2026-10", partnerCode: "D1") {
+  period calculatedInventory adjustmentComponents { source reason quantity } } }"""
 SETTINGS = """mutation($input: UpdateSettingsInput!) { updateSettings(input: $input) {
   settings { documentApprovalThreshold } errors { field code } } }"""
 
@@ -99,7 +102,7 @@ async def _rows(manager: Graph, app: Any) -> dict[str, dict[str, Any]]:
 
 
 async def test_documents_post_their_entries_and_show_apart_in_reconciliation(client, app) -> None:
-    _ch, manager, keeper, _, _ = await _channel(client)
+    ch, manager, keeper, _, _ = await _channel(client)
     opening = await _record(keeper, _doc("OPENING_STOCK", 40, "2026-09-30", documentNo="OPEN-1"))
     assert opening["errors"] == []
     doc = opening["inventoryDocument"]
@@ -125,13 +128,30 @@ async def test_documents_post_their_entries_and_show_apart_in_reconciliation(cli
         ("ADJUSTMENT", -2, "OUTBOUND:SCRAP", "2026-10-12"),
     ]
 
+    # A manufacturer's adjustment by hand: shown apart from the documents.
+    await post_adjustment(
+        ch.admin,
+        warehouse_code="W1",
+        sku="SKU-A",
+        quantity=-1,
+        reason=AdjustmentReason.DAMAGE,
+        business_date=date(2026, 10, 15),
+    )
     row = (await _rows(manager, app))["W1/SKU-A"]
-    assert (row["opening"], row["adjustments"], row["calculated"]) == (40, 7, 47)
+    assert (row["opening"], row["adjustments"], row["calculated"]) == (40, 6, 46)
     assert row["adjustmentComponents"] == [
+        {"source": "ADJUSTMENT", "reason": "DAMAGE", "quantity": -1},
         {"source": "INBOUND", "reason": "OTHER_SUPPLIER", "quantity": 15},
         {"source": "OUTBOUND", "reason": "SAMPLE", "quantity": -6},
         {"source": "OUTBOUND", "reason": "SCRAP", "quantity": -2},
     ]
+    # The channel summary shows the same parts, per period.
+    summary = {r["period"]: r for r in (await manager(SUMMARY))["channelSummary"]}
+    assert summary["2026-09"]["adjustmentComponents"] == [
+        {"source": "OPENING_STOCK", "reason": None, "quantity": 40}
+    ]
+    assert summary["2026-10"]["adjustmentComponents"] == row["adjustmentComponents"]
+    assert summary["2026-10"]["calculatedInventory"] == 46
     events = [e.event_type for e in await OutboxEvent.all().order_by("id")]
     assert events.count("inventory_document.posted") == 4
     assert events.count("inventory_document.recorded") == 4
@@ -143,7 +163,7 @@ async def test_documents_post_their_entries_and_show_apart_in_reconciliation(cli
     short = await _record(keeper, _doc("OUTBOUND", 48, "2026-10-20", "SCRAP"))
     assert short["errors"][0]["code"] == "INSUFFICIENT_STOCK"
     assert await InventoryDocument.all().count() == 4
-    assert await _balance() == 47
+    assert await _balance() == 46
 
 
 async def test_over_the_threshold_a_document_waits_for_a_channel_manager(client, app) -> None:

@@ -301,18 +301,6 @@ async def record_inventory_document(
             )
         checked = await _lines(principal, lines)
         m = principal.manufacturer_id
-        if kind is Kind.OPENING_STOCK and await InventoryDocument.exists(
-            manufacturer_id=m,
-            warehouse_id=warehouse.id,
-            kind=Kind.OPENING_STOCK,
-            status__in=[Status.POSTED, Status.PENDING_APPROVAL],
-        ):
-            raise DomainError(
-                ErrorCode.ALREADY_EXISTS,
-                f"Warehouse {warehouse.code} has its opening stock; record INBOUND or "
-                "OUTBOUND documents, or count it.",
-                ["warehouseCode"],
-            )
         settings = await settings_of(m)
         total = sum(quantity for _, quantity in checked)
         threshold = settings.document_approval_threshold
@@ -324,6 +312,8 @@ async def record_inventory_document(
                 [(p, q, ["lines", str(i), "quantity"]) for i, (p, q) in enumerate(checked)],
             )
         async with in_transaction():
+            if kind is Kind.OPENING_STOCK:
+                await _require_no_opening_stock(warehouse)
             document = await InventoryDocument.create(
                 manufacturer_id=m,
                 partner_id=warehouse.partner_id,
@@ -368,6 +358,26 @@ async def record_inventory_document(
     if queue is not None and document.status is Status.POSTED:
         await request_reconcile(queue)
     return document
+
+
+async def _require_no_opening_stock(warehouse: Warehouse) -> None:
+    """One live opening stock per warehouse; on PostgreSQL the warehouse row is locked
+    first, so that two concurrent opening documents cannot both pass."""
+    m = warehouse.manufacturer_id
+    if is_postgres():
+        await Warehouse.filter(manufacturer_id=m, id=warehouse.id).select_for_update().first()
+    if await InventoryDocument.exists(
+        manufacturer_id=m,
+        warehouse_id=warehouse.id,
+        kind=Kind.OPENING_STOCK,
+        status__in=[Status.POSTED, Status.PENDING_APPROVAL],
+    ):
+        raise DomainError(
+            ErrorCode.ALREADY_EXISTS,
+            f"Warehouse {warehouse.code} has its opening stock; record INBOUND or "
+            "OUTBOUND documents, or count it.",
+            ["warehouseCode"],
+        )
 
 
 async def _document_lines(document: InventoryDocument) -> list[InventoryDocumentLine]:

@@ -16,6 +16,7 @@ from portal.domain.catalog.lookups import get_product, partner_scope
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.periods import Period, parse_period, stored_period
+from portal.domain.reconciliation.adjustments import AdjustmentPart, period_adjustments
 from portal.models import ReconciliationRow
 from portal.models.enums import PeriodGranularity
 
@@ -36,6 +37,7 @@ class SummaryRow:
     weeks_of_supply_forecast: float | None
     excess_stock: bool
     stock_out_risk: bool
+    adjustments: list[AdjustmentPart]  # what the period's adjustments are made of
 
 
 async def channel_summary(
@@ -62,8 +64,9 @@ async def channel_summary(
     partner_id = await partner_scope(principal, partner_code)
     if partner_id is not None:
         rows = rows.filter(partner_id=partner_id)
-    if sku:
-        rows = rows.filter(product_id=(await get_product(principal, sku)).id)
+    product_id = (await get_product(principal, sku)).id if sku else None
+    if product_id is not None:
+        rows = rows.filter(product_id=product_id)
     sums = (
         await rows.annotate(
             sell_in_total=Sum("sell_in"),
@@ -87,6 +90,12 @@ async def channel_summary(
         by_period[s["period"]] = {k: int(v or 0) for k, v in s.items() if k != "period"}
     weeks_per_period = 1.0 if settings.period_granularity is PeriodGranularity.WEEKLY else 52 / 12
     ahead = await _forecast_ahead(principal, periods, partner_code, sku)
+    parts = await period_adjustments(
+        principal.manufacturer_id,
+        [p.name for p in periods],
+        partner_id=partner_id,
+        product_id=product_id,
+    )
     result = []
     for index, period in enumerate(periods):
         figures = by_period.get(period.name, {})
@@ -109,6 +118,7 @@ async def channel_summary(
                 weeks_of_supply_forecast=forecast_weeks,
                 excess_stock=weeks is not None and weeks > EXCESS_WEEKS,
                 stock_out_risk=weeks is not None and weeks < STOCK_OUT_WEEKS,
+                adjustments=parts.get(period.name, []),
             )
         )
     return result

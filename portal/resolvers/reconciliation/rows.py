@@ -18,6 +18,7 @@ from portal.schema.reconciliation.types import (
     ReconciliationRowPayload,
     ReconciliationSort,
     UpdateExceptionInput,
+    to_components,
 )
 
 
@@ -89,6 +90,7 @@ async def resolve_channel_summary(
             weeks_of_supply_forecast=r.weeks_of_supply_forecast,
             excess_stock=r.excess_stock,
             stock_out_risk=r.stock_out_risk,
+            adjustment_components=to_components(r.adjustments),
         )
         for r in rows
     ]

@@ -10,11 +10,10 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from portal.domain.checks.documents import SOURCE as DOCUMENT_SOURCE
-from portal.models import LedgerEntry as EntryModel
+from portal.domain.reconciliation.adjustments import AdjustmentPart, group_parts
 from portal.models import ReconciliationRow as RowModel
 from portal.models import enums
-from portal.models.reconciliation.columns import COMPONENT_OF_KIND, FIGURE_NAMES, FIGURES
+from portal.models.reconciliation.columns import FIGURE_NAMES, FIGURES
 from portal.schema.common import UserError
 from portal.schema.ledger.inventory import LedgerEntry
 
@@ -74,28 +73,9 @@ class AdjustmentComponent:
     quantity: int = strawberry.field(description="Signed: an outbound document is negative.")
 
 
-def adjustment_components(entries: list[EntryModel]) -> list[AdjustmentComponent]:
-    """The row's adjustment entries grouped by origin and reason, in a stable order."""
-    sums: dict[tuple[str, str | None], int] = {}
-    for e in entries:
-        if COMPONENT_OF_KIND[e.kind].name != "adjustments":
-            continue
-        reason = e.reason
-        if e.source_type == DOCUMENT_SOURCE:
-            source, _, code = (e.reason or "").partition(":")
-            reason = code or None
-        elif e.kind is enums.LedgerKind.OWNERSHIP_TRANSFER:
-            source = "OWNERSHIP_TRANSFER"
-        elif e.source_type == "INVENTORY_CHECK":
-            source = "INVENTORY_CHECK"
-        else:
-            source = "ADJUSTMENT"
-        sums[(source, reason)] = sums.get((source, reason), 0) + e.quantity
+def to_components(parts: list[AdjustmentPart]) -> list[AdjustmentComponent]:
     return [
-        AdjustmentComponent(source=source, reason=reason, quantity=quantity)
-        for (source, reason), quantity in sorted(
-            sums.items(), key=lambda x: (x[0][0], x[0][1] or "")
-        )
+        AdjustmentComponent(source=p.source, reason=p.reason, quantity=p.quantity) for p in parts
     ]
 
 
@@ -135,7 +115,9 @@ class ReconciliationRow:
         rows = await info.context.loaders.ledger.entries.load(
             (self.keys[1], self.keys[2], self.period)
         )
-        return adjustment_components(rows)
+        return to_components(
+            group_parts((e.kind, e.source_type, e.reason, e.quantity) for e in rows)
+        )
 
     @strawberry.field(
         description="The POS submissions whose postings make up sellThrough and "
@@ -227,3 +209,7 @@ class ChannelSummaryRow:
     )
     excess_stock: bool
     stock_out_risk: bool
+    adjustment_components: list[AdjustmentComponent] = strawberry.field(
+        description="What the period's adjustments are made of, over the rows summed: "
+        "opening stock, inbound and outbound documents, count variances, by hand."
+    )
