@@ -9,6 +9,7 @@ import { downloadMemoCsv, linkMemoCsv, loadClaimDraft, loadClaimReviews, loadCla
 import { loadManagerContracts, loadPartnerContracts } from "./contracts.js";
 import { loadCounts, wireCounts } from "./checks.js";
 import { loadAccountGrid, loadForecastDraft, submitForecast } from "./forecasts.js";
+import { loadDocumentReviews } from "./documents.js";
 import { loadPartnerDesigns, loadReviews, registerDesign } from "./designs.js";
 import { drawChart } from "./chart.js";
 import { loadCompliance, loadExceptions, saveException } from "./manager.js";
@@ -16,7 +17,7 @@ import { loadPeriods, loadReport, submitPos, submitStock, upload } from "./repor
 import { startOrders } from "./orders.js";
 import { loadApprovals, loadPartnerTransfers, loadWarehouses, raiseTransfer } from "./transfers.js";
 
-const loadManager = () => Promise.all([loadExceptions(), loadCompliance(), drawChart(), loadApprovals(), loadReviews()]);
+const loadManager = () => Promise.all([loadExceptions(), loadCompliance(), drawChart(), loadApprovals(), loadReviews(), loadDocumentReviews()]);
 
 async function start() {
   if (!state.token) return;

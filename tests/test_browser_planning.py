@@ -151,3 +151,29 @@ def test_manager_forecast_chart_shows_forecast_actual_and_inventory(browser, dem
         path=str(ARTIFACTS / f"manager-forecast-chart-{width}.png")
     )
     page.close()
+
+
+def test_manager_reviews_a_pending_inventory_document(browser, demo) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """The demo's 25 samples wait above the 20-unit threshold: at phone width the row and
+    its decision fit; a rejection without a note is refused with its code, and approving
+    posts it and takes it off the list."""
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    page.goto(demo["manager"])
+    row = page.locator("#documents tbody tr").filter(has_text="AUS-OUT-2")
+    row.wait_for(timeout=30000)
+    text = row.inner_text()
+    assert (
+        "RES-AUS" in text and "OUTBOUND SAMPLE" in text and "\N{MULTIPLICATION SIGN} 25" in text
+    ), text
+    _inside(page, row.locator("input, button"), 390)
+    row.locator("button", has_text="Reject").click()
+    page.wait_for_selector("#document-status.error:has-text('REQUIRED')", timeout=30000)
+    assert page.locator("#documents tbody tr").filter(has_text="AUS-OUT-2").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "manager-documents-390.png"), full_page=False)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    row.locator("input").fill("samples for the fair, agreed")
+    row.locator("button", has_text="Approve").click()
+    page.wait_for_selector("#document-status:has-text('approved and posted')", timeout=30000)
+    page.wait_for_selector("#documents-empty", state="visible", timeout=30000)
+    assert page.locator("#documents tbody tr").count() == 0
+    page.close()
