@@ -174,6 +174,49 @@ def test_manager_reviews_a_pending_inventory_document(browser, demo) -> None:  #
     row.locator("input").fill("samples for the fair, agreed")
     row.locator("button", has_text="Approve").click()
     page.wait_for_selector("#document-status:has-text('approved and posted')", timeout=30000)
-    page.wait_for_selector("#documents-empty", state="visible", timeout=30000)
-    assert page.locator("#documents tbody tr").count() == 0
+    page.wait_for_function(
+        "![...document.querySelectorAll('#documents tbody tr')]"
+        ".some(tr => tr.textContent.includes('AUS-OUT-2'))",
+        timeout=30000,
+    )
+    page.close()
+
+
+def test_partner_records_stock_documents(browser, demo) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """The partner records an outbound of 1 unit (posted at once), an inbound of 21 (over the
+    demo's 20-unit threshold: waiting for approval) and is told what is missing when reason
+    OTHER comes without a note; the form fits a phone."""
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    page.goto(demo["partner"])
+    page.wait_for_selector("#d-warehouse option", state="attached", timeout=30000)
+    _inside(page, page.locator("#document-form select, #document-form input"), 390)
+    sku = "SKU-0001"
+
+    def record(kind: str, reason: str, quantity: int, number: str, note: str = "") -> None:  # type: ignore[no-untyped-def]
+        page.select_option("#d-kind", kind)
+        page.select_option("#d-warehouse", "DIST-NA-MAIN")
+        page.select_option("#d-reason", reason)
+        page.fill("#document-form input[name=sku]", sku)
+        page.fill("#document-form input[name=quantity]", str(quantity))
+        page.fill("#document-form input[name=documentNo]", number)
+        page.fill("#document-form input[name=note]", note)
+        page.click("#document-form button")
+
+    record("OUTBOUND", "OTHER", 1, "BR-OUT-0")
+    page.wait_for_selector("#document-form-status.error:has-text('REQUIRED')", timeout=30000)
+    record("OUTBOUND", "SCRAP", 1, "BR-OUT-1")
+    page.wait_for_selector("#document-form-status:has-text('Recorded: posted.')", timeout=30000)
+    record("INBOUND", "FOUND", 21, "BR-IN-1")
+    page.wait_for_selector(
+        "#document-form-status:has-text('Recorded: waiting for approval.')", timeout=30000
+    )
+    rows = page.locator("#own-documents tbody tr")
+    page.wait_for_function(
+        "document.querySelectorAll('#own-documents tbody tr').length >= 2", timeout=30000
+    )
+    newest, before = rows.nth(0).inner_text(), rows.nth(1).inner_text()
+    assert "BR-IN-1" in newest and "waiting for approval" in newest, newest
+    assert "BR-OUT-1" in before and "posted" in before, before
+    assert page.locator("#own-documents tbody tr", has_text="BR-OUT-0").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "partner-documents-390.png"), full_page=False)
     page.close()
