@@ -9,6 +9,7 @@ import { downloadMemoCsv, linkMemoCsv, loadClaimDraft, loadClaimReviews, loadCla
 import { loadManagerContracts, loadPartnerContracts } from "./contracts.js";
 import { loadCounts, wireCounts } from "./checks.js";
 import { loadAccountGrid, loadForecastDraft, submitForecast } from "./forecasts.js";
+import { loadDocumentReviews, loadPartnerDocuments, wireDocuments } from "./documents.js";
 import { loadPartnerDesigns, loadReviews, registerDesign } from "./designs.js";
 import { drawChart } from "./chart.js";
 import { loadCompliance, loadExceptions, saveException } from "./manager.js";
@@ -17,7 +18,7 @@ import { startOrders } from "./orders.js";
 import { startPricing } from "./pricing.js";
 import { loadApprovals, loadPartnerTransfers, loadWarehouses, raiseTransfer } from "./transfers.js";
 
-const loadManager = () => Promise.all([loadExceptions(), loadCompliance(), drawChart(), loadApprovals(), loadReviews()]);
+const loadManager = () => Promise.all([loadExceptions(), loadCompliance(), drawChart(), loadApprovals(), loadReviews(), loadDocumentReviews()]);
 
 async function start() {
   if (!state.token) return;
@@ -30,7 +31,8 @@ async function start() {
     $("#partner").hidden = false; $("#claim-period").value = lastMonth();
     $("#period").value = await loadPeriods();  // the period due next
     await Promise.all([loadReport(), loadWarehouses(), loadPartnerTransfers(), loadPartnerDesigns(),
-      loadClaimDraft(), loadClaims(), loadPartnerContracts(), loadCounts(), loadForecastDraft()]);
+      loadClaimDraft(), loadClaims(), loadPartnerContracts(), loadCounts(), loadForecastDraft(),
+      loadPartnerDocuments()]);
   } else {
     $("#manager").hidden = false; $("#m-period").value = lastMonth(); $("#memo-period").value = lastMonth();
     await Promise.all([loadManager(), loadClaimReviews(), loadMemos(), loadManagerContracts(), loadAccountGrid()]);
@@ -62,5 +64,6 @@ on("#c-filters", "submit", async (event) => { event.preventDefault(); await draw
 on("#exception-form", "submit", saveException);
 on("#submit-forecast", "click", submitForecast);
 wireCounts(on);
+wireDocuments(on);
 
 start().catch(showError);

@@ -52,8 +52,12 @@ function table(rows) {
 const describe = (r) => `${r.period}: ${SERIES.map((s) => `${s.name.toLowerCase()} ${units(r[s.key])}`).join(", ")}`
   + (r.reportedInventory == null ? ", no stock report" : `, gap ${units(r.calculatedInventory - r.reportedInventory)}`);
 
-function draw(rows) {
-  const svg = $("#chart");
+const draw = (rows) => drawLines($("#chart"), rows, SERIES, { tip: $("#chart-tip"), describe, gap: true });
+
+// A line per series over periods, on `svg`: round ticks, period labels, a focusable column
+// per period whose description (`describe(row)`) shows in `tip`. Dashed series are drawn
+// last (on top); `gap` shades calculated minus reported inventory. Also the forecast chart's.
+export function drawLines(svg, rows, series, { tip, describe: say, gap = false }) {
   const width = Math.max(Math.round(svg.getBoundingClientRect().width) || 640, 300);
   const height = width < 500 ? 260 : 300;
   svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
@@ -66,7 +70,7 @@ function draw(rows) {
     return node;
   };
   const left = width < 500 ? 54 : 62; const right = 14; const top = 26; const bottom = 46;
-  const values = rows.flatMap((r) => SERIES.map((s) => r[s.key] ?? 0));
+  const values = rows.flatMap((r) => series.map((s) => r[s.key] ?? 0));
   const ticks = roundTicks(Math.max(1, ...values));
   const max = ticks[ticks.length - 1];
   const plotW = width - left - right; const plotH = height - top - bottom;
@@ -90,14 +94,14 @@ function draw(rows) {
   add("text", { x: left + plotW / 2, y: height - 4, "text-anchor": "middle", class: "axis-title" }, "Period", axis);
 
   // The gap: the band between calculated and reported, where a report exists.
-  const reported = rows.map((r, i) => [r, i]).filter(([r]) => r.reportedInventory != null);
+  const reported = gap ? rows.map((r, i) => [r, i]).filter(([r]) => r.reportedInventory != null) : [];
   if (reported.length) {
     const upper = reported.map(([r, i]) => `${x(i)},${y(r.calculatedInventory)}`);
     const lower = reported.map(([r, i]) => `${x(i)},${y(r.reportedInventory)}`).reverse();
     add("polygon", { points: [...upper, ...lower].join(" "), fill: GAP.colour, "fill-opacity": 0.18, class: "gap-band" });
   }
   // The lines; calculated is dashed on top, so that it shows where it equals reported.
-  for (const s of [SERIES[0], SERIES[1], SERIES[3], SERIES[2]]) {
+  for (const s of [...series.filter((x) => !x.dash), ...series.filter((x) => x.dash)]) {
     const points = rows.map((r, i) => (r[s.key] == null ? null : `${x(i)},${y(r[s.key])}`)).filter(Boolean);
     add("polyline", { points: points.join(" "), fill: "none", stroke: s.colour, "stroke-width": 2.5, "stroke-dasharray": s.dash || "none", "data-series": s.key });
     rows.forEach((r, i) => r[s.key] != null && add("circle", { cx: x(i), cy: y(r[s.key]), r: 3, fill: s.colour }));
@@ -107,10 +111,10 @@ function draw(rows) {
   const guide = add("line", { y1: top, y2: top + plotH, stroke: "#999", "stroke-dasharray": "2 3", visibility: "hidden" });
   rows.forEach((r, i) => {
     const hit = add("rect", { x: x(i) - step / 2, y: top, width: step, height: plotH, fill: "transparent", tabindex: 0,
-      class: "hit", "data-period": r.period, "aria-label": describe(r) });
+      class: "hit", "data-period": r.period, "aria-label": say(r) });
     const show = () => {
       guide.setAttribute("x1", x(i)); guide.setAttribute("x2", x(i)); guide.setAttribute("visibility", "visible");
-      $("#chart-tip").textContent = describe(r);
+      tip.textContent = say(r);
     };
     hit.addEventListener("mouseenter", show); hit.addEventListener("focus", show);
   });

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from portal.demo_checks import seed_checks
+from portal.demo_checks import seed_checks, seed_documents
 from portal.demo_contracts import seed_contracts
 from portal.demo_demand import seed_demand
 from portal.demo_incentives import seed_incentives
@@ -76,6 +76,7 @@ async def seed_demo(today: date | None = None) -> DemoTokens:
         await seed_contracts(admin, today or datetime.now(UTC).date())
         await seed_orders(admin)
         await seed_checks(admin, today or datetime.now(UTC).date())
+        await seed_documents(admin, today or datetime.now(UTC).date())
         await seed_demand(admin, today or datetime.now(UTC).date())
         await seed_price_protection(admin, today or datetime.now(UTC).date())
         await drain_dirty(today=today or datetime.now(UTC).date())

@@ -1,19 +1,33 @@
 """Demo inventory checks: Boston Automation's count of last month, approved (one unit
 short, posted as a COUNT_VARIANCE adjustment, the count its stock report); Eurolink's blind
 count awaiting the manager's review; and Northam's full-catalogue sheet, half counted,
-waiting for the partner on its phone."""
+waiting for the partner on its phone.
+
+Inventory documents: Austin Controls' lab joins this month with its opening stock, takes
+in goods bought elsewhere and issues a few units for internal use (all posted); then the
+manufacturer asks for approval above 20 units, and Austin's 25 samples wait for the
+channel manager."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 from portal.domain.access.principal import Principal
-from portal.domain.checks import review, sheets
+from portal.domain.catalog import tenants, warehouses
+from portal.domain.checks import documents, review, sheets
 from portal.domain.checks.book import book_at, book_serials_at
 from portal.domain.checks.sheets import CountInput
 from portal.domain.periods import period_containing
 from portal.models import InventoryCheckLine, Partner, Product
-from portal.models.enums import CheckSource, PeriodGranularity, Role
+from portal.models.enums import (
+    CheckSource,
+    InventoryDocumentKind,
+    InventoryDocumentReason,
+    PeriodGranularity,
+    Role,
+)
+
+DOCUMENT_APPROVAL_THRESHOLD = 20
 
 
 async def _count_all(principal: Principal, check_id: int, short_by: int = 0) -> None:
@@ -96,4 +110,64 @@ async def seed_checks(admin: Principal, today: date) -> None:
     book = await book_at(m, draft.warehouse_id, today, list(skus))
     await sheets.record_counts(
         north, draft.id, [CountInput(p.sku, book.get(p.id, 0)) for p in skus.values()]
+    )
+
+
+async def seed_documents(admin: Principal, today: date) -> None:
+    m = admin.manufacturer_id
+    austin = Principal(
+        m, Role.PARTNER_INVENTORY, (await Partner.get(manufacturer_id=m, code="RES-AUS")).id
+    )
+    await warehouses.create_warehouse(
+        admin, code="RES-AUS-LAB", name="Austin Controls lab", partner_code="RES-AUS"
+    )
+    skus = (
+        await Product.filter(manufacturer_id=m, active=True, serial_controlled=False)
+        .order_by("id")
+        .limit(3)
+        .values_list("sku", flat=True)
+    )
+    line = documents.DocumentLineInput
+    month_start = period_containing(today, PeriodGranularity.MONTHLY).start
+    await documents.record_inventory_document(
+        austin,
+        None,
+        kind=InventoryDocumentKind.OPENING_STOCK,
+        warehouse_code="RES-AUS-LAB",
+        lines=[line(str(sku), 30) for sku in skus],
+        business_date=month_start,
+        document_no="AUS-OPEN-1",
+    )
+    await documents.record_inventory_document(
+        austin,
+        None,
+        kind=InventoryDocumentKind.INBOUND,
+        warehouse_code="RES-AUS-LAB",
+        reason=InventoryDocumentReason.OTHER_SUPPLIER,
+        lines=[line(str(skus[0]), 5)],
+        business_date=today,
+        document_no="AUS-IN-1",
+    )
+    await documents.record_inventory_document(
+        austin,
+        None,
+        kind=InventoryDocumentKind.OUTBOUND,
+        warehouse_code="RES-AUS-LAB",
+        reason=InventoryDocumentReason.INTERNAL_USE,
+        lines=[line(str(skus[1]), 2)],
+        business_date=today,
+        document_no="AUS-OUT-1",
+        note="test bench",
+    )
+    await tenants.update_settings(admin, document_approval_threshold=DOCUMENT_APPROVAL_THRESHOLD)
+    await documents.record_inventory_document(
+        austin,
+        None,
+        kind=InventoryDocumentKind.OUTBOUND,
+        warehouse_code="RES-AUS-LAB",
+        reason=InventoryDocumentReason.SAMPLE,
+        lines=[line(str(skus[0]), 25)],
+        business_date=today,
+        document_no="AUS-OUT-2",
+        note="samples for the trade fair",
     )

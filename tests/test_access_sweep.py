@@ -32,6 +32,8 @@ from portal.models import (
     InventoryCheckLine,
     InventoryContract,
     InventoryContractLine,
+    InventoryDocument,
+    InventoryDocumentLine,
     LedgerEntry,
     ManufacturerSettings,
     MappingTemplate,
@@ -90,11 +92,11 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
     "transfers": ("{ transfers { totalCount edges { node { fromWarehouseCode } } } }", {}),
     "returns": ("{ returns { totalCount edges { node { rmaNo warehouseCode } } } }", {}),
     "reconciliation": (
-        '{ reconciliation(period: "2026-10", partnerCode: "D1") { totalCount edges { node { warehouseCode gap owner history { details } } } } }',
+        '{ reconciliation(period: "2026-10", partnerCode: "D1") { totalCount edges { node { warehouseCode gap owner history { details } adjustmentComponents { source reason quantity } } } } }',
         {},
     ),
     "channelSummary": (
-        '{ channelSummary(periodFrom: "2026-10", periodTo: "2026-10", partnerCode: "D1") { sellIn calculatedInventory } }',
+        '{ channelSummary(periodFrom: "2026-10", periodTo: "2026-10", partnerCode: "D1") { sellIn calculatedInventory adjustmentComponents { source reason quantity } } }',
         {},
     ),
     "webhooks": ("{ webhooks { url } }", {}),
@@ -164,6 +166,14 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "inventoryCheck": (
         '{ inventoryCheck(id: "1") { warehouseCode reviewNote lines(uncountedOnly: false) { edges { node { sku book counted } } } } }',
+        {},
+    ),
+    "inventoryDocuments": (
+        '{ inventoryDocuments(partnerCode: "D1") { totalCount edges { node { documentNo note warehouseCode partnerCode lines { sku quantity } } } } }',
+        {},
+    ),
+    "inventoryDocument": (
+        '{ inventoryDocument(id: "1") { documentNo note reviewNote lines { sku quantity } } }',
         {},
     ),
     "salesAgreements": (
@@ -368,6 +378,19 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any]]] = {
         "ReviewInventoryCheckInput",
         {"id": "1", "decision": "APPROVE", "note": "ok"},
     ),
+    "recordInventoryDocument": (
+        "RecordInventoryDocumentInput",
+        {
+            "kind": "INBOUND",
+            "warehouseCode": "D1-W",
+            "reason": "FOUND",
+            "lines": [{"sku": "SKU-1", "quantity": 1}],
+        },
+    ),
+    "reviewInventoryDocument": (
+        "ReviewInventoryDocumentInput",
+        {"id": "1", "decision": "APPROVE", "note": "ok"},
+    ),
     "createSalesAgreement": (
         "CreateSalesAgreementInput",
         {
@@ -469,6 +492,8 @@ async def _victim_state(manufacturer_id: int) -> list[Any]:
         ShippingNoticeLine,
         InventoryCheck,
         InventoryCheckLine,
+        InventoryDocument,
+        InventoryDocumentLine,
         SalesAgreement,
         SalesAgreementLine,
         Forecast,
@@ -577,6 +602,7 @@ async def _seed_victim() -> tuple[int, str]:
     await _seed_contracts(admin)
     await _seed_orders(admin, d1_principal)
     await _seed_checks(d1_principal)
+    await _seed_documents(d1_principal)
     await _seed_demand(d1_principal)
     d2 = await Partner.get(code="D2")
     _, other_partner = await create_token(manufacturer.id, Role.PARTNER_ADMIN, partner_id=d2.id)
@@ -721,6 +747,27 @@ async def _seed_checks(d1: Principal) -> None:
         await sheets.record_counts(d1, check.id, [sheets.CountInput("SKU-1", 4)])
         if code == "D1-W":
             await review.submit_inventory_check(d1, check.id)
+
+
+async def _seed_documents(d1: Principal) -> None:
+    """D1's outbound over the approval threshold, pending (document 1), with a secret note."""
+    from portal.domain.checks import documents
+    from portal.models.enums import InventoryDocumentKind, InventoryDocumentReason
+
+    await ManufacturerSettings.filter(manufacturer_id=d1.manufacturer_id).update(
+        document_approval_threshold=1
+    )
+    await documents.record_inventory_document(
+        d1,
+        None,
+        kind=InventoryDocumentKind.OUTBOUND,
+        warehouse_code="D1-W",
+        reason=InventoryDocumentReason.SAMPLE,
+        lines=[documents.DocumentLineInput("SKU-1", 2)],
+        business_date=date(2026, 10, 21),
+        document_no=f"{SECRET}-OUT",
+        note=f"{SECRET} sample",
+    )
 
 
 async def _seed_demand(d1: Principal) -> None:
@@ -889,6 +936,8 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "recordCounts": _STOCK_WORKERS,
     "submitInventoryCheck": _STOCK_WORKERS,
     "reviewInventoryCheck": _MANUFACTURER_ADMINS,
+    "recordInventoryDocument": _STOCK_WORKERS,
+    "reviewInventoryDocument": _MANUFACTURER_ADMINS,
     "createSalesAgreement": _MANUFACTURER_ADMINS,
     "submitForecast": frozenset(
         {Role.ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN, Role.PARTNER_SALES}

@@ -243,3 +243,51 @@ async def test_forecast_draft_prefills_and_is_submitted_as_is(client, app) -> No
     assert await _state() == before
     too_far = await partner.errors(DRAFT, **{"from": "2026-12", "horizon": 99})
     assert "horizon" in too_far[0]["message"]
+
+
+async def test_agreement_actuals_count_sell_in_received_from_the_distributor(client) -> None:
+    """R1 buys from its distributor D1: the 6 units D1 transfers to R1 are R1's sell-in;
+    D1's 3 units moved between its own warehouses are no one's, and D1's actual stays the
+    20 the manufacturer shipped it."""
+    from portal.domain.demand.agreements import CommitmentInput, create_sales_agreement
+    from portal.domain.ledger import transfers
+    from portal.domain.ledger.shipments import LineInput
+
+    ch = await build_channel()
+    m = ch.admin.manufacturer_id
+    await ship_to_w1(ch, 20)
+    manager_principal = Principal(m, Role.CHANNEL_MANAGER)
+    made = {}
+    for code, committed in (("D1", 30), ("R1", 10)):
+        made[code] = await create_sales_agreement(
+            manager_principal,
+            partner_code=code,
+            name=f"{code} 2026",
+            period_from="2026-10",
+            period_to="2026-10",
+            lines=[CommitmentInput("SKU-A", "2026-10", committed)],
+        )
+    moves = (("R1", "WR", 6, date(2026, 10, 6)), (None, "W2", 3, date(2026, 10, 7)))
+    for to_partner, to_warehouse, quantity, day in moves:
+        transfer = await transfers.raise_transfer(
+            ch.d1,
+            from_warehouse_code="W1",
+            to_warehouse_code=to_warehouse,
+            to_partner_code=to_partner,
+            lines=[LineInput("SKU-A", quantity)],
+        )
+        if transfer.status.value == "REQUESTED":
+            await transfers.approve_transfer(ch.admin, transfer.id)
+        await transfers.ship_transfer(ch.d1, transfer.id, shipped_on=day)
+        receiver = ch.r1 if to_partner else ch.d1
+        await transfers.receive_transfer(receiver, transfer.id, received_on=day)
+    _, token = await create_token(m, Role.CHANNEL_MANAGER)
+    manager = Graph(client, token)
+
+    async def actual(code: str) -> tuple[int, int, int]:
+        rows = (await manager(PERFORMANCE, id=str(made[code].id)))["salesAgreementPerformance"]
+        assert len(rows) == 1 and rows[0]["period"] == "2026-10"
+        return rows[0]["actual"], rows[0]["remaining"], rows[0]["variance"]
+
+    assert await actual("R1") == (6, 4, -4)
+    assert await actual("D1") == (20, 10, -10)

@@ -21,12 +21,14 @@ from portal.models import (
     CreditMemo,
     DesignRegistration,
     InventoryContract,
+    InventoryDocument,
     Order,
     OrderLine,
     Partner,
     PriceProtectionProgram,
     Product,
     ReconciliationRow,
+    StockBalance,
     StockReturn,
     Submission,
     Transfer,
@@ -36,6 +38,8 @@ from portal.models.enums import (
     ClaimLineStatus,
     ClaimStatus,
     DesignStatus,
+    InventoryDocumentKind,
+    InventoryDocumentStatus,
     OrderStatus,
     PartnerTier,
     ReconciliationStatus,
@@ -116,6 +120,20 @@ async def test_demo_history(db) -> None:
     credited = await Claim.filter(status=ClaimStatus.CREDITED).values_list("id", flat=True)
     memos = await CreditMemo.filter(kind="CREDIT").values_list("claim_id", flat=True)
     assert sorted(memos) == sorted(credited)
+    # Inventory documents: Austin's lab opened, took in and issued stock; its samples wait.
+    docs = (
+        await InventoryDocument.all().order_by("id").values_list("kind", "status", "total_quantity")
+    )
+    assert docs == [
+        (InventoryDocumentKind.OPENING_STOCK, InventoryDocumentStatus.POSTED, 90),
+        (InventoryDocumentKind.INBOUND, InventoryDocumentStatus.POSTED, 5),
+        (InventoryDocumentKind.OUTBOUND, InventoryDocumentStatus.POSTED, 2),
+        (InventoryDocumentKind.OUTBOUND, InventoryDocumentStatus.PENDING_APPROVAL, 25),
+    ]
+    lab = await StockBalance.filter(warehouse__code="RES-AUS-LAB").values_list(
+        "quantity", flat=True
+    )
+    assert sorted(lab) == [28, 30, 35]  # the pending samples are not posted
     again = await seed_demo()  # a second run reuses the tenant and issues fresh tokens
     assert again.admin != tokens.admin
     assert await Partner.all().count() == 7

@@ -4,6 +4,7 @@ from portal.models.access.tokens import ApiToken, TokenUsage
 from portal.models.catalog.partners import Partner, Warehouse
 from portal.models.catalog.products import PartnerSkuMapping, Product, ProductPrice
 from portal.models.catalog.tenants import Manufacturer, ManufacturerSettings
+from portal.models.checks.documents import InventoryDocument, InventoryDocumentLine
 from portal.models.checks.sheets import InventoryCheck, InventoryCheckLine
 from portal.models.contracts.consumption import CallOffNotification, Charge
 from portal.models.contracts.contracts import InventoryContract, InventoryContractLine
@@ -83,6 +84,8 @@ __all__ = [
     "InventoryCheckLine",
     "InventoryContract",
     "InventoryContractLine",
+    "InventoryDocument",
+    "InventoryDocumentLine",
     "Job",
     "JobFailure",
     "LedgerEntry",

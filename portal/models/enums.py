@@ -244,3 +244,29 @@ class CheckStatus(str, Enum):
 class CountVariancePolicy(str, Enum):
     POST_AT_APPROVAL = "POST_AT_APPROVAL"  # variances post as COUNT_VARIANCE adjustments
     OPEN_EXCEPTION = "OPEN_EXCEPTION"  # the count is reported; the gap is an exception first
+
+
+class InventoryDocumentKind(str, Enum):
+    """A partner's own stock document (docs/domain.md "Inventory documents")."""
+
+    OPENING_STOCK = "OPENING_STOCK"  # stock on hand when the warehouse joins: OPENING entries
+    INBOUND = "INBOUND"  # goods received from elsewhere: + ADJUSTMENT entries
+    OUTBOUND = "OUTBOUND"  # non-sale issues (samples, scrap, internal use): - ADJUSTMENT
+
+
+class InventoryDocumentReason(str, Enum):
+    OPENING_BALANCE = "OPENING_BALANCE"  # the only reason of OPENING_STOCK
+    OTHER_SUPPLIER = "OTHER_SUPPLIER"  # inbound: bought outside the manufacturer's channel
+    FOUND = "FOUND"  # inbound: stock that turned up
+    RETURNED_FROM_LOAN = "RETURNED_FROM_LOAN"  # inbound: a demo or loan unit came back
+    SAMPLE = "SAMPLE"  # outbound
+    SCRAP = "SCRAP"  # outbound
+    INTERNAL_USE = "INTERNAL_USE"  # outbound
+    LOAN = "LOAN"  # outbound: a demo or loan unit leaves
+    OTHER = "OTHER"  # inbound or outbound, with a note
+
+
+class InventoryDocumentStatus(str, Enum):
+    POSTED = "POSTED"  # its ledger entries are written
+    PENDING_APPROVAL = "PENDING_APPROVAL"  # over the approval threshold: nothing posted yet
+    REJECTED = "REJECTED"  # a channel manager refused it: nothing posted

@@ -11,6 +11,7 @@ from portal.resolvers.access import tokens as r_access
 from portal.resolvers.catalog import partners as r_partners
 from portal.resolvers.catalog import products as r_products
 from portal.resolvers.catalog import warehouses as r_warehouses
+from portal.resolvers.checks import documents as r_documents
 from portal.resolvers.checks import sheets as r_checks
 from portal.resolvers.contracts import contracts as r_contracts
 from portal.resolvers.demand import plans as r_demand
@@ -36,6 +37,7 @@ from portal.schema.access.types import (
 from portal.schema.catalog.partners import Partner, PartnerPayload
 from portal.schema.catalog.products import Product, ProductPayload, SkuMapping, SkuMappingPayload
 from portal.schema.catalog.warehouses import Warehouse, WarehousePayload
+from portal.schema.checks.documents import InventoryDocument, InventoryDocumentPayload
 from portal.schema.checks.types import InventoryCheck, InventoryCheckPayload
 from portal.schema.common import Connection
 from portal.schema.contracts.types import (
@@ -234,6 +236,14 @@ class Query:
         resolver=r_checks.resolve_inventory_check,
         permission_classes=INVENTORY,
         description="One check sheet: page its lines here (a phone counts a page at a time).",
+    )
+    inventory_documents: Connection[InventoryDocument] = strawberry.field(
+        resolver=r_documents.resolve_inventory_documents,
+        permission_classes=INVENTORY,
+        description="A partner's opening-stock, inbound and outbound documents, newest last.",
+    )
+    inventory_document: InventoryDocument | None = strawberry.field(
+        resolver=r_documents.resolve_inventory_document, permission_classes=INVENTORY
     )
     sales_agreements: Connection[SalesAgreement] = strawberry.field(
         resolver=r_demand.resolve_sales_agreements, permission_classes=INVENTORY
@@ -441,6 +451,17 @@ class Mutation:
     review_inventory_check: InventoryCheckPayload = strawberry.mutation(
         resolver=r_checks.review_inventory_check,
         permission_classes=[allow(Action.REVIEW_CHECKS)],
+    )
+    record_inventory_document: InventoryDocumentPayload = strawberry.mutation(
+        resolver=r_documents.record_inventory_document,
+        permission_classes=MOVE,
+        description="Opening stock, goods received from elsewhere, or a non-sale issue: "
+        "posted at once, or PENDING_APPROVAL above the documentApprovalThreshold.",
+    )
+    review_inventory_document: InventoryDocumentPayload = strawberry.mutation(
+        resolver=r_documents.review_inventory_document,
+        permission_classes=[allow(Action.REVIEW_CHECKS)],
+        description="Approve (it posts) or reject (with a note) a pending document.",
     )
     create_sales_agreement: SalesAgreementPayload = strawberry.mutation(
         resolver=r_demand.create_sales_agreement, permission_classes=PLAN

@@ -58,6 +58,13 @@ async def update_settings(
     for name in _NON_NEGATIVE_INTS:
         if name in changes and not 0 <= changes[name] <= 366:
             raise DomainError(ErrorCode.INVALID, f"{name} must be 0 to 366.", [name])
+    threshold = changes.get("document_approval_threshold")
+    if threshold is not None and not 0 <= threshold <= 1_000_000:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "documentApprovalThreshold must be 0 to 1,000,000.",
+            ["documentApprovalThreshold"],
+        )
     if "tolerance_percent" in changes:
         percent = Decimal(str(changes["tolerance_percent"]))
         if not percent.is_finite() or not 0 <= percent <= 100:

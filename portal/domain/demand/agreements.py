@@ -22,7 +22,7 @@ from portal.domain.catalog.lookups import get_product, partner_scope
 from portal.domain.demand.periods import period_range
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.idempotency import idempotent
-from portal.domain.ledger.period_totals import SELL_IN_KINDS, period_totals
+from portal.domain.ledger.period_totals import sell_in_totals
 from portal.domain.tenancy import visible_to
 from portal.models import Product, SalesAgreement, SalesAgreementLine
 
@@ -143,7 +143,9 @@ async def create_sales_agreement(
 
 
 async def agreement_performance(principal: Principal, agreement_id: int) -> list[PerformanceRow]:
-    """Per line (SKU, period): committed, the partner's sell-in, remaining, variance."""
+    """Per line (SKU, period): committed, the partner's sell-in (from the manufacturer,
+    and transfers received from another partner: a reseller buys from its distributor),
+    remaining, variance."""
     agreement = await visible_sales_agreements(principal).filter(id=agreement_id).first()
     if agreement is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such sales agreement.", ["id"])
@@ -155,9 +157,8 @@ async def agreement_performance(principal: Principal, agreement_id: int) -> list
         p.id: p.sku
         for p in await Product.filter(manufacturer_id=m, id__in=[x.product_id for x in lines])
     }
-    actual = await period_totals(
+    actual = await sell_in_totals(
         m,
-        SELL_IN_KINDS,
         periods={x.period for x in lines},
         partner_ids=[agreement.partner_id],
         product_ids=[x.product_id for x in lines],

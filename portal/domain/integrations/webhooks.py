@@ -63,6 +63,9 @@ EVENT_TYPES = (
     "check.submitted",
     "check.approved",
     "check.rejected",
+    "inventory_document.recorded",
+    "inventory_document.posted",
+    "inventory_document.rejected",
     "price_protection.opened",
     "price_protection.reminder",
 )

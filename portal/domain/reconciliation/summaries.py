@@ -16,6 +16,7 @@ from portal.domain.catalog.lookups import get_product, partner_scope
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.periods import Period, parse_period, stored_period
+from portal.domain.reconciliation.adjustments import AdjustmentPart, period_adjustments
 from portal.models import ReconciliationRow, ReconciliationTotal
 from portal.models.enums import PeriodGranularity
 
@@ -36,6 +37,7 @@ class SummaryRow:
     weeks_of_supply_forecast: float | None
     excess_stock: bool
     stock_out_risk: bool
+    adjustments: list[AdjustmentPart]  # what the period's adjustments are made of
 
 
 async def channel_summary(
@@ -46,9 +48,11 @@ async def channel_summary(
     sku: str | None = None,
     *,
     with_forecast: bool = True,
+    with_adjustments: bool = True,
 ) -> list[SummaryRow]:
     """``with_forecast=False`` leaves ``weeks_of_supply_forecast`` out (``None``): the
-    account forecast behind it is computed per partner, SKU and period."""
+    account forecast behind it is computed per partner, SKU and period;
+    ``with_adjustments=False`` leaves ``adjustments`` empty (read from ledger entries)."""
     principal.require(Action.VIEW_INVENTORY)
     settings = await settings_of(principal.manufacturer_id)
     first = parse_period(period_from, settings.period_granularity, "periodFrom")
@@ -63,11 +67,10 @@ async def channel_summary(
         trailing.insert(0, trailing[0].previous())
     names = [p.name for p in trailing[:-1]] + [p.name for p in periods]
     partner_id = await partner_scope(principal, partner_code)
-    if sku:  # per SKU: its rows, one per warehouse and period
+    product_id = (await get_product(principal, sku)).id if sku else None
+    if product_id is not None:  # per SKU: its rows, one per warehouse and period
         rows = ReconciliationRow.filter(
-            manufacturer_id=principal.manufacturer_id,
-            period__in=names,
-            product_id=(await get_product(principal, sku)).id,
+            manufacturer_id=principal.manufacturer_id, period__in=names, product_id=product_id
         )
         reported = Sum("reported")
         count: Count | Sum = Count("reported")
@@ -101,6 +104,16 @@ async def channel_summary(
         by_period[s["period"]] = {k: int(v or 0) for k, v in s.items() if k != "period"}
     weeks_per_period = 1.0 if settings.period_granularity is PeriodGranularity.WEEKLY else 52 / 12
     ahead = await _forecast_ahead(principal, periods, partner_code, sku) if with_forecast else []
+    parts = (
+        await period_adjustments(
+            principal.manufacturer_id,
+            [p.name for p in periods],
+            partner_id=partner_id,
+            product_id=product_id,
+        )
+        if with_adjustments
+        else {}
+    )
     result = []
     for index, period in enumerate(periods):
         figures = by_period.get(period.name, {})
@@ -123,6 +136,7 @@ async def channel_summary(
                 weeks_of_supply_forecast=forecast_weeks,
                 excess_stock=weeks is not None and weeks > EXCESS_WEEKS,
                 stock_out_risk=weeks is not None and weeks < STOCK_OUT_WEEKS,
+                adjustments=parts.get(period.name, []),
             )
         )
     return result

@@ -50,6 +50,8 @@ class ManufacturerSettings(Model):
     count_variance_policy = fields.CharEnumField(
         CountVariancePolicy, max_length=16, default=CountVariancePolicy.POST_AT_APPROVAL
     )
+    # Inventory documents above this total quantity wait for a channel manager (0: never)
+    document_approval_threshold = fields.IntField(default=0)
     erp_base_url = fields.CharField(max_length=500, null=True)
     erp_api_key = fields.CharField(max_length=500, null=True)
     # Partner orders (docs/domain.md "Partner orders")

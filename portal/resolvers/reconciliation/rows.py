@@ -18,6 +18,7 @@ from portal.schema.reconciliation.types import (
     ReconciliationRowPayload,
     ReconciliationSort,
     UpdateExceptionInput,
+    to_components,
 )
 
 
@@ -79,7 +80,9 @@ async def resolve_channel_summary(
         period_to,
         partner_code,
         sku,
-        with_forecast=selects(info, "weeksOfSupplyForecast"),  # the costly part: when asked
+        # the costly parts, computed when asked
+        with_forecast=selects(info, "weeksOfSupplyForecast"),
+        with_adjustments=selects(info, "adjustmentComponents"),
     )
     return [
         ChannelSummaryRow(
@@ -94,6 +97,7 @@ async def resolve_channel_summary(
             weeks_of_supply_forecast=r.weeks_of_supply_forecast,
             excess_stock=r.excess_stock,
             stock_out_risk=r.stock_out_risk,
+            adjustment_components=to_components(r.adjustments),
         )
         for r in rows
     ]

@@ -96,6 +96,9 @@ class ManufacturerSettings:
     auto_receive_transfers: bool
     file_rejection_policy: FileRejectionPolicy
     count_variance_policy: CountVariancePolicy
+    document_approval_threshold: int = strawberry.field(
+        description="Inventory documents above this total quantity wait for approval (0: never)."
+    )
     erp_base_url: str | None
     erp_configured: bool = strawberry.field(description="An ERP API key is set (never shown).")
     ordering_mode: OrderingMode
@@ -120,6 +123,7 @@ class ManufacturerSettings:
             auto_receive_transfers=s.auto_receive_transfers,
             file_rejection_policy=s.file_rejection_policy,
             count_variance_policy=s.count_variance_policy,
+            document_approval_threshold=s.document_approval_threshold,
             erp_base_url=s.erp_base_url,
             erp_configured=bool(s.erp_base_url and s.erp_api_key),
             ordering_mode=s.ordering_mode,
@@ -145,6 +149,9 @@ class UpdateSettingsInput:
     auto_receive_transfers: bool | None = None
     file_rejection_policy: FileRejectionPolicy | None = None
     count_variance_policy: CountVariancePolicy | None = None
+    document_approval_threshold: int | None = strawberry.field(
+        default=None, description="0 to 1,000,000; 0: documents never wait for approval."
+    )
     erp_base_url: str | None = strawberry.field(default=None, description='"" clears it.')
     erp_api_key: str | None = strawberry.field(default=None, description="Write-only.")
     ordering_mode: OrderingMode | None = None

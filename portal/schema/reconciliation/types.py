@@ -10,6 +10,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from portal.domain.reconciliation.adjustments import AdjustmentPart, group_parts
 from portal.models import ReconciliationRow as RowModel
 from portal.models import enums
 from portal.models.reconciliation.columns import FIGURE_NAMES, FIGURES
@@ -61,6 +62,24 @@ class AuditEvent:
 
 
 @strawberry.type
+class AdjustmentComponent:
+    """One part of a row's ``adjustments``: entries of the same origin and reason."""
+
+    source: str = strawberry.field(
+        description="OPENING_STOCK, INBOUND or OUTBOUND (inventory documents), "
+        "INVENTORY_CHECK (count variances), OWNERSHIP_TRANSFER or ADJUSTMENT (by hand)."
+    )
+    reason: str | None
+    quantity: int = strawberry.field(description="Signed: an outbound document is negative.")
+
+
+def to_components(parts: list[AdjustmentPart]) -> list[AdjustmentComponent]:
+    return [
+        AdjustmentComponent(source=p.source, reason=p.reason, quantity=p.quantity) for p in parts
+    ]
+
+
+@strawberry.type
 class ReconciliationRow:
     id: strawberry.ID
     period: str
@@ -87,6 +106,18 @@ class ReconciliationRow:
             (self.keys[1], self.keys[2], self.period)
         )
         return [LedgerEntry.from_model(e) for e in rows[:100]]
+
+    @strawberry.field(
+        description="What makes up adjustments: opening stock, inbound and outbound "
+        "documents, count variances and manual adjustments, each apart."
+    )
+    async def adjustment_components(self, info: Info) -> list[AdjustmentComponent]:
+        rows = await info.context.loaders.ledger.entries.load(
+            (self.keys[1], self.keys[2], self.period)
+        )
+        return to_components(
+            group_parts((e.kind, e.source_type, e.reason, e.quantity) for e in rows)
+        )
 
     @strawberry.field(
         description="The POS submissions whose postings make up sellThrough and "
@@ -178,3 +209,7 @@ class ChannelSummaryRow:
     )
     excess_stock: bool
     stock_out_risk: bool
+    adjustment_components: list[AdjustmentComponent] = strawberry.field(
+        description="What the period's adjustments are made of, over the rows summed: "
+        "opening stock, inbound and outbound documents, count variances, by hand."
+    )
