@@ -13,6 +13,7 @@ from portal.domain.access.tokens import roll_up_token_usage
 from portal.domain.contracts.expiry import warn_and_end
 from portal.domain.designs.registrations import expire_due
 from portal.domain.incentives.claims import credit_claim, fail_claim_validation, validate_claim
+from portal.domain.incentives.rebate_accruals import accrue_dirty
 from portal.domain.integrations.erp import sync_erp
 from portal.domain.integrations.webhooks import deliver_due, fan_out
 from portal.domain.ledger.shipments import auto_receive_due
@@ -21,6 +22,7 @@ from portal.domain.reconciliation.recompute import drain_dirty
 from portal.domain.reporting.compliance import record_reminders
 from portal.domain.reporting.validation import fail_validation, validate_submission
 from portal.jobs.kinds import (
+    ACCRUE_REBATES,
     AUTO_RECEIVE_SHIPMENTS,
     CONTRACT_EXPIRY,
     CREDIT_CLAIM,
@@ -111,7 +113,12 @@ async def _credit_claim(args: dict[str, Any], ctx: JobContext) -> dict[str, Any]
     return {"status": (await credit_claim(int(args["claim_id"]))).value}
 
 
+async def _accrue_rebates(args: dict[str, Any], ctx: JobContext) -> dict[str, int]:
+    return {"keys": await accrue_dirty()}
+
+
 HANDLERS: dict[str, Handler] = {
+    ACCRUE_REBATES: _accrue_rebates,
     CONTRACT_EXPIRY: _contract_expiry,
     CREDIT_CLAIM: _credit_claim,
     VALIDATE_CLAIM: _validate_claim,
@@ -133,6 +140,7 @@ ON_FAILURE: dict[str, FailureHandler] = {
 }
 
 __all__ = [
+    "ACCRUE_REBATES",
     "AUTO_RECEIVE_SHIPMENTS",
     "CONTRACT_EXPIRY",
     "CREDIT_CLAIM",

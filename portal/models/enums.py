@@ -244,3 +244,19 @@ class CheckStatus(str, Enum):
 class CountVariancePolicy(str, Enum):
     POST_AT_APPROVAL = "POST_AT_APPROVAL"  # variances post as COUNT_VARIANCE adjustments
     OPEN_EXCEPTION = "OPEN_EXCEPTION"  # the count is reported; the gap is an exception first
+
+
+class RebateMeasure(str, Enum):
+    SELL_IN_VALUE = "SELL_IN_VALUE"
+    SELL_THROUGH_UNITS = "SELL_THROUGH_UNITS"
+    SELL_THROUGH_VALUE = "SELL_THROUGH_VALUE"
+
+
+class RebateMode(str, Enum):
+    RETROACTIVE = "RETROACTIVE"  # all volume at the rate of the highest tier reached
+    INCREMENTAL = "INCREMENTAL"  # each band at its own rate
+
+
+class RebateStatus(str, Enum):
+    OPEN = "OPEN"
+    CLOSED = "CLOSED"

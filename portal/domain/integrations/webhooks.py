@@ -65,6 +65,8 @@ EVENT_TYPES = (
     "check.rejected",
     "price_protection.opened",
     "price_protection.reminder",
+    "rebate.accrued",
+    "rebate.closed",
 )
 MAX_ATTEMPTS = 8
 BASE_BACKOFF = timedelta(seconds=30)
