@@ -155,8 +155,19 @@ async def test_reference_cases_and_precedence_of_overlapping_programs(client) ->
     assert refused and refused[0]["extensions"]["code"] == "NOT_FOUND"
     # D2 is not in the retroactive program: no statement for it.
     assert (await d2.errors(STATEMENT, id=retro))[0]["extensions"]["code"] == "NOT_FOUND"
-    listed = (await d1(PROGRAMS))["rebatePrograms"]
-    assert listed["totalCount"] == 3
+    # A partner lists the programs it is in: named, of its tier, or of every partner.
+    await _create(manager, name="Resellers", partnerCodes=None, partnerTier="RESELLER")
+    await _create(manager, name="Distributors", partnerCodes=None, partnerTier="DISTRIBUTOR")
+    await _create(
+        manager, name="Everyone", partnerCodes=None, periodFrom="2027-01", periodTo="2027-01"
+    )
+    assert (await manager(PROGRAMS))["rebatePrograms"]["totalCount"] == 6
+    for graph, names in (
+        (d1, ["Everyone", "Distributors", "Overlap", "FY26 Q4 volume"]),
+        (d2, ["Everyone", "Distributors", "Overlap", "Q4 bands"]),
+    ):
+        listed = (await graph(PROGRAMS))["rebatePrograms"]["edges"]
+        assert [e["node"]["name"] for e in listed] == names
 
 
 async def test_bad_input_is_coded_and_stores_nothing_and_the_key_is_idempotent(client) -> None:
@@ -340,3 +351,43 @@ async def test_compliance_condition_names_failing_periods(client, app) -> None:
     s = (await d1(STATEMENT, id=rebate))["rebateStatement"]
     assert s["failingPeriods"] == ["2026-10"]
     assert (s["attained"], s["currentRate"], s["accrued"]) == ("30000.0000", "2", "600.00")
+
+
+async def test_growth_against_the_same_periods_a_year_earlier(client, app) -> None:
+    ch, manager, d1, d2 = await _setup(client)
+    # October 2025 (the base): 40,000.00 each; October 2026: 50,000.00 each (+25 %).
+    for partner, warehouse in (("D1", "W1"), ("D2", "W3")):
+        await _ship(ch, partner, warehouse, 4000, date(2025, 10, 10))
+        await _ship(ch, partner, warehouse, 5000, date(2026, 10, 10))
+    tiers = [
+        {"threshold": "0", "rate": "1"},
+        {"threshold": "20", "rate": "3"},
+        {"threshold": "50", "rate": "5"},
+    ]
+    retro = await _create(manager, name="Growth", growth=True, periodTo="2026-10", tiers=tiers)
+    bands = await _create(
+        manager,
+        name="Growth bands",
+        growth=True,
+        mode="INCREMENTAL",
+        partnerCodes=["D2"],
+        periodTo="2026-10",
+        tiers=tiers,
+    )
+    s = (await d1(STATEMENT, id=retro))["rebateStatement"]
+    assert (s["attained"], s["currentRate"], s["nextThreshold"], s["remainingToNext"]) == (
+        "25.00",
+        "3",
+        "50",
+        "25.00",
+    )
+    assert s["accrued"] == "1500.00"  # 50,000.00 x 3 %
+    # Bands from the base: 40,000-48,000 at 1 %, 48,000-50,000 at 3 %: 80 + 60.
+    s = (await d2(STATEMENT, id=bands))["rebateStatement"]
+    assert (s["attained"], s["accrued"]) == ("25.00", "140.00")
+
+    # A late posting in the base period marks (D1, 2025-10): the 2026-10 accrual follows.
+    await _ship(ch, "D1", "W1", 1000, date(2025, 10, 20))
+    await _accrue(app)
+    s = (await d1(STATEMENT, id=retro))["rebateStatement"]
+    assert (s["attained"], s["currentRate"], s["accrued"]) == ("0.00", "1", "500.00")

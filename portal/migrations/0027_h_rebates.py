@@ -71,6 +71,7 @@ class Migration(migrations.Migration):
                 ('growth', fields.BooleanField(default=False)),
                 ('partner_ids', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
                 ('partner_tier', fields.CharField(null=True, max_length=20)),
+                ('named_partners', fields.BooleanField(default=False)),
                 ('product_ids', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
                 ('categories', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
                 ('tiers', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
@@ -82,6 +83,17 @@ class Migration(migrations.Migration):
                 ('closed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'rebate_program', 'app': 'models', 'indexes': [Index(fields=['manufacturer_id', 'status'])], 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='RebateProgramPartner',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('manufacturer_id', fields.IntField()),
+                ('program_id', fields.BigIntField()),
+                ('partner_id', fields.IntField()),
+            ],
+            options={'table': 'rebate_program_partner', 'app': 'models', 'unique_together': (('manufacturer_id', 'program_id', 'partner_id'),), 'indexes': [Index(fields=['manufacturer_id', 'partner_id'])], 'pk_attr': 'id', 'table_description': "A partner a program names (what a partner principal's program list joins on)."},
             bases=['Model'],
         ),
     ]

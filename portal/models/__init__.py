@@ -25,6 +25,7 @@ from portal.models.incentives.rebates import (
     RebateDirty,
     RebatePayout,
     RebateProgram,
+    RebateProgramPartner,
 )
 from portal.models.integrations.erp import ErpCursor, ErpSyncRun
 from portal.models.jobs import Job, JobFailure
@@ -110,6 +111,7 @@ __all__ = [
     "RebateDirty",
     "RebatePayout",
     "RebateProgram",
+    "RebateProgramPartner",
     "ReconcileDirty",
     "ReconciliationRow",
     "Reservation",

@@ -138,10 +138,16 @@ async def volumes(
 
 
 async def _precedence(program: RebateProgram) -> list[tuple[set[int], set[str], set[int]]]:
-    """(partners, periods, products) of every older program of the tenant: the sales
-    they cover are theirs."""
+    """(partners, periods, products) of every older program of the tenant measuring the
+    same flow (sell-in, or sell-through): the sales they cover are theirs."""
+    sell_in = program.measure is RebateMeasure.SELL_IN_VALUE
+    same_flow = (
+        [RebateMeasure.SELL_IN_VALUE]
+        if sell_in
+        else [RebateMeasure.SELL_THROUGH_UNITS, RebateMeasure.SELL_THROUGH_VALUE]
+    )
     older = await RebateProgram.filter(
-        manufacturer_id=program.manufacturer_id, id__lt=program.id
+        manufacturer_id=program.manufacturer_id, id__lt=program.id, measure__in=same_flow
     ).order_by("id")
     return [
         (await program_partner_ids(p), set(program_periods(p)), await program_product_ids(p))

@@ -166,7 +166,7 @@ async def compute_statement(
 
 
 async def _program(principal: Principal, program_id: int) -> RebateProgram:
-    program = await visible_programs(principal).filter(id=program_id).first()
+    program = await (await visible_programs(principal)).filter(id=program_id).first()
     if program is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such rebate program.", ["programId"])
     return program
@@ -275,7 +275,7 @@ async def _settle(program: RebateProgram, kind: str) -> list[RebatePayout]:
 
 
 async def _locked_open(principal: Principal, program_id: int) -> RebateProgram:
-    query = visible_programs(principal).filter(id=program_id)
+    query = (await visible_programs(principal)).filter(id=program_id)
     if is_postgres():
         query = query.select_for_update()
     program = await query.first()

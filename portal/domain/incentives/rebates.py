@@ -17,9 +17,11 @@ paid is always the program's value (sell-in or sell-through value: units x the l
 on the business date); on ``SELL_THROUGH_UNITS`` the tiers are read on units and each
 band is paid at the average unit value.
 
-Overlapping programs: a sale counts in one program only, the **oldest** (lowest id) open
-or closed program whose partners, products and periods cover it; a later program never
-takes volume from an earlier one, so the same data always gives the same accruals.
+Overlapping programs: a sale (a sell-in, or a sell-through, ledger entry) counts in one
+program only, the **oldest** (lowest id) open or closed program of the same flow (sell-in
+programs among themselves; sell-through units and value programs among themselves)
+whose partners, products and periods cover it; a later program never takes volume from
+an earlier one, so the same data always gives the same accruals.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -37,11 +40,12 @@ from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.idempotency import idempotent
 from portal.domain.incentives.codes import money
 from portal.domain.periods import Period, parse_period, stored_period
-from portal.models import Partner, Product, RebateProgram
+from portal.models import Partner, Product, RebateProgram, RebateProgramPartner
 from portal.models.enums import PartnerTier, RebateMeasure, RebateMode
 
 MAX_PERIODS = 120  # ten years of months
 MAX_TIERS = 20
+MAX_NAMED_PROGRAMS = 10_000  # the newest a partner is named in, listed
 MAX_LIST = 1000  # partner codes, SKUs or categories named by one program
 HUNDRED = Decimal("100")
 
@@ -127,11 +131,28 @@ def tier_figures(
     )
 
 
-def visible_programs(principal: Principal) -> QuerySet[RebateProgram]:
-    """Every program of the manufacturer (like price protection, a program is public to
-    its partners; a statement is each partner's own)."""
+async def visible_programs(principal: Principal) -> QuerySet[RebateProgram]:
+    """Every program of the manufacturer; for a partner principal, the programs it is in
+    (named, or of its tier, or of every partner)."""
     principal.require(Action.VIEW_INVENTORY)
-    return RebateProgram.filter(manufacturer_id=principal.manufacturer_id)
+    m = principal.manufacturer_id
+    programs = RebateProgram.filter(manufacturer_id=m)
+    if principal.partner_id is None:
+        return programs
+    tier = await Partner.filter(manufacturer_id=m, id=principal.partner_id).values_list(
+        "tier", flat=True
+    )
+    named = await (
+        RebateProgramPartner.filter(manufacturer_id=m, partner_id=principal.partner_id)
+        .order_by("-program_id")
+        .limit(MAX_NAMED_PROGRAMS)
+        .values_list("program_id", flat=True)
+    )
+    return programs.filter(
+        Q(named_partners=False, partner_tier__isnull=True)
+        | Q(named_partners=False, partner_tier__in=[PartnerTier(t).value for t in tier])
+        | Q(id__in=[int(i) for i in named])  # type: ignore[call-overload]
+    )
 
 
 async def program_partner_ids(program: RebateProgram) -> set[int]:
@@ -271,12 +292,23 @@ async def create_program(
                 mode=mode,
                 growth=growth,
                 partner_ids=partner_ids,
+                named_partners=bool(partner_ids),
                 partner_tier=partner_tier.value if partner_tier else None,
                 product_ids=product_ids,
                 categories=clean_categories,
                 tiers=checked_tiers,
                 require_compliance=require_compliance,
                 token_id=principal.token_id,
+            )
+            await RebateProgramPartner.bulk_create(
+                [
+                    RebateProgramPartner(
+                        manufacturer_id=program.manufacturer_id,
+                        program_id=program.id,
+                        partner_id=partner_id,
+                    )
+                    for partner_id in partner_ids
+                ]
             )
             await recompute_program(program)
         return program

@@ -30,6 +30,7 @@ class RebateProgram(Model):
     # Scope: the named partners, else every partner of ``partner_tier``, else all.
     partner_ids: fields.JSONField[list[int]] = fields.JSONField(default=list)
     partner_tier = fields.CharField(max_length=20, null=True)
+    named_partners = fields.BooleanField(default=False)  # partner_ids given (see below)
     # Products: the named SKUs and every product of the named categories.
     product_ids: fields.JSONField[list[int]] = fields.JSONField(default=list)
     categories: fields.JSONField[list[str]] = fields.JSONField(default=list)
@@ -45,6 +46,20 @@ class RebateProgram(Model):
     class Meta:
         table = "rebate_program"
         indexes = (("manufacturer_id", "status"),)
+
+
+class RebateProgramPartner(Model):
+    """A partner a program names (what a partner principal's program list joins on)."""
+
+    id = fields.BigIntField(primary_key=True)
+    manufacturer_id = fields.IntField()
+    program_id = fields.BigIntField()
+    partner_id = fields.IntField()
+
+    class Meta:
+        table = "rebate_program_partner"
+        unique_together = (("manufacturer_id", "program_id", "partner_id"),)
+        indexes = (("manufacturer_id", "partner_id"),)
 
 
 class RebateAccrual(Model):

@@ -21,7 +21,7 @@ from portal.schema.incentives.rebates import (
 async def resolve_rebate_programs(
     info: Info, first: int | None = None, after: str | None = None
 ) -> Connection[RebateProgram]:
-    query = rebates.visible_programs(info.context.principal)
+    query = await rebates.visible_programs(info.context.principal)
     page = await paginate(
         query, first=first, after=after, limit=page_limit(info), newest_first=True
     )
