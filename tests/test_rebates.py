@@ -391,3 +391,40 @@ async def test_growth_against_the_same_periods_a_year_earlier(client, app) -> No
     await _accrue(app)
     s = (await d1(STATEMENT, id=retro))["rebateStatement"]
     assert (s["attained"], s["currentRate"], s["accrued"]) == ("0.00", "1", "500.00")
+
+
+CLAIMS = """{ claims { edges { node { kind status partnerCode approvedAmount
+  lines { sku amount evidence { units } } creditMemos { number amount kind } } } } }"""
+
+
+async def test_accrual_below_the_interim_payout_is_clawed_back_by_a_debit_memo(client, app) -> None:
+    ch, manager, d1, _ = await _setup(client)
+    await _ship(ch, "D1", "W1", 9000, date(2026, 9, 1))
+    rebate = await _create(manager, measure="SELL_THROUGH_VALUE")
+    sent = await d1(SUBMIT_POS, input={"period": "2026-10", "lines": [pos(6000)]})
+    assert sent["submitPos"]["errors"] == []
+    await run_jobs(app)
+    await _accrue(app)
+    await manager(INTERIM, input={"id": rebate})  # 60,000.00 at 4 %: 2,400.00 paid
+    # The POS is corrected down: 20,000.00 at 2 % = 400.00 accrued, 2,000.00 overpaid.
+    sent = await d1(SUBMIT_POS, input={"period": "2026-10", "lines": [pos(2000)]})
+    assert sent["submitPos"]["errors"] == []
+    await run_jobs(app)
+    await _accrue(app)
+    await _accrue(app)  # nothing marked: the second run changes nothing
+    s = (await d1(STATEMENT, id=rebate))["rebateStatement"]
+    assert (s["accrued"], s["paid"]) == ("400.00", "2400.00")
+    assert await OutboxEvent.filter(event_type="rebate.accrued").count() == 2
+
+    closed = (await manager(CLOSE, input={"id": rebate}))["closeRebateProgram"]
+    assert closed["errors"] == []
+    claims = [e["node"] for e in (await d1(CLAIMS))["claims"]["edges"]]
+    assert sorted((c["kind"], c["status"], c["approvedAmount"]) for c in claims) == [
+        ("REBATE", "CREDITED", "-2000.00"),
+        ("REBATE", "CREDITED", "2400.00"),
+    ]
+    memos = sorted((m["kind"], m["amount"]) for c in claims for m in c["creditMemos"])
+    assert memos == [("CREDIT", "2400.00"), ("DEBIT", "-2000.00")]
+    assert all(c["lines"][0]["sku"] == "REBATE" for c in claims)
+    s = (await d1(STATEMENT, id=rebate))["rebateStatement"]
+    assert (s["accrued"], s["paid"]) == ("400.00", "400.00")
