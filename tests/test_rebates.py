@@ -15,6 +15,7 @@ from typing import Any
 
 from portal.domain.access.tokens import create_token
 from portal.domain.catalog import products
+from portal.domain.incentives.rebate_accruals import recompute_program
 from portal.domain.ledger import shipments
 from portal.domain.ledger.shipments import LineInput
 from portal.jobs.kinds import ACCRUE_REBATES, RECONCILE
@@ -278,6 +279,15 @@ async def test_accruals_follow_pos_and_supersede_from_the_marked_keys_only(clien
     assert await RebateAccrual.filter(program_id=int(units)).count() == 0
     s = (await manager(STATEMENT, id=units, partner="D2"))["rebateStatement"]
     assert (s["attained"], s["accrued"]) == ("0", "0.00")
+    # What the job kept current incrementally is what a full recompute gives.
+    figures = ("program_id", "partner_id", "period", "units", "value", "base_units")
+    kept = await RebateAccrual.all().order_by("id").values_list(*figures)
+    await RebateAccrual.all().delete()
+    for program in await RebateProgram.all().order_by("id"):
+        await recompute_program(program)
+    assert await RebateAccrual.all().order_by("id").values_list(*figures) == kept
+    # A manufacturer principal names the partner.
+    assert (await manager.errors(STATEMENT, id=through))[0]["extensions"]["code"] == "REQUIRED"
 
 
 async def test_close_pays_accrued_less_interim_once_and_nothing_for_zero(client, app) -> None:
@@ -428,3 +438,29 @@ async def test_accrual_below_the_interim_payout_is_clawed_back_by_a_debit_memo(c
     assert all(c["lines"][0]["sku"] == "REBATE" for c in claims)
     s = (await d1(STATEMENT, id=rebate))["rebateStatement"]
     assert (s["accrued"], s["paid"]) == ("400.00", "400.00")
+
+
+async def test_a_failing_program_keeps_its_keys_and_is_recorded(client, monkeypatch) -> None:
+    from portal.domain.incentives import rebate_accruals
+    from portal.models import JobFailure
+
+    ch, manager, _, _ = await _setup(client)
+    rebate = await _create(manager)
+    await _ship(ch, "D1", "W1", 6000, date(2026, 10, 5))
+    original = rebate_accruals.refresh
+
+    async def broken(program: RebateProgram, keys: set[tuple[int, str]]) -> set[int]:
+        raise RuntimeError("poisoned")
+
+    monkeypatch.setattr(rebate_accruals, "refresh", broken)
+    assert await rebate_accruals.accrue_dirty() == 1
+    assert await RebateDirty.all().count() == 1  # kept for the next run
+    failure = await JobFailure.get(kind=ACCRUE_REBATES)
+    assert (failure.item_key, failure.resolved_at) == (f"rebate program {rebate}", None)
+
+    monkeypatch.setattr(rebate_accruals, "refresh", original)
+    assert await rebate_accruals.accrue_dirty() == 1
+    assert await RebateDirty.all().count() == 0
+    assert (await JobFailure.get(kind=ACCRUE_REBATES)).resolved_at is not None
+    s = (await manager(STATEMENT, id=rebate, partner="D1"))["rebateStatement"]
+    assert s["accrued"] == "2400.00"

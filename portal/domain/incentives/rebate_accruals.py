@@ -29,6 +29,7 @@ from decimal import Decimal
 
 from tortoise import connections
 from tortoise.functions import Sum
+from tortoise.transactions import in_transaction
 
 from portal.db import is_postgres
 from portal.domain.incentives.rebates import (
@@ -37,6 +38,8 @@ from portal.domain.incentives.rebates import (
     program_product_ids,
     year_earlier,
 )
+from portal.domain.job_failures import ItemGuard
+from portal.jobs.kinds import ACCRUE_REBATES
 from portal.models import LedgerEntry, ProductPrice, RebateAccrual, RebateDirty, RebateProgram
 from portal.models.enums import LedgerKind, Owner, RebateMeasure, RebateStatus
 
@@ -237,36 +240,50 @@ async def accrue_dirty(limit: int = DRAIN_LIMIT) -> int:
     """The ``accrue_rebates`` job: recompute the accruals the marked keys touch, for the
     open programs covering them, then clear the keys read (at their version). Returns
     the number of keys drained. ``rebate.accrued`` goes out per program and partner
-    whose accrual changed."""
-    from portal.domain.incentives.rebate_settlement import announce_accrued
-
+    whose accrual changed. Each program runs under the job's item guard in its own
+    transaction: one that fails is recorded (``jobFailures``) and its tenant's keys stay
+    marked for the next run; the other tenants go on."""
     dirty = await RebateDirty.all().order_by("id").limit(limit)
     if not dirty:
         return 0
     per_tenant: dict[int, set[Key]] = defaultdict(set)
     for row in dirty:
         per_tenant[row.manufacturer_id].add((row.partner_id, row.period))
+    guard = await ItemGuard.open(ACCRUE_REBATES)
+    failed: set[int] = set()
     for m, marked in sorted(per_tenant.items()):
         for program in await RebateProgram.filter(
             manufacturer_id=m, status=RebateStatus.OPEN
         ).order_by("id"):
-            periods = set(program_periods(program))
-            partners = await program_partner_ids(program)
-            keys: set[Key] = set()
-            for partner_id, period in marked:
-                if partner_id not in partners:
-                    continue
-                if period in periods:
-                    keys.add((partner_id, period))
-                if program.growth:  # a base period: the program period a year later
-                    for later in periods:
-                        if year_earlier(later) == period:
-                            keys.add((partner_id, later))
-            changed = await refresh(program, keys)
-            for partner_id in sorted(changed):
-                await announce_accrued(program, partner_id)
-    await _clear([(row.id, row.version) for row in dirty])
+
+            async def accrue(program: RebateProgram = program, marked: set[Key] = marked) -> bool:
+                async with in_transaction():
+                    await _accrue_program(program, marked)
+                return True
+
+            if await guard.run(m, f"rebate program {program.id}", accrue) is None:
+                failed.add(m)  # its keys stay marked: retried on the next run
+    await _clear([(row.id, row.version) for row in dirty if row.manufacturer_id not in failed])
     return len(dirty)
+
+
+async def _accrue_program(program: RebateProgram, marked: set[Key]) -> None:
+    from portal.domain.incentives.rebate_settlement import announce_accrued
+
+    periods = set(program_periods(program))
+    partners = await program_partner_ids(program)
+    keys: set[Key] = set()
+    for partner_id, period in marked:
+        if partner_id not in partners:
+            continue
+        if period in periods:
+            keys.add((partner_id, period))
+        if program.growth:  # a base period: the program period a year later
+            for later in periods:
+                if year_earlier(later) == period:
+                    keys.add((partner_id, later))
+    for partner_id in sorted(await refresh(program, keys)):
+        await announce_accrued(program, partner_id)
 
 
 async def _clear(seen: list[tuple[int, int]]) -> None:
