@@ -27,6 +27,7 @@ from portal.demo_incentives import seed_incentives
 from portal.demo_open import seed_open_items
 from portal.demo_orders import seed_orders
 from portal.demo_price_protection import seed_price_protection
+from portal.demo_rebates import seed_rebates
 from portal.domain.access import tokens
 from portal.domain.access.principal import Principal
 from portal.domain.catalog import partners, products, tenants, warehouses
@@ -79,6 +80,7 @@ async def seed_demo(today: date | None = None) -> DemoTokens:
         await seed_documents(admin, today or datetime.now(UTC).date())
         await seed_demand(admin, today or datetime.now(UTC).date())
         await seed_price_protection(admin, today or datetime.now(UTC).date())
+        await seed_rebates(admin, today or datetime.now(UTC).date(), list(CATEGORIES))
         await drain_dirty(today=today or datetime.now(UTC).date())
     partner = await Partner.get(manufacturer_id=manufacturer.id, code=DISTRIBUTORS[0][0])
     _, admin_token = await tokens.create_token(manufacturer.id, Role.ADMIN, label="demo admin")

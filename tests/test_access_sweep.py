@@ -46,6 +46,10 @@ from portal.models import (
     PriceProtectionProgram,
     Product,
     ProductPrice,
+    RebateAccrual,
+    RebatePayout,
+    RebateProgram,
+    RebateProgramPartner,
     ReconciliationRow,
     Reservation,
     SalesAgreement,
@@ -149,6 +153,14 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "priceProtectionPrograms": (
         "{ priceProtectionPrograms { totalCount edges { node { id sku oldPrice newPrice closesOn } } } }",
+        {},
+    ),
+    "rebatePrograms": (
+        "{ rebatePrograms { totalCount edges { node { id name tiers { threshold rate } } } } }",
+        {},
+    ),
+    "rebateStatement": (
+        '{ rebateStatement(programId: "1", partnerCode: "D1") { partnerCode attained accrued paid failingPeriods } }',
         {},
     ),
     "availability": (
@@ -317,6 +329,21 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any]]] = {
         },
     ),
     "reviewClaim": ("ReviewClaimInput", {"id": "1", "decision": "REJECT", "note": "no"}),
+    "createRebateProgram": (
+        "CreateRebateProgramInput",
+        {
+            "name": "x",
+            "periodFrom": "2026-10",
+            "periodTo": "2026-12",
+            "measure": "SELL_IN_VALUE",
+            "mode": "RETROACTIVE",
+            "partnerCodes": ["D1"],
+            "skus": ["SKU-1"],
+            "tiers": [{"threshold": "0", "rate": "1"}],
+        },
+    ),
+    "payRebateInterim": ("IdInput", {"id": "1"}),
+    "closeRebateProgram": ("IdInput", {"id": "1"}),
     "announcePriceDrop": (
         "AnnouncePriceDropInput",
         {"sku": "SKU-1", "newPrice": "1", "effectiveOn": "2026-12-20", "claimWindowDays": 30},
@@ -474,6 +501,10 @@ async def _victim_state(manufacturer_id: int) -> list[Any]:
         PriceAgreement,
         PriceAgreementLine,
         PriceProtectionProgram,
+        RebateProgram,
+        RebateProgramPartner,
+        RebateAccrual,
+        RebatePayout,
         Claim,
         ClaimLine,
         ClaimAllocation,
@@ -670,6 +701,22 @@ async def _seed_incentives(admin: Principal, d1: Principal) -> None:
         effective_on=date.today() + timedelta(days=7),
         claim_window_days=30,
     )
+    from portal.domain.incentives.rebate_settlement import pay_interim
+    from portal.domain.incentives.rebates import create_program
+    from portal.models.enums import RebateMeasure, RebateMode
+
+    rebate = await create_program(  # D1's rebate on its sell-in, paid once on account
+        manager,
+        name=f"{SECRET} rebate",
+        period_from="2026-01",
+        period_to="2026-12",
+        measure=RebateMeasure.SELL_IN_VALUE,
+        mode=RebateMode.RETROACTIVE,
+        partner_codes=["D1"],
+        skus=["SKU-1"],
+        tiers=[(Decimal("0"), Decimal("1.5"))],
+    )
+    await pay_interim(manager, rebate.id)
 
 
 async def _seed_contracts(admin: Principal) -> None:
@@ -909,6 +956,9 @@ ALLOWED: dict[str, frozenset[Role]] = {
     ),
     "reviewClaim": _MANUFACTURER_ADMINS,
     "announcePriceDrop": _MANUFACTURER_ADMINS,
+    "createRebateProgram": _MANUFACTURER_ADMINS,
+    "payRebateInterim": _MANUFACTURER_ADMINS,
+    "closeRebateProgram": _MANUFACTURER_ADMINS,
     "createInventoryContract": _MANUFACTURER_ADMINS,
     "initializeContractLine": _MANUFACTURER_ADMINS,
     "reportConsumption": _STOCK_WORKERS,

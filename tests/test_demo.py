@@ -10,7 +10,9 @@ from datetime import date
 import pytest
 
 from portal.demo import DRIFTING, IMPROVING, LATE_PARTNER, SLOW_PARTNER, seed_demo
+from portal.demo_rebates import VOLUME_PROGRAM
 from portal.domain.access.principal import Principal
+from portal.domain.incentives.rebate_settlement import compute_statement
 from portal.domain.ledger.check import ledger_mismatches
 from portal.domain.reporting.compliance import compliance
 from portal.models import (
@@ -27,6 +29,8 @@ from portal.models import (
     Partner,
     PriceProtectionProgram,
     Product,
+    RebatePayout,
+    RebateProgram,
     ReconciliationRow,
     StockBalance,
     StockReturn,
@@ -117,6 +121,22 @@ async def test_demo_history(db) -> None:
     )
     assert held.approved_amount == 0
     assert recent.approved_amount and recent.approved_amount > 0
+    # Rebates mid-way: three programs; the distributors' volume paid on account so far.
+    assert await RebateProgram.all().count() == 3
+    volume = await RebateProgram.get(name=VOLUME_PROGRAM)
+    for code in ("DIST-NA", "DIST-EU", "DIST-AP"):
+        partner = await Partner.get(code=code)
+        s = await compute_statement(volume, partner)
+        assert s.attained > 10000 and s.current_rate > 0 and s.next_threshold is not None
+        assert s.accrued > 0 and s.paid == s.accrued
+    assert await RebatePayout.filter(kind="INTERIM").count() == 3
+    assert await Claim.filter(kind=ClaimKind.REBATE, status=ClaimStatus.CREDITED).count() == 3
+    resellers = await RebateProgram.get(require_compliance=True)
+    failing = [
+        bool((await compute_statement(resellers, reseller)).failing_periods)
+        for reseller in await Partner.filter(tier=PartnerTier.RESELLER).order_by("code")
+    ]
+    assert True in failing and False in failing  # late or open exceptions: those periods
     credited = await Claim.filter(status=ClaimStatus.CREDITED).values_list("id", flat=True)
     memos = await CreditMemo.filter(kind="CREDIT").values_list("claim_id", flat=True)
     assert sorted(memos) == sorted(credited)

@@ -14,6 +14,7 @@ from portal.domain.contracts.expiry import warn_and_end
 from portal.domain.designs.registrations import expire_due
 from portal.domain.incentives.claims import credit_claim, fail_claim_validation, validate_claim
 from portal.domain.incentives.price_protection_claims import revalidate_held_claim
+from portal.domain.incentives.rebate_accruals import accrue_dirty
 from portal.domain.integrations.erp import sync_erp
 from portal.domain.integrations.webhooks import deliver_due, fan_out
 from portal.domain.ledger.shipments import auto_receive_due
@@ -22,6 +23,7 @@ from portal.domain.reconciliation.recompute import drain_dirty
 from portal.domain.reporting.compliance import record_reminders
 from portal.domain.reporting.validation import fail_validation, validate_submission
 from portal.jobs.kinds import (
+    ACCRUE_REBATES,
     AUTO_RECEIVE_SHIPMENTS,
     CONTRACT_EXPIRY,
     CREDIT_CLAIM,
@@ -117,8 +119,13 @@ async def _revalidate_held_claim(args: dict[str, Any], ctx: JobContext) -> dict[
     return {"status": (await revalidate_held_claim(int(args["claim_id"]))).value}
 
 
+async def _accrue_rebates(args: dict[str, Any], ctx: JobContext) -> dict[str, int]:
+    return {"keys": await accrue_dirty()}
+
+
 HANDLERS: dict[str, Handler] = {
     REVALIDATE_HELD_CLAIM: _revalidate_held_claim,
+    ACCRUE_REBATES: _accrue_rebates,
     CONTRACT_EXPIRY: _contract_expiry,
     CREDIT_CLAIM: _credit_claim,
     VALIDATE_CLAIM: _validate_claim,
@@ -140,6 +147,7 @@ ON_FAILURE: dict[str, FailureHandler] = {
 }
 
 __all__ = [
+    "ACCRUE_REBATES",
     "AUTO_RECEIVE_SHIPMENTS",
     "CONTRACT_EXPIRY",
     "CREDIT_CLAIM",

@@ -17,6 +17,7 @@ from arq.cron import CronJob
 
 from portal.domain.integrations.erp import schedule_all as schedule_erp_sync
 from portal.jobs.kinds import (
+    ACCRUE_REBATES,
     AUTO_RECEIVE_SHIPMENTS,
     CONTRACT_EXPIRY,
     DELIVER_WEBHOOKS,
@@ -42,6 +43,7 @@ class Periodic:
 PERIODIC: tuple[Periodic, ...] = (
     Periodic(RECONCILE, EVERY_10_SECONDS),
     Periodic(DELIVER_WEBHOOKS, EVERY_10_SECONDS),
+    Periodic(ACCRUE_REBATES, EVERY_10_SECONDS),
     Periodic(TOKEN_USAGE_ROLLUP, {"minute": {5}, "second": {30}}),
     Periodic(AUTO_RECEIVE_SHIPMENTS, {"minute": {15}, "second": {30}}),
     Periodic(SEND_REMINDERS, {"hour": {6}, "minute": {0}, "second": {0}}),

@@ -21,6 +21,13 @@ from portal.models.incentives.agreements import PriceAgreement, PriceAgreementLi
 from portal.models.incentives.claims import Claim, ClaimAllocation, ClaimLine, ClaimPool
 from portal.models.incentives.memos import CreditMemo, CreditMemoLine, MemoCounter
 from portal.models.incentives.price_protection import PriceProtectionProgram
+from portal.models.incentives.rebates import (
+    RebateAccrual,
+    RebateDirty,
+    RebatePayout,
+    RebateProgram,
+    RebateProgramPartner,
+)
 from portal.models.integrations.erp import ErpCursor, ErpSyncRun
 from portal.models.jobs import Job, JobFailure
 from portal.models.ledger.entries import LedgerEntry, SerialUnit, StockBalance
@@ -104,6 +111,11 @@ __all__ = [
     "PriceProtectionProgram",
     "Product",
     "ProductPrice",
+    "RebateAccrual",
+    "RebateDirty",
+    "RebatePayout",
+    "RebateProgram",
+    "RebateProgramPartner",
     "ReconcileDirty",
     "ReconciliationRow",
     "ReconciliationTotal",

@@ -270,3 +270,19 @@ class InventoryDocumentStatus(str, Enum):
     POSTED = "POSTED"  # its ledger entries are written
     PENDING_APPROVAL = "PENDING_APPROVAL"  # over the approval threshold: nothing posted yet
     REJECTED = "REJECTED"  # a channel manager refused it: nothing posted
+
+
+class RebateMeasure(str, Enum):
+    SELL_IN_VALUE = "SELL_IN_VALUE"
+    SELL_THROUGH_UNITS = "SELL_THROUGH_UNITS"
+    SELL_THROUGH_VALUE = "SELL_THROUGH_VALUE"
+
+
+class RebateMode(str, Enum):
+    RETROACTIVE = "RETROACTIVE"  # all volume at the rate of the highest tier reached
+    INCREMENTAL = "INCREMENTAL"  # each band at its own rate
+
+
+class RebateStatus(str, Enum):
+    OPEN = "OPEN"
+    CLOSED = "CLOSED"

@@ -18,6 +18,7 @@ from portal.resolvers.demand import plans as r_demand
 from portal.resolvers.designs import registrations as r_designs
 from portal.resolvers.incentives import claims as r_incentives
 from portal.resolvers.incentives import price_protection as r_price_protection
+from portal.resolvers.incentives import rebates as r_rebates
 from portal.resolvers.integrations import connectors as r_integrations
 from portal.resolvers.jobs import failures as r_jobs
 from portal.resolvers.ledger import inventory as r_inventory
@@ -60,6 +61,11 @@ from portal.schema.designs.types import DesignRegistration, DesignRegistrationPa
 from portal.schema.incentives.price_protection import (
     PriceProtectionProgram,
     PriceProtectionProgramPayload,
+)
+from portal.schema.incentives.rebates import (
+    RebateProgram,
+    RebateProgramPayload,
+    RebateStatement,
 )
 from portal.schema.incentives.types import (
     AgreementLiability,
@@ -208,6 +214,16 @@ class Query:
         resolver=r_price_protection.resolve_price_protection_programs,
         permission_classes=INVENTORY,
         description="Programs opened by list-price drops, newest first.",
+    )
+    rebate_programs: Connection[RebateProgram] = strawberry.field(
+        resolver=r_rebates.resolve_rebate_programs,
+        permission_classes=INVENTORY,
+        description="Volume and growth rebate programs, newest first.",
+    )
+    rebate_statement: RebateStatement = strawberry.field(
+        resolver=r_rebates.resolve_rebate_statement,
+        permission_classes=INVENTORY,
+        description="A partner's attainment, rate, next threshold and accrual (its own only).",
     )
     inventory_contracts: Connection[InventoryContract] = strawberry.field(
         resolver=r_contracts.resolve_inventory_contracts, permission_classes=INVENTORY
@@ -394,6 +410,21 @@ class Mutation:
         resolver=r_price_protection.announce_price_drop,
         permission_classes=[allow(Action.MANAGE_AGREEMENTS)],
         description="Record a dropped list price and open its price protection program.",
+    )
+    create_rebate_program: RebateProgramPayload = strawberry.mutation(
+        resolver=r_rebates.create_rebate_program,
+        permission_classes=[allow(Action.MANAGE_AGREEMENTS)],
+        description="Create a volume or growth rebate program; its accruals follow the ledger.",
+    )
+    close_rebate_program: RebateProgramPayload = strawberry.mutation(
+        resolver=r_rebates.close_rebate_program,
+        permission_classes=[allow(Action.REVIEW_CLAIMS)],
+        description="Settle: one credit memo per partner for accrued less paid; then closed.",
+    )
+    pay_rebate_interim: RebateProgramPayload = strawberry.mutation(
+        resolver=r_rebates.pay_rebate_interim,
+        permission_classes=[allow(Action.REVIEW_CLAIMS)],
+        description="An interim payout: accrued less paid, per partner; the program stays open.",
     )
     create_inventory_contract: InventoryContractPayload = strawberry.mutation(
         resolver=r_contracts.create_inventory_contract, permission_classes=CONTRACTS

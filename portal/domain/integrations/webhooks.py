@@ -68,6 +68,8 @@ EVENT_TYPES = (
     "inventory_document.rejected",
     "price_protection.opened",
     "price_protection.reminder",
+    "rebate.accrued",
+    "rebate.closed",
 )
 MAX_ATTEMPTS = 8
 BASE_BACKOFF = timedelta(seconds=30)

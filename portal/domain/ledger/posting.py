@@ -18,6 +18,7 @@ from typing import Any
 
 from portal.domain.bounds.quantities import Sign, check_quantity
 from portal.domain.catalog.tenants import settings_of
+from portal.domain.incentives.rebate_accruals import MARKING_KINDS, mark_rebates
 from portal.domain.ledger import balance_store as store
 from portal.domain.ledger import serials as serial_units
 from portal.domain.ledger.stock import check_locked
@@ -115,6 +116,14 @@ async def post(
     await mark_dirty(
         manufacturer_id, ((m.warehouse.id, m.product_id, m.business_date) for m in movements)
     )
+    await mark_rebates(
+        manufacturer_id,
+        (
+            (m.warehouse.partner_id, periods[m.business_date])
+            for m in movements
+            if m.warehouse.partner_id is not None and m.kind in MARKING_KINDS
+        ),
+    )
 
 
 async def post_one(
@@ -147,6 +156,8 @@ async def post_one(
     )
     await store.add(manufacturer_id, "quantity", {balances[m.key].id: m.quantity})
     await mark_dirty(manufacturer_id, [(m.warehouse.id, m.product_id, m.business_date)])
+    if m.warehouse.partner_id is not None and m.kind in MARKING_KINDS:
+        await mark_rebates(manufacturer_id, [(m.warehouse.partner_id, entry.period)])
     return entry
 
 

@@ -1,0 +1,128 @@
+"""Graph types of volume and growth rebates: programs, statements and their inputs."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import strawberry
+
+from portal.domain.incentives.rebate_settlement import Statement
+from portal.models import RebateProgram as ProgramModel
+from portal.models import enums
+from portal.schema.common import UserError
+from portal.schema.enums import PartnerTier
+
+RebateMeasure = enums.RebateMeasure
+RebateMode = enums.RebateMode
+RebateStatus = enums.RebateStatus
+strawberry.enum(RebateMeasure)
+strawberry.enum(RebateMode)
+strawberry.enum(RebateStatus)
+
+
+@strawberry.type
+class RebateTier:
+    threshold: Decimal = strawberry.field(
+        description="Volume (units or value), or percent growth for a growth program."
+    )
+    rate: Decimal = strawberry.field(description="Percent of the value, 0 to 100.")
+
+
+@strawberry.type
+class RebateProgram:
+    id: strawberry.ID
+    name: str
+    period_from: str
+    period_to: str
+    measure: RebateMeasure
+    mode: RebateMode
+    growth: bool
+    partner_tier: PartnerTier | None
+    categories: list[str]
+    tiers: list[RebateTier]
+    require_compliance: bool
+    currency: str
+    status: RebateStatus
+    created_at: datetime.datetime
+    closed_at: datetime.datetime | None
+
+    @classmethod
+    def from_model(cls, p: ProgramModel) -> RebateProgram:
+        return cls(
+            id=strawberry.ID(str(p.id)),
+            name=p.name,
+            period_from=p.period_from,
+            period_to=p.period_to,
+            measure=p.measure,
+            mode=p.mode,
+            growth=p.growth,
+            partner_tier=enums.PartnerTier(p.partner_tier) if p.partner_tier else None,
+            categories=list(p.categories),
+            tiers=[RebateTier(threshold=Decimal(t), rate=Decimal(r)) for t, r in p.tiers],
+            require_compliance=p.require_compliance,
+            currency=p.currency,
+            status=p.status,
+            created_at=p.created_at,
+            closed_at=p.closed_at,
+        )
+
+
+@strawberry.type
+class RebateStatement:
+    program_id: strawberry.ID
+    partner_code: str
+    attained: Decimal = strawberry.field(
+        description="Volume so far (units or value), or percent growth for a growth program."
+    )
+    current_rate: Decimal = strawberry.field(description="Percent, of the highest tier reached.")
+    next_threshold: Decimal | None
+    remaining_to_next: Decimal | None
+    accrued: Decimal
+    paid: Decimal = strawberry.field(description="Interim and final payouts so far.")
+    failing_periods: list[str] = strawberry.field(
+        description="Periods failing the reporting-compliance condition (left out)."
+    )
+
+    @classmethod
+    def from_domain(cls, s: Statement) -> RebateStatement:
+        return cls(
+            program_id=strawberry.ID(str(s.program_id)),
+            partner_code=s.partner_code,
+            attained=s.attained,
+            current_rate=s.current_rate,
+            next_threshold=s.next_threshold,
+            remaining_to_next=s.remaining_to_next,
+            accrued=s.accrued,
+            paid=s.paid,
+            failing_periods=s.failing_periods,
+        )
+
+
+@strawberry.input
+class RebateTierInput:
+    threshold: Decimal
+    rate: Decimal
+
+
+@strawberry.input
+class CreateRebateProgramInput:
+    name: str
+    period_from: str
+    period_to: str
+    measure: RebateMeasure
+    mode: RebateMode
+    tiers: list[RebateTierInput]
+    growth: bool = False
+    partner_codes: list[str] | None = None
+    partner_tier: PartnerTier | None = None
+    skus: list[str] | None = None
+    categories: list[str] | None = None
+    require_compliance: bool = False
+    idempotency_key: str | None = None
+
+
+@strawberry.type
+class RebateProgramPayload:
+    rebate_program: RebateProgram | None
+    errors: list[UserError]
