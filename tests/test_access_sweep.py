@@ -883,7 +883,7 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "cancelTransfer": _STOCK_WORKERS,
     "raiseReturn": _STOCK_WORKERS,
     "requestReturn": _STOCK_WORKERS,
-    "receiveReturn": _SHIPPERS,
+    "receiveReturn": _RECEIVERS,  # a partner: only returns coming back to it as supplier
     "cancelReturn": _STOCK_WORKERS,
     "postAdjustment": _MANUFACTURER_ADMINS,
     "reverseLedgerEntry": _MANUFACTURER_ADMINS,

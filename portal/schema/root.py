@@ -348,7 +348,7 @@ class Mutation:
         description="Return ordered goods: against orders, a shipment, or source-free.",
     )
     receive_return: ReturnPayload = strawberry.mutation(
-        resolver=r_returns.receive_return, permission_classes=[allow(Action.RECORD_SHIPMENT)]
+        resolver=r_returns.receive_return, permission_classes=[allow(Action.RECEIVE_RETURN)]
     )
     cancel_return: ReturnPayload = strawberry.mutation(
         resolver=r_returns.cancel_return, permission_classes=MOVE
