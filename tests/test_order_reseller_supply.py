@@ -4,15 +4,22 @@ ledger; and the distributor's receipts fill its resellers' backorders, oldest fi
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Any
 
+import pytest
+
+from portal.domain.access.principal import Principal
+from portal.domain.catalog.tenants import update_settings
 from portal.domain.ledger import shipments, transfers
 from portal.domain.ledger.check import ledger_mismatches
 from portal.domain.ledger.shipments import LineInput
+from portal.domain.orders import notices, orders
 from portal.domain.orders.check import reservation_mismatches
-from portal.models import LedgerEntry, OutboxEvent, StockBalance, SupplyStock
-from tests.ledger_fixtures import ship_to_w1
+from portal.models import LedgerEntry, OrderLine, OutboxEvent, Partner, StockBalance, SupplyStock
+from portal.models.enums import InsufficientStockPolicy, Role
+from tests.ledger_fixtures import build_channel, ship_to_w1
 from tests.order_fixtures import ORDER, act, build_sides, place
 
 REQUEST = """mutation($input: RequestReturnInput!) { requestReturn(input: $input) {
@@ -223,5 +230,59 @@ async def test_distributor_receipts_fill_reseller_backorders_oldest_first(client
     ]
     assert sent["errors"] == []
     assert (await s.r1(ORDER, id=older))["order"]["status"] == "SHIPPED"
+    assert await ledger_mismatches() == []
+    assert await reservation_mismatches() == []
+
+
+@pytest.mark.parametrize("settings", ["postgres"], indirect=True)
+async def test_receipts_notices_and_orders_at_once_neither_deadlock_nor_lose(db) -> None:
+    """On PostgreSQL, each on its own connection: five sell-ins received at the
+    distributor's W1 (filling backorders), its shipping notice from W1, and a new reseller
+    order, all at once. The posting locks supply rows before balances like the notice
+    does: nothing waits forever, nothing is reserved twice or lost."""
+    ch = await build_channel()
+    await update_settings(ch.admin, insufficient_stock_policy=InsufficientStockPolicy.ALLOW)
+    await ship_to_w1(ch, 10)
+    r1 = await Partner.get(code="R1")
+    reseller = Principal(ch.admin.manufacturer_id, Role.PARTNER_ADMIN, partner_id=r1.id)
+
+    async def order() -> int:
+        placed = await orders.place_order(
+            reseller,
+            supplier_code="D1",
+            supply_warehouse_code="W1",
+            ship_to_warehouse_code="WR",
+            lines=[orders.OrderLineInput("SKU-A", 4)],
+        )
+        return int(placed.id)
+
+    ids = [await order() for _ in range(5)]  # 10 in stock: 4, 4, 2 (+2), 0 (+4), 0 (+4)
+    await orders.confirm_order(ch.d1, ids[0])
+    incoming = [
+        await shipments.record_shipment(
+            ch.admin,
+            partner_code="D1",
+            warehouse_code="W1",
+            document_no=f"IN-{n}",
+            shipped_on=date(2026, 10, 3),
+            lines=[LineInput("SKU-A", 3)],
+        )
+        for n in range(5)
+    ]
+    results = await asyncio.gather(
+        *(shipments.receive_shipment(ch.d1, s.id) for s in incoming),
+        notices.create_shipping_notice(ch.d1, order_ids=[ids[0]], document_no="DN-RACE"),
+        order(),
+        return_exceptions=True,
+    )
+    assert [r for r in results if isinstance(r, BaseException)] == []
+    # 10 + 15 arrived, 4 shipped: 21 on hand for 5 open orders of 4.
+    lines = {line.order_id: line for line in await OrderLine.all()}
+    assert lines[ids[0]].shipped == 4
+    assert all(
+        (ln.reserved, ln.backordered) == (4, 0) for oid, ln in lines.items() if oid != ids[0]
+    )
+    w1 = await SupplyStock.get(warehouse__code="W1", product__sku="SKU-A")
+    assert (w1.reserved, await balance("W1")) == (20, 21)
     assert await ledger_mismatches() == []
     assert await reservation_mismatches() == []
