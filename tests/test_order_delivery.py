@@ -6,11 +6,19 @@ query, scoped to who received or issued a notice."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+from datetime import date
 from typing import Any
 
+import pytest
+
+from portal.domain.catalog.tenants import update_settings
 from portal.domain.integrations.webhooks import sign
+from portal.domain.ledger import shipments
 from portal.domain.ledger.check import ledger_mismatches
+from portal.domain.ledger.shipments import LineInput
+from portal.domain.orders import delivery
 from portal.models import (
     DeliveryDifference,
     DeliveryEvent,
@@ -20,7 +28,7 @@ from portal.models import (
     StockBalance,
 )
 from portal.models.enums import ReceiptMode
-from tests.ledger_fixtures import ship_to_w1
+from tests.ledger_fixtures import build_channel, ship_to_w1
 from tests.order_fixtures import ORDER, act, build_sides, place, stock
 
 SECRET = "carrier-secret-0123456789"
@@ -424,3 +432,39 @@ async def test_shipping_notices_are_scoped(client) -> None:
         {"sku": "SKU-S", "quantity": 2, "serials": ["SN-1", "SN-2"], "warehouseCode": "M1"}
     ]
     assert await seen(s.d2) == []
+
+
+@pytest.mark.parametrize("settings", ["postgres"], indirect=True)
+async def test_a_carrier_event_sent_three_times_at_once_counts_once(db) -> None:
+    """On PostgreSQL, three copies of one event on three connections: one event, one
+    receipt, one set of differences; the others answer it as replayed."""
+    ch = await build_channel()
+    await update_settings(ch.admin, shipment_receipt_mode=ReceiptMode.ON_DELIVERY)
+    shipment = await shipments.record_shipment(
+        ch.admin,
+        partner_code="D1",
+        warehouse_code="W1",
+        document_no="DN-RACE",
+        shipped_on=date(2026, 11, 2),
+        lines=[LineInput("SKU-A", 7)],
+    )
+    carrier = delivery.carrier_principal(ch.admin.manufacturer_id)
+
+    async def send() -> delivery.DeliveryResult:
+        return await delivery.record_delivery(
+            carrier,
+            event_id="EV-RACE",
+            document_no="DN-RACE",
+            delivered_on=date(2026, 11, 4),
+            differences=[delivery.DifferenceInput("SKU-A", "SHORT", 1, "LOST")],
+            source="HTTP",
+        )
+
+    results = await asyncio.gather(send(), send(), send())
+    assert sorted(r.replayed for r in results) == [False, True, True]
+    assert [r.received for r in results if not r.replayed] == [True]
+    assert await DeliveryEvent.all().count() == 1
+    assert await DeliveryDifference.all().count() == 1
+    assert await LedgerEntry.filter(kind="SELL_IN", source_id=shipment.id).count() == 1
+    assert await OutboxEvent.filter(event_type="shipment.delivered").count() == 1
+    assert await ledger_mismatches() == []
