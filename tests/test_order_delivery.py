@@ -343,6 +343,18 @@ async def test_record_delivery_event_through_the_graph(client) -> None:
     assert replay["replayed"] is True
     assert replay["shipment"]["deliveryDifferences"][0]["reasonCode"] == "EXTRA_UNIT"
     assert await snapshot() == before
+    # An idempotencyKey replays the first result too; reused for another request: refused.
+    keyed = {"eventId": "EV-K", "shipmentId": sent["shipment"], "idempotencyKey": "k-1"}
+    first_keyed = (await s.shipping(DELIVER, input=keyed))["recordDeliveryEvent"]
+    assert (first_keyed["errors"], first_keyed["replayed"]) == ([], False)
+    after_key = await snapshot()
+    second_keyed = (await s.shipping(DELIVER, input=keyed))["recordDeliveryEvent"]
+    assert (second_keyed["errors"], second_keyed["replayed"]) == ([], True)
+    reused_key = (await s.shipping(DELIVER, input={**keyed, "eventId": "EV-K2"}))[
+        "recordDeliveryEvent"
+    ]
+    assert reused_key["errors"][0]["code"] == "IDEMPOTENCY_KEY_REUSED"
+    assert await snapshot() == after_key
     # The same event id for another shipment is refused.
     other = await shipped_order(s, document_no="DN-2", quantity=3)
     reused = (

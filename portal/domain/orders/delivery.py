@@ -31,6 +31,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -41,6 +42,7 @@ from portal.domain.bounds.dates import check_business_date
 from portal.domain.bounds.text import clean_text
 from portal.domain.catalog.lookups import CODE_LENGTH, get_product
 from portal.domain.errors import DomainError, ErrorCode
+from portal.domain.idempotency import idempotent
 from portal.domain.integrations.webhooks import sign
 from portal.domain.ledger import shipments
 from portal.models import (
@@ -177,9 +179,62 @@ async def record_delivery(
     differences: list[DifferenceInput] | None = None,
     carrier: str = "",
     source: str = "GRAPHQL",
+    idempotency_key: str | None = None,
 ) -> DeliveryResult:
-    """Record one delivery event (see the module); nothing changes on an error."""
+    """Record one delivery event (see the module); nothing changes on an error.
+
+    ``idempotency_key`` (the graph's ``idempotencyKey``) replays the first result like the
+    event id does; a key repeated with another request is ``IDEMPOTENCY_KEY_REUSED``."""
     principal.require(Action.RECORD_SHIPMENT)
+    request: dict[str, Any] = {
+        "event": event_id,
+        "shipment": shipment_id,
+        "doc": document_no,
+        "on": delivered_on,
+        "differences": [vars(d) for d in differences or []],
+        "carrier": carrier,
+    }
+    made: list[DeliveryResult] = []
+
+    async def create() -> DeliveryEvent:
+        result = await _record(
+            principal,
+            event_id=event_id,
+            shipment_id=shipment_id,
+            document_no=document_no,
+            delivered_on=delivered_on,
+            differences=differences,
+            carrier=carrier,
+            source=source,
+        )
+        made.append(result)
+        return result.event
+
+    event = await idempotent(
+        principal,
+        "recordDeliveryEvent",
+        idempotency_key,
+        request,
+        create=create,
+        model=DeliveryEvent,
+    )
+    if made:
+        return made[0]
+    shipment = await Shipment.get(manufacturer_id=event.manufacturer_id, id=event.shipment_id)
+    return await _replay(event, shipment)
+
+
+async def _record(
+    principal: Principal,
+    *,
+    event_id: str,
+    shipment_id: int | None,
+    document_no: str | None,
+    delivered_on: date | None,
+    differences: list[DifferenceInput] | None,
+    carrier: str,
+    source: str,
+) -> DeliveryResult:
     m = principal.manufacturer_id
     event_key = clean_text(event_id, "eventId", max_length=EVENT_ID_LENGTH)
     carrier_name = clean_text(carrier, "carrier", max_length=100, required=False)

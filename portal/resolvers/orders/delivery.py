@@ -26,6 +26,7 @@ async def record_delivery_event(
                 for d in input.differences
             ],
             carrier=input.carrier,
+            idempotency_key=input.idempotency_key,
         )
     )
     if result is None:

@@ -31,6 +31,7 @@ class RecordDeliveryEventInput:
     delivered_on: datetime.date | None = strawberry.field(default=None, description="Null: today.")
     carrier: str = ""
     differences: list[DeliveryDifferenceInput] = strawberry.field(default_factory=list)
+    idempotency_key: str | None = None
 
 
 @strawberry.type
