@@ -21,6 +21,7 @@ from portal.http.charge_exports import export_charges
 from portal.http.exports import export_credit_memos, export_exceptions
 from portal.http.graphql_view import PortalGraphQL
 from portal.http.health import health
+from portal.http.logistics import logistics_event
 from portal.http.timeouts import StatementTimeoutMiddleware
 from portal.http.uploads import upload
 from portal.jobs.runtime import EMBEDDED_TICK_SECONDS, portal_runtime
@@ -59,6 +60,7 @@ def create_app(
             WebSocketRoute("/graphql", graphql),
             Route("/health", health, methods=["GET"]),
             Route("/uploads", upload, methods=["POST"]),
+            Route("/logistics/events", logistics_event, methods=["POST"]),
             Route("/exports/exceptions.csv", export_exceptions, methods=["GET"]),
             Route("/exports/credit-memos.csv", export_credit_memos, methods=["GET"]),
             Route("/exports/charges.csv", export_charges, methods=["GET"]),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from portal.domain.access.principal import Principal
 from portal.domain.ledger import shipments
-from portal.domain.orders import notices, orders, supply
+from portal.domain.orders import delivery, notices, orders, supply
 from portal.domain.orders import returns as order_returns
 from portal.models import OrderLine, Partner, Shipment
 from portal.models.enums import Role, ShipmentStatus
@@ -55,11 +55,22 @@ async def seed_orders(admin: Principal) -> None:
     first_line = (await OrderLine.filter(manufacturer_id=m, order_id=partial).order_by("line_no"))[
         0
     ]
-    await notices.create_shipping_notice(
+    partial_notice = await notices.create_shipping_notice(
         shipping,
         order_ids=[partial],
         document_no="DN-DEMO-2",
         lines=[notices.NoticeLineInput(first_line.id, 6)],
+    )
+    # The carrier delivered it one carton short and one unit damaged (recordDeliveryEvent).
+    await delivery.record_delivery(
+        shipping,
+        event_id="DEMO-CARRIER-1",
+        shipment_id=partial_notice.shipment_id,
+        carrier="Demo Freight",
+        differences=[
+            delivery.DifferenceInput(SKUS[0], "SHORT", 2, "MISSING_CARTON"),
+            delivery.DifferenceInput(SKUS[0], "DAMAGED", 1, "CRUSHED", "box crushed"),
+        ],
     )
     north = Principal(m, Role.PARTNER_ADMIN, ids["DIST-NA"])
     downstream = await order("RES-AUS", 3, "DIST-NA")

@@ -23,6 +23,8 @@ from portal.models import (
     ClaimLine,
     CreditMemo,
     CreditMemoLine,
+    DeliveryDifference,
+    DeliveryEvent,
     DesignRegistration,
     EndCustomer,
     Forecast,
@@ -92,7 +94,10 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
         '{ ledgerEntries(warehouseCode: "D1-W") { totalCount edges { node { quantity } } } }',
         {},
     ),
-    "shipments": ("{ shipments { totalCount edges { node { documentNo partnerCode } } } }", {}),
+    "shipments": (
+        "{ shipments { totalCount edges { node { documentNo partnerCode deliveredOn deliveryDifferences { sku reasonCode note } } } } }",
+        {},
+    ),
     "transfers": ("{ transfers { totalCount edges { node { fromWarehouseCode } } } }", {}),
     "returns": ("{ returns { totalCount edges { node { rmaNo warehouseCode } } } }", {}),
     "reconciliation": (
@@ -172,6 +177,10 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
         {},
     ),
     "order": ('{ order(id: "1") { number partnerCode reason lines { sku quantity } } }', {}),
+    "shippingNotices": (
+        "{ shippingNotices { totalCount edges { node { documentNo partnerCode supplierPartnerCode shipmentId lines { sku quantity serials warehouseCode } } } } }",
+        {},
+    ),
     "inventoryChecks": (
         '{ inventoryChecks(partnerCode: "D1") { totalCount edges { node { warehouseCode partnerCode lines { totalCount edges { node { sku book counted variance serials } } } } } } }',
         {},
@@ -391,6 +400,14 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any]]] = {
         "CreateShippingNoticeInput",
         {"orderIds": ["2"], "documentNo": "X-N"},
     ),
+    "recordDeliveryEvent": (
+        "RecordDeliveryEventInput",
+        {
+            "eventId": "X-EV",
+            "shipmentId": "2",
+            "differences": [{"sku": "SKU-1", "kind": "SHORT", "quantity": 1, "reasonCode": "X"}],
+        },
+    ),
     "adjustSupplyStock": (
         "AdjustSupplyStockInput",
         {"warehouseCode": "M-W", "sku": "SKU-1", "quantity": 1, "reason": "COUNT"},
@@ -521,6 +538,8 @@ async def _victim_state(manufacturer_id: int) -> list[Any]:
         SupplyMovement,
         ShippingNotice,
         ShippingNoticeLine,
+        DeliveryEvent,
+        DeliveryDifference,
         InventoryCheck,
         InventoryCheckLine,
         InventoryDocument,
@@ -776,6 +795,26 @@ async def _seed_orders(admin: Principal, d1: Principal) -> None:
             lines=[orders.OrderLineInput("SKU-1", 2)],
         )
     await orders.cancel_order(d1, 1, f"{SECRET} reason")
+    # A third order, shipped (a notice to D1) and delivered with a secret difference note.
+    from portal.domain.orders import delivery, notices
+
+    third = await orders.place_order(
+        d1,
+        supplier_code=None,
+        supply_warehouse_code="M-W",
+        ship_to_warehouse_code="D1-W",
+        lines=[orders.OrderLineInput("SKU-1", 2)],
+    )
+    await orders.confirm_order(admin, third.id)
+    notice = await notices.create_shipping_notice(
+        admin, order_ids=[third.id], document_no=f"{SECRET}-DN"
+    )
+    await delivery.record_delivery(
+        admin,
+        event_id=f"{SECRET}-EV",
+        shipment_id=notice.shipment_id,
+        differences=[delivery.DifferenceInput("SKU-1", "DAMAGED", 1, "WET", f"{SECRET} note")],
+    )
 
 
 async def _seed_checks(d1: Principal) -> None:
@@ -941,7 +980,7 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "cancelTransfer": _STOCK_WORKERS,
     "raiseReturn": _STOCK_WORKERS,
     "requestReturn": _STOCK_WORKERS,
-    "receiveReturn": _SHIPPERS,
+    "receiveReturn": _RECEIVERS,  # a partner: only returns coming back to it as supplier
     "cancelReturn": _STOCK_WORKERS,
     "postAdjustment": _MANUFACTURER_ADMINS,
     "reverseLedgerEntry": _MANUFACTURER_ADMINS,
@@ -979,6 +1018,7 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "cancelOrder": frozenset(Role) - {Role.PARTNER_VIEWER},
     "adjustReservation": _ORDER_MANAGERS,
     "adjustSupplyStock": _SHIPPERS,
+    "recordDeliveryEvent": _SHIPPERS,
     "createShippingNotice": frozenset(
         {Role.ADMIN, Role.SHIPPING, Role.PARTNER_ADMIN, Role.PARTNER_INVENTORY}
     ),

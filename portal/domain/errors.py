@@ -42,6 +42,8 @@ class ErrorCode(str, Enum):
     CHECK_ALREADY_OPEN = "CHECK_ALREADY_OPEN"  # one open inventory check per warehouse
     NOT_COUNTED = "NOT_COUNTED"  # an inventory check submitted with lines not counted
     RETURN_EXCEEDS_SHIPPED = "RETURN_EXCEEDS_SHIPPED"  # more returned than shipped - returned
+    INVALID_SIGNATURE = "INVALID_SIGNATURE"  # POST /logistics/events: unsigned or badly signed
+    DELIVERY_EXCEEDS_SHIPPED = "DELIVERY_EXCEEDS_SHIPPED"  # short + damaged over what shipped
     # Refusals of the transport (GraphQL errors' extensions.code), not of a business rule
     QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
     TIMEOUT = "TIMEOUT"

@@ -39,6 +39,7 @@ from portal.models.ledger.movements import (
     Transfer,
     TransferLine,
 )
+from portal.models.orders.delivery import DeliveryDifference, DeliveryEvent
 from portal.models.orders.orders import (
     Order,
     OrderLine,
@@ -76,6 +77,8 @@ __all__ = [
     "ClaimPool",
     "CreditMemo",
     "CreditMemoLine",
+    "DeliveryDifference",
+    "DeliveryEvent",
     "DesignEvent",
     "DesignLine",
     "DesignRegistration",

@@ -40,6 +40,7 @@ class ReceiptMode(str, Enum):
     MANUAL = "MANUAL"
     ON_SHIPPING = "ON_SHIPPING"
     AFTER_DAYS = "AFTER_DAYS"
+    ON_DELIVERY = "ON_DELIVERY"  # a delivery event (carrier or staff) receives the shipment
 
 
 class FileRejectionPolicy(str, Enum):
@@ -75,6 +76,12 @@ class Owner(str, Enum):
 class ShipmentStatus(str, Enum):
     SHIPPED = "SHIPPED"
     RECEIVED = "RECEIVED"
+
+
+class DeliveryDifferenceKind(str, Enum):
+    SHORT = "SHORT"
+    DAMAGED = "DAMAGED"
+    OVER = "OVER"
 
 
 class TransferStatus(str, Enum):

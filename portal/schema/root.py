@@ -23,6 +23,7 @@ from portal.resolvers.integrations import connectors as r_integrations
 from portal.resolvers.jobs import failures as r_jobs
 from portal.resolvers.ledger import inventory as r_inventory
 from portal.resolvers.ledger import returns as r_returns
+from portal.resolvers.orders import delivery as r_delivery
 from portal.resolvers.orders import orders as r_orders
 from portal.resolvers.orders import returns as r_order_returns
 from portal.resolvers.reconciliation import rows as r_reconciliation
@@ -87,10 +88,12 @@ from portal.schema.ledger.inventory import (
     TransferPayload,
 )
 from portal.schema.ledger.returns import LedgerEntryPayload, ReturnPayload, StockReturn
+from portal.schema.orders.delivery import DeliveryEventPayload
 from portal.schema.orders.types import (
     Availability,
     Order,
     OrderPayload,
+    ShippingNotice,
     ShippingNoticePayload,
     SupplyStockPayload,
 )
@@ -245,6 +248,11 @@ class Query:
     order: Order | None = strawberry.field(
         resolver=r_orders.resolve_order, permission_classes=INVENTORY
     )
+    shipping_notices: Connection[ShippingNotice] = strawberry.field(
+        resolver=r_orders.resolve_shipping_notices,
+        permission_classes=INVENTORY,
+        description="Received by the partner, issued by it as a supplier, or (staff) all.",
+    )
     inventory_checks: Connection[InventoryCheck] = strawberry.field(
         resolver=r_checks.resolve_inventory_checks, permission_classes=INVENTORY
     )
@@ -366,7 +374,7 @@ class Mutation:
         description="Return ordered goods: against orders, a shipment, or source-free.",
     )
     receive_return: ReturnPayload = strawberry.mutation(
-        resolver=r_returns.receive_return, permission_classes=[allow(Action.RECORD_SHIPMENT)]
+        resolver=r_returns.receive_return, permission_classes=[allow(Action.RECEIVE_RETURN)]
     )
     cancel_return: ReturnPayload = strawberry.mutation(
         resolver=r_returns.cancel_return, permission_classes=MOVE
@@ -464,6 +472,11 @@ class Mutation:
         resolver=r_orders.create_shipping_notice,
         permission_classes=[allow(Action.SHIP_ORDERS)],
         description="Ship confirmed orders: the sell-in shipment or the supplier's transfer.",
+    )
+    record_delivery_event: DeliveryEventPayload = strawberry.mutation(
+        resolver=r_delivery.record_delivery_event,
+        permission_classes=[allow(Action.RECORD_SHIPMENT)],
+        description="A shipment was delivered (the carrier's event, entered by staff).",
     )
     adjust_supply_stock: SupplyStockPayload = strawberry.mutation(
         resolver=r_orders.adjust_supply_stock,

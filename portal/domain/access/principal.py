@@ -31,6 +31,9 @@ class Action(str, Enum):
     RECORD_SHIPMENT = "RECORD_SHIPMENT"
     RECEIVE_SHIPMENT = "RECEIVE_SHIPMENT"
     MOVE_STOCK = "MOVE_STOCK"  # raise / ship / receive / cancel transfers, raise returns
+    # receive returns: to the manufacturer (RECORD_SHIPMENT roles), or to a distributor (its
+    # stock workers, or the manufacturer's shipping staff)
+    RECEIVE_RETURN = "RECEIVE_RETURN"
     APPROVE_MOVEMENTS = "APPROVE_MOVEMENTS"  # inter-partner transfers, adjustments, returns
     COMMENT_EXCEPTIONS = "COMMENT_EXCEPTIONS"  # comment on reconciliation exceptions
     SUBMIT_REPORTS = "SUBMIT_REPORTS"  # POS and stock submissions, mapping templates
@@ -75,6 +78,9 @@ ROLE_ACTIONS: dict[Action, frozenset[Role]] = {
     ),
     Action.MOVE_STOCK: frozenset(
         {Role.ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN, Role.PARTNER_INVENTORY}
+    ),
+    Action.RECEIVE_RETURN: frozenset(
+        {Role.ADMIN, Role.SHIPPING, Role.PARTNER_ADMIN, Role.PARTNER_INVENTORY}
     ),
     Action.APPROVE_MOVEMENTS: frozenset({Role.ADMIN, Role.CHANNEL_MANAGER}),
     Action.COMMENT_EXCEPTIONS: frozenset(

@@ -79,6 +79,15 @@ async def update_settings(
         changes["erp_base_url"] = url or None
     if "erp_api_key" in changes:
         changes["erp_api_key"] = str(changes["erp_api_key"]).strip()[:500] or None
+    if "logistics_secret" in changes:
+        secret = str(changes["logistics_secret"]).strip()
+        if secret and not 16 <= len(secret) <= 200:
+            raise DomainError(
+                ErrorCode.INVALID,
+                "logisticsSecret must be 16 to 200 characters.",
+                ["logisticsSecret"],
+            )
+        changes["logistics_secret"] = secret or None
     settings = await settings_of(principal.manufacturer_id)
     for name, value in changes.items():
         if not hasattr(settings, name):

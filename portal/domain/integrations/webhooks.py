@@ -53,6 +53,8 @@ EVENT_TYPES = (
     "order.shipped",
     "order.completed",
     "return.requested",
+    "shipment.delivered",
+    "shipment.delivery_difference",
     "claim.approved",
     "claim.rejected",
     "credit_memo.created",

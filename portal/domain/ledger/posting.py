@@ -83,10 +83,24 @@ async def post(
     source: tuple[str, int],
     token_id: int | None = None,
     allow_negative: bool = False,
+    fill_backorders: bool = True,
 ) -> None:
-    """Post movements in the caller's transaction; ``INSUFFICIENT_STOCK`` changes nothing."""
+    """Post movements in the caller's transaction; ``INSUFFICIENT_STOCK`` changes nothing.
+
+    Stock arriving at a partner's warehouse fills the backorders its customers placed with
+    it, oldest first (``portal.domain.orders.backorders``; ``fill_backorders=False``: the
+    caller does it, having locked the supply rows first)."""
     if not movements:
         return
+    from portal.domain.orders.backorders import fill_arrivals, lock_arrivals
+
+    arrivals = (
+        await lock_arrivals(
+            manufacturer_id, [(m.warehouse, m.product_id) for m in movements if m.quantity > 0]
+        )
+        if fill_backorders
+        else {}
+    )
     granularity = (await settings_of(manufacturer_id)).period_granularity
     balances, delta = await _lock_and_check(manufacturer_id, movements, allow_negative)
     periods: dict[date, str] = {}
@@ -124,6 +138,8 @@ async def post(
             if m.warehouse.partner_id is not None and m.kind in MARKING_KINDS
         ),
     )
+    if arrivals:
+        await fill_arrivals(manufacturer_id, arrivals)
 
 
 async def post_one(
@@ -134,7 +150,13 @@ async def post_one(
     token_id: int | None = None,
     reverses_id: int | None = None,
 ) -> LedgerEntry:
-    """Post one movement and return its entry (adjustments and reversals need its id)."""
+    """Post one movement and return its entry (adjustments and reversals need its id);
+    stock arriving at a partner fills its customers' backorders, as :func:`post` does."""
+    from portal.domain.orders.backorders import fill_arrivals, lock_arrivals
+
+    arrivals = await lock_arrivals(
+        manufacturer_id, [(m.warehouse, m.product_id)] if m.quantity > 0 else []
+    )
     granularity = (await settings_of(manufacturer_id)).period_granularity
     balances, _ = await _lock_and_check(manufacturer_id, [m], allow_negative=False)
     entry = await LedgerEntry.create(
@@ -158,6 +180,8 @@ async def post_one(
     await mark_dirty(manufacturer_id, [(m.warehouse.id, m.product_id, m.business_date)])
     if m.warehouse.partner_id is not None and m.kind in MARKING_KINDS:
         await mark_rebates(manufacturer_id, [(m.warehouse.partner_id, entry.period)])
+    if arrivals:
+        await fill_arrivals(manufacturer_id, arrivals)
     return entry
 
 
@@ -181,10 +205,14 @@ async def arrive(
     source: tuple[str, int],
     token_id: int | None,
 ) -> None:
-    """Goods in transit to ``warehouse`` arrive: out of transit, into the ledger and stock.
+    """Goods in transit to ``warehouse`` arrive: out of transit, into the ledger and stock
+    (and fill the backorders waiting for them at a partner supplier).
 
     ``lines`` are document lines with ``product_id``, ``quantity`` and ``serials``.
     """
+    from portal.domain.orders.backorders import fill_arrivals, lock_arrivals
+
+    arrivals = await lock_arrivals(manufacturer_id, [(warehouse, ln.product_id) for ln in lines])
     await move_in_transit(
         manufacturer_id, [(warehouse, ln.product_id, -ln.quantity) for ln in lines]
     )
@@ -193,9 +221,12 @@ async def arrive(
         [Movement(warehouse, ln.product_id, ln.quantity, kind, day, ln.serials) for ln in lines],
         source=source,
         token_id=token_id,
+        fill_backorders=False,
     )
     for line in lines:
         await serial_units.arrive(line.product_id, line.serials, warehouse)
+    if arrivals:
+        await fill_arrivals(manufacturer_id, arrivals)
 
 
 def check_positive_quantity(quantity: int, field_path: list[str]) -> None:

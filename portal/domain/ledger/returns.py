@@ -1,12 +1,19 @@
 """Returns to the manufacturer: raised by the partner, posted (``RETURN_TO_MANUFACTURER``)
 when the manufacturer receives them. More than is in stock is ``INSUFFICIENT_STOCK``,
-checked when raised and again, under lock, when received."""
+checked when raised and again, under lock, when received.
+
+A return of a reseller's order goes to its supplier, a distributor (``to_partner_id``,
+``to_warehouse_id``; see ``portal.domain.orders.returns``): the distributor (or the
+manufacturer's shipping staff) receives it, which posts the reseller's
+``RETURN_TO_MANUFACTURER`` (its returns to its supplier) and the distributor's
+``CUSTOMER_RETURN`` into the receiving warehouse; serials move with the goods."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
 
+from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -28,9 +35,14 @@ from portal.models.enums import LedgerKind, ReturnStatus
 
 
 def visible_returns(principal: Principal) -> QuerySet[StockReturn]:
+    """The manufacturer's returns; a partner's own, and those coming back to it as a
+    supplier (a distributor receiving its resellers' returns)."""
     principal.require(Action.VIEW_INVENTORY)
-    returns = visible_to(principal, StockReturn)
-    return returns
+    if principal.is_partner:
+        return StockReturn.filter(manufacturer_id=principal.manufacturer_id).filter(
+            Q(partner_id=principal.partner_id) | Q(to_partner_id=principal.partner_id)
+        )
+    return visible_to(principal, StockReturn)
 
 
 async def raise_return(
@@ -104,40 +116,60 @@ async def _locked(principal: Principal, return_id: int) -> StockReturn:
 async def receive_return(
     principal: Principal, return_id: int, *, received_on: date | None = None
 ) -> StockReturn:
-    """The manufacturer received the goods: the partner's stock goes down now."""
-    principal.require(Action.RECORD_SHIPMENT)
+    """The goods arrived: the partner's stock goes down now (and, for a return to a
+    distributor, the distributor's goes up). A return to the manufacturer is received by
+    its shipping staff; one to a distributor by that distributor or by them."""
+    principal.require(Action.RECEIVE_RETURN)
     day = check_business_date(received_on or datetime.now(UTC).date(), ["receivedOn"])
+    m = principal.manufacturer_id
     async with in_transaction():
         stock_return = await _locked(principal, return_id)
-        warehouse = await Warehouse.get(
-            manufacturer_id=principal.manufacturer_id, id=stock_return.warehouse_id
+        if stock_return.to_partner_id is None:
+            principal.require(Action.RECORD_SHIPMENT)  # the manufacturer's staff only
+        elif principal.is_partner and stock_return.to_partner_id != principal.partner_id:
+            raise DomainError(
+                ErrorCode.INVALID_STATE,
+                "Only the supplier the goods go back to receives this return.",
+                ["id"],
+            )
+        warehouse = await Warehouse.get(manufacturer_id=m, id=stock_return.warehouse_id)
+        receiver = (
+            await Warehouse.get(manufacturer_id=m, id=stock_return.to_warehouse_id)
+            if stock_return.to_warehouse_id is not None
+            else None
         )
-        lines = await StockReturnLine.filter(
-            manufacturer_id=principal.manufacturer_id, stock_return_id=stock_return.id
-        )
-        await post(
-            principal.manufacturer_id,
-            [
+        lines = await StockReturnLine.filter(manufacturer_id=m, stock_return_id=stock_return.id)
+        movements = [
+            Movement(
+                warehouse,
+                ln.product_id,
+                -ln.quantity,
+                LedgerKind.RETURN_TO_MANUFACTURER,
+                day,
+                ln.serials,
+            )
+            for ln in lines
+        ]
+        if receiver is not None:
+            movements += [
                 Movement(
-                    warehouse,
+                    receiver,
                     ln.product_id,
-                    -ln.quantity,
-                    LedgerKind.RETURN_TO_MANUFACTURER,
+                    ln.quantity,
+                    LedgerKind.CUSTOMER_RETURN,
                     day,
                     ln.serials,
                 )
                 for ln in lines
-            ],
-            source=("RETURN", stock_return.id),
-            token_id=principal.token_id,
-        )
+            ]
+        await post(m, movements, source=("RETURN", stock_return.id), token_id=principal.token_id)
         for index, line in enumerate(lines):
-            product = await Product.get(
-                manufacturer_id=principal.manufacturer_id, id=line.product_id
-            )
+            product = await Product.get(manufacturer_id=m, id=line.product_id)
             await serial_units.take_from_stock(
-                product, line.serials, warehouse, None, ["lines", str(index)]
+                product, line.serials, warehouse, receiver, ["lines", str(index)]
             )
+            if receiver is not None:
+                await serial_units.arrive(product.id, line.serials, receiver)
         stock_return.status = ReturnStatus.RECEIVED
         stock_return.received_on = day
         await save_fields(stock_return, "status", "received_on")
@@ -148,6 +180,10 @@ async def cancel_return(principal: Principal, return_id: int) -> StockReturn:
     principal.require(Action.MOVE_STOCK)
     async with in_transaction():
         stock_return = await _locked(principal, return_id)
+        if principal.is_partner and stock_return.partner_id != principal.partner_id:
+            raise DomainError(
+                ErrorCode.INVALID_STATE, "Only the returning partner cancels a return.", ["id"]
+            )
         await release_returned(stock_return)
         stock_return.status = ReturnStatus.CANCELLED
         await save_fields(stock_return, "status")

@@ -2,7 +2,8 @@
 
 ``SHIPPED`` puts the quantity in transit to the warehouse; ``RECEIVED`` posts ``SELL_IN``
 to the ledger. The receipt mode of the manufacturer decides when that happens: by hand,
-on shipping, or automatically N days after shipping (a cron job).
+on shipping, automatically N days after shipping (a cron job), or on delivery (a carrier's
+delivery event, ``portal.domain.orders.delivery``).
 """
 
 from __future__ import annotations
@@ -161,6 +162,18 @@ async def receive_shipment(
         day = check_business_date(received_on or datetime.now(UTC).date(), ["receivedOn"])
         await _receive(shipment, day, principal.token_id)
     return shipment
+
+
+async def receive_on_delivery(shipment: Shipment, delivered_on: date, token_id: int | None) -> bool:
+    """A delivery event for the locked ``shipment``: received now when the manufacturer's
+    receipt mode is ``ON_DELIVERY`` and it is still ``SHIPPED``; whether it was."""
+    settings = await settings_of(shipment.manufacturer_id)
+    if settings.shipment_receipt_mode is not ReceiptMode.ON_DELIVERY:
+        return False
+    if shipment.status is not ShipmentStatus.SHIPPED:
+        return False
+    await _receive(shipment, delivered_on, token_id)
+    return True
 
 
 async def _receive(shipment: Shipment, received_on: date, token_id: int | None) -> None:

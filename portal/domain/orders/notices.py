@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from portal.db import is_postgres
@@ -361,6 +363,22 @@ async def _advance(orders: list[Order], picks: list[Pick]) -> None:
         order.status = OrderStatus.SHIPPED if done else OrderStatus.PARTIALLY_SHIPPED
         await save_fields(order, "status")
         await announce(order, "order.shipped")
+
+
+def visible_notices(
+    principal: Principal, partner_id: int | None = None
+) -> QuerySet[ShippingNotice]:
+    """The manufacturer's shipping notices; for a partner those it received and those it
+    issued as a supplier (a distributor shipping its resellers' orders)."""
+    principal.require(Action.VIEW_INVENTORY)
+    found = ShippingNotice.filter(manufacturer_id=principal.manufacturer_id)
+    if principal.is_partner:
+        found = found.filter(
+            Q(partner_id=principal.partner_id) | Q(supplier_partner_id=principal.partner_id)
+        )
+    if partner_id is not None:
+        found = found.filter(partner_id=partner_id)
+    return found
 
 
 async def lines_of_notice(notice: ShippingNotice) -> list[ShippingNoticeLine]:

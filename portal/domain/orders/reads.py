@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from portal.domain.batches import group_under
-from portal.models import OrderLine, Reservation
+from portal.models import DeliveryDifference, OrderLine, Reservation, ShippingNoticeLine
 
 
 async def lines_of_orders(manufacturer_id: int, order_ids: Sequence[int]) -> list[list[OrderLine]]:
@@ -22,3 +22,22 @@ async def reservations_of_lines(
         manufacturer_id=manufacturer_id, order_line_id__in=list(line_ids)
     ).order_by("order_line_id", "warehouse_id")
     return group_under(line_ids, rows, lambda r: r.order_line_id)
+
+
+async def lines_of_notices(
+    manufacturer_id: int, notice_ids: Sequence[int]
+) -> list[list[ShippingNoticeLine]]:
+    rows = await ShippingNoticeLine.filter(
+        manufacturer_id=manufacturer_id, notice_id__in=list(notice_ids)
+    ).order_by("notice_id", "id")
+    return group_under(notice_ids, rows, lambda r: r.notice_id)
+
+
+async def differences_of_shipments(
+    manufacturer_id: int, shipment_ids: Sequence[int]
+) -> list[list[DeliveryDifference]]:
+    """Each shipment's delivery differences, in the order recorded."""
+    rows = await DeliveryDifference.filter(
+        manufacturer_id=manufacturer_id, shipment_id__in=list(shipment_ids)
+    ).order_by("shipment_id", "id")
+    return group_under(shipment_ids, rows, lambda r: r.shipment_id)

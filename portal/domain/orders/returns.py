@@ -5,15 +5,20 @@
     )
 
 The return is the ledger's return document (``StockReturn``): receiving it posts
-``RETURN_TO_MANUFACTURER`` like any return. Against orders (``returnsAgainstOrders``) the
-quantity is spread over the orders' lines, oldest first, never more than shipped -
-returned (``RETURN_EXCEEDS_SHIPPED``), and ``OrderLine.returned`` counts it at once (a
-cancelled return gives it back). Against a shipment (``returnsAgainstShipments``) never
-more than the shipment's quantity less its other returns, and, for a shipment of a
-shipping notice, also within its order lines. Source-free (``sourceFreeReturns``) names
-the warehouse. Serials must be among those shipped to the partner (by the source
-documents; source-free: the partner's units). ``exchange`` (``exchanges`` on) records the
-replacement shipment of the same quantities in the same document.
+``RETURN_TO_MANUFACTURER`` like any return. Orders a reseller placed with its distributor
+go back to that distributor (``to_partner_id``), into the warehouse that shipped them
+(the first of their shipping notices' source warehouses); the distributor receives them
+into its ledger (``CUSTOMER_RETURN``) and no exchange is offered for them.
+
+Against orders (``returnsAgainstOrders``) the quantity is spread over the orders' lines,
+oldest first, never more than shipped - returned (``RETURN_EXCEEDS_SHIPPED``), and
+``OrderLine.returned`` counts it at once (a cancelled return gives it back). Against a
+shipment (``returnsAgainstShipments``) never more than the shipment's quantity less its
+other returns, and, for a shipment of a shipping notice, also within its order lines.
+Source-free (``sourceFreeReturns``) names the warehouse. Serials must be among those
+shipped to the partner (by the source documents; source-free: the partner's units).
+``exchange`` (``exchanges`` on) records the replacement shipment of the same quantities
+in the same document.
 """
 
 from __future__ import annotations
@@ -131,9 +136,18 @@ async def request_return(
                 "An exchange of serial-controlled SKUs is not supported; return them instead.",
                 ["exchange"],
             )
+        destination: tuple[int | None, int | None] = (None, None)
         async with in_transaction():
             if source == "ORDER":
-                warehouse, parts = await _against_orders(principal, order_ids or [], cleaned)
+                warehouse, parts, destination = await _against_orders(
+                    principal, order_ids or [], cleaned
+                )
+                if exchange and destination[0] is not None:
+                    raise DomainError(
+                        ErrorCode.INVALID,
+                        "Goods ordered from a partner supplier are returned, not exchanged.",
+                        ["exchange"],
+                    )
             elif source == "SHIPMENT":
                 warehouse, parts = await _against_shipment(principal, shipment_id or 0, cleaned)
             else:
@@ -152,6 +166,8 @@ async def request_return(
                 order_ids=sorted(set(order_ids or [])),
                 shipment_id=shipment_id,
                 exchange=exchange,
+                to_partner_id=destination[0],
+                to_warehouse_id=destination[1],
             )
             await StockReturnLine.bulk_create(
                 [
@@ -255,7 +271,7 @@ async def _notice_serials(m: int, order_line_ids: list[int]) -> set[str]:
 
 async def _against_orders(
     principal: Principal, order_ids: list[int], cleaned: Cleaned
-) -> tuple[Warehouse, list[Part]]:
+) -> tuple[Warehouse, list[Part], tuple[int | None, int | None]]:
     m = principal.manufacturer_id
     if len(set(order_ids)) > MAX_RETURN_ORDERS:
         raise DomainError(ErrorCode.INVALID, f"At most {MAX_RETURN_ORDERS} orders.", ["orderIds"])
@@ -275,20 +291,14 @@ async def _against_orders(
                 f"Order {order.id} is {order.status.value}: nothing shipped to return.",
                 ["orderIds"],
             )
-        if (order.partner_id, order.ship_to_warehouse_id) != (
+        if (order.partner_id, order.ship_to_warehouse_id, order.supplier_partner_id) != (
             first.partner_id,
             first.ship_to_warehouse_id,
+            first.supplier_partner_id,
         ):
             raise DomainError(
                 ErrorCode.INVALID,
-                "One return covers orders of one partner and ship-to warehouse.",
-                ["orderIds"],
-            )
-        if order.supplier_partner_id is not None:
-            raise DomainError(
-                ErrorCode.INVALID,
-                "Returns go to the manufacturer; an order from a partner supplier is not "
-                "returnable here.",
+                "One return covers orders of one partner, supplier and ship-to warehouse.",
                 ["orderIds"],
             )
     warehouse = await Warehouse.get(manufacturer_id=m, id=first.ship_to_warehouse_id)
@@ -298,7 +308,24 @@ async def _against_orders(
     for index, (product, quantity, serials) in enumerate(cleaned):
         _require_shipped_serials(product, serials, shipped_serials, index)
         parts.extend(_spread(product, quantity, serials, order_lines, index))
-    return warehouse, parts
+    destination: tuple[int | None, int | None] = (None, None)
+    if first.supplier_partner_id is not None:
+        source_warehouse = (
+            await ShippingNoticeLine.filter(
+                manufacturer_id=m,
+                order_id__in=[o.id for o in orders],
+                warehouse_id__isnull=False,
+            )
+            .order_by("id")
+            .first()
+            .values_list("warehouse_id", flat=True)
+        )
+        if source_warehouse is None:
+            raise DomainError(
+                ErrorCode.INVALID_STATE, "Nothing of these orders has shipped.", ["orderIds"]
+            )
+        destination = (first.supplier_partner_id, int(str(source_warehouse)))
+    return warehouse, parts, destination
 
 
 async def _against_shipment(
@@ -401,6 +428,13 @@ async def _replacement(
     return int(shipment.id)
 
 
+async def _code_of(manufacturer_id: int, partner_id: int | None) -> str | None:
+    if partner_id is None:
+        return None
+    partner = await Partner.get(manufacturer_id=manufacturer_id, id=partner_id)
+    return partner.code
+
+
 async def _announce(stock_return: StockReturn) -> None:
     await OutboxEvent.create(
         manufacturer_id=stock_return.manufacturer_id,
@@ -412,6 +446,9 @@ async def _announce(stock_return: StockReturn) -> None:
             "orderIds": [str(i) for i in stock_return.order_ids],
             "shipmentId": str(stock_return.shipment_id) if stock_return.shipment_id else None,
             "exchange": stock_return.exchange,
+            "toPartnerCode": await _code_of(
+                stock_return.manufacturer_id, stock_return.to_partner_id
+            ),
             "replacementShipmentId": (
                 str(stock_return.replacement_shipment_id)
                 if stock_return.replacement_shipment_id

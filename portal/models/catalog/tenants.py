@@ -54,6 +54,8 @@ class ManufacturerSettings(Model):
     document_approval_threshold = fields.IntField(default=0)
     erp_base_url = fields.CharField(max_length=500, null=True)
     erp_api_key = fields.CharField(max_length=500, null=True)
+    # signs POST /logistics/events (docs/http.md); null: the route refuses every event
+    logistics_secret = fields.CharField(max_length=200, null=True)
     # Partner orders (docs/domain.md "Partner orders")
     ordering_mode = fields.CharEnumField(
         OrderingMode, max_length=20, default=OrderingMode.SINGLE_WAREHOUSE

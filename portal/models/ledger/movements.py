@@ -32,6 +32,7 @@ class Shipment(Model):
     document_no = fields.CharField(max_length=64)
     shipped_on = fields.DateField()
     received_on = fields.DateField(null=True)
+    delivered_on = fields.DateField(null=True)  # the first delivery event's date
     status = fields.CharEnumField(ShipmentStatus, max_length=12, default=ShipmentStatus.SHIPPED)
     source = fields.CharField(max_length=16, default="GRAPHQL")
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -144,6 +145,10 @@ class StockReturn(Model):
     shipment_id = fields.BigIntField(null=True)
     exchange = fields.BooleanField(default=False)
     replacement_shipment_id = fields.BigIntField(null=True)  # an exchange's replacement
+    # where the goods go: null, the manufacturer; else the partner supplier of the orders
+    # (a reseller returns to its distributor) and the warehouse that receives them
+    to_partner_id = fields.IntField(null=True)
+    to_warehouse_id = fields.IntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -154,6 +159,7 @@ class StockReturn(Model):
             ("partner_id",),
             ("warehouse_id",),
             ("manufacturer_id", "shipment_id"),
+            ("manufacturer_id", "to_partner_id"),
         )
 
 

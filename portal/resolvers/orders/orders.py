@@ -24,7 +24,6 @@ from portal.schema.orders.types import (
     OrderStatus,
     PlaceOrderInput,
     ShippingNotice,
-    ShippingNoticeLine,
     ShippingNoticePayload,
     SupplyStock,
     SupplyStockPayload,
@@ -157,27 +156,20 @@ async def create_shipping_notice(
             idempotency_key=input.idempotency_key,
         )
     )
-    if notice is None:
-        return ShippingNoticePayload(shipping_notice=None, errors=errors)
-    rows = await notices.lines_of_notice(notice)
     return ShippingNoticePayload(
-        shipping_notice=ShippingNotice(
-            id=strawberry.ID(str(notice.id)),
-            document_no=notice.document_no,
-            shipment_id=strawberry.ID(str(notice.shipment_id)) if notice.shipment_id else None,
-            transfer_ids=[strawberry.ID(str(t)) for t in notice.transfer_ids or []],
-            created_at=notice.created_at,
-            partner_id=notice.partner_id,
-            lines=[
-                ShippingNoticeLine(
-                    order_line_id=strawberry.ID(str(r.order_line_id)),
-                    order_id=strawberry.ID(str(r.order_id)),
-                    quantity=r.quantity,
-                    serials=list(r.serials or []),
-                    ids=(r.product_id, r.warehouse_id),
-                )
-                for r in rows
-            ],
-        ),
+        shipping_notice=ShippingNotice.from_model(notice) if notice is not None else None,
         errors=errors,
     )
+
+
+async def resolve_shipping_notices(
+    info: Info,
+    partner_code: str | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> Connection[ShippingNotice]:
+    principal = info.context.principal
+    partner_id = await partner_scope(principal, partner_code) if partner_code else None
+    query = notices.visible_notices(principal, partner_id)
+    page = await paginate(query, first=first, after=after, limit=page_limit(info))
+    return to_connection(page, ShippingNotice.from_model, after)

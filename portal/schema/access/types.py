@@ -101,6 +101,9 @@ class ManufacturerSettings:
     )
     erp_base_url: str | None
     erp_configured: bool = strawberry.field(description="An ERP API key is set (never shown).")
+    logistics_configured: bool = strawberry.field(
+        description="A logistics secret is set: POST /logistics/events accepts signed events."
+    )
     ordering_mode: OrderingMode
     insufficient_stock_policy: InsufficientStockPolicy
     show_availability: bool
@@ -126,6 +129,7 @@ class ManufacturerSettings:
             document_approval_threshold=s.document_approval_threshold,
             erp_base_url=s.erp_base_url,
             erp_configured=bool(s.erp_base_url and s.erp_api_key),
+            logistics_configured=bool(s.logistics_secret),
             ordering_mode=s.ordering_mode,
             insufficient_stock_policy=s.insufficient_stock_policy,
             show_availability=s.show_availability,
@@ -154,6 +158,10 @@ class UpdateSettingsInput:
     )
     erp_base_url: str | None = strawberry.field(default=None, description='"" clears it.')
     erp_api_key: str | None = strawberry.field(default=None, description="Write-only.")
+    logistics_secret: str | None = strawberry.field(
+        default=None,
+        description='Write-only: signs POST /logistics/events (16 to 200 characters; "" clears).',
+    )
     ordering_mode: OrderingMode | None = None
     insufficient_stock_policy: InsufficientStockPolicy | None = None
     show_availability: bool | None = None

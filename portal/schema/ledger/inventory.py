@@ -19,6 +19,8 @@ LedgerKind = enums.LedgerKind
 Owner = enums.Owner
 ShipmentStatus = enums.ShipmentStatus
 TransferStatus = enums.TransferStatus
+DeliveryDifferenceKind = enums.DeliveryDifferenceKind
+strawberry.enum(DeliveryDifferenceKind)
 strawberry.enum(LedgerKind)
 strawberry.enum(Owner)
 strawberry.enum(ShipmentStatus)
@@ -117,6 +119,19 @@ async def lines_of(info: Info, rows: list[Any]) -> list[MovementLine]:
     ]
 
 
+@strawberry.type(description="What a delivery event reported as not arrived as shipped.")
+class DeliveryDifference:
+    kind: DeliveryDifferenceKind
+    quantity: int
+    reason_code: str
+    note: str
+    product_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def sku(self, info: Info) -> str:
+        return await code_of(info, "product", self.product_id, "sku") or ""
+
+
 @strawberry.type
 class Shipment:
     id: strawberry.ID
@@ -124,6 +139,9 @@ class Shipment:
     status: ShipmentStatus
     shipped_on: datetime.date
     received_on: datetime.date | None
+    delivered_on: datetime.date | None = strawberry.field(
+        description="The date of its first delivery event (null: none yet)."
+    )
     pk: strawberry.Private[int]
     partner_id: strawberry.Private[int]
     warehouse_id: strawberry.Private[int]
@@ -140,6 +158,20 @@ class Shipment:
     async def lines(self, info: Info) -> list[MovementLine]:
         return await lines_of(info, await info.context.loaders.ledger.shipment_lines.load(self.pk))
 
+    @strawberry.field(description="Short, damaged and over quantities its delivery reported.")
+    async def delivery_differences(self, info: Info) -> list[DeliveryDifference]:
+        rows = await info.context.loaders.orders.delivery_differences.load(self.pk)
+        return [
+            DeliveryDifference(
+                kind=r.kind,
+                quantity=r.quantity,
+                reason_code=r.reason_code,
+                note=r.note,
+                product_id=r.product_id,
+            )
+            for r in rows
+        ]
+
     @classmethod
     def from_model(cls, s: ShipmentModel) -> Shipment:
         return cls(
@@ -148,6 +180,7 @@ class Shipment:
             status=s.status,
             shipped_on=s.shipped_on,
             received_on=s.received_on,
+            delivered_on=s.delivered_on,
             pk=s.id,
             partner_id=s.partner_id,
             warehouse_id=s.warehouse_id,

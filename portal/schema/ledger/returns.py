@@ -40,10 +40,21 @@ class StockReturn:
     )
     pk: strawberry.Private[int]
     warehouse_id: strawberry.Private[int]
+    to_ids: strawberry.Private[tuple[int | None, int | None]]
 
     @strawberry.field
     async def warehouse_code(self, info: Info) -> str:
         return await code_of(info, "warehouse", self.warehouse_id) or ""
+
+    @strawberry.field(
+        description="The partner supplier the goods go back to (null: the manufacturer)."
+    )
+    async def to_partner_code(self, info: Info) -> str | None:
+        return await code_of(info, "partner", self.to_ids[0])
+
+    @strawberry.field(description="The supplier's warehouse that receives them.")
+    async def to_warehouse_code(self, info: Info) -> str | None:
+        return await code_of(info, "warehouse", self.to_ids[1])
 
     @strawberry.field
     async def lines(self, info: Info) -> list[MovementLine]:
@@ -63,6 +74,7 @@ class StockReturn:
             replacement_shipment_id=_id(r.replacement_shipment_id),
             pk=r.id,
             warehouse_id=r.warehouse_id,
+            to_ids=(r.to_partner_id, r.to_warehouse_id),
         )
 
 

@@ -6,8 +6,13 @@ from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
 
-from portal.domain.orders.reads import lines_of_orders, reservations_of_lines
-from portal.models import OrderLine, Reservation
+from portal.domain.orders.reads import (
+    differences_of_shipments,
+    lines_of_notices,
+    lines_of_orders,
+    reservations_of_lines,
+)
+from portal.models import DeliveryDifference, OrderLine, Reservation, ShippingNoticeLine
 
 
 class OrderLoaders:
@@ -20,5 +25,13 @@ class OrderLoaders:
         async def reservations(ids: Sequence[int]) -> list[list[Reservation]]:
             return await reservations_of_lines(m, ids)
 
+        async def delivery_differences(ids: Sequence[int]) -> list[list[DeliveryDifference]]:
+            return await differences_of_shipments(m, ids)
+
+        async def notice_lines(ids: Sequence[int]) -> list[list[ShippingNoticeLine]]:
+            return await lines_of_notices(m, ids)
+
         self.lines = DataLoader(load_fn=lines)
+        self.delivery_differences = DataLoader(load_fn=delivery_differences)
+        self.notice_lines = DataLoader(load_fn=notice_lines)
         self.reservations = DataLoader(load_fn=reservations)

@@ -12,6 +12,7 @@ from portal.domain.orders.events import order_number
 from portal.models import Order as OrderModel
 from portal.models import OrderLine as OrderLineModel
 from portal.models import Reservation as ReservationModel
+from portal.models import ShippingNotice as ShippingNoticeModel
 from portal.models import SupplyStock as SupplyStockModel
 from portal.models import enums
 from portal.schema.common import UserError
@@ -248,12 +249,44 @@ class ShippingNotice:
         description="The transfers, one per source warehouse (from a partner supplier)."
     )
     created_at: datetime.datetime
-    lines: list[ShippingNoticeLine]
+    pk: strawberry.Private[int]
     partner_id: strawberry.Private[int]
+    supplier_partner_id: strawberry.Private[int | None]
 
     @strawberry.field
     async def partner_code(self, info: Info) -> str:
         return await code_of(info, "partner", self.partner_id) or ""
+
+    @strawberry.field(description="The partner supplier that shipped (null: the manufacturer).")
+    async def supplier_partner_code(self, info: Info) -> str | None:
+        return await code_of(info, "partner", self.supplier_partner_id)
+
+    @strawberry.field(description="What shipped, per order line, with serials.")
+    async def lines(self, info: Info) -> list[ShippingNoticeLine]:
+        rows = await info.context.loaders.orders.notice_lines.load(self.pk)
+        return [
+            ShippingNoticeLine(
+                order_line_id=strawberry.ID(str(r.order_line_id)),
+                order_id=strawberry.ID(str(r.order_id)),
+                quantity=r.quantity,
+                serials=list(r.serials or []),
+                ids=(r.product_id, r.warehouse_id),
+            )
+            for r in rows
+        ]
+
+    @classmethod
+    def from_model(cls, n: ShippingNoticeModel) -> ShippingNotice:
+        return cls(
+            id=strawberry.ID(str(n.id)),
+            document_no=n.document_no,
+            shipment_id=strawberry.ID(str(n.shipment_id)) if n.shipment_id else None,
+            transfer_ids=[strawberry.ID(str(t)) for t in n.transfer_ids or []],
+            created_at=n.created_at,
+            pk=n.id,
+            partner_id=n.partner_id,
+            supplier_partner_id=n.supplier_partner_id,
+        )
 
 
 @strawberry.input

@@ -1,0 +1,351 @@
+"""Delivery of sell-in shipments: a carrier's event (``POST /logistics/events``) or staff
+(``recordDeliveryEvent``) says a shipment arrived, with what differed per line.
+
+    result = await record_delivery(
+        principal,
+        event_id="DHL-123",
+        document_no="DN-1",
+        differences=[DifferenceInput("SKU-A", "SHORT", 2, "MISSING_CARTON")],
+    )
+
+The first event of a shipment sets its ``deliveredOn``; when the manufacturer's receipt
+mode is ``ON_DELIVERY`` the shipment is received at once (``SELL_IN`` of every shipped
+line, as ``receiveShipment`` posts it). Differences (``SHORT``, ``DAMAGED``, ``OVER``, each
+with the carrier's reason code) are stored and announced; they do not change the ledger:
+what is short or damaged is settled by a return or an adjustment. ``SHORT`` plus
+``DAMAGED`` of a SKU never exceed what shipped of it (``DELIVERY_EXCEEDS_SHIPPED``).
+
+Carriers resend: the event id is unique per manufacturer and a resent event answers the
+first result and changes nothing (a different shipment under the same id is ``INVALID``).
+Webhooks: ``shipment.delivered`` for each new event, ``shipment.delivery_difference``
+when it reports differences.
+
+Carrier events are signed like outbound webhooks (:func:`verify_signature`): HMAC-SHA256
+of the raw body under the manufacturer's ``logisticsSecret`` setting.
+"""
+
+from __future__ import annotations
+
+import hmac
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from portal.db import is_postgres
+from portal.domain.access.principal import Action, Principal
+from portal.domain.bounds.dates import check_business_date
+from portal.domain.bounds.text import clean_text
+from portal.domain.catalog.lookups import CODE_LENGTH, get_product
+from portal.domain.errors import DomainError, ErrorCode
+from portal.domain.idempotency import idempotent
+from portal.domain.integrations.webhooks import sign
+from portal.domain.ledger import shipments
+from portal.models import (
+    DeliveryDifference,
+    DeliveryEvent,
+    ManufacturerSettings,
+    OutboxEvent,
+    Partner,
+    Product,
+    Shipment,
+    ShipmentLine,
+)
+from portal.models.enums import DeliveryDifferenceKind, Role
+
+MAX_DIFFERENCES = 1000
+EVENT_ID_LENGTH = 100
+REASON_LENGTH = 40
+
+
+@dataclass
+class DifferenceInput:
+    sku: str
+    kind: str  # SHORT, DAMAGED or OVER
+    quantity: int
+    reason_code: str
+    note: str = ""
+
+
+@dataclass
+class DeliveryResult:
+    event: DeliveryEvent
+    shipment: Shipment
+    replayed: bool  # the event id was seen before: nothing changed
+    received: bool  # this event received the shipment (ON_DELIVERY)
+    differences: list[DeliveryDifference] = field(default_factory=list)
+
+
+def carrier_principal(manufacturer_id: int) -> Principal:
+    """Whom a signed carrier event acts as: the manufacturer's shipping staff."""
+    return Principal(manufacturer_id, Role.SHIPPING)
+
+
+async def verify_signature(manufacturer_id: int | None, body: bytes, signature: str) -> bool:
+    """``X-Portal-Signature`` is ``sha256=`` + the hex HMAC-SHA256 of ``body`` under the
+    manufacturer's logistics secret. No manufacturer or no secret set: never valid."""
+    if manufacturer_id is None:
+        return False
+    settings = await ManufacturerSettings.get_or_none(manufacturer_id=manufacturer_id)
+    if settings is None or not settings.logistics_secret:
+        return False
+    return hmac.compare_digest(sign(settings.logistics_secret, body), signature or "")
+
+
+def _kind(text: str, path: list[str]) -> DeliveryDifferenceKind:
+    try:
+        return DeliveryDifferenceKind((text or "").strip().upper())
+    except ValueError:
+        raise DomainError(
+            ErrorCode.INVALID, "kind is SHORT, DAMAGED or OVER.", [*path, "kind"]
+        ) from None
+
+
+async def _clean_differences(
+    principal: Principal, shipped: dict[int, int], differences: list[DifferenceInput]
+) -> list[tuple[Product, DeliveryDifferenceKind, int, str, str]]:
+    if len(differences) > MAX_DIFFERENCES:
+        raise DomainError(
+            ErrorCode.INVALID, f"At most {MAX_DIFFERENCES} differences.", ["differences"]
+        )
+    cleaned = []
+    missing: dict[int, int] = defaultdict(int)
+    for index, item in enumerate(differences):
+        path = ["differences", str(index)]
+        try:
+            product = await get_product(principal, item.sku)
+        except DomainError as missing_sku:
+            missing_sku.field = [*path, "sku"]
+            raise
+        kind = _kind(item.kind, path)
+        if item.quantity <= 0:
+            raise DomainError(
+                ErrorCode.INVALID_QUANTITY, "quantity must be positive.", [*path, "quantity"]
+            )
+        reason = clean_text(item.reason_code, [*path, "reasonCode"], max_length=REASON_LENGTH)
+        note = clean_text(item.note, [*path, "note"], max_length=500, required=False)
+        if kind is not DeliveryDifferenceKind.OVER:
+            if product.id not in shipped:
+                raise DomainError(
+                    ErrorCode.INVALID,
+                    f"{product.sku} is not on the shipment.",
+                    [*path, "sku"],
+                )
+            missing[product.id] += item.quantity
+            if missing[product.id] > shipped[product.id]:
+                raise DomainError(
+                    ErrorCode.DELIVERY_EXCEEDS_SHIPPED,
+                    f"{shipped[product.id]} of {product.sku} shipped: short and damaged "
+                    "cannot exceed it.",
+                    [*path, "quantity"],
+                )
+        cleaned.append((product, kind, item.quantity, reason, note))
+    return cleaned
+
+
+async def _shipment_locked(
+    principal: Principal, shipment_id: int | None, document_no: str | None
+) -> Shipment:
+    query = shipments.visible_shipments(principal)
+    if shipment_id is not None:
+        query = query.filter(id=shipment_id)
+        where = "shipmentId"
+    elif document_no and len(document_no) <= CODE_LENGTH:
+        query = query.filter(document_no=document_no.strip())
+        where = "documentNo"
+    else:
+        raise DomainError(
+            ErrorCode.REQUIRED, "shipmentId or documentNo names the shipment.", ["documentNo"]
+        )
+    if is_postgres():
+        query = query.select_for_update()
+    shipment = await query.first()
+    if shipment is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such shipment.", [where])
+    return shipment
+
+
+async def record_delivery(
+    principal: Principal,
+    *,
+    event_id: str,
+    shipment_id: int | None = None,
+    document_no: str | None = None,
+    delivered_on: date | None = None,
+    differences: list[DifferenceInput] | None = None,
+    carrier: str = "",
+    source: str = "GRAPHQL",
+    idempotency_key: str | None = None,
+) -> DeliveryResult:
+    """Record one delivery event (see the module); nothing changes on an error.
+
+    ``idempotency_key`` (the graph's ``idempotencyKey``) replays the first result like the
+    event id does; a key repeated with another request is ``IDEMPOTENCY_KEY_REUSED``."""
+    principal.require(Action.RECORD_SHIPMENT)
+    request: dict[str, Any] = {
+        "event": event_id,
+        "shipment": shipment_id,
+        "doc": document_no,
+        "on": delivered_on,
+        "differences": [vars(d) for d in differences or []],
+        "carrier": carrier,
+    }
+    made: list[DeliveryResult] = []
+
+    async def create() -> DeliveryEvent:
+        result = await _record(
+            principal,
+            event_id=event_id,
+            shipment_id=shipment_id,
+            document_no=document_no,
+            delivered_on=delivered_on,
+            differences=differences,
+            carrier=carrier,
+            source=source,
+        )
+        made.append(result)
+        return result.event
+
+    event = await idempotent(
+        principal,
+        "recordDeliveryEvent",
+        idempotency_key,
+        request,
+        create=create,
+        model=DeliveryEvent,
+    )
+    if made:
+        return made[0]
+    shipment = await Shipment.get(manufacturer_id=event.manufacturer_id, id=event.shipment_id)
+    return await _replay(event, shipment)
+
+
+async def _record(
+    principal: Principal,
+    *,
+    event_id: str,
+    shipment_id: int | None,
+    document_no: str | None,
+    delivered_on: date | None,
+    differences: list[DifferenceInput] | None,
+    carrier: str,
+    source: str,
+) -> DeliveryResult:
+    m = principal.manufacturer_id
+    event_key = clean_text(event_id, "eventId", max_length=EVENT_ID_LENGTH)
+    carrier_name = clean_text(carrier, "carrier", max_length=100, required=False)
+    day = check_business_date(delivered_on or datetime.now(UTC).date(), ["deliveredOn"])
+    try:
+        async with in_transaction():
+            shipment = await _shipment_locked(principal, shipment_id, document_no)
+            earlier = await DeliveryEvent.get_or_none(manufacturer_id=m, event_id=event_key)
+            if earlier is not None:
+                return await _replay(earlier, shipment)
+            lines = await ShipmentLine.filter(manufacturer_id=m, shipment_id=shipment.id)
+            shipped: dict[int, int] = defaultdict(int)
+            for line in lines:
+                shipped[line.product_id] += line.quantity
+            cleaned = await _clean_differences(principal, shipped, differences or [])
+            if day < shipment.shipped_on:
+                raise DomainError(
+                    ErrorCode.INVALID, "A shipment is delivered after it shipped.", ["deliveredOn"]
+                )
+            event = await DeliveryEvent.create(
+                manufacturer_id=m,
+                event_id=event_key,
+                shipment_id=shipment.id,
+                partner_id=shipment.partner_id,
+                delivered_on=day,
+                source=source,
+                carrier=carrier_name,
+                token_id=principal.token_id,
+            )
+            rows = [
+                DeliveryDifference(
+                    manufacturer_id=m,
+                    delivery_event_id=event.id,
+                    shipment_id=shipment.id,
+                    product_id=product.id,
+                    kind=kind,
+                    quantity=quantity,
+                    reason_code=reason,
+                    note=note,
+                )
+                for product, kind, quantity, reason, note in cleaned
+            ]
+            if rows:
+                await DeliveryDifference.bulk_create(rows)
+            if shipment.delivered_on is None:
+                shipment.delivered_on = day
+                await Shipment.filter(manufacturer_id=m, id=shipment.id).update(delivered_on=day)
+            received = await shipments.receive_on_delivery(shipment, day, principal.token_id)
+            await _announce(event, shipment, cleaned)
+            return DeliveryResult(event, shipment, False, received, rows)
+    except IntegrityError:
+        # the same event id recorded at once by another request (SQLite, no row lock)
+        earlier = await DeliveryEvent.get_or_none(manufacturer_id=m, event_id=event_key)
+        if earlier is None:
+            raise
+        shipment = await _shipment_locked(principal, shipment_id, document_no)
+        return await _replay(earlier, shipment)
+
+
+async def _replay(earlier: DeliveryEvent, shipment: Shipment) -> DeliveryResult:
+    if earlier.shipment_id != shipment.id:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "This event id was recorded for another shipment.",
+            ["eventId"],
+        )
+    rows = list(
+        await DeliveryDifference.filter(
+            manufacturer_id=earlier.manufacturer_id, delivery_event_id=earlier.id
+        ).order_by("id")
+    )
+    return DeliveryResult(earlier, shipment, True, False, rows)
+
+
+async def _announce(
+    event: DeliveryEvent,
+    shipment: Shipment,
+    cleaned: list[tuple[Product, DeliveryDifferenceKind, int, str, str]],
+) -> None:
+    m = event.manufacturer_id
+    partner = await Partner.get(manufacturer_id=m, id=shipment.partner_id)
+    base = {
+        "shipmentId": str(shipment.id),
+        "documentNo": shipment.document_no,
+        "partnerCode": partner.code,
+        "eventId": event.event_id,
+        "deliveredOn": event.delivered_on.isoformat(),
+        "status": shipment.status.value,
+    }
+    await OutboxEvent.create(
+        manufacturer_id=m,
+        dedupe_key=f"shipment.delivered:{event.id}:{uuid.uuid4().hex}",
+        event_type="shipment.delivered",
+        payload=base,
+    )
+    if cleaned:
+        await OutboxEvent.create(
+            manufacturer_id=m,
+            dedupe_key=f"shipment.delivery_difference:{event.id}:{uuid.uuid4().hex}",
+            event_type="shipment.delivery_difference",
+            payload={
+                **base,
+                "differences": [
+                    {
+                        "sku": product.sku,
+                        "kind": kind.value,
+                        "quantity": quantity,
+                        "reasonCode": reason,
+                        "note": note,
+                    }
+                    for product, kind, quantity, reason, note in cleaned
+                ],
+            },
+        )
