@@ -294,7 +294,9 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any]]] = {
         "RequestReturnInput",
         {"orderIds": ["2"], "lines": [{"sku": "SKU-1", "quantity": 1}]},
     ),
-    "receiveReturn": ("ReturnActionInput", {"id": "1"}),
+    # An id no return has: a return an earlier call raised (to the manufacturer) would be
+    # refused to partners by permission, on whichever backend gave it id 1.
+    "receiveReturn": ("ReturnActionInput", {"id": "999999"}),
     "cancelReturn": ("ReturnActionInput", {"id": "1"}),
     "postAdjustment": (
         "PostAdjustmentInput",

@@ -811,3 +811,19 @@ async def test_a_wbs_buffer_is_held_from_other_partners_orders(client) -> None:
     )
     assert placed["errors"] == [], placed
     assert (await available(d1), await available(d2)) == (40, 0)  # D1 keeps its buffer
+
+
+def test_a_window_takes_its_net_sales_returns_included() -> None:
+    from datetime import date
+
+    from portal.domain.contracts.pos_consumption import _take
+
+    first, second, later = date(2026, 10, 1), date(2026, 10, 2), date(2026, 10, 30)
+    sold = {first: 10, second: -10}  # sold, then returned by the customer
+    assert _take(sold, first, later, 40) == (0, None)
+    sold = {first: 10, second: -4, later: 3}
+    assert _take(sold, first, later, 40) == (9, later)
+    assert sum(sold.values()) == 0  # nothing left for a later line to take again
+    sold = {first: 10, second: -4}
+    assert _take(sold, first, second, 5) == (5, first)
+    assert _take(sold, first, second, 5) == (1, first)  # the rest, once

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from portal.domain.access.tokens import create_token
+from portal.domain.catalog import warehouses
 from portal.domain.ledger.adjustments import AdjustmentReason, post_adjustment
 from portal.domain.reconciliation.recompute import drain_dirty
 from portal.models import (
@@ -21,7 +22,7 @@ from portal.models import (
     Partner,
     StockBalance,
 )
-from portal.models.enums import LedgerKind, Role
+from portal.models.enums import LedgerKind, Role, WarehouseKind
 from tests.graph import Graph
 from tests.jobs import run_jobs
 from tests.ledger_fixtures import Channel, build_channel
@@ -249,6 +250,9 @@ async def test_documents_are_scoped_coded_and_idempotent(client, app) -> None:
     assert one.json()["data"]["inventoryDocument"] is None
     assert (await manager(DOCS, partnerCode="D1"))["inventoryDocuments"]["totalCount"] == 1
 
+    await warehouses.create_warehouse(
+        _ch.admin, code="C1", name="C1", partner_code="D1", kind=WarehouseKind.CONSIGNMENT
+    )
     before = (await InventoryDocument.all().count(), await InventoryDocumentLine.all().count())
     cases: list[tuple[dict[str, Any], str, list[str]]] = [
         (_doc("INBOUND", 5, "2026-10-02"), "REQUIRED", ["reason"]),
@@ -273,6 +277,11 @@ async def test_documents_are_scoped_coded_and_idempotent(client, app) -> None:
             ["lines", "0", "sku"],
         ),
         ({**_doc("INBOUND", 5, "2026-10-02", "FOUND"), "lines": []}, "REQUIRED", ["lines"]),
+        (  # a consignment warehouse's stock is the manufacturer's
+            {**_doc("OUTBOUND", 5, "2026-10-02", "SCRAP"), "warehouseCode": "C1"},
+            "INVALID",
+            ["warehouseCode"],
+        ),
     ]
     for payload, code, field in cases:
         errors = (await _record(keeper, payload))["errors"]

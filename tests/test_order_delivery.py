@@ -213,6 +213,43 @@ async def test_signed_carrier_event_receives_on_delivery(client) -> None:
         headers={"X-Portal-Manufacturer": str(m), "X-Portal-Signature": sign(SECRET, b"{not json")},
     )
     assert not_json.status_code == 400
+    # An OVER beyond any quantity: coded, not a database overflow.
+    huge = await post_event(
+        client,
+        m,
+        {
+            **body,
+            "eventId": "EV-4",
+            "differences": [
+                {"sku": "SKU-A", "kind": "OVER", "quantity": 3_000_000_000, "reasonCode": "X"}
+            ],
+        },
+    )
+    assert huge.status_code == 400
+    assert huge.json()["errors"][0]["code"] == "INVALID_QUANTITY"
+    # Header text that is not ASCII (a superscript digit, an accented signature): 401.
+    raw = json.dumps({**body, "eventId": "EV-5"}).encode()
+    for headers in (
+        {
+            "X-Portal-Manufacturer": "\u00b2".encode().decode("unicode_escape"),
+            "X-Portal-Signature": sign(SECRET, raw),
+        },
+        {"X-Portal-Manufacturer": str(m), "X-Portal-Signature": "sha256=\u00e9"},
+    ):
+        odd = await client.post(
+            "/logistics/events",
+            content=raw,
+            headers={k: v.encode("latin-1") for k, v in headers.items()},
+        )
+        assert odd.status_code == 401, odd.text
+        assert odd.json()["errors"][0]["code"] == "INVALID_SIGNATURE"
+    # A declared body over the event limit is refused before it is read.
+    big = await client.post(
+        "/logistics/events",
+        content=b"{}" + b" " * (512 * 1024),
+        headers={"X-Portal-Manufacturer": str(m), "X-Portal-Signature": "sha256=0"},
+    )
+    assert big.status_code == 413
     assert await snapshot() == after
     assert await ledger_mismatches() == []
 

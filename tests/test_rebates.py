@@ -13,9 +13,12 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from portal.domain.access.tokens import create_token
 from portal.domain.catalog import products
 from portal.domain.incentives.rebate_accruals import recompute_program
+from portal.domain.incentives.rebates import tier_figures
 from portal.domain.ledger import shipments
 from portal.domain.ledger.shipments import LineInput
 from portal.jobs.kinds import ACCRUE_REBATES, RECONCILE
@@ -32,7 +35,7 @@ from portal.models import (
     ReconciliationRow,
     Submission,
 )
-from portal.models.enums import ClaimKind, Role
+from portal.models.enums import ClaimKind, RebateMode, Role
 from tests.graph import Graph
 from tests.jobs import run_jobs
 from tests.ledger_fixtures import Channel, build_channel
@@ -467,3 +470,14 @@ async def test_a_failing_program_keeps_its_keys_and_is_recorded(client, monkeypa
     assert (await JobFailure.get(kind=ACCRUE_REBATES)).resolved_at is not None
     s = (await manager(STATEMENT, id=rebate, partner="D1"))["rebateStatement"]
     assert s["accrued"] == "2400.00"
+
+
+@pytest.mark.parametrize("mode", [RebateMode.RETROACTIVE, RebateMode.INCREMENTAL])
+def test_growth_without_a_base_accrues_nothing_in_either_mode(mode: RebateMode) -> None:
+    """No volume a year earlier: growth is undefined, no tier is reached. (The incremental
+    bands were base x (1 + t/100), all 0, so everything fell in the top band at 4 %.)"""
+    program = RebateProgram(growth=True, mode=mode, tiers=[["0", "0"], ["10", "2"], ["20", "4"]])
+    for base in (Decimal("0"), Decimal("-100")):
+        figures = tier_figures(program, current=Decimal("1000"), base=base, payable=Decimal("1000"))
+        assert figures.accrued == Decimal("0.00")
+        assert figures.current_rate == Decimal("0")

@@ -37,7 +37,7 @@ MAX_EVENT_BYTES = 512 * 1024
 
 def _manufacturer(header: str | None) -> int | None:
     text = (header or "").strip()
-    return int(text) if text.isdigit() and len(text) <= 9 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
 
 
 def _text(body: dict[str, Any], key: str) -> str:
@@ -72,6 +72,11 @@ def _differences(raw: Any) -> list[DifferenceInput]:
 
 
 async def logistics_event(request: Request) -> JSONResponse:
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > MAX_EVENT_BYTES:
+        return error_response(
+            413, "PAYLOAD_TOO_LARGE", f"An event is at most {MAX_EVENT_BYTES} bytes."
+        )
     body = await request.body()
     manufacturer_id = _manufacturer(request.headers.get("x-portal-manufacturer"))
     signature = request.headers.get("x-portal-signature", "")

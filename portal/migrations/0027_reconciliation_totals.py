@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                 ('reported', fields.BigIntField(default=0)),
                 ('reported_count', fields.IntField(default=0)),
             ],
-            options={'table': 'reconciliation_total', 'app': 'models', 'unique_together': (('manufacturer', 'partner', 'period'),), 'indexes': [Index(fields=['manufacturer_id', 'period'])], 'pk_attr': 'id', 'table_description': "The sums of one partner's reconciliation rows in one period, so that"},
+            options={'table': 'reconciliation_total', 'app': 'models', 'unique_together': (('manufacturer', 'partner', 'period'),), 'indexes': [Index(fields=['manufacturer_id', 'period']), Index(fields=['partner_id'])], 'pk_attr': 'id', 'table_description': "The sums of one partner's reconciliation rows in one period, so that"},
             bases=['Model'],
         ),
         ops.RunPython(_fill, _nothing),

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ('posted_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('reviewed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'inventory_document', 'app': 'models', 'indexes': [Index(fields=['manufacturer_id', 'partner_id']), Index(fields=['manufacturer_id', 'status']), Index(fields=['warehouse_id'])], 'pk_attr': 'id', 'table_description': 'Stock a partner records itself: opening stock, goods received from elsewhere, or'},
+            options={'table': 'inventory_document', 'app': 'models', 'indexes': [Index(fields=['manufacturer_id', 'partner_id']), Index(fields=['manufacturer_id', 'status']), Index(fields=['warehouse_id']), Index(fields=['partner_id'])], 'pk_attr': 'id', 'table_description': 'Stock a partner records itself: opening stock, goods received from elsewhere, or'},
             bases=['Model'],
         ),
         ops.CreateModel(

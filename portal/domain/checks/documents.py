@@ -59,6 +59,7 @@ from portal.models.enums import (
     InventoryDocumentReason,
     InventoryDocumentStatus,
     LedgerKind,
+    WarehouseKind,
 )
 
 SOURCE = "INVENTORY_DOCUMENT"  # the ledger entries' source_type
@@ -289,10 +290,12 @@ async def record_inventory_document(
                 ErrorCode.DATE_OUT_OF_RANGE, "businessDate is in the future.", ["businessDate"]
             )
         warehouse = await get_warehouse(principal, clean_code(warehouse_code, "warehouseCode"))
-        if warehouse.partner_id is None:
+        if warehouse.partner_id is None or warehouse.kind is WarehouseKind.CONSIGNMENT:
             raise DomainError(
                 ErrorCode.INVALID,
-                "Inventory documents are recorded for partner warehouses.",
+                "Inventory documents are recorded for the partner's own warehouses"
+                " (a consignment warehouse's stock is the manufacturer's: its contracts"
+                " and adjustments move it).",
                 ["warehouseCode"],
             )
         if not warehouse.active:

@@ -140,15 +140,16 @@ async def consume_from_pos(submission: Submission) -> None:
 
 
 def _take(by_day: dict[date, int], start: date, end: date, room: int) -> tuple[int, date | None]:
-    """Take up to ``room`` units sold between ``start`` and ``end`` (oldest day first) out
-    of ``by_day``, so that a later line cannot take them again; the units taken and the
-    last day they were sold."""
-    taken, last = 0, None
-    for day in sorted(d for d in by_day if start <= d <= end):
-        if taken >= room:
-            break
-        part = min(by_day[day], room - taken)
-        if part > 0:
-            by_day[day] -= part
-            taken, last = taken + part, day
+    """Take up to ``room`` units of the net sales between ``start`` and ``end`` (customer
+    returns on a later day net against the sales) out of ``by_day``, so that a later line
+    cannot take them again; the units taken and the last day with a sale among them."""
+    days = sorted(d for d in by_day if start <= d <= end)
+    net = sum(by_day[d] for d in days)
+    taken = min(room, max(0, net))
+    if taken <= 0:
+        return 0, None
+    last = max(d for d in days if by_day[d] > 0)
+    for day in days:  # what is left of the window's net, kept on its last sale day
+        by_day[day] = 0
+    by_day[last] = net - taken
     return taken, last

@@ -39,6 +39,7 @@ from portal.domain.incentives.rebates import (
     year_earlier,
 )
 from portal.domain.job_failures import ItemGuard
+from portal.domain.periods import stored_period
 from portal.jobs.kinds import ACCRUE_REBATES
 from portal.models import LedgerEntry, ProductPrice, RebateAccrual, RebateDirty, RebateProgram
 from portal.models.enums import LedgerKind, Owner, RebateMeasure, RebateStatus
@@ -113,10 +114,14 @@ async def volumes(
     sell_in = measure is RebateMeasure.SELL_IN_VALUE
     grouped: list[tuple[int, str, int, date, int]] = []
     for products, keys in by_products.items():
+        spans = [stored_period(name) for name in {k[1] for k in keys}]
         query = LedgerEntry.filter(
             manufacturer_id=manufacturer_id,
             partner_id__in=sorted({k[0] for k in keys}),
             period__in=sorted({k[1] for k in keys}),
+            # the same entries, bounded by date: PostgreSQL reads only those partitions
+            business_date__gte=min(p.start for p in spans),
+            business_date__lte=max(p.end for p in spans),
             product_id__in=sorted(products),
             kind__in=list(SELL_IN_KINDS if sell_in else SELL_THROUGH_KINDS),
         )
@@ -243,7 +248,14 @@ async def accrue_dirty(limit: int = DRAIN_LIMIT) -> int:
     whose accrual changed. Each program runs under the job's item guard in its own
     transaction: one that fails is recorded (``jobFailures``) and its tenant's keys stay
     marked for the next run; the other tenants go on."""
-    dirty = await RebateDirty.all().order_by("id").limit(limit)
+    # Each tenant's oldest keys, up to ``limit`` per tenant: a tenant whose program keeps
+    # failing (its keys stay marked) never holds the others' keys back.
+    tenants = await RebateDirty.all().distinct().values_list("manufacturer_id", flat=True)
+    dirty = [
+        row
+        for m in sorted({int(t) for t in tenants})  # type: ignore[call-overload]
+        for row in await RebateDirty.filter(manufacturer_id=m).order_by("id").limit(limit)
+    ]
     if not dirty:
         return 0
     per_tenant: dict[int, set[Key]] = defaultdict(set)
@@ -258,7 +270,14 @@ async def accrue_dirty(limit: int = DRAIN_LIMIT) -> int:
 
             async def accrue(program: RebateProgram = program, marked: set[Key] = marked) -> bool:
                 async with in_transaction():
-                    await _accrue_program(program, marked)
+                    # Under the program's lock, as closing and interim payouts: a program
+                    # closed meanwhile keeps the accruals it was settled on.
+                    query = RebateProgram.filter(
+                        manufacturer_id=program.manufacturer_id, id=program.id
+                    )
+                    locked = await (query.select_for_update() if is_postgres() else query).first()
+                    if locked is not None and locked.status is RebateStatus.OPEN:
+                        await _accrue_program(locked, marked)
                 return True
 
             if await guard.run(m, f"rebate program {program.id}", accrue) is None:

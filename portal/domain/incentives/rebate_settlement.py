@@ -42,7 +42,7 @@ from portal.domain.incentives.rebates import (
     tier_figures,
     visible_programs,
 )
-from portal.domain.periods import stored_period
+from portal.domain.periods import period_containing, stored_period
 from portal.models import (
     Claim,
     ClaimLine,
@@ -222,6 +222,13 @@ async def _settle(program: RebateProgram, kind: str) -> list[RebatePayout]:
     await recompute_program(program)
     partner_ids = sorted(await program_partner_ids(program))
     partners = await Partner.filter(manufacturer_id=m, id__in=partner_ids).order_by("id")
+    # An interim payout is filed (claim, memo, finance's export) in the period it is made,
+    # within the program; the closing one in the program's last period.
+    now = period_containing(
+        datetime.now(UTC).date(), (await settings_of(m)).period_granularity
+    ).name
+    filed = min(now, program.period_to) if kind == "INTERIM" else program.period_to
+    filed = max(filed, program.period_from)
     payouts = []
     for partner in partners:
         s = await compute_statement(program, partner)
@@ -232,7 +239,7 @@ async def _settle(program: RebateProgram, kind: str) -> list[RebatePayout]:
             manufacturer_id=m,
             partner_id=partner.id,
             kind=ClaimKind.REBATE,
-            period=program.period_to,
+            period=filed,
             program_id=program.id,
             status=ClaimStatus.CREDITED,
             currency=program.currency,

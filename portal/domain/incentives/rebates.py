@@ -109,9 +109,13 @@ def tier_figures(
         bands = [t for t, _ in tiers]
     reached = [i for i, (t, _) in enumerate(tiers) if t <= attained]
     index = reached[-1] if reached else -1
+    if program.growth and base <= 0:  # no volume a year earlier: growth is undefined
+        index = -1  # no tier reached, nothing accrues (whatever the mode)
     rate = tiers[index][1] if index >= 0 else Decimal("0")
     following = tiers[index + 1][0] if index + 1 < len(tiers) else None
-    if program.mode is RebateMode.RETROACTIVE:
+    if index < 0:
+        accrued = Decimal("0.00")
+    elif program.mode is RebateMode.RETROACTIVE:
         accrued = money(payable * rate / HUNDRED)
     elif current > 0:
         weighted = Decimal("0")

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from portal.domain.batches import group_under
+from portal.domain.periods import stored_period
 from portal.models import LedgerEntry, ShipmentLine, StockReturnLine, TransferLine
 
 DocumentKind = Literal["shipment", "transfer", "stock_return"]
@@ -36,10 +37,16 @@ async def entries_of(
     manufacturer_id: int, keys: Sequence[tuple[int, int, str]]
 ) -> list[list[LedgerEntry]]:
     """Ledger entries of each (warehouse, product, period), oldest first."""
+    if not keys:
+        return []
+    spans = [stored_period(name) for name in {k[2] for k in keys}]
     entries = await LedgerEntry.filter(
         manufacturer_id=manufacturer_id,
         warehouse_id__in={k[0] for k in keys},
         product_id__in={k[1] for k in keys},
         period__in={k[2] for k in keys},
+        # the same entries, bounded by date: PostgreSQL reads only those partitions
+        business_date__gte=min(p.start for p in spans),
+        business_date__lte=max(p.end for p in spans),
     ).order_by("id")
     return group_under(keys, entries, lambda e: (e.warehouse_id, e.product_id, e.period))

@@ -39,6 +39,7 @@ from tortoise.transactions import in_transaction
 from portal.db import is_postgres
 from portal.domain.access.principal import Action, Principal
 from portal.domain.bounds.dates import check_business_date
+from portal.domain.bounds.quantities import Sign, check_quantity
 from portal.domain.bounds.text import clean_text
 from portal.domain.catalog.lookups import CODE_LENGTH, get_product
 from portal.domain.errors import DomainError, ErrorCode
@@ -93,7 +94,8 @@ async def verify_signature(manufacturer_id: int | None, body: bytes, signature: 
     settings = await ManufacturerSettings.get_or_none(manufacturer_id=manufacturer_id)
     if settings is None or not settings.logistics_secret:
         return False
-    return hmac.compare_digest(sign(settings.logistics_secret, body), signature or "")
+    given = (signature or "").encode("utf-8", "replace")  # bytes: any header text compares
+    return hmac.compare_digest(sign(settings.logistics_secret, body).encode(), given)
 
 
 def _kind(text: str, path: list[str]) -> DeliveryDifferenceKind:
@@ -122,10 +124,7 @@ async def _clean_differences(
             missing_sku.field = [*path, "sku"]
             raise
         kind = _kind(item.kind, path)
-        if item.quantity <= 0:
-            raise DomainError(
-                ErrorCode.INVALID_QUANTITY, "quantity must be positive.", [*path, "quantity"]
-            )
+        check_quantity(item.quantity, [*path, "quantity"], sign=Sign.POSITIVE)
         reason = clean_text(item.reason_code, [*path, "reasonCode"], max_length=REASON_LENGTH)
         note = clean_text(item.note, [*path, "note"], max_length=500, required=False)
         if kind is not DeliveryDifferenceKind.OVER:

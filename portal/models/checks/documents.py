@@ -53,6 +53,7 @@ class InventoryDocument(Model):
             ("manufacturer_id", "partner_id"),
             ("manufacturer_id", "status"),
             ("warehouse_id",),
+            ("partner_id",),
         )
 
 

@@ -37,4 +37,4 @@ class ReconciliationTotal(Model):
     class Meta:
         table = "reconciliation_total"
         unique_together = (("manufacturer", "partner", "period"),)
-        indexes = (("manufacturer_id", "period"),)
+        indexes = (("manufacturer_id", "period"), ("partner_id",))
