@@ -325,41 +325,59 @@ def take(fifo: Sequence[tuple[int, int]], skip: int, count: int) -> list[tuple[i
 # rule as ``prove`` (inside the validity, at no more than the authorized price, returns
 # netted, never below zero). An ask without a customer covers every customer's pool.
 _PROVED_PG = """
-SELECT a.line_id, l.product_id, l.end_customer_id,
-       greatest(coalesce(sum(l.quantity) FILTER (
-           WHERE l.unit_price IS NULL OR l.unit_price <= a.authorized), 0), 0) AS units,
-       coalesce(sum(greatest(l.quantity, 0)) FILTER (
-           WHERE l.unit_price > a.authorized), 0) AS above
-FROM unnest($3::bigint[], $4::int[], $5::bigint[], $6::date[], $7::date[], $8::numeric[])
-     AS a(line_id, product_id, end_customer_id, valid_from, valid_to, authorized)
-JOIN pos_line l ON l.manufacturer_id = $1 AND l.submission_id = $2
-  AND l.product_id = a.product_id AND l.end_customer_id IS NOT NULL
-  AND (a.end_customer_id IS NULL OR l.end_customer_id = a.end_customer_id)
-  AND l.sold_on BETWEEN a.valid_from AND a.valid_to
-GROUP BY a.line_id, l.product_id, l.end_customer_id"""
+WITH a AS (
+    SELECT * FROM unnest($3::bigint[], $4::int[], $5::bigint[], $6::date[], $7::date[],
+                         $8::numeric[])
+         AS a(line_id, product_id, end_customer_id, valid_from, valid_to, authorized)
+), l AS MATERIALIZED (
+    SELECT p.product_id, p.end_customer_id, p.quantity, p.sold_on, p.unit_price
+    FROM pos_line p
+    WHERE p.manufacturer_id = $1 AND p.submission_id = $2 AND p.end_customer_id IS NOT NULL
+), matched AS (
+    SELECT a.line_id, a.valid_from, a.valid_to, a.authorized, l.*
+    FROM a JOIN l ON l.product_id = a.product_id AND l.end_customer_id = a.end_customer_id
+    UNION ALL
+    SELECT a.line_id, a.valid_from, a.valid_to, a.authorized, l.*
+    FROM a JOIN l ON l.product_id = a.product_id
+    WHERE a.end_customer_id IS NULL
+)
+SELECT line_id, product_id, end_customer_id,
+       greatest(coalesce(sum(quantity) FILTER (
+           WHERE unit_price IS NULL OR unit_price <= authorized), 0), 0) AS units,
+       coalesce(sum(greatest(quantity, 0)) FILTER (WHERE unit_price > authorized), 0) AS above
+FROM matched
+WHERE sold_on BETWEEN valid_from AND valid_to
+GROUP BY line_id, product_id, end_customer_id"""
 
 # The units ``skip+1 .. skip+count`` of each (claim line, pool) segment, as allocation rows
 # of the POS lines that proved them, oldest first: the running total of the proving lines
-# (window) against the segment's interval -- ``take`` in one statement.
+# (window) against the segment's interval -- ``take`` in one statement. The report's lines
+# are read once (hash joins, not a scan of the report per segment).
 _ALLOCATE_PG = """
 INSERT INTO claim_allocation
     (manufacturer_id, pool_id, claim_line_id, agreement_line_id, pos_line_id, quantity, reason,
      "at")
-SELECT $1, f.pool_id, f.claim_line_id, f.agreement_line_id, f.pos_id,
-       least(f.upto, f.skip + f.count) - greatest(f.upto - f.quantity, f.skip), 'CLAIMED', now()
-FROM (
+WITH s AS (
+    SELECT * FROM unnest($3::int[], $4::bigint[], $5::bigint[], $6::bigint[], $7::int[],
+                         $8::bigint[], $9::date[], $10::date[], $11::numeric[], $12::bigint[],
+                         $13::bigint[])
+         AS s(seq, pool_id, claim_line_id, agreement_line_id, product_id, end_customer_id,
+              valid_from, valid_to, authorized, skip, count)
+), l AS MATERIALIZED (
+    SELECT p.id, p.product_id, p.end_customer_id, p.quantity, p.sold_on, p.unit_price
+    FROM pos_line p
+    WHERE p.manufacturer_id = $1 AND p.submission_id = $2 AND p.quantity > 0
+), f AS (
     SELECT s.seq, s.pool_id, s.claim_line_id, s.agreement_line_id, s.skip, s.count,
            l.id AS pos_id, l.quantity,
            sum(l.quantity) OVER (PARTITION BY s.seq ORDER BY l.id) AS upto
-    FROM unnest($3::int[], $4::bigint[], $5::bigint[], $6::bigint[], $7::int[], $8::bigint[],
-                $9::date[], $10::date[], $11::numeric[], $12::bigint[], $13::bigint[])
-         AS s(seq, pool_id, claim_line_id, agreement_line_id, product_id, end_customer_id,
-              valid_from, valid_to, authorized, skip, count)
-    JOIN pos_line l ON l.manufacturer_id = $1 AND l.submission_id = $2
-      AND l.product_id = s.product_id AND l.end_customer_id = s.end_customer_id
-      AND l.quantity > 0 AND l.sold_on BETWEEN s.valid_from AND s.valid_to
+    FROM s JOIN l ON l.product_id = s.product_id AND l.end_customer_id = s.end_customer_id
+    WHERE l.sold_on BETWEEN s.valid_from AND s.valid_to
       AND (l.unit_price IS NULL OR l.unit_price <= s.authorized)
-) f
+)
+SELECT $1, f.pool_id, f.claim_line_id, f.agreement_line_id, f.pos_id,
+       least(f.upto, f.skip + f.count) - greatest(f.upto - f.quantity, f.skip), 'CLAIMED', now()
+FROM f
 WHERE f.upto > f.skip AND f.upto - f.quantity < f.skip + f.count
 ORDER BY f.seq, f.pos_id"""
 
