@@ -11,6 +11,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from tortoise import Tortoise
+
+from portal.db import is_postgres
 from portal.domain.access.principal import Principal
 from portal.domain.catalog import products
 from portal.domain.incentives import agreements, claims
@@ -20,6 +23,7 @@ from portal.models import ClaimAllocation, ClaimLine, EndCustomer, Partner, PosL
 from portal.models.enums import ClaimKind, ClaimStatus, Role, SubmissionKind
 from tests.jobs import ParkedQueue
 from tests.ledger_fixtures import build_channel
+from tests.tenant_sql import NOT_DISTRIBUTED, recording_statements, untenanted_in
 
 TODAY = date(2026, 11, 24)
 LINE = agreements.AgreementLineInput
@@ -50,10 +54,13 @@ async def _claim(seller: Principal, lines: list[tuple[str, int, str]]) -> list[A
         today=TODAY,
     )
     assert await claims.validate_claim(made.id, today=TODAY) is ClaimStatus.VALIDATED
-    found = await ClaimLine.filter(claim_id=made.id).order_by("line_no")
-    invoices = dict(await PosLine.all().values_list("id", "invoice_no"))
+    m = seller.manufacturer_id
+    found = await ClaimLine.filter(manufacturer_id=m, claim_id=made.id).order_by("line_no")
+    invoices = dict(await PosLine.filter(manufacturer_id=m).values_list("id", "invoice_no"))
     numbers = {x.id: x.line_no for x in found}
-    allocated = await ClaimAllocation.filter(claim_line_id__in=list(numbers)).order_by("id")
+    allocated = await ClaimAllocation.filter(
+        manufacturer_id=m, claim_line_id__in=list(numbers)
+    ).order_by("id")
     return [
         [(x.approved_quantity, x.codes, x.status.value, str(x.amount)) for x in found],
         sorted((numbers[a.claim_line_id], invoices[a.pos_line_id], a.quantity) for a in allocated),
@@ -112,72 +119,87 @@ async def test_same_quantities_codes_amounts_and_allocations_on_both_backends(db
     units = {"US": 4, "CA": 3}
     invoice = {"US": "I8", "CA": "I11"}
 
-    draft = await claims.claim_draft(
-        seller, kind=ClaimKind.SHIP_AND_DEBIT, period="2026-10", today=TODAY
-    )
-    rows = [(x.sku, x.end_customer_name, x.quantity, str(x.amount)) for x in draft.lines]
-    # Specific agreements first, the larger credit first; Acme capped at 35 of its 40.
-    assert rows[:2] == [
-        ("SKU-A", "Initech", 12, "360.00"),
-        ("SKU-A", "Acme Robotics", 35, "700.00"),
-    ]
-    ids = {
-        (name, country): i
-        for i, name, country in await EndCustomer.filter(manufacturer_id=m).values_list(
-            "id", "name", "country"
+    with recording_statements() as seen:  # PostgreSQL: the set-based statements too
+        draft = await claims.claim_draft(
+            seller, kind=ClaimKind.SHIP_AND_DEBIT, period="2026-10", today=TODAY
         )
-    }
-    general = [(("Globex", "US"), 4), (("Globex", "CA"), 3), (("Hooli", "US"), 4)]
-    assert rows[2:] == [
-        ("SKU-B", key[0], n, f"{n * 5}.00") for key, n in sorted(general, key=lambda g: ids[g[0]])
-    ]
-
-    one = await _claim(
-        seller,
-        [
-            ("SKU-A", 25, "Acme Robotics"),
-            ("SKU-A", 20, "Initech"),
-            ("SKU-A", 5, "Nobody Ltd"),
-            ("SKU-B", 6, "Globex"),
-        ],
-    )
-    assert one[0] == [
-        (25, [], "APPROVED", "500.00"),
-        (12, ["OVER_CLAIM", "RESALE_ABOVE_AUTHORIZED"], "PARTIAL", "360.00"),
-        (0, ["NO_AGREEMENT"], "REJECTED", "0.00"),
-        (6, [], "APPROVED", "30.00"),
-    ]
-    # The first pool is emptied before the second is drawn on (net units, not the
-    # returned line's gross).
-    assert one[1] == sorted(
-        [
-            (1, "I1", 25),
-            (2, "I6", 12),
-            (4, invoice[first], units[first]),
-            (4, invoice[second], 6 - units[first]),
+        rows = [(x.sku, x.end_customer_name, x.quantity, str(x.amount)) for x in draft.lines]
+        # Specific agreements first, the larger credit first; Acme capped at 35 of its 40.
+        assert rows[:2] == [
+            ("SKU-A", "Initech", 12, "360.00"),
+            ("SKU-A", "Acme Robotics", 35, "700.00"),
         ]
-    )
+        ids = {
+            (name, country): i
+            for i, name, country in await EndCustomer.filter(manufacturer_id=m).values_list(
+                "id", "name", "country"
+            )
+        }
+        general = [(("Globex", "US"), 4), (("Globex", "CA"), 3), (("Hooli", "US"), 4)]
+        assert rows[2:] == [
+            ("SKU-B", key[0], n, f"{n * 5}.00")
+            for key, n in sorted(general, key=lambda g: ids[g[0]])
+        ]
 
-    two = await _claim(
-        seller,
-        [
-            ("SKU-A", 30, "Acme Robotics"),
-            ("SKU-A", 1, "Initech"),
-            ("SKU-B", 2, "Globex"),
-            ("SKU-B", 4, "Hooli"),
-        ],
-    )
-    assert two[0] == [
-        (10, ["ALREADY_CLAIMED", "CAP_EXCEEDED", "RESALE_ABOVE_AUTHORIZED"], "PARTIAL", "200.00"),
-        (0, ["ALREADY_CLAIMED", "RESALE_ABOVE_AUTHORIZED"], "REJECTED", "0.00"),
-        (1, ["ALREADY_CLAIMED"], "PARTIAL", "5.00"),
-        (4, [], "APPROVED", "20.00"),
-    ]
-    # Acme's units 26..35 are the first line's last 5 and the third line's first 5.
-    assert two[1] == sorted([(1, "I1", 5), (1, "I3", 5), (3, invoice[second], 1), (4, "I9", 4)])
+        one = await _claim(
+            seller,
+            [
+                ("SKU-A", 25, "Acme Robotics"),
+                ("SKU-A", 20, "Initech"),
+                ("SKU-A", 5, "Nobody Ltd"),
+                ("SKU-B", 6, "Globex"),
+            ],
+        )
+        assert one[0] == [
+            (25, [], "APPROVED", "500.00"),
+            (12, ["OVER_CLAIM", "RESALE_ABOVE_AUTHORIZED"], "PARTIAL", "360.00"),
+            (0, ["NO_AGREEMENT"], "REJECTED", "0.00"),
+            (6, [], "APPROVED", "30.00"),
+        ]
+        # The first pool is emptied before the second is drawn on (net units, not the
+        # returned line's gross).
+        assert one[1] == sorted(
+            [
+                (1, "I1", 25),
+                (2, "I6", 12),
+                (4, invoice[first], units[first]),
+                (4, invoice[second], 6 - units[first]),
+            ]
+        )
 
-    # Nothing is left to claim: the cap is used, every pool is claimed.
-    again = await claims.claim_draft(
-        seller, kind=ClaimKind.SHIP_AND_DEBIT, period="2026-10", today=TODAY
+        two = await _claim(
+            seller,
+            [
+                ("SKU-A", 30, "Acme Robotics"),
+                ("SKU-A", 1, "Initech"),
+                ("SKU-B", 2, "Globex"),
+                ("SKU-B", 4, "Hooli"),
+            ],
+        )
+        assert two[0] == [
+            (
+                10,
+                ["ALREADY_CLAIMED", "CAP_EXCEEDED", "RESALE_ABOVE_AUTHORIZED"],
+                "PARTIAL",
+                "200.00",
+            ),
+            (0, ["ALREADY_CLAIMED", "RESALE_ABOVE_AUTHORIZED"], "REJECTED", "0.00"),
+            (1, ["ALREADY_CLAIMED"], "PARTIAL", "5.00"),
+            (4, [], "APPROVED", "20.00"),
+        ]
+        # Acme's units 26..35 are the first line's last 5 and the third line's first 5.
+        assert two[1] == sorted([(1, "I1", 5), (1, "I3", 5), (3, invoice[second], 1), (4, "I9", 4)])
+
+        # Nothing is left to claim: the cap is used, every pool is claimed.
+        again = await claims.claim_draft(
+            seller, kind=ClaimKind.SHIP_AND_DEBIT, period="2026-10", today=TODAY
+        )
+        assert again.lines == []
+    tenant_tables = (
+        frozenset(model._meta.db_table for model in Tortoise.apps["models"].values())
+        - NOT_DISTRIBUTED
     )
-    assert again.lines == []
+    # PostgreSQL: every statement filters on the tenant, the set-based ones included (the
+    # validation job's first reads of its claim, by id, aside: ``claim`` is not checked).
+    assert [q for q in seen if untenanted_in(q, tenant_tables - {"claim"})] == []
+    assert not is_postgres() or any("claim_allocation" in q and "upto" in q for q in seen)
