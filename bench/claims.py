@@ -11,7 +11,7 @@ authorized price, so not provable). Then, timed, for every partner and month: th
 (``submit_claim``) and its validation (``validate_claim``) -- the functions the graph
 and the job call. Against it, one SQL statement computes the same approved amount per
 partner, month, SKU and end customer into a plain table; both sides must agree (the
-mismatches are printed). The last line is JSON with ratio (domain / SQL) and lines_per_s
+mismatches are printed; the SQL side's time is the best of three runs). The last line is JSON with ratio (domain / SQL) and lines_per_s
 (POS lines per second of domain time).
 
 The database comes from ``PORTAL_DATABASE_URL`` (PostgreSQL); it is created when missing
@@ -49,6 +49,7 @@ from portal.settings import Settings
 
 BOOK_COST = Decimal("100.00")
 BASELINE = f"bench_claims_baseline_{os.getpid()}"
+SQL_RUNS = 3
 ANALYZED = (
     "submission",
     "pos_line",
@@ -262,9 +263,13 @@ async def main() -> None:
         f"CREATE TABLE {BASELINE} (partner_id int, period varchar(16), product_id int,"
         " end_customer_id int, units bigint, amount numeric(18, 2))"
     )
-    start = time.perf_counter()
-    await conn.execute(SET_BASED.format(baseline=BASELINE), m)
-    sql_s = time.perf_counter() - start
+    sql_s = float("inf")
+    for attempt in range(SQL_RUNS):  # the best of three: a loaded machine spares neither side
+        if attempt:
+            await conn.execute(f"TRUNCATE {BASELINE}")
+        start = time.perf_counter()
+        await conn.execute(SET_BASED.format(baseline=BASELINE), m)
+        sql_s = min(sql_s, time.perf_counter() - start)
     baseline_rows = await conn.fetchval(f"SELECT count(*) FROM {BASELINE}")
     mismatches = await conn.fetch(COMPARE.format(baseline=BASELINE), m)
     for row in mismatches[:20]:

@@ -10,7 +10,9 @@ worker, reviewed by a channel manager; an approval's credit memo is issued by a 
 Validation locks, in id order, every agreement line with a ``maxQuantity`` and every POS
 pool (partner, period, product, end customer) the claim draws on, then allocates units
 first come, first served (:mod:`portal.domain.incentives.evidence`): two claims
-validated at once on two workers never both take the same unit.
+validated at once on two workers never both take the same unit. On PostgreSQL the proofs
+(draft and validation) and the allocations are set-based statements
+(``evidence.proved``, ``evidence.allocate``); SQLite computes the same numbers in Python.
 """
 
 from __future__ import annotations

@@ -407,12 +407,6 @@ class Proved:
     def of(self, term: Terms, customer_id: int) -> tuple[int, int]:
         return self.proofs.get((term.line_id, term.product_id, customer_id), (0, 0))
 
-    def customers(self, term: Terms) -> list[int]:
-        """The customers whose pools prove units for the term, in order."""
-        return sorted(
-            c for (line, _, c), (units, _) in self.proofs.items() if line == term.line_id and units
-        )
-
 
 async def proved(
     manufacturer_id: int,
