@@ -194,7 +194,7 @@ async def claim_draft(
         )
     )
     allocated = await evidence.allocated_in(m, pool_ids.values())
-    used = await evidence.used_by_lines(m, [t.line_id for t in terms])
+    used = await evidence.used_by_lines(m, [t.line_id for t in terms if t.max_quantity])
     left_under_cap = {
         t.line_id: (t.max_quantity - used.get(t.line_id, 0)) if t.max_quantity else None
         for t in terms
