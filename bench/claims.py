@@ -11,10 +11,12 @@ authorized price, so not provable). Then, timed, for every partner and month: th
 (``submit_claim``) and its validation (``validate_claim``) -- the functions the graph
 and the job call. Against it, one SQL statement computes the same approved amount per
 partner, month, SKU and end customer into a plain table; both sides must agree (the
-mismatches are printed). The last line is JSON with ratio (domain / SQL) and lines_per_s
-(POS lines per second of domain time). Uses its own database (default
-``portal_bench_claims``), dropped and recreated (refused when it holds tables neither the
-portal nor this bench creates).
+mismatches are printed; the SQL side's time is the best of three runs). The last line is JSON with ratio (domain / SQL) and lines_per_s
+(POS lines per second of domain time).
+
+The database comes from ``PORTAL_DATABASE_URL`` (PostgreSQL); it is created when missing
+and migrated, never dropped, and nothing in it is flushed: the bench works in a tenant of
+its own (a new manufacturer per run) and drops only the baseline table it creates.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import time
 from datetime import date, timedelta
@@ -41,16 +44,29 @@ from portal.domain.reporting.validation import validate_submission
 from portal.migrate import migrate
 from portal.models import Product, Warehouse
 from portal.models.enums import ClaimKind, LedgerKind, PartnerTier, Role, SubmissionKind
-from portal.scratch import recreate_database
+from portal.scratch import ensure_database
 from portal.settings import Settings
 
 BOOK_COST = Decimal("100.00")
+BASELINE = f"bench_claims_baseline_{os.getpid()}"
+SQL_RUNS = 3
+ANALYZED = (
+    "submission",
+    "pos_line",
+    "price_agreement",
+    "price_agreement_line",
+    "end_customer",
+    "claim",
+    "claim_line",
+    "claim_pool",
+    "claim_allocation",
+)
 
 # The approved amount of every provable (partner, month, SKU, end customer): the units the
 # current accepted POS report sold inside the agreement's validity at no more than the
 # authorized price, times the agreement line's unit credit.
 SET_BASED = """
-INSERT INTO claims_baseline
+INSERT INTO {baseline}
 SELECT s.partner_id, s.period, l.product_id, l.end_customer_id, sum(l.quantity),
        round(sum(l.quantity) * (al.book_cost - al.authorized_price), 2)
 FROM submission s
@@ -74,7 +90,7 @@ WITH domain AS (
     GROUP BY 1, 2, 3, 4
 ), baseline AS (
     SELECT b.partner_id, b.period, b.product_id, e.name, b.units, b.amount
-    FROM claims_baseline b JOIN end_customer e ON e.id = b.end_customer_id
+    FROM {baseline} b JOIN end_customer e ON e.id = b.end_customer_id
 )
 SELECT coalesce(d.partner_id, b.partner_id) AS partner_id, coalesce(d.period, b.period) AS period,
        coalesce(d.product_id, b.product_id) AS product_id, coalesce(d.name, b.name) AS name,
@@ -106,7 +122,7 @@ def credit(n: int) -> Decimal:
 
 
 async def generate(args: argparse.Namespace, months: list[date]) -> tuple[int, int]:
-    manufacturer, _ = await create_manufacturer("Bench")
+    manufacturer, _ = await create_manufacturer(f"Bench claims {os.getpid()} {time.time():.0f}")
     m = manufacturer.id
     admin = Principal(manufacturer_id=m, role=Role.ADMIN)
     manager = Principal(manufacturer_id=m, role=Role.CHANNEL_MANAGER)
@@ -225,10 +241,11 @@ async def main() -> None:
     parser.add_argument("--skus", type=int, default=10, help="lines per agreement")
     parser.add_argument("--lines-per-pool", type=int, default=5)
     parser.add_argument("--months", type=int, default=2)
-    parser.add_argument("--admin-url", default="postgres://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--database", default="portal_bench_claims")
     args = parser.parse_args()
-    url = await recreate_database(args.admin_url, args.database, own={"claims_baseline"})
+    url = os.environ.get("PORTAL_DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        raise SystemExit("Set PORTAL_DATABASE_URL (PostgreSQL).")
+    await ensure_database(url)
     settings = Settings(database_url=url, env="test")
     await migrate(settings)  # the production schema: versioned migrations, partitions on
     await open_database(settings)
@@ -236,26 +253,37 @@ async def main() -> None:
     m, pos_lines = await generate(args, months)
 
     conn = await asyncpg.connect(url)
-    await conn.execute("ANALYZE")  # as autovacuum would: fair plans for both sides
+    for table in ANALYZED:  # as autovacuum would: fair plans for both sides
+        await conn.execute(f"ANALYZE {table}")
     start = time.perf_counter()
     claim_count, claim_lines, phases = await claim_everything(m, months)
     domain_s = time.perf_counter() - start
 
     await conn.execute(
-        "CREATE TABLE claims_baseline (partner_id int, period varchar(16), product_id int,"
+        f"CREATE TABLE {BASELINE} (partner_id int, period varchar(16), product_id int,"
         " end_customer_id int, units bigint, amount numeric(18, 2))"
     )
-    start = time.perf_counter()
-    await conn.execute(SET_BASED, m)
-    sql_s = time.perf_counter() - start
-    baseline_rows = await conn.fetchval("SELECT count(*) FROM claims_baseline")
-    mismatches = await conn.fetch(COMPARE, m)
+    sql_s = float("inf")
+    for attempt in range(SQL_RUNS):  # the best of three: a loaded machine spares neither side
+        if attempt:
+            await conn.execute(f"TRUNCATE {BASELINE}")
+        start = time.perf_counter()
+        async with conn.transaction():
+            # In a database of many tenants the planner misjudges this join's selectivity
+            # and nests loops (seconds instead of a fraction); a person writing it by hand
+            # would forbid that, so the baseline gets the hash joins.
+            await conn.execute("SET LOCAL enable_nestloop = off")
+            await conn.execute(SET_BASED.format(baseline=BASELINE), m)
+        sql_s = min(sql_s, time.perf_counter() - start)
+    baseline_rows = await conn.fetchval(f"SELECT count(*) FROM {BASELINE}")
+    mismatches = await conn.fetch(COMPARE.format(baseline=BASELINE), m)
     for row in mismatches[:20]:
         print("mismatch:", dict(row), file=sys.stderr)
     domain_amount = await conn.fetchval(
         "SELECT coalesce(sum(approved_amount), 0) FROM claim WHERE manufacturer_id = $1", m
     )
-    sql_amount = await conn.fetchval("SELECT coalesce(sum(amount), 0) FROM claims_baseline")
+    sql_amount = await conn.fetchval(f"SELECT coalesce(sum(amount), 0) FROM {BASELINE}")
+    await conn.execute(f"DROP TABLE {BASELINE}")
     await conn.close()
     await close_database()
     print(

@@ -498,7 +498,7 @@ async def test_validating_while_a_run_lasts_then_validated_and_credited(
     async def worker_dies(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("the worker died mid-run")
 
-    monkeypatch.setattr(evidence, "pos_rows", worker_dies)
+    monkeypatch.setattr(evidence, "allocate", worker_dies)  # after pools, locks, proofs
     with pytest.raises(RuntimeError):
         await claims.validate_claim(made.id)
     monkeypatch.undo()

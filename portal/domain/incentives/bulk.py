@@ -10,12 +10,26 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import NamedTuple
+from decimal import Decimal
+from typing import NamedTuple, Protocol
 
 from tortoise import connections
 
 from portal.db import is_postgres
-from portal.models import ClaimAllocation, ClaimLine
+from portal.models import ClaimAllocation
+from portal.models.enums import ClaimLineStatus
+
+
+class ValidatedLine(Protocol):
+    """A validated claim line's results (a ``ClaimLine`` or validation's plain row)."""
+
+    id: int
+    approved_quantity: int | None
+    unit_credit: Decimal | None
+    amount: Decimal | None
+    agreement_line_id: int | None
+    codes: list[str]
+    status: ClaimLineStatus
 
 
 class Allocation(NamedTuple):
@@ -50,7 +64,7 @@ FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::int[])
      AS v(pool_id, claim_line_id, agreement_line_id, pos_line_id, quantity)"""
 
 
-async def update_validated_lines(manufacturer_id: int, lines: Sequence[ClaimLine]) -> None:
+async def update_validated_lines(manufacturer_id: int, lines: Sequence[ValidatedLine]) -> None:
     """Store each line's approved quantity, unit credit, amount, agreement line, codes and
     status (as set on the objects) in one statement."""
     if not lines:

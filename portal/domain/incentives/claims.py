@@ -10,16 +10,20 @@ worker, reviewed by a channel manager; an approval's credit memo is issued by a 
 Validation locks, in id order, every agreement line with a ``maxQuantity`` and every POS
 pool (partner, period, product, end customer) the claim draws on, then allocates units
 first come, first served (:mod:`portal.domain.incentives.evidence`): two claims
-validated at once on two workers never both take the same unit.
+validated at once on two workers never both take the same unit. On PostgreSQL the proofs
+(draft and validation) and the allocations are set-based statements
+(``evidence.proved``, ``evidence.allocate``); SQLite computes the same numbers in Python.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from tortoise import connections
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -28,6 +32,7 @@ from portal.domain.access.principal import Action, Principal
 from portal.domain.bounds.dates import today as utc_today
 from portal.domain.bounds.quantities import Sign, check_quantity
 from portal.domain.bounds.text import CUSTOMER_NAME, NOTE, clean_text
+from portal.domain.bulk import insert_rows
 from portal.domain.catalog.lookups import partner_scope
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.errors import DomainError, ErrorCode
@@ -49,13 +54,29 @@ from portal.models import (
     Job,
     OutboxEvent,
     PriceAgreement,
-    PriceAgreementLine,
     Product,
     Warehouse,
 )
 from portal.models.enums import ClaimKind, ClaimLineStatus, ClaimStatus, JobStatus
 
 MAX_LINES = 500
+# A submitted line's columns (one INSERT of every line): what ``_checked_lines`` gives, in
+# its order, then the claim, nothing clawed back, PENDING, no codes.
+LINE_COLUMNS = {
+    "manufacturer_id": "int",
+    "line_no": "int",
+    "product_id": "int",
+    "sku": "text",
+    "quantity": "int",
+    "end_customer_name": "text",
+    "warehouse_id": "int",
+    "agreement_id": "bigint",
+    "claim_id": "bigint",
+    "clawed_back_quantity": "int",
+    "status": "text",
+    "codes": "jsonb",
+}
+_CHECKED = list(LINE_COLUMNS)[:8]
 REVIEWED = (ClaimStatus.APPROVED, ClaimStatus.PARTIALLY_APPROVED, ClaimStatus.CREDITED)
 
 
@@ -160,12 +181,10 @@ async def claim_draft(
     terms = [
         t for t in await evidence.terms_of(m, [partner_id]) if t.overlaps(parsed.start, parsed.end)
     ]
-    specific = [t.end_customer_id for t in terms if t.end_customer_id is not None]
-    general = any(t.end_customer_id is None for t in terms)
-    rows = await evidence.pos_rows(
-        m, partner_id, parsed.name, {t.product_id for t in terms}, None if general else specific
+    # What every agreement line proves, per pool: one aggregate on PostgreSQL.
+    proof = await evidence.proved(
+        m, partner_id, parsed.name, [(t, t.end_customer_id) for t in terms]
     )
-    pools = evidence.by_pool(rows)
     pool_ids = dict(
         (
             ((p, c), i)
@@ -175,28 +194,22 @@ async def claim_draft(
         )
     )
     allocated = await evidence.allocated_in(m, pool_ids.values())
-    used = await evidence.used_by_lines(m, [t.line_id for t in terms])
+    used = await evidence.used_by_lines(m, [t.line_id for t in terms if t.max_quantity])
     left_under_cap = {
         t.line_id: (t.max_quantity - used.get(t.line_id, 0)) if t.max_quantity else None
         for t in terms
     }
+    proved_for: dict[int, list[tuple[int, int]]] = {}
+    for (line_id, _, customer_id), (units, _) in sorted(proof.proofs.items()):
+        proved_for.setdefault(line_id, []).append((customer_id, units))
     drafted: dict[tuple[int, int], int] = {}
     candidates: list[tuple[Terms, int, int]] = []
     # Specific agreements first, then the best credit: a unit funds one incentive.
-    pools_by_product: dict[int, list[tuple[int, list[evidence.PosRow]]]] = {}
-    for (product_id, customer_id), pool in sorted(pools.items()):
-        pools_by_product.setdefault(product_id, []).append((customer_id, pool))
     for term in sorted(terms, key=lambda t: (t.end_customer_id is None, -t.unit_credit, t.line_id)):
         product_id = term.product_id
-        if term.end_customer_id is None:
-            matching = pools_by_product.get(product_id, [])
-        else:
-            only = pools.get((product_id, term.end_customer_id))
-            matching = [(term.end_customer_id, only)] if only else []
-        for customer_id, pool in matching:
-            proof = evidence.prove(pool, term)
+        for customer_id, units in proved_for.get(term.line_id, []):
             taken = allocated.get(pool_ids.get((product_id, customer_id), -1), 0)
-            free = proof.units - taken - drafted.get((product_id, customer_id), 0)
+            free = units - taken - drafted.get((product_id, customer_id), 0)
             cap = left_under_cap[term.line_id]
             units = min(free, cap) if cap is not None else free
             if units <= 0:
@@ -287,7 +300,20 @@ async def submit_claim(
                 currency=program.currency if program is not None else "USD",
                 token_id=principal.token_id,
             )
-            await ClaimLine.bulk_create([ClaimLine(claim=claim, **values) for values in checked])
+            await insert_rows(
+                "claim_line",
+                LINE_COLUMNS,
+                [
+                    (
+                        *(values[name] for name in _CHECKED),
+                        claim.id,
+                        0,
+                        ClaimLineStatus.PENDING.value,
+                        "[]",
+                    )
+                    for values in checked
+                ],
+            )
             await Job.create(
                 kind=VALIDATE_CLAIM,
                 args={"claim_id": claim.id},
@@ -380,6 +406,41 @@ async def _checked_lines(
     return checked
 
 
+_LOCK_AGREEMENT_LINES = """
+SELECT id FROM price_agreement_line WHERE manufacturer_id = $1 AND id = ANY($2::bigint[])
+ORDER BY id FOR UPDATE"""
+
+
+_LINE_FIELDS = (
+    "id",
+    "line_no",
+    "product_id",
+    "quantity",
+    "end_customer_name",
+    "warehouse_id",
+    "agreement_id",
+)
+
+
+@dataclass(slots=True)
+class _Line:
+    """A claim line as validation reads it (plain values) and sets its results."""
+
+    id: int
+    line_no: int
+    product_id: int
+    quantity: int
+    end_customer_name: str
+    warehouse_id: int | None
+    agreement_id: int | None
+    approved_quantity: int | None = None
+    unit_credit: Decimal | None = None
+    amount: Decimal | None = None
+    agreement_line_id: int | None = None
+    codes: list[str] = field(default_factory=list)
+    status: ClaimLineStatus = ClaimLineStatus.PENDING
+
+
 def _choose(candidates: list[Terms]) -> Terms:
     """The agreement line a claim line draws on: one naming the customer before a general
     one, then the larger credit, then the older."""
@@ -409,13 +470,18 @@ async def validate_claim(claim_id: int, today: date | None = None) -> ClaimStatu
         if claim.kind is ClaimKind.PRICE_PROTECTION:
             from portal.domain.incentives import price_protection_claims as pp
 
-            lines = await ClaimLine.filter(manufacturer_id=m, claim_id=claim.id).order_by("line_no")
-            totals = await pp.validate_lines(claim, lines)
-            await _store_validated(claim, lines, *totals, claim.currency)
+            found = await ClaimLine.filter(manufacturer_id=m, claim_id=claim.id).order_by("line_no")
+            totals = await pp.validate_lines(claim, found)
+            await _store_validated(claim, found, *totals, claim.currency)
             return ClaimStatus.VALIDATED
         settings = await settings_of(m)
         parsed = parse_period(claim.period or "", settings.period_granularity)
-        lines = await ClaimLine.filter(manufacturer_id=m, claim_id=claim.id).order_by("line_no")
+        lines = [
+            _Line(*row)
+            for row in await ClaimLine.filter(manufacturer_id=m, claim_id=claim.id)
+            .order_by("line_no")
+            .values_list(*_LINE_FIELDS)
+        ]
         customers = await evidence.customers_named(m, [line.end_customer_name for line in lines])
         all_terms = await evidence.terms_of(m, [claim.partner_id], {x.product_id for x in lines})
         terms_by_product: dict[int, list[Terms]] = {}
@@ -450,54 +516,50 @@ async def validate_claim(claim_id: int, today: date | None = None) -> ClaimStatu
         for line_id, (term, ids, codes) in list(plan.items()):
             if term is not None and term.currency != currency:
                 plan[line_id] = (None, ids, [*codes, ClaimLineCode.CURRENCY_MISMATCH.value])
+        # The (agreement line, customer) pairs each line draws on, in order.
+        draws: dict[int, list[tuple[Terms, int]]] = {}
+        for line in lines:
+            term, ids, _ = plan[line.id]
+            if term is not None:
+                draws[line.id] = [
+                    (term, c)
+                    for c in sorted(
+                        [term.end_customer_id] if term.end_customer_id is not None else ids
+                    )
+                ]
         # Lock what the claim draws on, always in id order: capped agreement lines, pools.
-        chosen = {t.line_id: t for t, _, _ in plan.values() if t is not None}
-        capped = sorted(t.line_id for t in chosen.values() if t.max_quantity is not None)
-        if capped and is_postgres():
-            await PriceAgreementLine.filter(manufacturer_id=m, id__in=capped).select_for_update()
-        pool_keys = {
-            (line.product_id, customer)
-            for line in lines
-            if plan[line.id][0] is not None
-            for customer in (
-                [plan[line.id][0].end_customer_id]  # type: ignore[union-attr]  # checked above
-                if plan[line.id][0].end_customer_id is not None  # type: ignore[union-attr]
-                else plan[line.id][1]
-            )
-            if customer is not None
-        }
-        pools = await evidence.pools_for(m, claim.partner_id, parsed.name, pool_keys)
-        if pools and is_postgres():
-            await (
-                ClaimPool.filter(manufacturer_id=m, id__in=sorted(pools.values()))
-                .order_by("id")
-                .select_for_update()
-            )
-        rows = await evidence.pos_rows(
-            m, claim.partner_id, parsed.name, {p for p, _ in pool_keys}, {c for _, c in pool_keys}
+        capped = sorted(
+            {t.line_id for pairs in draws.values() for t, _ in pairs if t.max_quantity is not None}
         )
-        by_pool = evidence.by_pool(rows)
+        if capped and is_postgres():
+            await connections.get("default").execute_query(_LOCK_AGREEMENT_LINES, [m, capped])
+        pools = await evidence.pools_for(
+            m,
+            claim.partner_id,
+            parsed.name,
+            {(t.product_id, c) for pairs in draws.values() for t, c in pairs},
+            lock=True,
+        )
+        proof = await evidence.proved(
+            m, claim.partner_id, parsed.name, [pair for pairs in draws.values() for pair in pairs]
+        )
         allocated = await evidence.allocated_in(m, pools.values())
         used = await evidence.used_by_lines(m, capped)
-        allocations: list[bulk.Allocation] = []
+        segments: list[evidence.Segment] = []
         claimed_total = approved_total = Decimal("0")
         for line in lines:
             term, ids, codes = plan[line.id]
             approved = 0
             if term is not None:
-                keys = sorted(
-                    (line.product_id, c)
-                    for c in ([term.end_customer_id] if term.end_customer_id is not None else ids)
-                )
                 proved = free = above = 0
-                proofs = []
-                for key in keys:
-                    proof = evidence.prove(by_pool.get(key, []), term)
-                    taken = allocated.get(pools[key], 0)
-                    proved += proof.units
-                    above += proof.above_price
-                    free += max(proof.units - taken, 0)
-                    proofs.append((key, proof, taken))
+                takes = []
+                for _, customer in draws[line.id]:
+                    units, above_price = proof.of(term, customer)
+                    taken = allocated.get(pools[(line.product_id, customer)], 0)
+                    proved += units
+                    above += above_price
+                    free += max(units - taken, 0)
+                    takes.append((customer, units, taken))
                 cap = (
                     term.max_quantity - used.get(term.line_id, 0)
                     if term.max_quantity is not None
@@ -514,13 +576,16 @@ async def validate_claim(claim_id: int, today: date | None = None) -> ClaimStatu
                 if above and approved < line.quantity:
                     codes.append(ClaimLineCode.RESALE_ABOVE_AUTHORIZED.value)
                 left = approved
-                for key, proof, taken in proofs:
-                    for pos_id, units in evidence.take(proof.fifo, taken, left):
-                        allocations.append(
-                            bulk.Allocation(pools[key], line.id, term.line_id, pos_id, units)
-                        )
-                        allocated[pools[key]] = allocated.get(pools[key], 0) + units
-                        left -= units
+                for customer, units, taken in takes:
+                    count = min(max(units - taken, 0), left)
+                    if count <= 0:
+                        continue
+                    pool_id = pools[(line.product_id, customer)]
+                    segments.append(
+                        evidence.Segment(line.id, pool_id, term, customer, taken, count)
+                    )
+                    allocated[pool_id] = taken + count
+                    left -= count
                 if term.max_quantity is not None:
                     used[term.line_id] = used.get(term.line_id, 0) + approved
                 line.unit_credit = term.unit_credit
@@ -537,13 +602,17 @@ async def validate_claim(claim_id: int, today: date | None = None) -> ClaimStatu
                 if approved > 0
                 else ClaimLineStatus.REJECTED
             )
-        await bulk.insert_allocations(m, allocations)
+        await evidence.allocate(m, proof, segments)
         await _store_validated(claim, lines, claimed_total, approved_total, currency)
     return ClaimStatus.VALIDATED
 
 
 async def _store_validated(
-    claim: Claim, lines: list[ClaimLine], claimed: Decimal, approved: Decimal, currency: str
+    claim: Claim,
+    lines: Sequence[bulk.ValidatedLine],
+    claimed: Decimal,
+    approved: Decimal,
+    currency: str,
 ) -> None:
     """Store the validated lines (as set on the objects) and the claim ``VALIDATED``."""
     m = claim.manufacturer_id

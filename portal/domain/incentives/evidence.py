@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from tortoise import connections
 from tortoise.expressions import Q
 from tortoise.functions import Sum
 
+from portal.db import is_postgres
 from portal.domain.reporting.accepted import current_report
 from portal.domain.reporting.customers import normalize
 from portal.models import (
@@ -191,15 +193,58 @@ def by_pool(rows: Iterable[PosRow]) -> dict[tuple[int, int], list[PosRow]]:
     return pools
 
 
+_POOLS_PG = """
+SELECT p.id, p.product_id, p.end_customer_id FROM claim_pool p
+JOIN unnest($4::int[], $5::bigint[]) AS k(product_id, end_customer_id)
+  ON k.product_id = p.product_id AND k.end_customer_id = p.end_customer_id
+WHERE p.manufacturer_id = $1 AND p.partner_id = $2 AND p.period = $3
+ORDER BY p.id"""
+
+_NEW_POOLS_PG = """
+INSERT INTO claim_pool (manufacturer_id, partner_id, period, product_id, end_customer_id)
+SELECT $1, $2, $3, k.product_id, k.end_customer_id
+FROM unnest($4::int[], $5::bigint[]) AS k(product_id, end_customer_id)
+ON CONFLICT DO NOTHING"""
+
+
 async def pools_for(
-    manufacturer_id: int, partner_id: int, period: str, keys: Iterable[tuple[int, int]]
+    manufacturer_id: int,
+    partner_id: int,
+    period: str,
+    keys: Iterable[tuple[int, int]],
+    *,
+    lock: bool = False,
 ) -> dict[tuple[int, int], int]:
     """The pool rows of these (product, customer) keys, created when missing (``ON CONFLICT
     DO NOTHING``: a concurrent validation inserting the same key waits for the first
-    one's commit, then both lock the same row)."""
+    one's commit, then both lock the same row). ``lock`` (PostgreSQL): the rows are then
+    locked ``FOR UPDATE`` in id order, after the inserts (never holding one lock while
+    waiting on another's insert)."""
     wanted = sorted(set(keys))
     if not wanted:
         return {}
+    if is_postgres():
+        conn = connections.get("default")
+        args = [
+            manufacturer_id,
+            partner_id,
+            period,
+            [p for p, _ in wanted],
+            [c for _, c in wanted],
+        ]
+        rows = await conn.execute_query_dict(_POOLS_PG, args)
+        if len(rows) < len(wanted):
+            present = {(r["product_id"], r["end_customer_id"]) for r in rows}
+            absent = [key for key in wanted if key not in present]
+            await conn.execute_query(
+                _NEW_POOLS_PG,
+                [*args[:3], [p for p, _ in absent], [c for _, c in absent]],
+            )
+        if lock or len(rows) < len(wanted):
+            rows = await conn.execute_query_dict(
+                _POOLS_PG + (" FOR UPDATE OF p" if lock else ""), args
+            )
+        return {(r["product_id"], r["end_customer_id"]): r["id"] for r in rows}
 
     async def existing() -> dict[tuple[int, int], int]:
         rows = await ClaimPool.filter(
@@ -274,3 +319,192 @@ def take(fifo: Sequence[tuple[int, int]], skip: int, count: int) -> list[tuple[i
         taken.append((pos_id, part))
         count -= part
     return taken
+
+
+# What a set of (agreement line, pool) pairs prove, aggregated by PostgreSQL: the same
+# rule as ``prove`` (inside the validity, at no more than the authorized price, returns
+# netted, never below zero). An ask without a customer covers every customer's pool.
+_PROVED_PG = """
+WITH a AS (
+    SELECT * FROM unnest($3::bigint[], $4::int[], $5::bigint[], $6::date[], $7::date[],
+                         $8::numeric[])
+         AS a(line_id, product_id, end_customer_id, valid_from, valid_to, authorized)
+), l AS MATERIALIZED (
+    SELECT p.product_id, p.end_customer_id, p.quantity, p.sold_on, p.unit_price
+    FROM pos_line p
+    WHERE p.manufacturer_id = $1 AND p.submission_id = $2 AND p.end_customer_id IS NOT NULL
+), matched AS (
+    SELECT a.line_id, a.valid_from, a.valid_to, a.authorized, l.*
+    FROM a JOIN l ON l.product_id = a.product_id AND l.end_customer_id = a.end_customer_id
+    UNION ALL
+    SELECT a.line_id, a.valid_from, a.valid_to, a.authorized, l.*
+    FROM a JOIN l ON l.product_id = a.product_id
+    WHERE a.end_customer_id IS NULL
+)
+SELECT line_id, product_id, end_customer_id,
+       greatest(coalesce(sum(quantity) FILTER (
+           WHERE unit_price IS NULL OR unit_price <= authorized), 0), 0) AS units,
+       coalesce(sum(greatest(quantity, 0)) FILTER (WHERE unit_price > authorized), 0) AS above
+FROM matched
+WHERE sold_on BETWEEN valid_from AND valid_to
+GROUP BY line_id, product_id, end_customer_id"""
+
+# The units ``skip+1 .. skip+count`` of each (claim line, pool) segment, as allocation rows
+# of the POS lines that proved them, oldest first: the running total of the proving lines
+# (window) against the segment's interval -- ``take`` in one statement. The report's lines
+# are read once (hash joins, not a scan of the report per segment).
+_ALLOCATE_PG = """
+INSERT INTO claim_allocation
+    (manufacturer_id, pool_id, claim_line_id, agreement_line_id, pos_line_id, quantity, reason,
+     "at")
+WITH s AS (
+    SELECT * FROM unnest($3::int[], $4::bigint[], $5::bigint[], $6::bigint[], $7::int[],
+                         $8::bigint[], $9::date[], $10::date[], $11::numeric[], $12::bigint[],
+                         $13::bigint[])
+         AS s(seq, pool_id, claim_line_id, agreement_line_id, product_id, end_customer_id,
+              valid_from, valid_to, authorized, skip, count)
+), l AS MATERIALIZED (
+    SELECT p.id, p.product_id, p.end_customer_id, p.quantity, p.sold_on, p.unit_price
+    FROM pos_line p
+    WHERE p.manufacturer_id = $1 AND p.submission_id = $2 AND p.quantity > 0
+), f AS (
+    SELECT s.seq, s.pool_id, s.claim_line_id, s.agreement_line_id, s.skip, s.count,
+           l.id AS pos_id, l.quantity,
+           sum(l.quantity) OVER (PARTITION BY s.seq ORDER BY l.id) AS upto
+    FROM s JOIN l ON l.product_id = s.product_id AND l.end_customer_id = s.end_customer_id
+    WHERE l.sold_on BETWEEN s.valid_from AND s.valid_to
+      AND (l.unit_price IS NULL OR l.unit_price <= s.authorized)
+)
+SELECT $1, f.pool_id, f.claim_line_id, f.agreement_line_id, f.pos_id,
+       least(f.upto, f.skip + f.count) - greatest(f.upto - f.quantity, f.skip), 'CLAIMED', now()
+FROM f
+WHERE f.upto > f.skip AND f.upto - f.quantity < f.skip + f.count
+ORDER BY f.seq, f.pos_id"""
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """Units ``skip+1 .. skip+count`` of one pool, allocated to a claim line under ``term``."""
+
+    claim_line_id: int
+    pool_id: int
+    term: Terms
+    customer_id: int
+    skip: int
+    count: int
+
+
+@dataclass(slots=True)
+class Proved:
+    """What the partner's current accepted POS report of a period proves per (agreement
+    line, product, end customer): ``units`` and ``above`` (resold above the authorized
+    price). ``report_id`` is the report's; ``rows`` its lines per pool (SQLite only)."""
+
+    report_id: int | None
+    proofs: dict[tuple[int, int, int], tuple[int, int]]
+    rows: dict[tuple[int, int], list[PosRow]] | None = None
+
+    def of(self, term: Terms, customer_id: int) -> tuple[int, int]:
+        return self.proofs.get((term.line_id, term.product_id, customer_id), (0, 0))
+
+
+async def proved(
+    manufacturer_id: int,
+    partner_id: int,
+    period: str,
+    asks: Iterable[tuple[Terms, int | None]],
+) -> Proved:
+    """What each (agreement line, customer) ask proves; customer ``None``: every customer
+    the line's product was sold to. Set-based on PostgreSQL (one aggregate over the POS
+    lines), ``prove`` over the rows on SQLite: the same numbers."""
+    wanted = list(dict.fromkeys(asks))
+    report = await current_report(manufacturer_id, partner_id, SubmissionKind.POS, period)
+    if report is None or not wanted:
+        return Proved(None, {}, {} if not is_postgres() else None)
+    if is_postgres():
+        rows = await connections.get("default").execute_query_dict(
+            _PROVED_PG,
+            [
+                manufacturer_id,
+                report.id,
+                [t.line_id for t, _ in wanted],
+                [t.product_id for t, _ in wanted],
+                [c for _, c in wanted],
+                [t.valid_from for t, _ in wanted],
+                [t.valid_to for t, _ in wanted],
+                [t.authorized_price for t, _ in wanted],
+            ],
+        )
+        return Proved(
+            report.id,
+            {
+                (r["line_id"], r["product_id"], r["end_customer_id"]): (
+                    int(r["units"]),
+                    int(r["above"]),
+                )
+                for r in rows
+            },
+        )
+    named = [c for _, c in wanted if c is not None]
+    customers = None if len(named) < len(wanted) else set(named)
+    pools = by_pool(
+        await pos_rows(
+            manufacturer_id, partner_id, period, {t.product_id for t, _ in wanted}, customers
+        )
+    )
+    proofs: dict[tuple[int, int, int], tuple[int, int]] = {}
+    for term, customer in wanted:
+        keys = (
+            [(term.product_id, customer)]
+            if customer is not None
+            else [key for key in pools if key[0] == term.product_id]
+        )
+        for key in keys:
+            if key in pools:
+                proof = prove(pools[key], term)
+                proofs[(term.line_id, *key)] = (proof.units, proof.above_price)
+    return Proved(report.id, proofs, pools)
+
+
+async def allocate(manufacturer_id: int, evidence: Proved, segments: Sequence[Segment]) -> None:
+    """Record the segments' units (reason ``CLAIMED``) against the POS lines that proved
+    them, the k-th unit of a pool being the k-th unit its lines proved: one INSERT ...
+    SELECT on PostgreSQL, ``take`` over the rows on SQLite."""
+    from portal.domain.incentives import bulk
+
+    wanted = [s for s in segments if s.count > 0]
+    if not wanted or evidence.report_id is None:
+        return
+    if is_postgres():
+        await connections.get("default").execute_query(
+            _ALLOCATE_PG,
+            [
+                manufacturer_id,
+                evidence.report_id,
+                list(range(len(wanted))),
+                [s.pool_id for s in wanted],
+                [s.claim_line_id for s in wanted],
+                [s.term.line_id for s in wanted],
+                [s.term.product_id for s in wanted],
+                [s.customer_id for s in wanted],
+                [s.term.valid_from for s in wanted],
+                [s.term.valid_to for s in wanted],
+                [s.term.authorized_price for s in wanted],
+                [s.skip for s in wanted],
+                [s.count for s in wanted],
+            ],
+        )
+        return
+    rows = evidence.rows or {}
+    await bulk.insert_allocations(
+        manufacturer_id,
+        [
+            bulk.Allocation(s.pool_id, s.claim_line_id, s.term.line_id, pos_id, units)
+            for s in wanted
+            for pos_id, units in take(
+                prove(rows.get((s.term.product_id, s.customer_id), []), s.term).fifo,
+                s.skip,
+                s.count,
+            )
+        ],
+    )

@@ -98,16 +98,27 @@ class ClaimPool(Model):
 class ClaimAllocation(Model):
     """Units of a pool credited to a claim line (signed: a release or a clawback is a
     negative row), with the POS line that proved them. The sum per pool is what is
-    claimed; it never exceeds the pool's proved units."""
+    claimed; it never exceeds the pool's proved units.
+
+    Written in bulk by every validation (one row per POS line behind the units): its
+    references carry no database constraint (per-row trigger checks were half of that
+    INSERT); pools and claim lines are never deleted, and the rows are written only by
+    ``evidence.allocate``, ``bulk.insert_allocations`` and releases, from rows they read."""
 
     id = fields.BigIntField(primary_key=True)
     manufacturer_id = fields.IntField()
     pool: fields.ForeignKeyRelation[ClaimPool] = fields.ForeignKeyField(
-        "models.ClaimPool", related_name="allocations", on_delete=fields.RESTRICT
+        "models.ClaimPool",
+        related_name="allocations",
+        on_delete=fields.RESTRICT,
+        db_constraint=False,
     )
     pool_id: int
     claim_line: fields.ForeignKeyRelation[ClaimLine] = fields.ForeignKeyField(
-        "models.ClaimLine", related_name="allocations", on_delete=fields.CASCADE
+        "models.ClaimLine",
+        related_name="allocations",
+        on_delete=fields.CASCADE,
+        db_constraint=False,
     )
     claim_line_id: int
     agreement_line_id = fields.BigIntField()  # what the units count against (maxQuantity)
