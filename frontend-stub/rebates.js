@@ -171,12 +171,20 @@ async function refresh(p, status) {
   return l;
 }
 
+// A refused payment: the coded error beside the button, and the row as it is now (e.g.
+// closed meanwhile in another tab: its buttons go, the error stays).
+async function failed(p, out, problem) {
+  say(out, problem, true);
+  const now = (await programs()).find((x) => x.id === p.id);
+  if (now && now.status !== p.status) await refresh(p, now.status);
+}
+
 function payButton(p) {
   const b = button("Pay interim", async () => {
     const out = beside(b);
     const before = shown.liabilities.get(p.id);
     const { payload, problem } = await mutate("payRebateInterim", "IdInput", { id: p.id }, "rebateProgram { id status }");
-    if (problem) { say(out, problem, true); return; }
+    if (problem) { await failed(p, out, problem); return; }
     const after = await refresh(p, payload.rebateProgram.status);
     const amount = Number(after.paid) - Number(before.paid);
     say(out, amount ? `Paid ${money(amount)} ${after.currency} on account.` : "Nothing to pay: every partner is paid what it accrued.");
@@ -193,7 +201,7 @@ function closeButton(p) {
     }
     const before = shown.liabilities.get(p.id);
     const { payload, problem } = await mutate("closeRebateProgram", "IdInput", { id: p.id }, "rebateProgram { id status }");
-    if (problem) { say(out, problem, true); return; }
+    if (problem) { await failed(p, out, problem); return; }
     const after = await refresh(p, payload.rebateProgram.status);  // the buttons go, the result stays
     say(out, `Closed: ${money(Number(after.paid) - Number(before.paid))} ${after.currency} settled.`);
   });

@@ -177,6 +177,10 @@ def test_manager_pays_interim_and_closes_with_one_click_each(browser, demo) -> N
     failed = volume.locator(".result").filter(has_text="INVALID_STATE")
     _count(failed, 1)
     assert "error" in (failed.get_attribute("class") or "")
+    # The row reads as it is now: closed, its buttons gone, the error still beside them.
+    _count(volume.locator("td").nth(3).filter(has_text="CLOSED"), 1)
+    _count(volume.locator("button"), 0)
+    _count(volume.locator(".result").filter(has_text="INVALID_STATE"), 1)
     page.locator("#rebates-root").screenshot(
         path=str(ARTIFACTS / "manager-rebates-actions-390.png")
     )
