@@ -56,8 +56,9 @@ const draw = (rows) => drawLines($("#chart"), rows, SERIES, { tip: $("#chart-tip
 
 // A line per series over periods, on `svg`: round ticks, period labels, a focusable column
 // per period whose description (`describe(row)`) shows in `tip`. Dashed series are drawn
-// last (on top); `gap` shades calculated minus reported inventory. Also the forecast chart's.
-export function drawLines(svg, rows, series, { tip, describe: say, gap = false }) {
+// last (on top); `gap` shades calculated minus reported inventory; `unit` names the y-axis.
+// Also the forecast chart's and the rebate accrual chart's.
+export function drawLines(svg, rows, series, { tip, describe: say, gap = false, unit = "Units" }) {
   const width = Math.max(Math.round(svg.getBoundingClientRect().width) || 640, 300);
   const height = width < 500 ? 260 : 300;
   svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
@@ -84,7 +85,7 @@ export function drawLines(svg, rows, series, { tip, describe: say, gap = false }
     add("line", { x1: left, x2: width - right, y1: y(t), y2: y(t), stroke: t ? "#e4e4e4" : "#888" }, undefined, axis);
     add("text", { x: left - 6, y: y(t) + 4, "text-anchor": "end", class: "tick" }, units(t), axis);
   }
-  add("text", { x: 4, y: 13, class: "axis-title" }, "Units", axis);  // above the tick labels, never over them
+  add("text", { x: 4, y: 13, class: "axis-title" }, unit, axis);  // above the tick labels, never over them
   rows.forEach((r, i) => {
     const [month, year] = periodLabel(r.period);
     const label = add("text", { x: x(i), y: top + plotH + 16, "text-anchor": "middle", class: "period", "data-period": r.period }, undefined, axis);

@@ -168,6 +168,10 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
         '{ rebateStatement(programId: "1", partnerCode: "D1") { partnerCode attained accrued paid failingPeriods } }',
         {},
     ),
+    "rebateLiability": (
+        '{ rebateLiability(programId: "1") { programId currency partners accrued paid open accruals { period accrued } } }',
+        {},
+    ),
     "availability": (
         '{ availability(sku: "SKU-1") { warehouseCode onHand reserved available } }',
         {},

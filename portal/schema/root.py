@@ -64,6 +64,7 @@ from portal.schema.incentives.price_protection import (
     PriceProtectionProgramPayload,
 )
 from portal.schema.incentives.rebates import (
+    RebateLiability,
     RebateProgram,
     RebateProgramPayload,
     RebateStatement,
@@ -227,6 +228,11 @@ class Query:
         resolver=r_rebates.resolve_rebate_statement,
         permission_classes=INVENTORY,
         description="A partner's attainment, rate, next threshold and accrual (its own only).",
+    )
+    rebate_liability: RebateLiability = strawberry.field(
+        resolver=r_rebates.resolve_rebate_liability,
+        permission_classes=INVENTORY,
+        description="A program's accrued, paid and open amounts and accrual per period (staff).",
     )
     inventory_contracts: Connection[InventoryContract] = strawberry.field(
         resolver=r_contracts.resolve_inventory_contracts, permission_classes=INVENTORY

@@ -5,13 +5,14 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from portal.domain.incentives import rebate_settlement, rebates
+from portal.domain.incentives import rebate_liability, rebate_settlement, rebates
 from portal.domain.pagination import paginate
 from portal.models import RebateProgram as ProgramModel
 from portal.resolvers.helpers import object_id, page_limit
 from portal.schema.common import Connection, IdInput, UserError, attempt, to_connection
 from portal.schema.incentives.rebates import (
     CreateRebateProgramInput,
+    RebateLiability,
     RebateProgram,
     RebateProgramPayload,
     RebateStatement,
@@ -35,6 +36,11 @@ async def resolve_rebate_statement(
         info.context.principal, object_id(program_id), partner_code
     )
     return RebateStatement.from_domain(found)
+
+
+async def resolve_rebate_liability(info: Info, program_id: strawberry.ID) -> RebateLiability:
+    found = await rebate_liability.program_liability(info.context.principal, object_id(program_id))
+    return RebateLiability.from_domain(found)
 
 
 def _payload(made: ProgramModel | None, errors: list[UserError]) -> RebateProgramPayload:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import strawberry
 
+from portal.domain.incentives.rebate_liability import ProgramLiability
 from portal.domain.incentives.rebate_settlement import Statement
 from portal.models import RebateProgram as ProgramModel
 from portal.models import enums
@@ -126,3 +127,36 @@ class CreateRebateProgramInput:
 class RebateProgramPayload:
     rebate_program: RebateProgram | None
     errors: list[UserError]
+
+
+@strawberry.type
+class RebatePeriodAccrual:
+    period: str
+    accrued: Decimal = strawberry.field(
+        description="What the period added to the accrued amount, all partners."
+    )
+
+
+@strawberry.type
+class RebateLiability:
+    program_id: strawberry.ID
+    currency: str
+    partners: int = strawberry.field(description="The partners the program is for.")
+    accrued: Decimal = strawberry.field(description="The partners' statements' accrued, summed.")
+    paid: Decimal = strawberry.field(description="Interim and final payouts so far.")
+    open: Decimal = strawberry.field(description="Accrued less paid.")
+    accruals: list[RebatePeriodAccrual] = strawberry.field(
+        description="Each period of the program, oldest first, with what it added."
+    )
+
+    @classmethod
+    def from_domain(cls, x: ProgramLiability) -> RebateLiability:
+        return cls(
+            program_id=strawberry.ID(str(x.program_id)),
+            currency=x.currency,
+            partners=x.partners,
+            accrued=x.accrued,
+            paid=x.paid,
+            open=x.open,
+            accruals=[RebatePeriodAccrual(period=a.period, accrued=a.accrued) for a in x.accruals],
+        )
