@@ -9,11 +9,7 @@ from collections.abc import AsyncIterator
 from starlette.requests import Request
 from starlette.responses import Response
 
-from portal.domain.access.principal import Principal
-from portal.domain.errors import DomainError, PermissionDenied
-from portal.http.auth import principal_or_401
-from portal.http.errors import refused
-from portal.http.exports import csv_response, inert, pages_after_id
+from portal.http.exports import csv_response, inert, pages_after_id, period_query
 
 COLUMNS = [
     "charge_id",
@@ -35,17 +31,10 @@ async def export_charges(request: Request) -> Response:
     from portal.domain.contracts.consumption import find_charges
     from portal.models import Partner, Product
 
-    principal = await principal_or_401(request.headers, request.app.state.usage_recorder)
-    if not isinstance(principal, Principal):
-        return principal
-    try:
-        charges = await find_charges(
-            principal,
-            period=request.query_params.get("period", ""),
-            partner_code=request.query_params.get("partnerCode") or None,
-        )
-    except (DomainError, PermissionDenied) as failure:
-        return refused(failure)
+    found = await period_query(request, find_charges)
+    if isinstance(found, Response):
+        return found
+    principal, charges = found
     m = principal.manufacturer_id
 
     async def batches() -> AsyncIterator[list[list[object]]]:

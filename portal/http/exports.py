@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TypeVar
 
 from starlette.requests import Request
@@ -78,6 +78,26 @@ async def pages_after_id(query: QuerySet[M]) -> AsyncIterator[list[M]]:
         last = page[-1].pk
 
 
+async def period_query(
+    request: Request,
+    find: Callable[..., Awaitable[QuerySet[M]]],
+) -> tuple[Principal, QuerySet[M]] | Response:
+    """The bearer's principal and ``find(principal, period=, partner_code=)`` of the
+    request's ``period`` and ``partnerCode``, or the 401 / coded refusal to answer."""
+    principal = await principal_or_401(request.headers, request.app.state.usage_recorder)
+    if not isinstance(principal, Principal):
+        return principal
+    try:
+        query = await find(
+            principal,
+            period=request.query_params.get("period", ""),
+            partner_code=request.query_params.get("partnerCode") or None,
+        )
+    except (DomainError, PermissionDenied) as failure:
+        return refused(failure)
+    return principal, query
+
+
 async def export_exceptions(request: Request) -> Response:
     principal = await principal_or_401(request.headers, request.app.state.usage_recorder)
     if not isinstance(principal, Principal):
@@ -145,17 +165,10 @@ async def export_credit_memos(request: Request) -> Response:
     from portal.domain.incentives.reads import memo_lines_of
     from portal.models import Partner
 
-    principal = await principal_or_401(request.headers, request.app.state.usage_recorder)
-    if not isinstance(principal, Principal):
-        return principal
-    try:
-        memos = await find_memos(
-            principal,
-            period=request.query_params.get("period", ""),
-            partner_code=request.query_params.get("partnerCode") or None,
-        )
-    except (DomainError, PermissionDenied) as failure:
-        return refused(failure)
+    found = await period_query(request, find_memos)
+    if isinstance(found, Response):
+        return found
+    principal, memos = found
     m = principal.manufacturer_id
 
     async def batches() -> AsyncIterator[list[list[object]]]:
