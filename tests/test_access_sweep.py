@@ -99,7 +99,14 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
         {},
     ),
     "transfers": ("{ transfers { totalCount edges { node { fromWarehouseCode } } } }", {}),
-    "returns": ("{ returns { totalCount edges { node { rmaNo warehouseCode } } } }", {}),
+    "returns": (
+        "{ returns { totalCount edges { node { rmaNo warehouseCode partnerCode createdAt } } } }",
+        {},
+    ),
+    "returnOptions": (
+        "{ returnOptions { againstOrders againstShipments sourceFree exchanges } }",
+        {},
+    ),
     "reconciliation": (
         '{ reconciliation(period: "2026-10", partnerCode: "D1") { totalCount edges { node { warehouseCode gap owner history { details } adjustmentComponents { source reason quantity } } } } }',
         {},
@@ -178,7 +185,7 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "order": ('{ order(id: "1") { number partnerCode reason lines { sku quantity } } }', {}),
     "shippingNotices": (
-        "{ shippingNotices { totalCount edges { node { documentNo partnerCode supplierPartnerCode shipmentId lines { sku quantity serials warehouseCode } } } } }",
+        "{ shippingNotices { totalCount edges { node { documentNo partnerCode supplierPartnerCode shipmentId lines { sku quantity serials warehouseCode } shipment { documentNo partnerCode deliveredOn deliveryDifferences { sku reasonCode note } } } } } }",
         {},
     ),
     "inventoryChecks": (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from portal.domain.batches import group_under
-from portal.models import DeliveryDifference, OrderLine, Reservation, ShippingNoticeLine
+from portal.models import DeliveryDifference, OrderLine, Reservation, Shipment, ShippingNoticeLine
 
 
 async def lines_of_orders(manufacturer_id: int, order_ids: Sequence[int]) -> list[list[OrderLine]]:
@@ -41,3 +41,12 @@ async def differences_of_shipments(
         manufacturer_id=manufacturer_id, shipment_id__in=list(shipment_ids)
     ).order_by("shipment_id", "id")
     return group_under(shipment_ids, rows, lambda r: r.shipment_id)
+
+
+async def shipments_by_ids(
+    manufacturer_id: int, shipment_ids: Sequence[int]
+) -> list[Shipment | None]:
+    """The shipments of these ids (None where there is none), in one statement."""
+    rows = await Shipment.filter(manufacturer_id=manufacturer_id, id__in=list(shipment_ids))
+    by_id = {r.id: r for r in rows}
+    return [by_id.get(i) for i in shipment_ids]

@@ -11,8 +11,9 @@ from portal.domain.orders.reads import (
     lines_of_notices,
     lines_of_orders,
     reservations_of_lines,
+    shipments_by_ids,
 )
-from portal.models import DeliveryDifference, OrderLine, Reservation, ShippingNoticeLine
+from portal.models import DeliveryDifference, OrderLine, Reservation, Shipment, ShippingNoticeLine
 
 
 class OrderLoaders:
@@ -31,7 +32,11 @@ class OrderLoaders:
         async def notice_lines(ids: Sequence[int]) -> list[list[ShippingNoticeLine]]:
             return await lines_of_notices(m, ids)
 
+        async def shipments(ids: Sequence[int]) -> list[Shipment | None]:
+            return await shipments_by_ids(m, ids)
+
         self.lines = DataLoader(load_fn=lines)
+        self.shipments = DataLoader(load_fn=shipments)
         self.delivery_differences = DataLoader(load_fn=delivery_differences)
         self.notice_lines = DataLoader(load_fn=notice_lines)
         self.reservations = DataLoader(load_fn=reservations)

@@ -17,7 +17,7 @@ from portal.models import SupplyStock as SupplyStockModel
 from portal.models import enums
 from portal.schema.common import UserError
 from portal.schema.enums import OrderingMode
-from portal.schema.ledger.inventory import code_of
+from portal.schema.ledger.inventory import Shipment, code_of
 
 OrderStatus = enums.OrderStatus
 strawberry.enum(OrderStatus)
@@ -252,6 +252,7 @@ class ShippingNotice:
     pk: strawberry.Private[int]
     partner_id: strawberry.Private[int]
     supplier_partner_id: strawberry.Private[int | None]
+    shipment_pk: strawberry.Private[int | None]
 
     @strawberry.field
     async def partner_code(self, info: Info) -> str:
@@ -260,6 +261,16 @@ class ShippingNotice:
     @strawberry.field(description="The partner supplier that shipped (null: the manufacturer).")
     async def supplier_partner_code(self, info: Info) -> str | None:
         return await code_of(info, "partner", self.supplier_partner_id)
+
+    @strawberry.field(
+        description="The sell-in shipment with its delivery (deliveredOn, status, "
+        "deliveryDifferences); null for a partner supplier's notice."
+    )
+    async def shipment(self, info: Info) -> Shipment | None:
+        if self.shipment_pk is None:
+            return None
+        found = await info.context.loaders.orders.shipments.load(self.shipment_pk)
+        return Shipment.from_model(found) if found is not None else None
 
     @strawberry.field(description="What shipped, per order line, with serials.")
     async def lines(self, info: Info) -> list[ShippingNoticeLine]:
@@ -286,6 +297,7 @@ class ShippingNotice:
             pk=n.id,
             partner_id=n.partner_id,
             supplier_partner_id=n.supplier_partner_id,
+            shipment_pk=n.shipment_id,
         )
 
 
