@@ -185,7 +185,7 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "order": ('{ order(id: "1") { number partnerCode reason lines { sku quantity } } }', {}),
     "shippingNotices": (
-        "{ shippingNotices { totalCount edges { node { documentNo partnerCode supplierPartnerCode shipmentId lines { sku quantity serials warehouseCode } shipment { documentNo partnerCode deliveredOn deliveryDifferences { sku reasonCode note } } } } } }",
+        "{ shippingNotices { totalCount edges { node { documentNo partnerCode supplierPartnerCode shipmentId lines { sku quantity serials warehouseCode } deliveredOn receivedOn deliveryDifferences { sku reasonCode note } } } } }",
         {},
     ),
     "inventoryChecks": (

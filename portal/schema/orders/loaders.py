@@ -8,6 +8,7 @@ from strawberry.dataloader import DataLoader
 
 from portal.domain.orders.reads import (
     differences_of_shipments,
+    differences_with_skus,
     lines_of_notices,
     lines_of_orders,
     reservations_of_lines,
@@ -35,7 +36,13 @@ class OrderLoaders:
         async def shipments(ids: Sequence[int]) -> list[Shipment | None]:
             return await shipments_by_ids(m, ids)
 
+        async def notice_differences(
+            ids: Sequence[int],
+        ) -> list[list[tuple[DeliveryDifference, str]]]:
+            return await differences_with_skus(m, ids)
+
         self.lines = DataLoader(load_fn=lines)
+        self.notice_differences = DataLoader(load_fn=notice_differences)
         self.shipments = DataLoader(load_fn=shipments)
         self.delivery_differences = DataLoader(load_fn=delivery_differences)
         self.notice_lines = DataLoader(load_fn=notice_lines)
