@@ -16,6 +16,7 @@ import { loadCompliance, loadExceptions, saveException } from "./manager.js";
 import { loadPeriods, loadReport, submitPos, submitStock, upload } from "./reports.js";
 import { startOrders } from "./orders.js";
 import { startPricing } from "./pricing.js";
+import { startReturns } from "./returns.js";
 import { loadApprovals, loadPartnerTransfers, loadWarehouses, raiseTransfer } from "./transfers.js";
 
 const loadManager = () => Promise.all([loadExceptions(), loadCompliance(), drawChart(), loadApprovals(), loadReviews(), loadDocumentReviews()]);
@@ -26,7 +27,8 @@ async function start() {
   state.viewer = viewer;
   $("#login").hidden = true; $("#sign-out").hidden = false;
   $("#who").textContent = `${viewer.manufacturer.name} · ${viewer.partner ? viewer.partner.name : "manufacturer"} · ${viewer.role}`;
-  await Promise.all([startOrders(viewer), startPricing(viewer).catch((error) => showError(error))]);
+  await Promise.all([startOrders(viewer), startReturns(viewer).catch((error) => showError(error)),
+    startPricing(viewer).catch((error) => showError(error))]);
   if (viewer.partner) {
     $("#partner").hidden = false; $("#claim-period").value = lastMonth();
     $("#period").value = await loadPeriods();  // the period due next
