@@ -182,3 +182,64 @@ def test_manager_sees_notices_delivered_and_receives_a_return(browser, demo) -> 
             path=str(ARTIFACTS / f"manager-notices-returns-{width}.png"), full_page=True
         )
         page.close()
+
+
+def test_distributor_sees_reseller_backorders_filled_oldest_first(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    page.goto(demo["partner"])
+    # The demo's SKU-0013 orders with DIST-NA: RES-BOS's (older) filled in full, RES-AUS's by 2.
+    rows = page.locator("#orders tbody tr").filter(has_text="SKU-0013")
+    _count(rows, 2)
+    texts = rows.all_inner_texts()
+    assert "SKU-0013 \u00d7 6 (reserved 6, shipped 0)" in texts[0]
+    assert "SKU-0013 \u00d7 4 (reserved 2, shipped 0, backordered 2)" in texts[1]
+    page.close()
+
+
+SETTINGS = """mutation($on: Boolean!) { updateSettings(input: {returnsAgainstShipments: $on,
+  sourceFreeReturns: $on, exchanges: $on}) { errors { code } } }"""
+
+
+def test_every_return_source_and_an_exchange(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    # Last in the file: it turns the other sources and exchanges on, and off again after.
+    _, pacific = _page_of(demo, "DIST-AP")
+    assert _graph(demo, demo["admin"], SETTINGS, on=True)["updateSettings"]["errors"] == []
+    try:
+        for width in (1280, 390):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto(pacific)
+            page.wait_for_selector("#return-form #r-order option", state="attached")
+            assert page.locator("#r-source option").all_inner_texts() == [
+                "against an order",
+                "against a shipment",
+                "without a source",
+            ]
+            page.wait_for_selector("#r-exchange", state="visible")
+            page.select_option("#r-source", "NONE")
+            page.wait_for_selector("#r-warehouse", state="visible")
+            assert page.locator("#r-order").is_hidden() and page.locator("#r-shipment").is_hidden()
+            # Against DN-DEMO-4 (received by DIST-AP), exchanged: the replacement ships.
+            page.select_option("#r-source", "SHIPMENT")
+            page.wait_for_selector("#r-shipment", state="visible")
+            page.select_option("#r-shipment", label="DN-DEMO-4 (DIST-AP-MAIN)")
+            page.fill("#r-sku", "SKU-0003")
+            page.fill("#r-quantity", "1")
+            page.check("#r-exchange")
+            rma = f"RMA-EX-{width}"
+            page.fill("#r-rma", rma)
+            _inside(
+                page,
+                page.locator(
+                    "#return-form input:visible, #return-form select:visible, #return-form button"
+                ),
+                width,
+            )
+            page.click("#r-submit")
+            _status(page, "#return-status", f"{rma}: REQUESTED, to the manufacturer (exchange")
+            mine = page.locator("#returns tbody tr").filter(has_text=rma)
+            _count(mine, 1)
+            assert "shipment" in mine.inner_text() and "(exchange)" in mine.inner_text()
+            page.screenshot(path=str(ARTIFACTS / f"partner-exchange-{width}.png"), full_page=True)
+            page.close()
+    finally:
+        assert _graph(demo, demo["admin"], SETTINGS, on=False)["updateSettings"]["errors"] == []
