@@ -1054,6 +1054,10 @@ ROLE_SWEEP_INPUTS: dict[str, dict[str, Any]] = {
     "createWarehouse": {"code": "C9", "name": "x", "partnerCode": "D1", "kind": "CONSIGNMENT"},
     "updateWarehouse": {"code": "D1-C", "name": "renamed", "active": False},
     "revokeApiToken": {"id": "999999"},
+    # The role gate only: on SQLite the sweep's own raiseReturn made return 1, a return to
+    # the manufacturer, which a partner may not receive (RECORD_SHIPMENT, checked after it
+    # is found); no such return: NOT_FOUND for every role the table allows.
+    "receiveReturn": {"id": "999999"},
     "updateException": {"rowId": "1", "note": "a comment"},
 }
 
