@@ -4,7 +4,7 @@
 // exchanges are on; its returns with their status. The supplier the goods go back to (the
 // manufacturer's shipping staff, or a distributor for its resellers' returns) receives a
 // return with one click. The page builds its own markup into #returns-root.
-import { $, actions, button, gql, labelled, mutate, row, say } from "./api.js";
+import { $, actions, button, gql, labelled, mutate, row, say, showError } from "./api.js";
 
 const RETURN = `id rmaNo status source partnerCode toPartnerCode toWarehouseCode warehouseCode exchange
   receivedOn lines { sku quantity serials }`;
@@ -63,9 +63,8 @@ export async function startReturns(viewer) {
   root.replaceChildren(html(FORM));
   // Listen before the first await: what is typed while the choices load is not lost.
   $("#r-source").addEventListener("change", showSource);
-  $("#r-sku").addEventListener("input", () => checkSerials().catch((e) => say("#return-status", `Error: ${e.message}`, true)));
-  $("#return-form").addEventListener("submit", (event) => requestReturn(event)
-    .catch((e) => say("#return-status", `Error: ${e.message}`, true)));
+  $("#r-sku").addEventListener("input", () => checkSerials().catch((e) => showError(e, "#return-status")));
+  $("#return-form").addEventListener("submit", (event) => requestReturn(event).catch((e) => showError(e, "#return-status")));
   const data = await gql(`{ returnOptions { againstOrders againstShipments sourceFree exchanges }
     orders(first: 100) { edges { node { id number status partnerCode supplierPartnerCode } } }
     shipments(status: RECEIVED, first: 100) { edges { node { id documentNo warehouseCode } } }
