@@ -92,6 +92,7 @@ def test_reseller_returns_to_its_distributor_who_receives_it(browser, demo) -> N
             width,
         )
         _inside(page, mine.locator("button"), width)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.screenshot(path=str(ARTIFACTS / f"reseller-returns-{width}.png"), full_page=True)
         page.close()
 
@@ -108,6 +109,7 @@ def test_reseller_returns_to_its_distributor_who_receives_it(browser, demo) -> N
             page.locator("#returns tbody tr").filter(has_text=rma).filter(has_text="RECEIVED"), 1
         )
         _count(page.locator("#returns tbody tr").filter(has_text=rma).locator("button"), 0)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.screenshot(
             path=str(ARTIFACTS / f"distributor-receives-return-{width}.png"), full_page=True
         )
@@ -131,6 +133,7 @@ def test_partner_order_list_shows_notices_and_delivery_differences(browser, demo
         )
         assert "PARTIALLY_SHIPPED" in order_row.inner_text()
         _inside(page, notice, width)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.screenshot(path=str(ARTIFACTS / f"partner-order-notices-{width}.png"), full_page=True)
         page.close()
 
@@ -178,6 +181,7 @@ def test_manager_sees_notices_delivered_and_receives_a_return(browser, demo) -> 
             .filter(has_text="RECEIVED"),
             1,
         )
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.screenshot(
             path=str(ARTIFACTS / f"manager-notices-returns-{width}.png"), full_page=True
         )
