@@ -17,6 +17,7 @@ import { loadPeriods, loadReport, submitPos, submitStock, upload } from "./repor
 import { startOrders } from "./orders.js";
 import { startPricing } from "./pricing.js";
 import { startRebates } from "./rebates.js";
+import { startReturns } from "./returns.js";
 import { loadApprovals, loadPartnerTransfers, loadWarehouses, raiseTransfer } from "./transfers.js";
 
 const loadManager = () => Promise.all([loadExceptions(), loadCompliance(), drawChart(), loadApprovals(), loadReviews(), loadDocumentReviews()]);
@@ -27,7 +28,8 @@ async function start() {
   state.viewer = viewer;
   $("#login").hidden = true; $("#sign-out").hidden = false;
   $("#who").textContent = `${viewer.manufacturer.name} · ${viewer.partner ? viewer.partner.name : "manufacturer"} · ${viewer.role}`;
-  await Promise.all([startOrders(viewer), startPricing(viewer).catch((error) => showError(error)),
+  await Promise.all([startOrders(viewer), startReturns(viewer).catch((error) => showError(error)),
+    startPricing(viewer).catch((error) => showError(error)),
     startRebates(viewer).catch((error) => showError(error))]);
   if (viewer.partner) {
     $("#partner").hidden = false; $("#claim-period").value = lastMonth();

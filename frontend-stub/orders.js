@@ -1,5 +1,7 @@
-// Partner orders: a partner's order form with live availability and its order list; the
-// supplier's queue (manufacturer or distributor) to confirm, reject and ship in one click.
+// Partner orders: a partner's order form with live availability and its order list, each
+// order with its shipping notices (delivered or not, and the delivery's differences); the
+// supplier's queue (manufacturer or distributor) to confirm, reject and ship in one click,
+// and the manufacturer's shipping notices with their delivery.
 // The page builds its own markup into #orders (index.html holds only that container).
 import { $, actions, button, gql, labelled, mutate, row } from "./api.js";
 
@@ -24,14 +26,44 @@ const FORM = `
   </form>
   <p id="o-availability" role="status"></p>
   <p id="order-status" role="status"></p>
-  <div class="scroll"><table id="orders" class="stack"><thead><tr><th>Order</th><th>Supplier</th><th>Status</th><th>Lines</th><th></th></tr></thead><tbody></tbody></table></div>
+  <div class="scroll"><table id="orders" class="stack"><thead><tr><th>Order</th><th>Supplier</th><th>Status</th><th>Lines</th><th>Shipping notices</th><th></th></tr></thead><tbody></tbody></table></div>
   <p id="orders-empty" hidden>No orders yet.</p>`;
 
 const QUEUE = `
   <h2>Order queue</h2>
   <p id="queue-status" role="status"></p>
   <div class="scroll"><table id="order-queue" class="stack"><thead><tr><th>Order</th><th>Partner</th><th>Status</th><th>Lines</th><th></th></tr></thead><tbody></tbody></table></div>
-  <p id="queue-empty" hidden>No order waits.</p>`;
+  <p id="queue-empty" hidden>No order waits.</p>
+  <h2>Shipping notices</h2>
+  <div class="scroll"><table id="shipping-notices" class="stack"><thead><tr><th>Notice</th><th>Partner</th><th>Shipped</th><th>Lines</th><th>Delivery</th><th>Differences</th></tr></thead><tbody></tbody></table></div>
+  <p id="notices-empty" hidden>No shipping notices yet.</p>`;
+
+const NOTICE = `id documentNo partnerCode supplierPartnerCode createdAt deliveredOn receivedOn
+  lines { orderId sku quantity } deliveryDifferences { sku kind quantity reasonCode note }`;
+
+// A notice's delivery in words: a partner supplier's notice ships by transfer (no carrier
+// events); the manufacturer's is delivered (a carrier's event) and received.
+function deliveryOf(n) {
+  if (n.supplierPartnerCode) return `shipped by ${n.supplierPartnerCode} (transfer)`;
+  const parts = [n.deliveredOn ? `delivered ${n.deliveredOn}` : "not delivered yet"];
+  if (n.receivedOn) parts.push(`received ${n.receivedOn}`);
+  return parts.join(", ");
+}
+const differencesOf = (n) => n.deliveryDifferences.map((d) => `${d.kind.toLowerCase()} ${d.quantity} ${d.sku} (${d.reasonCode}${d.note ? `: ${d.note}` : ""})`).join("; ");
+
+// One order's notices, in one cell: document, delivery, differences.
+function noticesCell(list) {
+  const td = document.createElement("td");
+  if (!list.length) { td.textContent = "—"; return td; }
+  for (const n of list) {
+    const p = document.createElement("div");
+    p.className = "notice-of-order"; p.dataset.notice = n.documentNo;
+    const differences = differencesOf(n);
+    p.textContent = `${n.documentNo}: ${deliveryOf(n)}` + (differences ? ` · differences: ${differences}` : "");
+    td.append(p);
+  }
+  return td;
+}
 
 export async function startOrders(viewer) {
   const root = $("#orders-root");
@@ -58,7 +90,7 @@ export async function startOrders(viewer) {
   } else {
     root.replaceChildren(html(QUEUE));
     shipper = ["ADMIN", "SHIPPING"].includes(viewer.role);
-    await loadQueue();
+    await Promise.all([loadQueue(), loadNotices()]);
   }
 }
 
@@ -103,10 +135,15 @@ async function act(name, order, reload, status, extra = {}) {
 let viewerOfPage = null;
 async function loadPartnerOrders(viewer = viewerOfPage) {
   viewerOfPage = viewer;
-  const { orders } = await gql(`{ orders(first: 50) { edges { node { ${FIELDS} } } } }`);
+  const { orders, shippingNotices } = await gql(`{ orders(first: 50) { edges { node { ${FIELDS} } } }
+    shippingNotices(first: 100) { edges { node { ${NOTICE} } } } }`);
   const mine = orders.edges.map((e) => e.node);
+  const byOrder = new Map();
+  for (const n of shippingNotices.edges.map((e) => e.node)) {
+    for (const id of new Set(n.lines.map((l) => l.orderId))) byOrder.set(id, [...(byOrder.get(id) || []), n]);
+  }
   const reload = () => loadPartnerOrders();
-  $("#orders tbody").replaceChildren(...mine.map((o) => row(o.number, o.supplierPartnerCode || "Manufacturer", o.status, linesOf(o), actions(
+  $("#orders tbody").replaceChildren(...mine.map((o) => row(o.number, o.supplierPartnerCode || "Manufacturer", o.status, linesOf(o), noticesCell(byOrder.get(o.id) || []), actions(
     o.partnerCode === viewer.partner.code && ["SUBMITTED", "CONFIRMED"].includes(o.status)
       && button("Cancel", () => act("cancelOrder", o, reload, "#order-status")),
     o.supplierPartnerCode === viewer.partner.code && o.status === "SUBMITTED"
@@ -134,10 +171,26 @@ export async function loadQueue() {
     .filter((o) => !o.supplierPartnerCode);  // the manufacturer's own orders; distributors ship theirs
   $("#order-queue tbody").replaceChildren(...waiting.map((o) => row(o.number, o.partnerCode, o.status, linesOf(o), actions(
     o.status === "SUBMITTED" && button("Confirm", () => act("confirmOrder", o, loadQueue, "#queue-status")),
-    shipper && o.status !== "SUBMITTED" && button("Ship", () => ship(o, loadQueue, "#queue-status")),
+    shipper && o.status !== "SUBMITTED" && button("Ship", () => ship(o, () => Promise.all([loadQueue(), loadNotices()]), "#queue-status")),
     ["SUBMITTED", "CONFIRMED"].includes(o.status)
       && button("Reject", () => act("rejectOrder", o, loadQueue, "#queue-status", { reason: "Rejected from the queue" })),
   ))));
   labelled($("#order-queue"));
   $("#queue-empty").hidden = waiting.length > 0;
+}
+
+// The manufacturer's view of every shipping notice: delivered or not, and what the
+// delivery reported short, damaged or over. Newest last (the list pages oldest first).
+export async function loadNotices() {
+  const { shippingNotices } = await gql(`{ shippingNotices(first: 100) { edges { node { ${NOTICE} } } } }`);
+  const list = shippingNotices.edges.map((e) => e.node);
+  $("#shipping-notices tbody").replaceChildren(...list.map((n) => {
+    const tr = row(n.documentNo, n.partnerCode, n.createdAt.slice(0, 10),
+      n.lines.map((l) => `${l.sku} × ${l.quantity}`).join("; "), deliveryOf(n), differencesOf(n) || "—");
+    tr.dataset.notice = n.documentNo;
+    tr.dataset.delivered = n.deliveredOn ? "yes" : "no";
+    return tr;
+  }));
+  labelled($("#shipping-notices"));
+  $("#notices-empty").hidden = list.length > 0;
 }

@@ -1,19 +1,28 @@
 """Demo orders: the manufacturer's central warehouse stocked for ordering, and orders in
 every state: distributors' orders from the
 manufacturer and resellers' orders from their distributor (DIST-NA), some shipped by
-shipping notices, so that the order pages have something to show."""
+shipping notices, so that the order pages have something to show. A reseller (RES-AUS)
+returns part of what DIST-NA shipped it (requested, awaiting DIST-NA's receipt), and two
+reseller backorders with DIST-NA are filled, oldest first, by stock arriving at DIST-NA."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
+
 from portal.domain.access.principal import Principal
-from portal.domain.ledger import shipments
+from portal.domain.catalog.tenants import settings_of, update_settings
+from portal.domain.ledger import shipments, transfers
+from portal.domain.ledger.shipments import LineInput
 from portal.domain.orders import delivery, notices, orders, supply
 from portal.domain.orders import returns as order_returns
 from portal.models import OrderLine, Partner, Shipment
-from portal.models.enums import Role, ShipmentStatus
+from portal.models.enums import InsufficientStockPolicy, Role, ShipmentStatus
 
 SUPPLY = "MFG-CENTRAL"
 SKUS = ["SKU-0001", "SKU-0002", "SKU-0003", "SKU-0004"]
+BACKORDERED = "SKU-0013"  # DIST-NA holds none of it until the manufacturer ships some
+RESELLER_RETURN_RMA = "RMA-AUS-1"
 
 
 async def seed_orders(admin: Principal) -> None:
@@ -75,7 +84,18 @@ async def seed_orders(admin: Principal) -> None:
     north = Principal(m, Role.PARTNER_ADMIN, ids["DIST-NA"])
     downstream = await order("RES-AUS", 3, "DIST-NA")
     await orders.confirm_order(north, downstream)
-    await notices.create_shipping_notice(north, order_ids=[downstream], document_no="DN-DEMO-3")
+    downstream_notice = await notices.create_shipping_notice(
+        north, order_ids=[downstream], document_no="DN-DEMO-3"
+    )
+    # RES-AUS receives it and sends one unit back to DIST-NA (awaiting DIST-NA's receipt).
+    for transfer_id in downstream_notice.transfer_ids or []:
+        await transfers.receive_transfer(partner("RES-AUS"), transfer_id)
+    await order_returns.request_return(
+        partner("RES-AUS"),
+        order_ids=[downstream],
+        lines=[order_returns.ReturnLineInput(SKUS[1], 1, reason="Wrong variant")],
+        rma_no=RESELLER_RETURN_RMA,
+    )
     completed = await order("DIST-AP", 6)
     await orders.confirm_order(shipping, completed)
     notice = await notices.create_shipping_notice(
@@ -91,3 +111,32 @@ async def seed_orders(admin: Principal) -> None:
         order_ids=[completed],
         lines=[order_returns.ReturnLineInput(SKUS[0], 2, reason="Damaged in transit")],
     )
+    await _backorders_filled(admin, partner)
+
+
+async def _backorders_filled(admin: Principal, partner: Callable[[str], Principal]) -> None:
+    """RES-BOS orders 6 then RES-AUS 4 of a SKU DIST-NA does not hold: both backordered
+    (the manufacturer allows backorders while they are placed); 8 arrive at DIST-NA-MAIN
+    and fill the older order in full and the newer by 2 (2 still backordered)."""
+    m = admin.manufacturer_id
+    policy = (await settings_of(m)).insufficient_stock_policy
+    await update_settings(admin, insufficient_stock_policy=InsufficientStockPolicy.ALLOW)
+    for code, quantity in (("RES-BOS", 6), ("RES-AUS", 4)):
+        await orders.place_order(
+            partner(code),
+            supplier_code="DIST-NA",
+            supply_warehouse_code="DIST-NA-MAIN",
+            ship_to_warehouse_code=f"{code}-WH",
+            lines=[orders.OrderLineInput(BACKORDERED, quantity)],
+        )
+    # Back to refusing what is not available: the order form shows INSUFFICIENT_STOCK.
+    await update_settings(admin, insufficient_stock_policy=policy)
+    arriving = await shipments.record_shipment(
+        Principal(m, Role.SHIPPING),
+        partner_code="DIST-NA",
+        warehouse_code="DIST-NA-MAIN",
+        document_no="INV-DEMO-BACKORDER",
+        shipped_on=datetime.now(UTC).date(),
+        lines=[LineInput(BACKORDERED, 8)],
+    )
+    await shipments.receive_shipment(partner("DIST-NA"), arriving.id)

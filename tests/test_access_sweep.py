@@ -99,7 +99,14 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
         {},
     ),
     "transfers": ("{ transfers { totalCount edges { node { fromWarehouseCode } } } }", {}),
-    "returns": ("{ returns { totalCount edges { node { rmaNo warehouseCode } } } }", {}),
+    "returns": (
+        "{ returns { totalCount edges { node { rmaNo warehouseCode partnerCode createdAt } } } }",
+        {},
+    ),
+    "returnOptions": (
+        "{ returnOptions { againstOrders againstShipments sourceFree exchanges } }",
+        {},
+    ),
     "reconciliation": (
         '{ reconciliation(period: "2026-10", partnerCode: "D1") { totalCount edges { node { warehouseCode gap owner history { details } adjustmentComponents { source reason quantity } } } } }',
         {},
@@ -182,7 +189,7 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "order": ('{ order(id: "1") { number partnerCode reason lines { sku quantity } } }', {}),
     "shippingNotices": (
-        "{ shippingNotices { totalCount edges { node { documentNo partnerCode supplierPartnerCode shipmentId lines { sku quantity serials warehouseCode } } } } }",
+        "{ shippingNotices { totalCount edges { node { documentNo partnerCode supplierPartnerCode shipmentId lines { sku quantity serials warehouseCode } deliveredOn receivedOn deliveryDifferences { sku reasonCode note } } } } }",
         {},
     ),
     "inventoryChecks": (
@@ -1053,6 +1060,10 @@ ROLE_SWEEP_INPUTS: dict[str, dict[str, Any]] = {
     "createWarehouse": {"code": "C9", "name": "x", "partnerCode": "D1", "kind": "CONSIGNMENT"},
     "updateWarehouse": {"code": "D1-C", "name": "renamed", "active": False},
     "revokeApiToken": {"id": "999999"},
+    # The role gate only: on SQLite the sweep's own raiseReturn made return 1, a return to
+    # the manufacturer, which a partner may not receive (RECORD_SHIPMENT, checked after it
+    # is found); no such return: NOT_FOUND for every role the table allows.
+    "receiveReturn": {"id": "999999"},
     "updateException": {"rowId": "1", "note": "a comment"},
 }
 

@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from portal.demo import DRIFTING, IMPROVING, LATE_PARTNER, SLOW_PARTNER, seed_demo
+from portal.demo_orders import BACKORDERED, RESELLER_RETURN_RMA
 from portal.demo_rebates import VOLUME_PROGRAM
 from portal.domain.access.principal import Principal
 from portal.domain.incentives.rebate_settlement import compute_statement
@@ -36,6 +37,7 @@ from portal.models import (
     StockReturn,
     Submission,
     Transfer,
+    Warehouse,
 )
 from portal.models.enums import (
     ClaimKind,
@@ -47,6 +49,7 @@ from portal.models.enums import (
     OrderStatus,
     PartnerTier,
     ReconciliationStatus,
+    ReturnStatus,
     Role,
     SubmissionStatus,
     TransferStatus,
@@ -99,9 +102,26 @@ async def test_demo_history(db) -> None:
     # Orders in every state, one of them received and so COMPLETED.
     order_states = set(await Order.all().values_list("status", flat=True))
     assert order_states == set(OrderStatus)
-    against_order = await StockReturn.get(source="ORDER")
-    assert [line.returned for line in await OrderLine.filter(returned__gt=0)] == [2]
-    assert against_order.order_ids != []
+    # Returns against orders: DIST-AP's to the manufacturer, RES-AUS's to its distributor
+    # (requested, awaiting DIST-NA's receipt).
+    against_order = await StockReturn.filter(source="ORDER").order_by("id")
+    assert [(r.partner_id, r.to_partner_id, r.status) for r in against_order] == [
+        ((await Partner.get(code="RES-AUS")).id, north.id, ReturnStatus.REQUESTED),
+        ((await Partner.get(code="DIST-AP")).id, None, ReturnStatus.REQUESTED),
+    ]
+    assert all(r.order_ids != [] for r in against_order)
+    assert against_order[0].rma_no == RESELLER_RETURN_RMA
+    assert against_order[0].to_warehouse_id == (await Warehouse.get(code="DIST-NA-MAIN")).id
+    returned = (
+        await OrderLine.filter(returned__gt=0).order_by("id").values_list("returned", flat=True)
+    )
+    assert returned == [1, 2]
+    # Reseller backorders with DIST-NA, filled oldest first by the stock that arrived there.
+    filled = await OrderLine.filter(product__sku=BACKORDERED).order_by("id")
+    assert [(ln.quantity, ln.reserved, ln.backordered) for ln in filled] == [(6, 6, 0), (4, 2, 2)]
+    assert (
+        await StockBalance.get(warehouse__code="DIST-NA-MAIN", product__sku=BACKORDERED) is not None
+    )
     assert await DesignRegistration.filter(status=DesignStatus.SUBMITTED).count() == 2
     approved = await DesignRegistration.get(status=DesignStatus.APPROVED)
     assert approved.expires_on is not None

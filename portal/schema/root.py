@@ -90,6 +90,7 @@ from portal.schema.ledger.inventory import (
 )
 from portal.schema.ledger.returns import LedgerEntryPayload, ReturnPayload, StockReturn
 from portal.schema.orders.delivery import DeliveryEventPayload
+from portal.schema.orders.returns import ReturnOptions
 from portal.schema.orders.types import (
     Availability,
     Order,
@@ -258,6 +259,11 @@ class Query:
         resolver=r_orders.resolve_shipping_notices,
         permission_classes=INVENTORY,
         description="Received by the partner, issued by it as a supplier, or (staff) all.",
+    )
+    return_options: ReturnOptions = strawberry.field(
+        resolver=r_order_returns.resolve_return_options,
+        permission_classes=INVENTORY,
+        description="Which returns requestReturn accepts (the return form's choices).",
     )
     inventory_checks: Connection[InventoryCheck] = strawberry.field(
         resolver=r_checks.resolve_inventory_checks, permission_classes=INVENTORY

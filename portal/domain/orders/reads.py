@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from portal.domain.batches import group_under
-from portal.models import DeliveryDifference, OrderLine, Reservation, ShippingNoticeLine
+from portal.models import (
+    DeliveryDifference,
+    OrderLine,
+    Product,
+    Reservation,
+    Shipment,
+    ShippingNoticeLine,
+)
 
 
 async def lines_of_orders(manufacturer_id: int, order_ids: Sequence[int]) -> list[list[OrderLine]]:
@@ -41,3 +48,31 @@ async def differences_of_shipments(
         manufacturer_id=manufacturer_id, shipment_id__in=list(shipment_ids)
     ).order_by("shipment_id", "id")
     return group_under(shipment_ids, rows, lambda r: r.shipment_id)
+
+
+async def shipments_by_ids(
+    manufacturer_id: int, shipment_ids: Sequence[int]
+) -> list[Shipment | None]:
+    """The shipments of these ids (None where there is none), in one statement."""
+    rows = await Shipment.filter(manufacturer_id=manufacturer_id, id__in=list(shipment_ids))
+    by_id = {r.id: r for r in rows}
+    return [by_id.get(i) for i in shipment_ids]
+
+
+async def differences_with_skus(
+    manufacturer_id: int, shipment_ids: Sequence[int]
+) -> list[list[tuple[DeliveryDifference, str]]]:
+    """Each shipment's delivery differences with their SKUs, in two statements per batch
+    (a shipping notice's page reads them beside its lines' products)."""
+    grouped = await differences_of_shipments(manufacturer_id, shipment_ids)
+    product_ids = {d.product_id for rows in grouped for d in rows}
+    skus: dict[int, str] = (
+        dict(
+            await Product.filter(manufacturer_id=manufacturer_id, id__in=product_ids).values_list(
+                "id", "sku"
+            )
+        )
+        if product_ids
+        else {}
+    )
+    return [[(d, skus.get(d.product_id, "")) for d in rows] for rows in grouped]

@@ -201,6 +201,29 @@ async def request_return(
     )
 
 
+@dataclass(frozen=True)
+class ReturnOptions:
+    """Which returns the manufacturer's settings allow: what a return form offers."""
+
+    against_orders: bool
+    against_shipments: bool
+    source_free: bool
+    exchanges: bool
+
+
+async def return_options(principal: Principal) -> ReturnOptions:
+    """The return settings, readable by every principal that may see inventory (a
+    partner may not read ``settings`` but its return form needs these four)."""
+    principal.require(Action.VIEW_INVENTORY)
+    settings = await settings_of(principal.manufacturer_id)
+    return ReturnOptions(
+        against_orders=settings.returns_against_orders,
+        against_shipments=settings.returns_against_shipments,
+        source_free=settings.source_free_returns,
+        exchanges=settings.exchanges,
+    )
+
+
 _KINDS = {"ORDER": "against orders", "SHIPMENT": "against shipments", "NONE": "without a source"}
 _FIELDS = {"ORDER": "orderIds", "SHIPMENT": "shipmentId", "NONE": "warehouseCode"}
 

@@ -8,7 +8,7 @@ from portal.domain.orders import returns
 from portal.resolvers.helpers import object_id
 from portal.schema.common import attempt
 from portal.schema.ledger.returns import ReturnPayload, StockReturn
-from portal.schema.orders.returns import RequestReturnInput
+from portal.schema.orders.returns import RequestReturnInput, ReturnOptions
 
 
 async def request_return(info: Info, input: RequestReturnInput) -> ReturnPayload:
@@ -29,4 +29,14 @@ async def request_return(info: Info, input: RequestReturnInput) -> ReturnPayload
     )
     return ReturnPayload(
         stock_return=StockReturn.from_model(made) if made is not None else None, errors=errors
+    )
+
+
+async def resolve_return_options(info: Info) -> ReturnOptions:
+    options = await returns.return_options(info.context.principal)
+    return ReturnOptions(
+        against_orders=options.against_orders,
+        against_shipments=options.against_shipments,
+        source_free=options.source_free,
+        exchanges=options.exchanges,
     )

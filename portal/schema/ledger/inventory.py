@@ -77,9 +77,12 @@ class LedgerEntry:
     serials: list[str]
     reason: str | None
     product_id: strawberry.Private[int]
+    known_sku: strawberry.Private[str | None] = None  # read with the rows (a notice's)
 
     @strawberry.field
     async def sku(self, info: Info) -> str:
+        if self.known_sku is not None:
+            return self.known_sku
         return await code_of(info, "product", self.product_id, "sku") or ""
 
     @classmethod
@@ -126,9 +129,12 @@ class DeliveryDifference:
     reason_code: str
     note: str
     product_id: strawberry.Private[int]
+    known_sku: strawberry.Private[str | None] = None  # read with the rows (a notice's)
 
     @strawberry.field
     async def sku(self, info: Info) -> str:
+        if self.known_sku is not None:
+            return self.known_sku
         return await code_of(info, "product", self.product_id, "sku") or ""
 
 

@@ -41,6 +41,12 @@ class StockReturn:
     pk: strawberry.Private[int]
     warehouse_id: strawberry.Private[int]
     to_ids: strawberry.Private[tuple[int | None, int | None]]
+    partner_id: strawberry.Private[int]
+    created_at: datetime.datetime
+
+    @strawberry.field(description="The partner that returns the goods.")
+    async def partner_code(self, info: Info) -> str:
+        return await code_of(info, "partner", self.partner_id) or ""
 
     @strawberry.field
     async def warehouse_code(self, info: Info) -> str:
@@ -75,6 +81,8 @@ class StockReturn:
             pk=r.id,
             warehouse_id=r.warehouse_id,
             to_ids=(r.to_partner_id, r.to_warehouse_id),
+            partner_id=r.partner_id,
+            created_at=r.created_at,
         )
 
 

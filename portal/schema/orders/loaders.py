@@ -8,11 +8,13 @@ from strawberry.dataloader import DataLoader
 
 from portal.domain.orders.reads import (
     differences_of_shipments,
+    differences_with_skus,
     lines_of_notices,
     lines_of_orders,
     reservations_of_lines,
+    shipments_by_ids,
 )
-from portal.models import DeliveryDifference, OrderLine, Reservation, ShippingNoticeLine
+from portal.models import DeliveryDifference, OrderLine, Reservation, Shipment, ShippingNoticeLine
 
 
 class OrderLoaders:
@@ -31,7 +33,17 @@ class OrderLoaders:
         async def notice_lines(ids: Sequence[int]) -> list[list[ShippingNoticeLine]]:
             return await lines_of_notices(m, ids)
 
+        async def shipments(ids: Sequence[int]) -> list[Shipment | None]:
+            return await shipments_by_ids(m, ids)
+
+        async def notice_differences(
+            ids: Sequence[int],
+        ) -> list[list[tuple[DeliveryDifference, str]]]:
+            return await differences_with_skus(m, ids)
+
         self.lines = DataLoader(load_fn=lines)
+        self.notice_differences = DataLoader(load_fn=notice_differences)
+        self.shipments = DataLoader(load_fn=shipments)
         self.delivery_differences = DataLoader(load_fn=delivery_differences)
         self.notice_lines = DataLoader(load_fn=notice_lines)
         self.reservations = DataLoader(load_fn=reservations)

@@ -22,3 +22,11 @@ class RequestReturnInput:
     exchange: bool = False
     rma_no: str = ""
     idempotency_key: str | None = None
+
+
+@strawberry.type(description="What a return form offers, per the manufacturer's settings.")
+class ReturnOptions:
+    against_orders: bool = strawberry.field(description="returnsAgainstOrders")
+    against_shipments: bool = strawberry.field(description="returnsAgainstShipments")
+    source_free: bool = strawberry.field(description="sourceFreeReturns")
+    exchanges: bool

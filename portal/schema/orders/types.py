@@ -12,12 +12,13 @@ from portal.domain.orders.events import order_number
 from portal.models import Order as OrderModel
 from portal.models import OrderLine as OrderLineModel
 from portal.models import Reservation as ReservationModel
+from portal.models import Shipment as ShipmentModel
 from portal.models import ShippingNotice as ShippingNoticeModel
 from portal.models import SupplyStock as SupplyStockModel
 from portal.models import enums
 from portal.schema.common import UserError
 from portal.schema.enums import OrderingMode
-from portal.schema.ledger.inventory import code_of
+from portal.schema.ledger.inventory import DeliveryDifference, code_of
 
 OrderStatus = enums.OrderStatus
 strawberry.enum(OrderStatus)
@@ -252,6 +253,7 @@ class ShippingNotice:
     pk: strawberry.Private[int]
     partner_id: strawberry.Private[int]
     supplier_partner_id: strawberry.Private[int | None]
+    shipment_pk: strawberry.Private[int | None]
 
     @strawberry.field
     async def partner_code(self, info: Info) -> str:
@@ -260,6 +262,44 @@ class ShippingNotice:
     @strawberry.field(description="The partner supplier that shipped (null: the manufacturer).")
     async def supplier_partner_code(self, info: Info) -> str | None:
         return await code_of(info, "partner", self.supplier_partner_id)
+
+    async def _shipment(self, info: Info) -> ShipmentModel | None:
+        if self.shipment_pk is None:
+            return None
+        found: ShipmentModel | None = await info.context.loaders.orders.shipments.load(
+            self.shipment_pk
+        )
+        return found
+
+    @strawberry.field(
+        description="The first delivery event's date of its shipment (null: not delivered "
+        "yet, or a partner supplier's notice, which ships by transfer)."
+    )
+    async def delivered_on(self, info: Info) -> datetime.date | None:
+        shipment = await self._shipment(info)
+        return shipment.delivered_on if shipment is not None else None
+
+    @strawberry.field(description="When the partner received its shipment (null: not yet).")
+    async def received_on(self, info: Info) -> datetime.date | None:
+        shipment = await self._shipment(info)
+        return shipment.received_on if shipment is not None else None
+
+    @strawberry.field(description="Short, damaged and over quantities its delivery reported.")
+    async def delivery_differences(self, info: Info) -> list[DeliveryDifference]:
+        if self.shipment_pk is None:
+            return []
+        rows = await info.context.loaders.orders.notice_differences.load(self.shipment_pk)
+        return [
+            DeliveryDifference(
+                kind=r.kind,
+                quantity=r.quantity,
+                reason_code=r.reason_code,
+                note=r.note,
+                product_id=r.product_id,
+                known_sku=sku,
+            )
+            for r, sku in rows
+        ]
 
     @strawberry.field(description="What shipped, per order line, with serials.")
     async def lines(self, info: Info) -> list[ShippingNoticeLine]:
@@ -286,6 +326,7 @@ class ShippingNotice:
             pk=n.id,
             partner_id=n.partner_id,
             supplier_partner_id=n.supplier_partner_id,
+            shipment_pk=n.shipment_id,
         )
 
 
