@@ -812,6 +812,28 @@ async def test_a_wbs_buffer_is_held_from_other_partners_orders(client) -> None:
     assert placed["errors"] == [], placed
     assert (await available(d1), await available(d2)) == (40, 0)  # D1 keeps its buffer
 
+    # D1 orders 15 from its buffer's warehouse: shipped, they leave the buffer (a call-off
+    # from the order, no charge: the order is the sale).
+    from tests.order_fixtures import act
+    from tests.test_order_shipping import notice
+
+    mine = await place(
+        d1,
+        supplyWarehouseCode="MFG",
+        shipToWarehouseCode="W1",
+        lines=[{"sku": "SKU-A", "quantity": 15}],
+    )
+    assert mine["errors"] == [], mine
+    order_id = mine["order"]["id"]
+    staff = Graph(client, shipping)
+    assert (await act(staff, "confirmOrder", order_id))["errors"] == []
+    sent = await notice(staff, orderIds=[order_id], documentNo="DN-WBS")
+    assert sent["errors"] == [], sent
+    line = await _line(manager, "WBS")
+    assert (line["consumed"], line["remaining"]) == (15, 25)
+    assert await _call_offs(manager) == [(15, "ORDER")]
+    assert await _charges(manager) == []
+
 
 def test_a_window_takes_its_net_sales_returns_included() -> None:
     from datetime import date

@@ -28,6 +28,7 @@ from portal.domain.access.principal import Action, Principal
 from portal.domain.bounds.dates import check_business_date
 from portal.domain.catalog.lookups import CODE_LENGTH
 from portal.domain.catalog.tenants import settings_of
+from portal.domain.contracts.buffer_orders import consume_by_shipment
 from portal.domain.errors import DomainError, ErrorCode, check_code
 from portal.domain.idempotency import idempotent
 from portal.domain.ledger import serials as serial_units
@@ -277,6 +278,12 @@ async def create_shipping_notice(
                     source="ORDER",
                 )
                 notice.shipment_id = shipment.id
+                # The partner's WBS buffers at those warehouses give up what it received.
+                await consume_by_shipment(
+                    notice,
+                    [(p.warehouse_id, p.product.id, p.quantity) for p in picks if p.warehouse_id],
+                    day,
+                )
             else:
                 transfer_ids = []
                 by_source: dict[int, list[Pick]] = defaultdict(list)

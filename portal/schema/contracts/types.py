@@ -139,7 +139,10 @@ class CallOffNotification:
     quantity: int = strawberry.field(description="Negative: a reversal.")
     consumed_on: datetime.date
     period: str
-    source: str = strawberry.field(description="REPORT (reportConsumption) or POS.")
+    source: str = strawberry.field(
+        description="REPORT (reportConsumption), POS, TAKEOVER, RETURN, or ORDER (a WBS"
+        " buffer's partner received its order from the buffer's warehouse)."
+    )
     end_customer_name: str
     created_at: datetime.datetime
     model: strawberry.Private[CallOffModel]
