@@ -28,6 +28,7 @@ from portal.models import (
     CreditMemo,
     OutboxEvent,
     Partner,
+    ProductPrice,
     RebateAccrual,
     RebateDirty,
     RebatePayout,
@@ -481,3 +482,27 @@ def test_growth_without_a_base_accrues_nothing_in_either_mode(mode: RebateMode) 
         figures = tier_figures(program, current=Decimal("1000"), base=base, payable=Decimal("1000"))
         assert figures.accrued == Decimal("0.00")
         assert figures.current_rate == Decimal("0")
+
+
+async def test_a_program_is_in_the_list_price_currency_and_counts_only_its_prices(client) -> None:
+    """A manufacturer pricing in EUR gets EUR programs; a USD price is not added to them."""
+    ch, manager, _, _ = await _setup(client)
+    # The manufacturer now prices in EUR (the USD price of 2025 stays as history).
+    await ProductPrice.filter(valid_from__gt=date(2025, 1, 1)).update(currency="EUR")
+    await products.set_list_price(
+        ch.admin, "SKU-A", price=Decimal("9.00"), valid_from=date(2026, 9, 1), currency="EUR"
+    )
+    # A stray USD price, later than the EUR one and before the sale: not the program's money.
+    await products.set_list_price(
+        ch.admin, "SKU-A", price=Decimal("10.00"), valid_from=date(2026, 9, 15)
+    )
+    await _ship(ch, "D1", "W1", 6000, date(2026, 10, 5))
+    made = await manager(
+        "mutation($input: CreateRebateProgramInput!) { createRebateProgram(input: $input) {"
+        " rebateProgram { id currency } errors { code } } }",
+        input=program(name="Euro volume"),
+    )
+    euro = made["createRebateProgram"]["rebateProgram"]
+    assert euro["currency"] == "EUR"
+    s = (await manager(STATEMENT, id=euro["id"], partner="D1"))["rebateStatement"]
+    assert s["attained"] == "54000.0000"  # 6,000 x 9.00 EUR, not the 10.00 USD price

@@ -82,12 +82,16 @@ async def mark_rebates(manufacturer_id: int, keys: Iterable[Key]) -> None:
 
 
 async def _prices(
-    manufacturer_id: int, product_ids: set[int]
+    manufacturer_id: int, product_ids: set[int], currency: str
 ) -> dict[int, list[tuple[date, Decimal]]]:
+    """List price histories in the program's ``currency`` (prices in another currency are
+    not mixed in: a value measure counts them at 0)."""
     history: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
     if product_ids:
         for product_id, valid_from, price in (
-            await ProductPrice.filter(manufacturer_id=manufacturer_id, product_id__in=product_ids)
+            await ProductPrice.filter(
+                manufacturer_id=manufacturer_id, product_id__in=product_ids, currency=currency
+            )
             .order_by("product_id", "valid_from")
             .values_list("product_id", "valid_from", "price")
         ):
@@ -104,6 +108,7 @@ async def volumes(
     manufacturer_id: int,
     measure: RebateMeasure,
     products_of: dict[Key, frozenset[int]],
+    currency: str = "USD",
 ) -> dict[Key, Volume]:
     """Units and value per (partner, period) of the products each key counts, from the
     ledger: one grouped query per distinct product set (usually one)."""
@@ -135,7 +140,7 @@ async def volumes(
         ):
             if (int(partner_id), period) in wanted:
                 grouped.append((int(partner_id), period, int(product_id), day, int(total or 0)))
-    prices = await _prices(manufacturer_id, {g[2] for g in grouped})
+    prices = await _prices(manufacturer_id, {g[2] for g in grouped}, currency)
     out: dict[Key, Volume] = {}
     for partner_id, period, product_id, day, total in grouped:
         units = total if sell_in else -total
@@ -184,7 +189,7 @@ async def refresh(program: RebateProgram, keys: set[Key]) -> set[int]:
         wanted[(partner_id, period)] = products(partner_id, period)
         if program.growth:  # the base: the same products, a year earlier
             wanted[(partner_id, year_earlier(period))] = products(partner_id, period)
-    found = await volumes(m, program.measure, wanted)
+    found = await volumes(m, program.measure, wanted, program.currency)
     zero: Volume = (0, Decimal("0"))
     existing = {
         (row.partner_id, row.period): row

@@ -27,6 +27,7 @@ an earlier one, so the same data always gives the same accruals.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
 from tortoise.expressions import Q
@@ -40,7 +41,7 @@ from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.idempotency import idempotent
 from portal.domain.incentives.codes import money
 from portal.domain.periods import Period, parse_period, stored_period
-from portal.models import Partner, Product, RebateProgram, RebateProgramPartner
+from portal.models import Partner, Product, ProductPrice, RebateProgram, RebateProgramPartner
 from portal.models.enums import PartnerTier, RebateMeasure, RebateMode
 
 MAX_PERIODS = 120  # ten years of months
@@ -286,10 +287,20 @@ async def create_program(
         clean_categories = sorted({c.strip() for c in categories or [] if c.strip()})
         if not product_ids and not clean_categories:
             raise DomainError(ErrorCode.REQUIRED, "A program names SKUs or categories.", ["skus"])
+        # The program's money is the manufacturer's list-price currency (its price in force
+        # most recently set).
+        latest = (
+            await ProductPrice.filter(
+                manufacturer_id=principal.manufacturer_id, valid_from__lte=datetime.now(UTC).date()
+            )
+            .order_by("-valid_from", "-id")
+            .first()
+        )
         async with in_transaction():
             program = await RebateProgram.create(
                 manufacturer_id=principal.manufacturer_id,
                 name=clean_name,
+                currency=latest.currency if latest is not None else "USD",
                 period_from=first.name,
                 period_to=last.name,
                 measure=measure,
