@@ -39,7 +39,7 @@ from portal.domain.incentives.rebates import (
     year_earlier,
 )
 from portal.domain.job_failures import ItemGuard
-from portal.domain.periods import stored_period
+from portal.domain.ledger.reads import in_periods
 from portal.jobs.kinds import ACCRUE_REBATES
 from portal.models import LedgerEntry, ProductPrice, RebateAccrual, RebateDirty, RebateProgram
 from portal.models.enums import LedgerKind, Owner, RebateMeasure, RebateStatus
@@ -119,14 +119,10 @@ async def volumes(
     sell_in = measure is RebateMeasure.SELL_IN_VALUE
     grouped: list[tuple[int, str, int, date, int]] = []
     for products, keys in by_products.items():
-        spans = [stored_period(name) for name in {k[1] for k in keys}]
         query = LedgerEntry.filter(
             manufacturer_id=manufacturer_id,
             partner_id__in=sorted({k[0] for k in keys}),
-            period__in=sorted({k[1] for k in keys}),
-            # the same entries, bounded by date: PostgreSQL reads only those partitions
-            business_date__gte=min(p.start for p in spans),
-            business_date__lte=max(p.end for p in spans),
+            **in_periods(k[1] for k in keys),
             product_id__in=sorted(products),
             kind__in=list(SELL_IN_KINDS if sell_in else SELL_THROUGH_KINDS),
         )

@@ -6,7 +6,7 @@ always inside one manufacturer.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 from portal.domain.batches import group_under
@@ -33,20 +33,29 @@ async def document_lines(
     return group_under(document_ids, lines, lambda line: getattr(line, f"{kind}_id"), MAX_LINES)
 
 
+def in_periods(names: Iterable[str]) -> dict[str, Any]:
+    """``LedgerEntry.filter`` arguments for the entries of the stored periods ``names``:
+    the names, and their date span so that PostgreSQL reads only those partitions
+    (``ledger_entry`` is partitioned by ``business_date``)."""
+    periods = sorted(set(names))
+    spans = [stored_period(name) for name in periods]
+    return {
+        "period__in": periods,
+        "business_date__gte": min(p.start for p in spans),
+        "business_date__lte": max(p.end for p in spans),
+    }
+
+
 async def entries_of(
     manufacturer_id: int, keys: Sequence[tuple[int, int, str]]
 ) -> list[list[LedgerEntry]]:
     """Ledger entries of each (warehouse, product, period), oldest first."""
     if not keys:
         return []
-    spans = [stored_period(name) for name in {k[2] for k in keys}]
     entries = await LedgerEntry.filter(
         manufacturer_id=manufacturer_id,
         warehouse_id__in={k[0] for k in keys},
         product_id__in={k[1] for k in keys},
-        period__in={k[2] for k in keys},
-        # the same entries, bounded by date: PostgreSQL reads only those partitions
-        business_date__gte=min(p.start for p in spans),
-        business_date__lte=max(p.end for p in spans),
+        **in_periods(k[2] for k in keys),
     ).order_by("id")
     return group_under(keys, entries, lambda e: (e.warehouse_id, e.product_id, e.period))

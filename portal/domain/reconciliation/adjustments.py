@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from tortoise.functions import Sum
 
 from portal.domain.checks.documents import SOURCE as DOCUMENT_SOURCE
-from portal.domain.periods import stored_period
+from portal.domain.ledger.reads import in_periods
 from portal.models import LedgerEntry
 from portal.models.enums import LedgerKind
 from portal.models.reconciliation.columns import COMPONENT_OF_KIND
@@ -75,13 +75,9 @@ async def period_adjustments(
     names = sorted(set(periods))
     if not names:
         return {}
-    spans = [stored_period(name) for name in names]
     query = LedgerEntry.filter(
         manufacturer_id=manufacturer_id,
-        period__in=names,
-        # the same entries, bounded by date: PostgreSQL reads only those months' partitions
-        business_date__gte=min(p.start for p in spans),
-        business_date__lte=max(p.end for p in spans),
+        **in_periods(names),
         kind__in=list(ADJUSTMENT_KINDS),
         partner_id__isnull=False,
     )
