@@ -16,7 +16,7 @@ from collections import defaultdict
 from datetime import date
 
 from portal.db import is_postgres
-from portal.domain.contracts.consumption import record_consumption
+from portal.domain.contracts.consumption import record_consumption, window
 from portal.models import InventoryContract, InventoryContractLine, ShippingNotice
 from portal.models.enums import InventoryContractStatus, InventoryContractType
 
@@ -52,9 +52,8 @@ async def consume_by_shipment(
         contract = contracts[line.contract_id]
         key = (contract.warehouse_id or 0, line.product_id)
         take = min(wanted.get(key, 0), line.remaining)
-        if take <= 0 or day < max(contract.valid_from, line.reception_date or day):
-            continue
-        if day > contract.valid_to:
+        start, end = window(contract, line)
+        if take <= 0 or not start <= day <= end:
             continue
         wanted[key] -= take
         await record_consumption(

@@ -94,6 +94,12 @@ def visible_charges(
     return rows
 
 
+def window(contract: InventoryContract, line: InventoryContractLine) -> tuple[date, date]:
+    """The days a line is consumed on: from its reception (not before the contract's
+    validity) to the contract's end."""
+    return max(contract.valid_from, line.reception_date or contract.valid_from), contract.valid_to
+
+
 async def record_consumption(
     contract: InventoryContract,
     line: InventoryContractLine,
@@ -271,12 +277,11 @@ async def report_consumption(
                     )
                 check_quantity(item.quantity, [*at, "quantity"], sign=Sign.POSITIVE)
                 day = check_business_date(item.consumed_on, [*at, "consumedOn"])
-                start = max(contract.valid_from, line.reception_date)
-                if not start <= day <= contract.valid_to:
+                start, end = window(contract, line)
+                if not start <= day <= end:
                     raise DomainError(
                         ErrorCode.DATE_OUT_OF_RANGE,
-                        f"{item.sku} can be consumed from {start} (reception, validity) "
-                        f"to {contract.valid_to}.",
+                        f"{item.sku} can be consumed from {start} (reception, validity) to {end}.",
                         [*at, "consumedOn"],
                     )
                 if item.quantity > line.remaining:

@@ -19,6 +19,7 @@ from datetime import date
 
 from tortoise.functions import Max, Sum
 
+from portal.domain.contracts.pos_consumption import as_date
 from portal.domain.ledger.posting import Movement, post
 from portal.domain.periods import stored_period
 from portal.domain.reporting.lines import pos_lines_of
@@ -43,10 +44,6 @@ SOURCE = "POS_PARTNER_STOCK"
 Key = tuple[int, int]  # warehouse, product
 
 
-def _day(value: object) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
 async def sell_partner_owned(submission: Submission) -> None:
     m, partner = submission.manufacturer_id, submission.partner_id
     places = {
@@ -67,7 +64,7 @@ async def sell_partner_owned(submission: Submission) -> None:
         .group_by("warehouse_id", "product_id")
         .values_list("warehouse_id", "product_id", "total", "day")
     ):
-        sold[(w, p)], last_day[(w, p)] = int(total or 0), _day(day)
+        sold[(w, p)], last_day[(w, p)] = int(total or 0), as_date(day)
     versions = await Submission.filter(
         manufacturer_id=m, partner_id=partner, period=submission.period, kind=SubmissionKind.POS
     ).values_list("id", flat=True)

@@ -25,7 +25,7 @@ from datetime import date
 from tortoise.functions import Max, Sum
 
 from portal.db import is_postgres
-from portal.domain.contracts.consumption import record_consumption
+from portal.domain.contracts.consumption import record_consumption, window
 from portal.domain.ledger.posting import Movement
 from portal.domain.reporting.lines import pos_lines_of
 from portal.models import (
@@ -42,7 +42,8 @@ REASON = "CONTRACT_SCS"
 Key = tuple[int, int, int | None]  # warehouse, product, end customer (CBS) or None (SCS)
 
 
-def _day(value: object) -> date:
+def as_date(value: object) -> date:
+    """A date column's value as a date (SQLite's aggregates give text)."""
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
@@ -90,7 +91,7 @@ async def consume_from_pos(submission: Submission) -> None:
         .values_list("warehouse_id", "product_id", "end_customer_id", "sold_on", "total")
     ):
         for at in {(w, p, None), (w, p, customer)}:  # any customer (SCS), this one (CBS)
-            sold[at][_day(day)] += int(total or 0)
+            sold[at][as_date(day)] += int(total or 0)
     held: dict[int, int] = defaultdict(int)
     latest: dict[int, date] = {}
     for line_id, total, day in (
@@ -106,7 +107,7 @@ async def consume_from_pos(submission: Submission) -> None:
         .values_list("line_id", "total", "day")
     ):
         held[line_id] = int(total or 0)
-        latest[line_id] = _day(day)
+        latest[line_id] = as_date(day)
     warehouses = {w.id: w for w in await Warehouse.filter(manufacturer_id=m, id__in=list(places))}
     for line in lines:
         contract = contracts[line.contract_id]
@@ -114,9 +115,9 @@ async def consume_from_pos(submission: Submission) -> None:
         if contract.type is T.CBS and customer is None:
             continue
         key: Key = (contract.warehouse_id or 0, line.product_id, customer)
-        start = max(contract.valid_from, line.reception_date or contract.valid_from)
+        start, end = window(contract, line)
         mine = held[line.id]
-        target, day = _take(sold.get(key, {}), start, contract.valid_to, line.remaining + mine)
+        target, day = _take(sold.get(key, {}), start, end, line.remaining + mine)
         change = target - mine
         if change == 0:
             continue
