@@ -20,7 +20,7 @@ from portal.domain.orders.check import reservation_mismatches
 from portal.models import LedgerEntry, OrderLine, OutboxEvent, Partner, StockBalance, SupplyStock
 from portal.models.enums import InsufficientStockPolicy, Role
 from tests.ledger_fixtures import build_channel, ship_to_w1
-from tests.order_fixtures import ORDER, act, build_sides, place
+from tests.order_fixtures import ORDER, act, build_sides, reseller_order
 
 REQUEST = """mutation($input: RequestReturnInput!) { requestReturn(input: $input) {
   stockReturn { id status source orderIds warehouseCode toPartnerCode toWarehouseCode
@@ -39,19 +39,6 @@ SETTINGS_EXCHANGES = """mutation { updateSettings(input: {exchanges: true}) { er
 async def balance(warehouse: str, sku: str = "SKU-A") -> int:
     rows = await StockBalance.filter(warehouse__code=warehouse, product__sku=sku)
     return sum(r.quantity for r in rows)
-
-
-async def reseller_order(s: Any, quantity: int) -> str:
-    placed = await place(
-        s.r1,
-        supplierPartnerCode="D1",
-        supplyWarehouseCode="W1",
-        shipToWarehouseCode="WR",
-        lines=[{"sku": "SKU-A", "quantity": quantity}],
-    )
-    assert placed["errors"] == [], placed
-    oid: str = placed["order"]["id"]
-    return oid
 
 
 async def test_a_reseller_returns_ordered_goods_to_its_distributor(client) -> None:
