@@ -195,7 +195,11 @@ def test_manager_sees_notices_delivered_and_receives_a_return(browser, demo) -> 
         assert waiting.get_attribute("data-delivered") == "no"
         assert "not delivered yet" in waiting.inner_text()
         by_transfer = page.locator("#shipping-notices tbody tr[data-notice='DN-DEMO-3']")
-        assert "shipped by DIST-NA (transfer)" in by_transfer.inner_text()
+        # A distributor's notice, delivered by the carrier (by transfer) and received.
+        assert by_transfer.get_attribute("data-delivered") == "yes"
+        text = by_transfer.inner_text()
+        assert "shipped by DIST-NA (transfer), delivered " in text and "received " in text
+        assert "damaged 1 SKU-0003 (WET: carton wet)" in text
         _inside(page, delivered.locator("td"), width)
         # A return to the manufacturer, received in one click (once: at the first width).
         back = page.locator("#returns tbody tr").filter(has_text="RMA-MGR")

@@ -58,7 +58,8 @@ class Target:
     def shipped_on(self) -> date:
         if self.shipment is not None:
             return self.shipment.shipped_on
-        return min(t.shipped_on for t in self.transfers if t.shipped_on is not None)
+        days = [t.shipped_on for t in self.transfers if t.shipped_on is not None]
+        return min(days, default=date.min)  # a notice's transfers ship when it is made
 
     async def shipped(self) -> dict[int, int]:
         """Quantity shipped per product."""
