@@ -32,6 +32,7 @@ from portal.models import (
 from portal.models.enums import ReceiptMode
 from tests.ledger_fixtures import build_channel, ship_to_w1
 from tests.order_fixtures import ORDER, act, build_sides, place, reseller_order, stock
+from tests.tenants import tenant
 
 SECRET = "carrier-secret-0123456789"
 NOTICE = """mutation($input: CreateShippingNoticeInput!) { createShippingNotice(input: $input) {
@@ -574,7 +575,15 @@ async def test_a_carrier_event_receives_a_distributors_notice_on_delivery(client
             {"sku": "SKU-A", "kind": "OVER", "quantity": 1, "reasonCode": "EXTRA", "note": "x"},
         ],
     }
+    # Another manufacturer's carrier, signed with its own secret, does not find DN-R.
+    other = await tenant("Other Co")
+    await update_settings(other.admin, logistics_secret=SECRET)
     before = await snapshot()
+    elsewhere = await post_event(
+        client, other.admin.manufacturer_id, {"eventId": "X-1", "documentNo": "DN-R"}
+    )
+    assert elsewhere.status_code == 400
+    assert elsewhere.json()["errors"][0]["code"] == "NOT_FOUND"
     # Bad input on a notice: coded, nothing stored or received.
     for bad, code in (
         (
