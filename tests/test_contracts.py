@@ -34,6 +34,8 @@ INIT = """mutation($input: ContractLineActionInput!) { initializeContractLine(in
   errors { field code message } } }"""
 SHIPMENTS = """{ shipments { edges { node { id documentNo status shippedOn receivedOn warehouseCode
   partnerCode lines { sku quantity } } } } }"""
+REQUEST_RETURN = """mutation($input: RequestReturnInput!) { requestReturn(input: $input) {
+  errors { field code message } } }"""
 RECEIVE = """mutation($input: ReceiveShipmentInput!) { receiveShipment(input: $input) {
   shipment { status receivedOn } errors { code } } }"""
 CONTRACTS = """query($type: InventoryContractType) { inventoryContracts(type: $type) { totalCount
@@ -618,6 +620,15 @@ async def test_life_of_scs(client, app) -> None:
         "2026-10-05",
         "C1",
     )
+    # Contract stock goes back by returnContractStock, not a return against its shipment.
+    await tenants.update_settings(ch.admin, returns_against_shipments=True)
+    against = (
+        await d1(
+            REQUEST_RETURN,
+            input={"shipmentId": supply["id"], "lines": [{"sku": "SKU-A", "quantity": 1}]},
+        )
+    )["requestReturn"]
+    assert against["errors"][0]["code"] == "INVALID", against
     await d1(SUBMIT_POS, input=_sold(10))  # consumed by the partner's sales
     await run_jobs(app)
     expected[("C1", "MANUFACTURER")] = 30
