@@ -317,6 +317,41 @@ async def test_initialisation_of_each_type_moves_stock_to_its_owner(client) -> N
     assert seen["totalCount"] == 8
 
 
+async def test_an_scs_supply_is_received_per_the_receipt_mode(client) -> None:
+    from datetime import date
+
+    from portal.domain.ledger.shipments import auto_receive_due
+
+    ch, manager, d1, _ = await _setup(client)
+    # ON_SHIPPING: received as it ships, the line initialised on the shipping date.
+    await tenants.update_settings(ch.admin, shipment_receipt_mode=ReceiptMode.ON_SHIPPING)
+    first = await _create(manager, contract("SCS", "C1"))
+    line = (await _init(manager, first["lines"][0]["id"]))["lines"][0]
+    assert (line["remaining"], line["receptionDate"], line["shipment"]["status"]) == (
+        40,
+        "2026-10-05",
+        "RECEIVED",
+    )
+    expected = {("C1", "MANUFACTURER"): 40}
+    await _check_owners(manager, expected)
+    # AFTER_DAYS (3): in transit until the job receives it; the receipt dates the line.
+    await tenants.update_settings(
+        ch.admin, shipment_receipt_mode=ReceiptMode.AFTER_DAYS, receipt_after_days=3
+    )
+    second = await _create(manager, contract("SCS", "C1"))
+    line_id = second["lines"][0]["id"]
+    assert (await _init(manager, line_id))["lines"][0]["remaining"] == 0
+    assert await auto_receive_due(today=date(2026, 10, 7)) == 0
+    await _check_owners(manager, expected)
+    assert await _transit("C1") == 40
+    assert await auto_receive_due(today=date(2026, 10, 8)) == 1
+    stored = await InventoryContractLine.get(id=line_id)
+    assert (stored.initialized, str(stored.reception_date)) == (40, "2026-10-08")
+    expected[("C1", "MANUFACTURER")] = 80
+    await _check_owners(manager, expected)
+    assert set(await _shipments(d1)) == {f"SCS-{first['id']}-1", f"SCS-{second['id']}-1"}
+
+
 def _sold(quantity: int) -> dict[str, Any]:
     return {
         "period": "2026-10",
