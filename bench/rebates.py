@@ -35,8 +35,13 @@ from portal.db import close_database, open_database
 from portal.domain.access.principal import Principal
 from portal.domain.catalog import partners, products, warehouses
 from portal.domain.catalog.tenants import create_manufacturer
-from portal.domain.incentives.rebate_accruals import accrue_dirty, recompute_program
-from portal.domain.incentives.rebates import create_program
+from portal.domain.incentives.rebate_accruals import (
+    accrue_dirty,
+    key_products,
+    recompute_program,
+    refresh_rows,
+)
+from portal.domain.incentives.rebates import create_program, program_partner_ids, program_periods
 from portal.domain.ledger.posting import Movement, post
 from portal.domain.reporting import submissions
 from portal.domain.reporting.validation import validate_submission
@@ -125,6 +130,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=0.05, help="1 = 1,000 x 1,000 x 12")
     parser.add_argument("--periods", type=int, default=12)
+    parser.add_argument("--rounds", type=int, default=3, help="old/new full recomputes")
     args = parser.parse_args()
     url = os.environ.get("PORTAL_DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -157,10 +163,30 @@ async def main() -> None:
     )
     create_s = time.perf_counter() - start
 
-    await RebateAccrual.filter(manufacturer_id=m, program_id=program.id).delete()
-    start = time.perf_counter()
-    await recompute_program(program)
-    full_s = time.perf_counter() - start
+    # The full recompute, new (set-based on PostgreSQL: ``recompute_program``) and old
+    # (row by row: ``refresh_rows``, what ``recompute_program`` did before), alternately.
+    keys = {(p, d) for p in await program_partner_ids(program) for d in program_periods(program)}
+    full_runs: list[float] = []
+    old_runs: list[float] = []
+    figures = ("partner_id", "period", "units", "value", "base_units", "base_value")
+    rows: dict[str, list[tuple[object, ...]]] = {}
+    for _ in range(args.rounds):
+        for label, runs in (("old", old_runs), ("new", full_runs)):
+            await RebateAccrual.filter(manufacturer_id=m, program_id=program.id).delete()
+            start = time.perf_counter()
+            if label == "new":
+                await recompute_program(program)
+            else:
+                await refresh_rows(program, await key_products(program, keys))
+            runs.append(time.perf_counter() - start)
+            rows[label] = await (
+                RebateAccrual.filter(manufacturer_id=m, program_id=program.id)
+                .order_by("partner_id", "period")
+                .values_list(*figures)
+            )
+    full_s = min(full_runs)
+    old_s = min(old_runs)
+    old_new_mismatches = int(rows["old"] != rows["new"])
 
     table = f"rebate_bench_baseline_{m}"
     await conn.execute(
@@ -219,8 +245,13 @@ async def main() -> None:
                 "periods": args.periods,
                 "create_s": round(create_s, 3),
                 "full_s": round(full_s, 3),
+                "full_runs": [round(x, 3) for x in full_runs],
+                "old_full_s": round(old_s, 3),
+                "old_full_runs": [round(x, 3) for x in old_runs],
                 "sql_s": round(sql_s, 3),
                 "full_ratio": round(full_s / sql_s, 2) if sql_s else None,
+                "old_full_ratio": round(old_s / sql_s, 2) if sql_s else None,
+                "old_new_mismatches": old_new_mismatches,
                 "incremental_s": round(incremental_s, 3),
                 "incremental_keys": keys,
                 "mismatches": mismatches,
