@@ -167,6 +167,10 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
         "{ priceProtectionPrograms { totalCount edges { node { id sku oldPrice newPrice closesOn } } } }",
         {},
     ),
+    "priceProtectionProgram": (
+        '{ priceProtectionProgram(id: "1") { id sku eligible { partnerCode warehouseCode warehouseName onHand inTransit units amount } } }',
+        {},
+    ),
     "rebatePrograms": (
         "{ rebatePrograms { totalCount edges { node { id name tiers { threshold rate } } } } }",
         {},
