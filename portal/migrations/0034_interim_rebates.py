@@ -5,7 +5,7 @@ from tortoise import fields
 from tortoise.migrations.constraints import UniqueConstraint
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0031_claim_allocation_without_fk')]
+    dependencies = [('models', '0033_contract_shipments')]
 
     initial = False
 
