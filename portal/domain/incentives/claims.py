@@ -7,8 +7,9 @@ worker, reviewed by a channel manager; an approval's credit memo is issued by a 
     claim = await review_claim(manager, queue, claim.id, approve=True)   # APPROVED, ...
     await credit_claim(claim.id)            # the credit_claim job: memo, then CREDITED
 
-Validation locks, in id order, every agreement line with a ``maxQuantity`` and every POS
-pool (partner, period, product, end customer) the claim draws on, then allocates units
+Validation locks every agreement line with a ``maxQuantity`` (in id order) and every POS
+pool (partner, period, product, end customer) the claim draws on (in product, customer
+order, as the clawback does), then allocates units
 first come, first served (:mod:`portal.domain.incentives.evidence`): two claims
 validated at once on two workers never both take the same unit. On PostgreSQL the proofs
 (draft and validation) and the allocations are set-based statements
@@ -262,13 +263,17 @@ async def submit_claim(
     """Store the claim ``SUBMITTED`` with its validation job (recorded in the same
     transaction), then hand the job to the queue."""
     principal.require(Action.SUBMIT_CLAIMS)
-    request = {
-        "kind": kind,
-        "period": period,
-        "lines": [asdict(x) for x in lines],
-        "partner": partner_code,
-        "program": program_id,
-    }
+    request = (  # only compared under a key (building it costs a tenth of a submission)
+        {
+            "kind": kind,
+            "period": period,
+            "lines": [asdict(x) for x in lines],
+            "partner": partner_code,
+            "program": program_id,
+        }
+        if idempotency_key
+        else {}
+    )
 
     async def create() -> Claim:
         from portal.domain.incentives import price_protection_claims as pp

@@ -33,7 +33,6 @@ from portal.models import (
     ClaimPool,
     EndCustomer,
     PosLine,
-    PriceAgreement,
     PriceAgreementLine,
 )
 from portal.models.enums import SubmissionKind
@@ -84,47 +83,53 @@ class Proof:
 async def terms_of(
     manufacturer_id: int, partner_ids: Iterable[int], product_ids: Iterable[int] | None = None
 ) -> list[Terms]:
-    """Every agreement line of these partners (for these products), read as plain rows."""
-    agreements = {
-        row[0]: row
-        for row in await PriceAgreement.filter(
-            manufacturer_id=manufacturer_id, partner_id__in=list(set(partner_ids))
-        ).values_list("id", "end_customer_id", "valid_from", "valid_to", "currency")
-    }
-    if not agreements:
-        return []
+    """Every agreement line of these partners (for these products), read as plain rows
+    with their agreement's terms (one query: lines joined to their agreements)."""
+    m = manufacturer_id
     lines = PriceAgreementLine.filter(
-        manufacturer_id=manufacturer_id, agreement_id__in=list(agreements)
+        manufacturer_id=m,
+        agreement__manufacturer_id=m,
+        agreement__partner_id__in=list(set(partner_ids)),
     )
     if product_ids is not None:
         lines = lines.filter(product_id__in=list(set(product_ids)))
-    terms = []
-    for (
-        line_id,
-        agreement_id,
-        product_id,
-        book_cost,
-        authorized,
-        max_quantity,
-    ) in await lines.order_by("id").values_list(
-        "id", "agreement_id", "product_id", "book_cost", "authorized_price", "max_quantity"
-    ):
-        _, end_customer_id, valid_from, valid_to, currency = agreements[agreement_id]
-        terms.append(
-            Terms(
-                agreement_id=agreement_id,
-                line_id=line_id,
-                product_id=product_id,
-                end_customer_id=end_customer_id,
-                valid_from=valid_from,
-                valid_to=valid_to,
-                book_cost=book_cost,
-                authorized_price=authorized,
-                max_quantity=max_quantity,
-                currency=currency,
-            )
+    return [
+        Terms(
+            agreement_id=agreement_id,
+            line_id=line_id,
+            product_id=product_id,
+            end_customer_id=end_customer_id,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            book_cost=book_cost,
+            authorized_price=authorized,
+            max_quantity=max_quantity,
+            currency=currency,
         )
-    return terms
+        for (
+            line_id,
+            agreement_id,
+            product_id,
+            book_cost,
+            authorized,
+            max_quantity,
+            end_customer_id,
+            valid_from,
+            valid_to,
+            currency,
+        ) in await lines.order_by("id").values_list(
+            "id",
+            "agreement_id",
+            "product_id",
+            "book_cost",
+            "authorized_price",
+            "max_quantity",
+            "agreement__end_customer_id",
+            "agreement__valid_from",
+            "agreement__valid_to",
+            "agreement__currency",
+        )
+    ]
 
 
 async def customers_named(manufacturer_id: int, names: Iterable[str]) -> dict[str, list[int]]:
@@ -193,17 +198,27 @@ def by_pool(rows: Iterable[PosRow]) -> dict[tuple[int, int], list[PosRow]]:
     return pools
 
 
+# The pool rows of these (product, customer) keys, in the keys' order, one index probe per
+# key (a lateral subquery behind a LIMIT: the planner cannot make it a scan of the
+# tenant's pools joined afterwards, which the statistics of a young claim_pool led it
+# to). ``{lock}``: `` FOR UPDATE``, each row locked as it is probed, so in key order.
 _POOLS_PG = """
-SELECT p.id, p.product_id, p.end_customer_id FROM claim_pool p
-JOIN unnest($4::int[], $5::bigint[]) AS k(product_id, end_customer_id)
-  ON k.product_id = p.product_id AND k.end_customer_id = p.end_customer_id
-WHERE p.manufacturer_id = $1 AND p.partner_id = $2 AND p.period = $3
-ORDER BY p.id"""
+SELECT p.id, k.product_id, k.end_customer_id
+FROM unnest($4::int[], $5::bigint[]) AS k(product_id, end_customer_id)
+CROSS JOIN LATERAL (
+    SELECT p.id FROM claim_pool p
+    WHERE p.manufacturer_id = $1 AND p.partner_id = $2 AND p.period = $3
+      AND p.product_id = k.product_id AND p.end_customer_id = k.end_customer_id
+    LIMIT 1{lock}) p"""
 
+# The missing ones, in key order: the unique index is probed per key (an existing key
+# costs a probe and a sequence number; a concurrent validation inserting the same key
+# waits for the first one's commit).
 _NEW_POOLS_PG = """
 INSERT INTO claim_pool (manufacturer_id, partner_id, period, product_id, end_customer_id)
 SELECT $1, $2, $3, k.product_id, k.end_customer_id
 FROM unnest($4::int[], $5::bigint[]) AS k(product_id, end_customer_id)
+ORDER BY k.product_id, k.end_customer_id
 ON CONFLICT DO NOTHING"""
 
 
@@ -218,8 +233,9 @@ async def pools_for(
     """The pool rows of these (product, customer) keys, created when missing (``ON CONFLICT
     DO NOTHING``: a concurrent validation inserting the same key waits for the first
     one's commit, then both lock the same row). ``lock`` (PostgreSQL): the rows are then
-    locked ``FOR UPDATE`` in id order, after the inserts (never holding one lock while
-    waiting on another's insert)."""
+    locked ``FOR UPDATE`` in (product, customer) order, as the clawback locks them, after
+    the inserts (never holding one lock while waiting on another's insert). Two
+    statements on PostgreSQL."""
     wanted = sorted(set(keys))
     if not wanted:
         return {}
@@ -232,18 +248,10 @@ async def pools_for(
             [p for p, _ in wanted],
             [c for _, c in wanted],
         ]
-        rows = await conn.execute_query_dict(_POOLS_PG, args)
-        if len(rows) < len(wanted):
-            present = {(r["product_id"], r["end_customer_id"]) for r in rows}
-            absent = [key for key in wanted if key not in present]
-            await conn.execute_query(
-                _NEW_POOLS_PG,
-                [*args[:3], [p for p, _ in absent], [c for _, c in absent]],
-            )
-        if lock or len(rows) < len(wanted):
-            rows = await conn.execute_query_dict(
-                _POOLS_PG + (" FOR UPDATE OF p" if lock else ""), args
-            )
+        await conn.execute_query(_NEW_POOLS_PG, args)
+        rows = await conn.execute_query_dict(
+            _POOLS_PG.format(lock=" FOR UPDATE" if lock else ""), args
+        )
         return {(r["product_id"], r["end_customer_id"]): r["id"] for r in rows}
 
     async def existing() -> dict[tuple[int, int], int]:
@@ -276,32 +284,40 @@ async def pools_for(
     return await existing()
 
 
+# Net units per key, one index probe per key (a correlated sum: with the statistics of a
+# young claim_allocation the planner read every row of the tenant for an ``IN`` list).
+_NET_PG = """
+SELECT k.id, (SELECT coalesce(sum(a.quantity), 0) FROM claim_allocation a
+              WHERE a.manufacturer_id = $1 AND a.{column} = k.id) AS total
+FROM unnest($2::bigint[]) AS k(id)"""
+
+
+async def _net(manufacturer_id: int, column: str, ids: Iterable[int]) -> dict[int, int]:
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    if is_postgres():
+        rows = await connections.get("default").execute_query_dict(
+            _NET_PG.format(column=column), [manufacturer_id, wanted]
+        )
+        return {r["id"]: int(r["total"]) for r in rows if r["total"]}
+    found = (
+        await ClaimAllocation.filter(manufacturer_id=manufacturer_id, **{f"{column}__in": wanted})
+        .annotate(total=Sum("quantity"))
+        .group_by(column)
+        .values_list(column, "total")
+    )
+    return {key: int(total or 0) for key, total in found}
+
+
 async def allocated_in(manufacturer_id: int, pool_ids: Iterable[int]) -> dict[int, int]:
     """Net units allocated per pool (claimed, less releases and clawbacks)."""
-    ids = list(set(pool_ids))
-    if not ids:
-        return {}
-    rows = (
-        await ClaimAllocation.filter(manufacturer_id=manufacturer_id, pool_id__in=ids)
-        .annotate(total=Sum("quantity"))
-        .group_by("pool_id")
-        .values_list("pool_id", "total")
-    )
-    return {pool: int(total or 0) for pool, total in rows}
+    return await _net(manufacturer_id, "pool_id", pool_ids)
 
 
 async def used_by_lines(manufacturer_id: int, line_ids: Iterable[int]) -> dict[int, int]:
     """Net units allocated per agreement line (what counts against ``maxQuantity``)."""
-    ids = list(set(line_ids))
-    if not ids:
-        return {}
-    rows = (
-        await ClaimAllocation.filter(manufacturer_id=manufacturer_id, agreement_line_id__in=ids)
-        .annotate(total=Sum("quantity"))
-        .group_by("agreement_line_id")
-        .values_list("agreement_line_id", "total")
-    )
-    return {line: int(total or 0) for line, total in rows}
+    return await _net(manufacturer_id, "agreement_line_id", line_ids)
 
 
 def take(fifo: Sequence[tuple[int, int]], skip: int, count: int) -> list[tuple[int, int]]:
