@@ -284,11 +284,14 @@ async def pools_for(
     return await existing()
 
 
-# Net units per key, one index probe per key (a correlated sum: with the statistics of a
-# young claim_allocation the planner read every row of the tenant for an ``IN`` list).
+# Net units per key, one index probe per key (a correlated sum). The tenant is a
+# sub-select: a tenant younger than claim_allocation's statistics looks like
+# one row to the planner, which then took any index led by manufacturer_id and read
+# every row of the tenant per key; unseen, the tenant is the average one and the index
+# on (manufacturer_id, key) wins.
 _NET_PG = """
 SELECT k.id, (SELECT coalesce(sum(a.quantity), 0) FROM claim_allocation a
-              WHERE a.manufacturer_id = $1 AND a.{column} = k.id) AS total
+              WHERE a.manufacturer_id = (SELECT $1::int) AND a.{column} = k.id) AS total
 FROM unnest($2::bigint[]) AS k(id)"""
 
 
