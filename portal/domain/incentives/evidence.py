@@ -26,6 +26,7 @@ from tortoise.expressions import Q
 from tortoise.functions import Sum
 
 from portal.db import is_postgres
+from portal.domain.periods import stored_period
 from portal.domain.reporting.accepted import current_report
 from portal.domain.reporting.customers import normalize
 from portal.models import (
@@ -342,7 +343,8 @@ def take(fifo: Sequence[tuple[int, int]], skip: int, count: int) -> list[tuple[i
 
 # What a set of (agreement line, pool) pairs prove, aggregated by PostgreSQL: the same
 # rule as ``prove`` (inside the validity, at no more than the authorized price, returns
-# netted, never below zero). An ask without a customer covers every customer's pool.
+# netted, never below zero). An ask without a customer covers every customer's pool. The
+# report's lines are read from the partitions of its period only ($9, $10).
 _PROVED_PG = """
 WITH a AS (
     SELECT * FROM unnest($3::bigint[], $4::int[], $5::bigint[], $6::date[], $7::date[],
@@ -352,6 +354,7 @@ WITH a AS (
     SELECT p.product_id, p.end_customer_id, p.quantity, p.sold_on, p.unit_price
     FROM pos_line p
     WHERE p.manufacturer_id = $1 AND p.submission_id = $2 AND p.end_customer_id IS NOT NULL
+      AND p.sold_on BETWEEN $9::date AND $10::date
 ), matched AS (
     SELECT a.line_id, a.valid_from, a.valid_to, a.authorized, l.*
     FROM a JOIN l ON l.product_id = a.product_id AND l.end_customer_id = a.end_customer_id
@@ -371,7 +374,8 @@ GROUP BY line_id, product_id, end_customer_id"""
 # The units ``skip+1 .. skip+count`` of each (claim line, pool) segment, as allocation rows
 # of the POS lines that proved them, oldest first: the running total of the proving lines
 # (window) against the segment's interval -- ``take`` in one statement. The report's lines
-# are read once (hash joins, not a scan of the report per segment).
+# are read once (hash joins, not a scan of the report per segment), from the partitions of
+# its period only (every accepted line lies in it: ``reporting.lines``).
 _ALLOCATE_PG = """
 INSERT INTO claim_allocation
     (manufacturer_id, pool_id, claim_line_id, agreement_line_id, pos_line_id, quantity, reason,
@@ -386,6 +390,7 @@ WITH s AS (
     SELECT p.id, p.product_id, p.end_customer_id, p.quantity, p.sold_on, p.unit_price
     FROM pos_line p
     WHERE p.manufacturer_id = $1 AND p.submission_id = $2 AND p.quantity > 0
+      AND p.sold_on BETWEEN $14::date AND $15::date
 ), f AS (
     SELECT s.seq, s.pool_id, s.claim_line_id, s.agreement_line_id, s.skip, s.count,
            l.id AS pos_id, l.quantity,
@@ -417,11 +422,13 @@ class Segment:
 class Proved:
     """What the partner's current accepted POS report of a period proves per (agreement
     line, product, end customer): ``units`` and ``above`` (resold above the authorized
-    price). ``report_id`` is the report's; ``rows`` its lines per pool (SQLite only)."""
+    price). ``report_id`` is the report's, ``span`` its period's first and last days;
+    ``rows`` its lines per pool (SQLite only)."""
 
     report_id: int | None
     proofs: dict[tuple[int, int, int], tuple[int, int]]
     rows: dict[tuple[int, int], list[PosRow]] | None = None
+    span: tuple[date, date] | None = None
 
     def of(self, term: Terms, customer_id: int) -> tuple[int, int]:
         return self.proofs.get((term.line_id, term.product_id, customer_id), (0, 0))
@@ -441,6 +448,8 @@ async def proved(
     if report is None or not wanted:
         return Proved(None, {}, {} if not is_postgres() else None)
     if is_postgres():
+        dates = stored_period(report.period)
+        span = (dates.start, dates.end)
         rows = await connections.get("default").execute_query_dict(
             _PROVED_PG,
             [
@@ -452,6 +461,7 @@ async def proved(
                 [t.valid_from for t, _ in wanted],
                 [t.valid_to for t, _ in wanted],
                 [t.authorized_price for t, _ in wanted],
+                *span,
             ],
         )
         return Proved(
@@ -463,6 +473,7 @@ async def proved(
                 )
                 for r in rows
             },
+            span=span,
         )
     named = [c for _, c in wanted if c is not None]
     customers = None if len(named) < len(wanted) else set(named)
@@ -511,6 +522,7 @@ async def allocate(manufacturer_id: int, evidence: Proved, segments: Sequence[Se
                 [s.term.authorized_price for s in wanted],
                 [s.skip for s in wanted],
                 [s.count for s in wanted],
+                *(evidence.span or (date.min, date.max)),
             ],
         )
         return
