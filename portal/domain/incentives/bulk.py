@@ -40,6 +40,8 @@ class Allocation(NamedTuple):
     quantity: int
 
 
+# The tenant as a sub-select: a tenant younger than claim_line's statistics looked like
+# one row to the planner, which then hashed every line of the tenant (not the primary key).
 _UPDATE_PG = """
 UPDATE claim_line c
 SET approved_quantity = v.approved_quantity, unit_credit = v.unit_credit, amount = v.amount,
@@ -47,7 +49,7 @@ SET approved_quantity = v.approved_quantity, unit_credit = v.unit_credit, amount
 FROM unnest($2::bigint[], $3::int[], $4::numeric[], $5::numeric[], $6::bigint[], $7::text[],
             $8::text[])
      AS v(id, approved_quantity, unit_credit, amount, agreement_line_id, codes, status)
-WHERE c.manufacturer_id = $1 AND c.id = v.id"""
+WHERE c.manufacturer_id = (SELECT $1::int) AND c.id = v.id"""
 
 _UPDATE_SQLITE = """
 UPDATE claim_line SET approved_quantity = ?, unit_credit = ?, amount = ?,

@@ -7,8 +7,9 @@ worker, reviewed by a channel manager; an approval's credit memo is issued by a 
     claim = await review_claim(manager, queue, claim.id, approve=True)   # APPROVED, ...
     await credit_claim(claim.id)            # the credit_claim job: memo, then CREDITED
 
-Validation locks, in id order, every agreement line with a ``maxQuantity`` and every POS
-pool (partner, period, product, end customer) the claim draws on, then allocates units
+Validation locks every agreement line with a ``maxQuantity`` (in id order) and every POS
+pool (partner, period, product, end customer) the claim draws on (in product, customer
+order, as the clawback does), then allocates units
 first come, first served (:mod:`portal.domain.incentives.evidence`): two claims
 validated at once on two workers never both take the same unit. On PostgreSQL the proofs
 (draft and validation) and the allocations are set-based statements
@@ -262,13 +263,17 @@ async def submit_claim(
     """Store the claim ``SUBMITTED`` with its validation job (recorded in the same
     transaction), then hand the job to the queue."""
     principal.require(Action.SUBMIT_CLAIMS)
-    request = {
-        "kind": kind,
-        "period": period,
-        "lines": [asdict(x) for x in lines],
-        "partner": partner_code,
-        "program": program_id,
-    }
+    request = (  # only compared under a key (building it costs a tenth of a submission)
+        {
+            "kind": kind,
+            "period": period,
+            "lines": [asdict(x) for x in lines],
+            "partner": partner_code,
+            "program": program_id,
+        }
+        if idempotency_key
+        else {}
+    )
 
     async def create() -> Claim:
         from portal.domain.incentives import price_protection_claims as pp
@@ -422,6 +427,28 @@ _LINE_FIELDS = (
 )
 
 
+# On PostgreSQL the tenant is a sub-select: a tenant younger than claim_line's statistics
+# looked like one row to the planner, which then read every line of the tenant through
+# (manufacturer_id, agreement_line_id) instead of the claim's through (claim_id, line_no).
+_LINES_PG = f"""
+SELECT {", ".join(_LINE_FIELDS)} FROM claim_line
+WHERE manufacturer_id = (SELECT $1::int) AND claim_id = $2 ORDER BY line_no"""
+
+
+async def _lines_of(manufacturer_id: int, claim_id: int) -> list[tuple[Any, ...]]:
+    """A claim's lines as ``_LINE_FIELDS`` rows, in line order."""
+    if is_postgres():
+        rows = await connections.get("default").execute_query_dict(
+            _LINES_PG, [manufacturer_id, claim_id]
+        )
+        return [tuple(row[name] for name in _LINE_FIELDS) for row in rows]
+    return list(
+        await ClaimLine.filter(manufacturer_id=manufacturer_id, claim_id=claim_id)
+        .order_by("line_no")
+        .values_list(*_LINE_FIELDS)
+    )
+
+
 @dataclass(slots=True)
 class _Line:
     """A claim line as validation reads it (plain values) and sets its results."""
@@ -476,17 +503,14 @@ async def validate_claim(claim_id: int, today: date | None = None) -> ClaimStatu
             return ClaimStatus.VALIDATED
         settings = await settings_of(m)
         parsed = parse_period(claim.period or "", settings.period_granularity)
-        lines = [
-            _Line(*row)
-            for row in await ClaimLine.filter(manufacturer_id=m, claim_id=claim.id)
-            .order_by("line_no")
-            .values_list(*_LINE_FIELDS)
-        ]
+        lines = [_Line(*row) for row in await _lines_of(m, claim.id)]
         customers = await evidence.customers_named(m, [line.end_customer_name for line in lines])
         all_terms = await evidence.terms_of(m, [claim.partner_id], {x.product_id for x in lines})
-        terms_by_product: dict[int, list[Terms]] = {}
+        # Agreement lines per (product, named customer; None: any customer), so a claim
+        # line looks at its own customers' terms, not at every agreement of its product.
+        terms_by_key: dict[tuple[int, int | None], list[Terms]] = {}
         for t in all_terms:
-            terms_by_product.setdefault(t.product_id, []).append(t)
+            terms_by_key.setdefault((t.product_id, t.end_customer_id), []).append(t)
         plan: dict[int, tuple[Terms | None, list[int], list[str]]] = {}
         seen: set[tuple[int, str, int | None]] = set()
         for line in lines:
@@ -499,9 +523,9 @@ async def validate_claim(claim_id: int, today: date | None = None) -> ClaimStatu
             seen.add(dup_key)
             matching = [
                 t
-                for t in terms_by_product.get(line.product_id, ())
-                if (t.end_customer_id is None or t.end_customer_id in ids)
-                and (line.agreement_id is None or t.agreement_id == line.agreement_id)
+                for customer in (None, *ids)
+                for t in terms_by_key.get((line.product_id, customer), ())
+                if line.agreement_id is None or t.agreement_id == line.agreement_id
             ]
             valid = [t for t in matching if t.overlaps(parsed.start, parsed.end)]
             if not matching:

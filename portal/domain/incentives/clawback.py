@@ -27,10 +27,10 @@ from portal.models.enums import ClaimLineStatus, ClaimStatus
 async def claw_back(manufacturer_id: int, partner_id: int, period: str, version: int) -> int:
     """Units taken back (0 when the new report still proves every claimed unit)."""
     m = manufacturer_id
-    query = ClaimPool.filter(manufacturer_id=m, partner_id=partner_id, period=period).order_by("id")
-    if is_postgres():
-        query = query.select_for_update()
-    pools = await query
+    query = ClaimPool.filter(manufacturer_id=m, partner_id=partner_id, period=period)
+    if is_postgres():  # locked in (product, customer) order, as a validation locks them
+        query = query.order_by("product_id", "end_customer_id").select_for_update()
+    pools = sorted(await query, key=lambda pool: pool.id)
     if not pools:
         return 0
     allocations = await ClaimAllocation.filter(

@@ -26,6 +26,7 @@ from tortoise.expressions import Q
 from tortoise.functions import Sum
 
 from portal.db import is_postgres
+from portal.domain.periods import stored_period
 from portal.domain.reporting.accepted import current_report
 from portal.domain.reporting.customers import normalize
 from portal.models import (
@@ -33,7 +34,6 @@ from portal.models import (
     ClaimPool,
     EndCustomer,
     PosLine,
-    PriceAgreement,
     PriceAgreementLine,
 )
 from portal.models.enums import SubmissionKind
@@ -84,47 +84,53 @@ class Proof:
 async def terms_of(
     manufacturer_id: int, partner_ids: Iterable[int], product_ids: Iterable[int] | None = None
 ) -> list[Terms]:
-    """Every agreement line of these partners (for these products), read as plain rows."""
-    agreements = {
-        row[0]: row
-        for row in await PriceAgreement.filter(
-            manufacturer_id=manufacturer_id, partner_id__in=list(set(partner_ids))
-        ).values_list("id", "end_customer_id", "valid_from", "valid_to", "currency")
-    }
-    if not agreements:
-        return []
+    """Every agreement line of these partners (for these products), read as plain rows
+    with their agreement's terms (one query: lines joined to their agreements)."""
+    m = manufacturer_id
     lines = PriceAgreementLine.filter(
-        manufacturer_id=manufacturer_id, agreement_id__in=list(agreements)
+        manufacturer_id=m,
+        agreement__manufacturer_id=m,
+        agreement__partner_id__in=list(set(partner_ids)),
     )
     if product_ids is not None:
         lines = lines.filter(product_id__in=list(set(product_ids)))
-    terms = []
-    for (
-        line_id,
-        agreement_id,
-        product_id,
-        book_cost,
-        authorized,
-        max_quantity,
-    ) in await lines.order_by("id").values_list(
-        "id", "agreement_id", "product_id", "book_cost", "authorized_price", "max_quantity"
-    ):
-        _, end_customer_id, valid_from, valid_to, currency = agreements[agreement_id]
-        terms.append(
-            Terms(
-                agreement_id=agreement_id,
-                line_id=line_id,
-                product_id=product_id,
-                end_customer_id=end_customer_id,
-                valid_from=valid_from,
-                valid_to=valid_to,
-                book_cost=book_cost,
-                authorized_price=authorized,
-                max_quantity=max_quantity,
-                currency=currency,
-            )
+    return [
+        Terms(
+            agreement_id=agreement_id,
+            line_id=line_id,
+            product_id=product_id,
+            end_customer_id=end_customer_id,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            book_cost=book_cost,
+            authorized_price=authorized,
+            max_quantity=max_quantity,
+            currency=currency,
         )
-    return terms
+        for (
+            line_id,
+            agreement_id,
+            product_id,
+            book_cost,
+            authorized,
+            max_quantity,
+            end_customer_id,
+            valid_from,
+            valid_to,
+            currency,
+        ) in await lines.order_by("id").values_list(
+            "id",
+            "agreement_id",
+            "product_id",
+            "book_cost",
+            "authorized_price",
+            "max_quantity",
+            "agreement__end_customer_id",
+            "agreement__valid_from",
+            "agreement__valid_to",
+            "agreement__currency",
+        )
+    ]
 
 
 async def customers_named(manufacturer_id: int, names: Iterable[str]) -> dict[str, list[int]]:
@@ -193,17 +199,27 @@ def by_pool(rows: Iterable[PosRow]) -> dict[tuple[int, int], list[PosRow]]:
     return pools
 
 
+# The pool rows of these (product, customer) keys, in the keys' order, one index probe per
+# key (a lateral subquery behind a LIMIT: the planner cannot make it a scan of the
+# tenant's pools joined afterwards, which the statistics of a young claim_pool led it
+# to). ``{lock}``: `` FOR UPDATE``, each row locked as it is probed, so in key order.
 _POOLS_PG = """
-SELECT p.id, p.product_id, p.end_customer_id FROM claim_pool p
-JOIN unnest($4::int[], $5::bigint[]) AS k(product_id, end_customer_id)
-  ON k.product_id = p.product_id AND k.end_customer_id = p.end_customer_id
-WHERE p.manufacturer_id = $1 AND p.partner_id = $2 AND p.period = $3
-ORDER BY p.id"""
+SELECT p.id, k.product_id, k.end_customer_id
+FROM unnest($4::int[], $5::bigint[]) AS k(product_id, end_customer_id)
+CROSS JOIN LATERAL (
+    SELECT p.id FROM claim_pool p
+    WHERE p.manufacturer_id = $1 AND p.partner_id = $2 AND p.period = $3
+      AND p.product_id = k.product_id AND p.end_customer_id = k.end_customer_id
+    LIMIT 1{lock}) p"""
 
+# The missing ones, in key order: the unique index is probed per key (an existing key
+# costs a probe and a sequence number; a concurrent validation inserting the same key
+# waits for the first one's commit).
 _NEW_POOLS_PG = """
 INSERT INTO claim_pool (manufacturer_id, partner_id, period, product_id, end_customer_id)
 SELECT $1, $2, $3, k.product_id, k.end_customer_id
 FROM unnest($4::int[], $5::bigint[]) AS k(product_id, end_customer_id)
+ORDER BY k.product_id, k.end_customer_id
 ON CONFLICT DO NOTHING"""
 
 
@@ -218,8 +234,9 @@ async def pools_for(
     """The pool rows of these (product, customer) keys, created when missing (``ON CONFLICT
     DO NOTHING``: a concurrent validation inserting the same key waits for the first
     one's commit, then both lock the same row). ``lock`` (PostgreSQL): the rows are then
-    locked ``FOR UPDATE`` in id order, after the inserts (never holding one lock while
-    waiting on another's insert)."""
+    locked ``FOR UPDATE`` in (product, customer) order, as the clawback locks them, after
+    the inserts (never holding one lock while waiting on another's insert). Two
+    statements on PostgreSQL."""
     wanted = sorted(set(keys))
     if not wanted:
         return {}
@@ -232,18 +249,10 @@ async def pools_for(
             [p for p, _ in wanted],
             [c for _, c in wanted],
         ]
-        rows = await conn.execute_query_dict(_POOLS_PG, args)
-        if len(rows) < len(wanted):
-            present = {(r["product_id"], r["end_customer_id"]) for r in rows}
-            absent = [key for key in wanted if key not in present]
-            await conn.execute_query(
-                _NEW_POOLS_PG,
-                [*args[:3], [p for p, _ in absent], [c for _, c in absent]],
-            )
-        if lock or len(rows) < len(wanted):
-            rows = await conn.execute_query_dict(
-                _POOLS_PG + (" FOR UPDATE OF p" if lock else ""), args
-            )
+        await conn.execute_query(_NEW_POOLS_PG, args)
+        rows = await conn.execute_query_dict(
+            _POOLS_PG.format(lock=" FOR UPDATE" if lock else ""), args
+        )
         return {(r["product_id"], r["end_customer_id"]): r["id"] for r in rows}
 
     async def existing() -> dict[tuple[int, int], int]:
@@ -276,32 +285,43 @@ async def pools_for(
     return await existing()
 
 
+# Net units per key, one index probe per key (a correlated sum). The tenant is a
+# sub-select: a tenant younger than claim_allocation's statistics looks like
+# one row to the planner, which then took any index led by manufacturer_id and read
+# every row of the tenant per key; unseen, the tenant is the average one and the index
+# on (manufacturer_id, key) wins.
+_NET_PG = """
+SELECT k.id, (SELECT coalesce(sum(a.quantity), 0) FROM claim_allocation a
+              WHERE a.manufacturer_id = (SELECT $1::int) AND a.{column} = k.id) AS total
+FROM unnest($2::bigint[]) AS k(id)"""
+
+
+async def _net(manufacturer_id: int, column: str, ids: Iterable[int]) -> dict[int, int]:
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    if is_postgres():
+        rows = await connections.get("default").execute_query_dict(
+            _NET_PG.format(column=column), [manufacturer_id, wanted]
+        )
+        return {r["id"]: int(r["total"]) for r in rows if r["total"]}
+    found = (
+        await ClaimAllocation.filter(manufacturer_id=manufacturer_id, **{f"{column}__in": wanted})
+        .annotate(total=Sum("quantity"))
+        .group_by(column)
+        .values_list(column, "total")
+    )
+    return {key: int(total or 0) for key, total in found}
+
+
 async def allocated_in(manufacturer_id: int, pool_ids: Iterable[int]) -> dict[int, int]:
     """Net units allocated per pool (claimed, less releases and clawbacks)."""
-    ids = list(set(pool_ids))
-    if not ids:
-        return {}
-    rows = (
-        await ClaimAllocation.filter(manufacturer_id=manufacturer_id, pool_id__in=ids)
-        .annotate(total=Sum("quantity"))
-        .group_by("pool_id")
-        .values_list("pool_id", "total")
-    )
-    return {pool: int(total or 0) for pool, total in rows}
+    return await _net(manufacturer_id, "pool_id", pool_ids)
 
 
 async def used_by_lines(manufacturer_id: int, line_ids: Iterable[int]) -> dict[int, int]:
     """Net units allocated per agreement line (what counts against ``maxQuantity``)."""
-    ids = list(set(line_ids))
-    if not ids:
-        return {}
-    rows = (
-        await ClaimAllocation.filter(manufacturer_id=manufacturer_id, agreement_line_id__in=ids)
-        .annotate(total=Sum("quantity"))
-        .group_by("agreement_line_id")
-        .values_list("agreement_line_id", "total")
-    )
-    return {line: int(total or 0) for line, total in rows}
+    return await _net(manufacturer_id, "agreement_line_id", line_ids)
 
 
 def take(fifo: Sequence[tuple[int, int]], skip: int, count: int) -> list[tuple[int, int]]:
@@ -323,7 +343,8 @@ def take(fifo: Sequence[tuple[int, int]], skip: int, count: int) -> list[tuple[i
 
 # What a set of (agreement line, pool) pairs prove, aggregated by PostgreSQL: the same
 # rule as ``prove`` (inside the validity, at no more than the authorized price, returns
-# netted, never below zero). An ask without a customer covers every customer's pool.
+# netted, never below zero). An ask without a customer covers every customer's pool. The
+# report's lines are read from the partitions of its period only ($9, $10).
 _PROVED_PG = """
 WITH a AS (
     SELECT * FROM unnest($3::bigint[], $4::int[], $5::bigint[], $6::date[], $7::date[],
@@ -333,6 +354,7 @@ WITH a AS (
     SELECT p.product_id, p.end_customer_id, p.quantity, p.sold_on, p.unit_price
     FROM pos_line p
     WHERE p.manufacturer_id = $1 AND p.submission_id = $2 AND p.end_customer_id IS NOT NULL
+      AND p.sold_on BETWEEN $9::date AND $10::date
 ), matched AS (
     SELECT a.line_id, a.valid_from, a.valid_to, a.authorized, l.*
     FROM a JOIN l ON l.product_id = a.product_id AND l.end_customer_id = a.end_customer_id
@@ -352,7 +374,8 @@ GROUP BY line_id, product_id, end_customer_id"""
 # The units ``skip+1 .. skip+count`` of each (claim line, pool) segment, as allocation rows
 # of the POS lines that proved them, oldest first: the running total of the proving lines
 # (window) against the segment's interval -- ``take`` in one statement. The report's lines
-# are read once (hash joins, not a scan of the report per segment).
+# are read once (hash joins, not a scan of the report per segment), from the partitions of
+# its period only (every accepted line lies in it: ``reporting.lines``).
 _ALLOCATE_PG = """
 INSERT INTO claim_allocation
     (manufacturer_id, pool_id, claim_line_id, agreement_line_id, pos_line_id, quantity, reason,
@@ -367,6 +390,7 @@ WITH s AS (
     SELECT p.id, p.product_id, p.end_customer_id, p.quantity, p.sold_on, p.unit_price
     FROM pos_line p
     WHERE p.manufacturer_id = $1 AND p.submission_id = $2 AND p.quantity > 0
+      AND p.sold_on BETWEEN $14::date AND $15::date
 ), f AS (
     SELECT s.seq, s.pool_id, s.claim_line_id, s.agreement_line_id, s.skip, s.count,
            l.id AS pos_id, l.quantity,
@@ -398,11 +422,13 @@ class Segment:
 class Proved:
     """What the partner's current accepted POS report of a period proves per (agreement
     line, product, end customer): ``units`` and ``above`` (resold above the authorized
-    price). ``report_id`` is the report's; ``rows`` its lines per pool (SQLite only)."""
+    price). ``report_id`` is the report's, ``span`` its period's first and last days;
+    ``rows`` its lines per pool (SQLite only)."""
 
     report_id: int | None
     proofs: dict[tuple[int, int, int], tuple[int, int]]
     rows: dict[tuple[int, int], list[PosRow]] | None = None
+    span: tuple[date, date] | None = None
 
     def of(self, term: Terms, customer_id: int) -> tuple[int, int]:
         return self.proofs.get((term.line_id, term.product_id, customer_id), (0, 0))
@@ -422,6 +448,8 @@ async def proved(
     if report is None or not wanted:
         return Proved(None, {}, {} if not is_postgres() else None)
     if is_postgres():
+        dates = stored_period(report.period)
+        span = (dates.start, dates.end)
         rows = await connections.get("default").execute_query_dict(
             _PROVED_PG,
             [
@@ -433,6 +461,7 @@ async def proved(
                 [t.valid_from for t, _ in wanted],
                 [t.valid_to for t, _ in wanted],
                 [t.authorized_price for t, _ in wanted],
+                *span,
             ],
         )
         return Proved(
@@ -444,6 +473,7 @@ async def proved(
                 )
                 for r in rows
             },
+            span=span,
         )
     named = [c for _, c in wanted if c is not None]
     customers = None if len(named) < len(wanted) else set(named)
@@ -492,6 +522,7 @@ async def allocate(manufacturer_id: int, evidence: Proved, segments: Sequence[Se
                 [s.term.authorized_price for s in wanted],
                 [s.skip for s in wanted],
                 [s.count for s in wanted],
+                *(evidence.span or (date.min, date.max)),
             ],
         )
         return

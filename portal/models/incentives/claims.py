@@ -129,9 +129,9 @@ class ClaimAllocation(Model):
 
     class Meta:
         table = "claim_allocation"
+        # Every index leads with the tenant (each one is written per allocated POS line).
         indexes = (
             ("manufacturer_id", "pool_id"),
-            ("pool_id",),
             ("manufacturer_id", "agreement_line_id"),
-            ("claim_line_id",),
+            ("manufacturer_id", "claim_line_id"),
         )

@@ -1,0 +1,25 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from tortoise.indexes import Index
+
+class Migration(migrations.Migration):
+    dependencies = [('models', '0031_claim_allocation_without_fk')]
+
+    initial = False
+
+    operations = [
+        ops.RemoveIndex(
+            model_name='ClaimAllocation',
+            name=None,
+            fields=['pool_id'],
+        ),
+        ops.RemoveIndex(
+            model_name='ClaimAllocation',
+            name=None,
+            fields=['claim_line_id'],
+        ),
+        ops.AddIndex(
+            model_name='ClaimAllocation',
+            index=Index(fields=['manufacturer_id', 'claim_line_id']),
+        ),
+    ]
