@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0031_claim_allocation_without_fk')]
+    dependencies = [('models', '0034_interim_rebates')]
 
     initial = False
 
