@@ -228,6 +228,7 @@ class ShippingNoticeLine:
     order_id: strawberry.ID
     quantity: int
     serials: list[str]
+    batch_no: str | None
     ids: strawberry.Private[tuple[int, int | None]]
 
     @strawberry.field
@@ -310,6 +311,7 @@ class ShippingNotice:
                 order_id=strawberry.ID(str(r.order_id)),
                 quantity=r.quantity,
                 serials=list(r.serials or []),
+                batch_no=r.batch_no,
                 ids=(r.product_id, r.warehouse_id),
             )
             for r in rows
