@@ -4,6 +4,7 @@ never goes negative; refusals are coded and change nothing."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from portal.domain.catalog.tenants import create_manufacturer
@@ -169,3 +170,171 @@ async def test_shipment_transfer_and_return_carry_batches(client, settings) -> N
         ]
     )
     assert await ledger_mismatches() == []
+
+
+NOTICE = """mutation($input: CreateShippingNoticeInput!) { createShippingNotice(input: $input) {
+  shippingNotice { id shipmentId transferIds lines { sku quantity batchNo } }
+  errors { field code message } } }"""
+AVAILABLE = """query($sku: String!, $supplier: String) {
+  availability(sku: $sku, supplierPartnerCode: $supplier) {
+    warehouseCode onHand reserved available batches { batchNo onHand reserved available } } }"""
+REQUEST = """mutation($input: RequestReturnInput!) { requestReturn(input: $input) {
+  stockReturn { id lines { sku quantity batchNo } } errors { field code message } } }"""
+ID_ACTION = """mutation($id: ID!) { %s(input: {id: $id}) { errors { field code message } } }"""
+
+
+def lot(quantity: int, batch: str | None = None) -> dict[str, Any]:
+    line: dict[str, Any] = {"sku": "LOT", "quantity": quantity}
+    if batch is not None:
+        line["batchNo"] = batch
+    return line
+
+
+async def batch_rows(graph: Graph, supplier: str | None) -> dict[str, Any]:
+    rows = (await graph(AVAILABLE, sku="LOT", supplier=supplier))["availability"]
+    return {
+        r["warehouseCode"]: (
+            r["onHand"],
+            r["reserved"],
+            r["available"],
+            {b["batchNo"]: (b["onHand"], b["reserved"], b["available"]) for b in r["batches"]},
+        )
+        for r in rows
+    }
+
+
+async def test_orders_reserve_and_ship_batches_and_returns_give_them_back(client) -> None:
+    from portal.domain.catalog import products
+    from portal.domain.ledger import shipments
+    from portal.domain.ledger.shipments import LineInput
+    from portal.domain.orders.check import reservation_mismatches
+    from portal.models import Order
+    from tests.order_fixtures import PLACE, act, build_sides, place, stock
+
+    s = await build_sides(client)
+    await products.create_product(s.ch.admin, sku="LOT", name="Lot", batch_controlled=True)
+    shipment = await shipments.record_shipment(
+        s.ch.admin,
+        partner_code="D1",
+        warehouse_code="W1",
+        document_no="LOTS-1",
+        shipped_on=date(2026, 10, 1),
+        lines=[LineInput("LOT", 10, batch_no="L1"), LineInput("LOT", 4, batch_no="L2")],
+    )
+    await shipments.receive_shipment(s.ch.admin, shipment.id, received_on=date(2026, 10, 2))
+    assert (await batch_rows(s.r1, "D1"))["W1"] == (
+        14,
+        0,
+        14,
+        {"L1": (10, 0, 10), "L2": (4, 0, 4)},
+    )
+
+    def from_d1(*lines: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "supplierPartnerCode": "D1",
+            "supplyWarehouseCode": "W1",
+            "shipToWarehouseCode": "WR",
+            "lines": list(lines),
+        }
+
+    # BLOCK: more than the batch holds is refused naming the batch, and nothing is placed.
+    short = await place(s.r1, **from_d1(lot(6, "L2")))
+    assert [(e["field"], e["code"]) for e in short["errors"]] == [
+        (["lines", "0", "quantity"], "INSUFFICIENT_STOCK")
+    ]
+    assert "Only 4 of LOT batch L2" in short["errors"][0]["message"]
+    plain = await place(s.r1, **from_d1({"sku": "SKU-A", "quantity": 1, "batchNo": "L1"}))
+    assert [(e["field"], e["code"]) for e in plain["errors"]] == [
+        (["lines", "0", "batchNo"], "INVALID")
+    ]
+    assert await Order.filter(manufacturer_id=s.ch.admin.manufacturer_id).count() == 0
+
+    first = await place(s.r1, **from_d1(lot(8, "L1")))
+    assert first["errors"] == []
+    assert (await batch_rows(s.r1, "D1"))["W1"] == (14, 8, 6, {"L1": (10, 8, 2), "L2": (4, 0, 4)})
+    # The SKU still has 6 available, batch L1 only 2.
+    again = await place(s.r1, **from_d1(lot(3, "L1")))
+    assert again["errors"][0]["code"] == "INSUFFICIENT_STOCK"
+    assert "Only 2 of LOT batch L1" in again["errors"][0]["message"]
+    unbatched = await place(s.r1, **from_d1(lot(5)))
+    assert unbatched["errors"] == []
+
+    # The notice ships the reserved batch; the reseller receives it into its batch stock.
+    oid = first["order"]["id"]
+    await act(s.d1, "confirmOrder", oid)
+    sent = (await s.d1(NOTICE, input={"orderIds": [oid], "documentNo": "DN-1"}))[
+        "createShippingNotice"
+    ]
+    assert sent["errors"] == []
+    assert sent["shippingNotice"]["lines"] == [{"sku": "LOT", "quantity": 8, "batchNo": "L1"}]
+    [transfer_id] = sent["shippingNotice"]["transferIds"]
+    assert (await s.r1(ID_ACTION % "receiveTransfer", id=transfer_id))["receiveTransfer"][
+        "errors"
+    ] == []
+    assert await batches(s.admin) == {("W1", "L1"): 2, ("W1", "L2"): 4, ("WR", "L1"): 8}
+
+    # An order line without a batch ships a batch named on the notice (REQUIRED otherwise).
+    other = unbatched["order"]["id"]
+    await act(s.d1, "confirmOrder", other)
+    line_id = unbatched["order"]["lines"][0]["id"]
+    notice = {"orderIds": [other], "documentNo": "DN-2"}
+    missing = (await s.d1(NOTICE, input=notice))["createShippingNotice"]["errors"]
+    assert [(e["field"], e["code"]) for e in missing] == [(["lines", "0", "batchNo"], "REQUIRED")]
+    over = (
+        await s.d1(
+            NOTICE,
+            input={**notice, "lines": [{"orderLineId": line_id, "quantity": 5, "batchNo": "L2"}]},
+        )
+    )["createShippingNotice"]["errors"]
+    assert over[0]["code"] == "INSUFFICIENT_STOCK" and "L2" in over[0]["message"]
+    assert await batches(s.admin) == {("W1", "L1"): 2, ("W1", "L2"): 4, ("WR", "L1"): 8}
+    part = (
+        await s.d1(
+            NOTICE,
+            input={**notice, "lines": [{"orderLineId": line_id, "quantity": 4, "batchNo": "L2"}]},
+        )
+    )["createShippingNotice"]
+    assert part["errors"] == []
+    assert part["shippingNotice"]["lines"] == [{"sku": "LOT", "quantity": 4, "batchNo": "L2"}]
+
+    # A return of the batch: it must be in stock at the reseller; received by the distributor.
+    wrong = (await s.r1(REQUEST, input={"orderIds": [oid], "lines": [lot(3, "L2")]}))[
+        "requestReturn"
+    ]["errors"]
+    assert wrong[0]["code"] == "INSUFFICIENT_STOCK" and "L2" in wrong[0]["message"]
+    none = (await s.r1(REQUEST, input={"orderIds": [oid], "lines": [lot(3)]}))["requestReturn"]
+    assert none["errors"][0]["code"] == "REQUIRED"
+    made = (await s.r1(REQUEST, input={"orderIds": [oid], "lines": [lot(3, "L1")]}))[
+        "requestReturn"
+    ]
+    assert made["errors"] == []
+    assert made["stockReturn"]["lines"] == [{"sku": "LOT", "quantity": 3, "batchNo": "L1"}]
+    received = await s.d1(ID_ACTION % "receiveReturn", id=made["stockReturn"]["id"])
+    assert received["receiveReturn"]["errors"] == []
+    assert await batches(s.admin) == {("W1", "L1"): 5, ("WR", "L1"): 5}
+
+    # From the manufacturer (supply stock is not kept per batch): the batch asked for ships.
+    await stock(s.shipping, "M1", 20, sku="LOT")
+    placed = (
+        await s.d1(
+            PLACE,
+            input={
+                "supplyWarehouseCode": "M1",
+                "shipToWarehouseCode": "W2",
+                "lines": [lot(6, "M-7")],
+            },
+        )
+    )["placeOrder"]
+    assert placed["errors"] == []
+    mid = placed["order"]["id"]
+    await act(s.manager, "confirmOrder", mid)
+    shipped = (await s.shipping(NOTICE, input={"orderIds": [mid], "documentNo": "DN-M"}))[
+        "createShippingNotice"
+    ]
+    assert shipped["errors"] == []
+    assert shipped["shippingNotice"]["lines"] == [{"sku": "LOT", "quantity": 6, "batchNo": "M-7"}]
+    receipt = await s.d1(ID_ACTION % "receiveShipment", id=shipped["shippingNotice"]["shipmentId"])
+    assert receipt["receiveShipment"]["errors"] == []
+    assert await batches(s.admin) == {("W1", "L1"): 5, ("W2", "M-7"): 6, ("WR", "L1"): 5}
+    assert await ledger_mismatches() == []
+    assert await reservation_mismatches() == []

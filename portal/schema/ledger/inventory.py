@@ -35,11 +35,10 @@ async def code_of(info: Info, loader: str, pk: int | None, attribute: str = "cod
     return getattr(row, attribute) if row else None
 
 
-@strawberry.type(description="Stock of one batch (lot) of a batch-controlled SKU.")
-class BatchBalance:
-    batch_no: str
-    owner: Owner
-    quantity: int
+@strawberry.type
+class AtWarehouse:
+    """A row of one (warehouse, product): its codes, read through the loaders."""
+
     ids: strawberry.Private[tuple[int, int]]
 
     @strawberry.field
@@ -49,6 +48,13 @@ class BatchBalance:
     @strawberry.field
     async def sku(self, info: Info) -> str:
         return await code_of(info, "product", self.ids[1], "sku") or ""
+
+
+@strawberry.type(description="Stock of one batch (lot) of a batch-controlled SKU.")
+class BatchBalance(AtWarehouse):
+    batch_no: str
+    owner: Owner
+    quantity: int
 
     @classmethod
     def from_model(cls, b: BatchModel) -> BatchBalance:
