@@ -338,3 +338,53 @@ async def test_orders_reserve_and_ship_batches_and_returns_give_them_back(client
     assert await batches(s.admin) == {("W1", "L1"): 5, ("W2", "M-7"): 6, ("WR", "L1"): 5}
     assert await ledger_mismatches() == []
     assert await reservation_mismatches() == []
+
+
+async def test_allow_backorders_a_batch_and_only_that_batch_fills_it(client) -> None:
+    from portal.domain.catalog import products
+    from portal.domain.ledger import shipments
+    from portal.domain.ledger.shipments import LineInput
+    from portal.domain.orders.check import reservation_mismatches
+    from tests.order_fixtures import build_sides, place
+
+    s = await build_sides(client, insufficient_stock_policy="ALLOW")
+    await products.create_product(s.ch.admin, sku="LOT", name="Lot", batch_controlled=True)
+
+    async def arrive(doc: str, quantity: int, batch: str) -> None:
+        shipment = await shipments.record_shipment(
+            s.ch.admin,
+            partner_code="D1",
+            warehouse_code="W1",
+            document_no=doc,
+            shipped_on=date(2026, 10, 1),
+            lines=[LineInput("LOT", quantity, batch_no=batch)],
+        )
+        await shipments.receive_shipment(s.ch.admin, shipment.id, received_on=date(2026, 10, 2))
+
+    async def line() -> tuple[int, int]:
+        rows = await s.r1("{ orders { edges { node { lines { reserved backordered } } } } }")
+        got = rows["orders"]["edges"][0]["node"]["lines"][0]
+        return got["reserved"], got["backordered"]
+
+    await arrive("A-1", 3, "L1")
+    placed = await place(
+        s.r1,
+        supplierPartnerCode="D1",
+        supplyWarehouseCode="W1",
+        shipToWarehouseCode="WR",
+        lines=[lot(5, "L1")],
+    )
+    assert placed["errors"] == []
+    assert await line() == (3, 2)
+    await arrive("A-2", 10, "L2")  # another batch does not fill it
+    assert await line() == (3, 2)
+    await arrive("A-3", 4, "L1")
+    assert await line() == (5, 0)
+    assert (await batch_rows(s.r1, "D1"))["W1"] == (
+        17,
+        5,
+        12,
+        {"L1": (7, 5, 2), "L2": (10, 0, 10)},
+    )
+    assert await ledger_mismatches() == []
+    assert await reservation_mismatches() == []

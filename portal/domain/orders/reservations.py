@@ -75,7 +75,7 @@ async def reserve(
     changes: dict[Pair, int] = defaultdict(int)
     for index, (line, product) in enumerate(lines):
         need = line.quantity
-        batch = await _batch_limits(order, line, warehouses)
+        batch = await batch_free(m, order.supplier_partner_id, line, [w.id for w in warehouses])
         could = sum(min(available[(w.id, product.id)], batch.get(w.id, need)) for w in warehouses)
         if could < need and policy is InsufficientStockPolicy.BLOCK:
             label = f"{product.sku} batch {line.batch_no}" if batch else product.sku
@@ -99,24 +99,20 @@ async def reserve(
     await set_reserved(rows, changes)
 
 
-async def _batch_limits(
-    order: Order, line: OrderLine, warehouses: list[Warehouse]
+async def batch_free(
+    manufacturer_id: int, supplier_id: int | None, line: OrderLine, warehouse_ids: list[int]
 ) -> dict[int, int]:
     """What each warehouse of a partner supplier can still reserve of the batch the line
     asks for (on hand of the batch - reserved for it; under the supply lock); empty when
     the line names no batch or the supplier is the manufacturer (not kept per batch)."""
-    if line.batch_no is None or order.supplier_partner_id is None:
+    if line.batch_no is None or supplier_id is None:
         return {}
     stock = await batch_stock(
-        order.manufacturer_id,
-        order.supplier_partner_id,
-        [w.id for w in warehouses],
-        line.product_id,
-        line.batch_no,
+        manufacturer_id, supplier_id, warehouse_ids, line.product_id, line.batch_no
     )
     return {
-        w.id: max(sum(on - taken for (wid, _), (on, taken) in stock.items() if wid == w.id), 0)
-        for w in warehouses
+        w: max(sum(on - taken for (wid, _), (on, taken) in stock.items() if wid == w), 0)
+        for w in warehouse_ids
     }
 
 
