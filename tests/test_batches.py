@@ -388,3 +388,67 @@ async def test_allow_backorders_a_batch_and_only_that_batch_fills_it(client) -> 
     )
     assert await ledger_mismatches() == []
     assert await reservation_mismatches() == []
+
+
+SUBMIT_POS = """mutation($input: SubmitPosInput!) { submitPos(input: $input) {
+  submission { id } errors { field code message } } }"""
+SUBMISSION = """query($id: ID!) { submission(id: $id) { status
+  errors(first: 10) { edges { node { row field code message } } } } }"""
+
+
+def sale(quantity: int, batch: str | None = None, sku: str = "LOT") -> dict[str, Any]:
+    line: dict[str, Any] = {
+        "warehouseCode": "W1",
+        "sku": sku,
+        "quantity": quantity,
+        "soldOn": "2026-10-20",
+        "endCustomer": {"name": "Acme Robotics", "country": "US"},
+    }
+    if batch is not None:
+        line["batchNo"] = batch
+    return line
+
+
+async def test_pos_sells_and_takes_back_batches(client, app) -> None:
+    from tests.jobs import run_jobs
+
+    admin, partner = await channel(client)
+    assert (
+        await ship(admin, partner, "S-1", [{"sku": "LOT", "quantity": 30, "batchNo": "L1"}]) == []
+    )
+
+    async def report(*lines: dict[str, Any]) -> dict[str, Any]:
+        sent = await partner(SUBMIT_POS, input={"period": "2026-10", "lines": list(lines)})
+        assert sent["submitPos"]["errors"] == []
+        await run_jobs(app)
+        read = await partner(SUBMISSION, id=sent["submitPos"]["submission"]["id"])
+        return {
+            "status": read["submission"]["status"],
+            "errors": [
+                (e["node"]["row"], e["node"]["field"], e["node"]["code"])
+                for e in read["submission"]["errors"]["edges"]
+            ],
+        }
+
+    # Refused whole (the default policy), coded per row; nothing posted.
+    assert await report(sale(5, "L1"), sale(2)) == {
+        "status": "REJECTED",
+        "errors": [(2, "batch_no", "REQUIRED")],
+    }
+    assert await report(sale(5, "L1"), sale(1, "L1", sku="PLAIN")) == {
+        "status": "REJECTED",
+        "errors": [(2, "batch_no", "INVALID")],
+    }
+    assert await batches(partner) == {("W1", "L1"): 30}
+
+    # A sale of the batch and a customer return without one.
+    assert await report(sale(5, "L1"), sale(-1)) == {"status": "ACCEPTED", "errors": []}
+    assert await batches(partner) == {("W1", "L1"): 25}
+    entries = (await partner(ENTRIES, w="W1"))["ledgerEntries"]["edges"]
+    assert sorted(
+        (e["node"]["kind"], e["node"]["quantity"], e["node"]["batchNo"] or "") for e in entries
+    ) == [("CUSTOMER_RETURN", 1, ""), ("SELL_IN", 30, "L1"), ("SELL_THROUGH", -5, "L1")]
+    # A new version replaces the old one's effect, batch by batch.
+    assert await report(sale(3, "L1")) == {"status": "ACCEPTED", "errors": []}
+    assert await batches(partner) == {("W1", "L1"): 27}
+    assert await ledger_mismatches() == []
