@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
+
 from portal.domain.catalog.tenants import create_manufacturer
 from portal.domain.ledger.check import ledger_mismatches
 from tests.graph import Graph
@@ -452,3 +454,94 @@ async def test_pos_sells_and_takes_back_batches(client, app) -> None:
     assert await report(sale(3, "L1")) == {"status": "ACCEPTED", "errors": []}
     assert await batches(partner) == {("W1", "L1"): 27}
     assert await ledger_mismatches() == []
+
+
+@pytest.mark.parametrize("settings", ["postgres"], indirect=True)
+async def test_concurrent_transfers_and_orders_never_take_a_batch_below_zero(db) -> None:
+    """20 transfers of 3 of batch L1 (20 units) ship at once, each on its own connection:
+    6 ship, the rest are refused naming the batch; then 20 resellers' orders of 3 of what is
+    left race the same way: exactly what the batch holds is reserved."""
+    import asyncio
+
+    from portal.domain.access.principal import Principal
+    from portal.domain.catalog import partners, products, warehouses
+    from portal.domain.errors import DomainError
+    from portal.domain.ledger import shipments, transfers
+    from portal.domain.ledger.shipments import LineInput
+    from portal.domain.orders import orders
+    from portal.domain.orders.check import reservation_mismatches
+    from portal.models import BatchBalance, Partner, Warehouse
+    from portal.models.enums import PartnerTier, Role
+    from tests.ledger_fixtures import build_channel
+
+    ch = await build_channel()
+    await products.create_product(ch.admin, sku="LOT", name="Lot", batch_controlled=True)
+    shipment = await shipments.record_shipment(
+        ch.admin,
+        partner_code="D1",
+        warehouse_code="W1",
+        document_no="LOTS",
+        shipped_on=date(2026, 10, 1),
+        lines=[LineInput("LOT", 20, batch_no="L1"), LineInput("LOT", 50, batch_no="L2")],
+    )
+    await shipments.receive_shipment(ch.admin, shipment.id, received_on=date(2026, 10, 2))
+    raised = [
+        await transfers.raise_transfer(
+            ch.d1,
+            from_warehouse_code="W1",
+            to_warehouse_code="W2",
+            lines=[LineInput("LOT", 3, batch_no="L1")],
+        )
+        for _ in range(20)
+    ]
+    results = await asyncio.gather(
+        *(transfers.ship_transfer(ch.d1, t.id, shipped_on=date(2026, 10, 3)) for t in raised),
+        return_exceptions=True,
+    )
+    refused = [r for r in results if isinstance(r, DomainError)]
+    assert len(refused) == 14 and len(results) - len(refused) == 6, results
+    assert all(r.code.value == "INSUFFICIENT_STOCK" and "L1" in r.message for r in refused)
+
+    async def held(warehouse: str, batch: str) -> int:
+        w = await Warehouse.get(code=warehouse)
+        rows = await BatchBalance.filter(warehouse_id=w.id, batch_no=batch)
+        return sum(r.quantity for r in rows)
+
+    assert (await held("W1", "L1"), await held("W1", "L2")) == (2, 50)
+
+    buyers = []
+    for n in range(20):
+        code = f"R{n:02d}"
+        await partners.create_partner(
+            ch.admin, code=code, name=code, tier=PartnerTier.RESELLER, parent_code="D1"
+        )
+        await warehouses.create_warehouse(ch.admin, code=f"{code}-W", name=code, partner_code=code)
+        partner = await Partner.get(code=code)
+        buyers.append(Principal(ch.admin.manufacturer_id, Role.PARTNER_ADMIN, partner.id))
+    more = await shipments.record_shipment(
+        ch.admin,
+        partner_code="D1",
+        warehouse_code="W1",
+        document_no="LOTS-2",
+        shipped_on=date(2026, 10, 4),
+        lines=[LineInput("LOT", 28, batch_no="L1")],
+    )
+    await shipments.receive_shipment(ch.admin, more.id, received_on=date(2026, 10, 4))
+    placed = await asyncio.gather(
+        *(
+            orders.place_order(
+                buyer,
+                supplier_code="D1",
+                supply_warehouse_code="W1",
+                ship_to_warehouse_code=f"R{n:02d}-W",
+                lines=[orders.OrderLineInput("LOT", 3, batch_no="L1")],
+            )
+            for n, buyer in enumerate(buyers)
+        ),
+        return_exceptions=True,
+    )
+    short = [r for r in placed if isinstance(r, DomainError)]
+    assert len(short) == 10 and all(r.code.value == "INSUFFICIENT_STOCK" for r in short), placed
+    assert await held("W1", "L1") == 30  # 10 orders x 3 reserved of it, nothing taken yet
+    assert await ledger_mismatches() == []
+    assert await reservation_mismatches() == []
