@@ -4,14 +4,27 @@ never goes negative; refusals are coded and change nothing."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Any
 
 import pytest
 
+from portal.domain.access.principal import Principal
+from portal.domain.catalog import partners, products, warehouses
 from portal.domain.catalog.tenants import create_manufacturer
+from portal.domain.errors import DomainError
+from portal.domain.ledger import shipments, transfers
 from portal.domain.ledger.check import ledger_mismatches
+from portal.domain.ledger.shipments import LineInput
+from portal.domain.orders import orders
+from portal.domain.orders.check import reservation_mismatches
+from portal.models import BatchBalance, Order, Partner, Warehouse
+from portal.models.enums import PartnerTier, Role
 from tests.graph import Graph
+from tests.jobs import run_jobs
+from tests.ledger_fixtures import build_channel
+from tests.order_fixtures import PLACE, act, build_sides, place, stock
 
 SETUP = [
     ("createPartner", "CreatePartnerInput", {"code": "D1", "name": "D1", "tier": "DISTRIBUTOR"}),
@@ -29,6 +42,19 @@ RETURN = M.format(t="RaiseReturnInput", n="raiseReturn", o="stockReturn { id }")
 RECEIVE_RETURN = M.format(t="ReturnActionInput", n="receiveReturn", o="stockReturn { status }")
 ENTRIES = """query($w: String!) { ledgerEntries(warehouseCode: $w, sku: "LOT", first: 100) {
     edges { node { kind quantity batchNo } } } }"""
+
+
+async def lots_to_w1(admin: Principal, doc: str, **lots: int) -> None:
+    """D1's W1 receives a sell-in shipment of LOT, ``batch=quantity`` per lot."""
+    shipment = await shipments.record_shipment(
+        admin,
+        partner_code="D1",
+        warehouse_code="W1",
+        document_no=doc,
+        shipped_on=date(2026, 10, 1),
+        lines=[LineInput("LOT", quantity, batch_no=batch) for batch, quantity in lots.items()],
+    )
+    await shipments.receive_shipment(admin, shipment.id, received_on=date(2026, 10, 2))
 
 
 async def channel(client: Any) -> tuple[Graph, Graph]:
@@ -206,24 +232,10 @@ async def batch_rows(graph: Graph, supplier: str | None) -> dict[str, Any]:
 
 
 async def test_orders_reserve_and_ship_batches_and_returns_give_them_back(client) -> None:
-    from portal.domain.catalog import products
-    from portal.domain.ledger import shipments
-    from portal.domain.ledger.shipments import LineInput
-    from portal.domain.orders.check import reservation_mismatches
-    from portal.models import Order
-    from tests.order_fixtures import PLACE, act, build_sides, place, stock
 
     s = await build_sides(client)
     await products.create_product(s.ch.admin, sku="LOT", name="Lot", batch_controlled=True)
-    shipment = await shipments.record_shipment(
-        s.ch.admin,
-        partner_code="D1",
-        warehouse_code="W1",
-        document_no="LOTS-1",
-        shipped_on=date(2026, 10, 1),
-        lines=[LineInput("LOT", 10, batch_no="L1"), LineInput("LOT", 4, batch_no="L2")],
-    )
-    await shipments.receive_shipment(s.ch.admin, shipment.id, received_on=date(2026, 10, 2))
+    await lots_to_w1(s.ch.admin, "LOTS-1", L1=10, L2=4)
     assert (await batch_rows(s.r1, "D1"))["W1"] == (
         14,
         0,
@@ -343,25 +355,12 @@ async def test_orders_reserve_and_ship_batches_and_returns_give_them_back(client
 
 
 async def test_allow_backorders_a_batch_and_only_that_batch_fills_it(client) -> None:
-    from portal.domain.catalog import products
-    from portal.domain.ledger import shipments
-    from portal.domain.ledger.shipments import LineInput
-    from portal.domain.orders.check import reservation_mismatches
-    from tests.order_fixtures import build_sides, place
 
     s = await build_sides(client, insufficient_stock_policy="ALLOW")
     await products.create_product(s.ch.admin, sku="LOT", name="Lot", batch_controlled=True)
 
     async def arrive(doc: str, quantity: int, batch: str) -> None:
-        shipment = await shipments.record_shipment(
-            s.ch.admin,
-            partner_code="D1",
-            warehouse_code="W1",
-            document_no=doc,
-            shipped_on=date(2026, 10, 1),
-            lines=[LineInput("LOT", quantity, batch_no=batch)],
-        )
-        await shipments.receive_shipment(s.ch.admin, shipment.id, received_on=date(2026, 10, 2))
+        await lots_to_w1(s.ch.admin, doc, **{batch: quantity})
 
     async def line() -> tuple[int, int]:
         rows = await s.r1("{ orders { edges { node { lines { reserved backordered } } } } }")
@@ -412,7 +411,6 @@ def sale(quantity: int, batch: str | None = None, sku: str = "LOT") -> dict[str,
 
 
 async def test_pos_sells_and_takes_back_batches(client, app) -> None:
-    from tests.jobs import run_jobs
 
     admin, partner = await channel(client)
     assert (
@@ -461,30 +459,10 @@ async def test_concurrent_transfers_and_orders_never_take_a_batch_below_zero(db)
     """20 transfers of 3 of batch L1 (20 units) ship at once, each on its own connection:
     6 ship, the rest are refused naming the batch; then 20 resellers' orders of 3 of what is
     left race the same way: exactly what the batch holds is reserved."""
-    import asyncio
-
-    from portal.domain.access.principal import Principal
-    from portal.domain.catalog import partners, products, warehouses
-    from portal.domain.errors import DomainError
-    from portal.domain.ledger import shipments, transfers
-    from portal.domain.ledger.shipments import LineInput
-    from portal.domain.orders import orders
-    from portal.domain.orders.check import reservation_mismatches
-    from portal.models import BatchBalance, Partner, Warehouse
-    from portal.models.enums import PartnerTier, Role
-    from tests.ledger_fixtures import build_channel
 
     ch = await build_channel()
     await products.create_product(ch.admin, sku="LOT", name="Lot", batch_controlled=True)
-    shipment = await shipments.record_shipment(
-        ch.admin,
-        partner_code="D1",
-        warehouse_code="W1",
-        document_no="LOTS",
-        shipped_on=date(2026, 10, 1),
-        lines=[LineInput("LOT", 20, batch_no="L1"), LineInput("LOT", 50, batch_no="L2")],
-    )
-    await shipments.receive_shipment(ch.admin, shipment.id, received_on=date(2026, 10, 2))
+    await lots_to_w1(ch.admin, "LOTS", L1=20, L2=50)
     raised = [
         await transfers.raise_transfer(
             ch.d1,
@@ -518,15 +496,7 @@ async def test_concurrent_transfers_and_orders_never_take_a_batch_below_zero(db)
         await warehouses.create_warehouse(ch.admin, code=f"{code}-W", name=code, partner_code=code)
         partner = await Partner.get(code=code)
         buyers.append(Principal(ch.admin.manufacturer_id, Role.PARTNER_ADMIN, partner.id))
-    more = await shipments.record_shipment(
-        ch.admin,
-        partner_code="D1",
-        warehouse_code="W1",
-        document_no="LOTS-2",
-        shipped_on=date(2026, 10, 4),
-        lines=[LineInput("LOT", 28, batch_no="L1")],
-    )
-    await shipments.receive_shipment(ch.admin, more.id, received_on=date(2026, 10, 4))
+    await lots_to_w1(ch.admin, "LOTS-2", L1=28)
     placed = await asyncio.gather(
         *(
             orders.place_order(
