@@ -389,6 +389,10 @@ async def test_allow_backorders_a_batch_and_only_that_batch_fills_it(client) -> 
     )
     assert await ledger_mismatches() == []
     assert await reservation_mismatches() == []
+    # check-ledger would see a batch holding less than is reserved of it.
+    await BatchBalance.filter(batch_no="L1").update(quantity=4)
+    problems = await reservation_mismatches()
+    assert len(problems) == 1 and "reserved 5 > on hand 4" in problems[0], problems
 
 
 SUBMIT_POS = """mutation($input: SubmitPosInput!) { submitPos(input: $input) {
