@@ -24,7 +24,7 @@ from portal.models.enums import PartnerTier, Role
 from tests.graph import Graph
 from tests.jobs import run_jobs
 from tests.ledger_fixtures import build_channel
-from tests.order_fixtures import PLACE, act, build_sides, place, stock
+from tests.order_fixtures import ADJUST, PLACE, act, build_sides, place, stock
 
 SETUP = [
     ("createPartner", "CreatePartnerInput", {"code": "D1", "name": "D1", "tier": "DISTRIBUTOR"}),
@@ -356,7 +356,9 @@ async def test_orders_reserve_and_ship_batches_and_returns_give_them_back(client
 
 async def test_allow_backorders_a_batch_and_only_that_batch_fills_it(client) -> None:
 
-    s = await build_sides(client, insufficient_stock_policy="ALLOW")
+    s = await build_sides(
+        client, insufficient_stock_policy="ALLOW", allow_reservation_adjustment=True
+    )
     await products.create_product(s.ch.admin, sku="LOT", name="Lot", batch_controlled=True)
 
     async def arrive(doc: str, quantity: int, batch: str) -> None:
@@ -378,6 +380,13 @@ async def test_allow_backorders_a_batch_and_only_that_batch_fills_it(client) -> 
     assert placed["errors"] == []
     assert await line() == (3, 2)
     await arrive("A-2", 10, "L2")  # another batch does not fill it
+    assert await line() == (3, 2)
+    # Nor may the supplier reserve the line more of the SKU than its batch holds.
+    oid = placed["order"]["id"]
+    more = {"id": oid, "lines": [{"sku": "LOT", "warehouseCode": "W1", "quantity": 5}]}
+    refused = (await s.d1(ADJUST, input=more))["adjustReservation"]["errors"]
+    assert refused[0]["code"] == "INSUFFICIENT_STOCK", refused
+    assert "Only 0 more of LOT batch L1" in refused[0]["message"]
     assert await line() == (3, 2)
     await arrive("A-3", 4, "L1")
     assert await line() == (5, 0)

@@ -31,7 +31,13 @@ from portal.domain.idempotency import idempotent
 from portal.domain.ledger.batches import check_batch
 from portal.domain.orders.availability import available_locked, resolve_supplier
 from portal.domain.orders.events import announce
-from portal.domain.orders.reservations import add_reservation, release, reserve, set_reserved
+from portal.domain.orders.reservations import (
+    add_reservation,
+    batch_free,
+    release,
+    reserve,
+    set_reserved,
+)
 from portal.domain.orders.supply import lock_supply, supplier_warehouses
 from portal.domain.tenancy import save_fields
 from portal.models import Order, OrderLine, Partner, Product, Reservation, Warehouse
@@ -330,10 +336,13 @@ async def adjust_reservation(
         for line, product, warehouse, quantity, path in wanted:
             pair = (warehouse.id, product.id)
             delta = quantity - held.get((line.id, warehouse.id), 0)
-            if delta > available[pair]:
+            batch = await batch_free(m, order.supplier_partner_id, line, [warehouse.id])
+            free = min(available[pair], batch.get(warehouse.id, available[pair]))
+            if delta > free:
+                label = f"{product.sku} batch {line.batch_no}" if batch else product.sku
                 raise DomainError(
                     ErrorCode.INSUFFICIENT_STOCK,
-                    f"Only {available[pair]} more of {product.sku} available at {warehouse.code}.",
+                    f"Only {free} more of {label} available at {warehouse.code}.",
                     [*path, "quantity"],
                 )
             if line.reserved + delta > line.quantity - line.shipped:
