@@ -528,3 +528,13 @@ async def test_concurrent_transfers_and_orders_never_take_a_batch_below_zero(db)
     assert await held("W1", "L1") == 30  # 10 orders x 3 reserved of it, nothing taken yet
     assert await ledger_mismatches() == []
     assert await reservation_mismatches() == []
+
+
+def test_the_erp_feed_carries_a_line_batch() -> None:
+    from portal.domain.integrations.erp import _line
+
+    assert _line(0, {"sku": "LOT", "quantity": 3, "batchNo": "L1"}).batch_no == "L1"
+    assert _line(0, {"sku": "LOT", "quantity": 3}).batch_no is None
+    with pytest.raises(DomainError) as refused:
+        _line(1, {"sku": "LOT", "quantity": 3, "batchNo": 7})
+    assert (refused.value.code.value, refused.value.field) == ("INVALID", ["lines", "1", "batchNo"])
