@@ -10,10 +10,13 @@ bench creates its own tenant (a new manufacturer) and its own scratch table
 ``rebate_bench_baseline_<tenant>``, and drops nothing else (the tenant stays; its name is
 printed). It times, in one run: (a) creating a sell-through value program over every
 partner and the 12 periods (its accruals computed in full); (b) the full recompute of
-those accruals against one set-based SQL statement computing the same (partner,
-period) units and values, checked equal; (c) the ``accrue_rebates`` job after one
-1,000-line POS submission of one partner. The last line is JSON with create_s, full_s,
-sql_s, full_ratio, incremental_s, incremental_keys, mismatches.
+those accruals, the current code (``recompute_program``: set-based on PostgreSQL) and the
+row-by-row path (``refresh_rows``, what it was before) alternately ``--rounds`` times
+each, their rows checked equal, against one hand-written SQL statement computing the
+same (partner, period) units and values (best of as many runs), checked equal; (c) the ``accrue_rebates`` job after one
+1,000-line POS submission of one partner. The last line is JSON with create_s, full_s
+(best run), old_full_s, sql_s, full_ratio, old_full_ratio, old_new_mismatches,
+incremental_s, incremental_keys, mismatches.
 """
 
 from __future__ import annotations
@@ -35,8 +38,13 @@ from portal.db import close_database, open_database
 from portal.domain.access.principal import Principal
 from portal.domain.catalog import partners, products, warehouses
 from portal.domain.catalog.tenants import create_manufacturer
-from portal.domain.incentives.rebate_accruals import accrue_dirty, recompute_program
-from portal.domain.incentives.rebates import create_program
+from portal.domain.incentives.rebate_accruals import (
+    accrue_dirty,
+    key_products,
+    recompute_program,
+    refresh_rows,
+)
+from portal.domain.incentives.rebates import create_program, program_partner_ids, program_periods
 from portal.domain.ledger.posting import Movement, post
 from portal.domain.reporting import submissions
 from portal.domain.reporting.validation import validate_submission
@@ -125,6 +133,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=0.05, help="1 = 1,000 x 1,000 x 12")
     parser.add_argument("--periods", type=int, default=12)
+    parser.add_argument("--rounds", type=int, default=3, help="old/new full recomputes")
     args = parser.parse_args()
     url = os.environ.get("PORTAL_DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -157,19 +166,43 @@ async def main() -> None:
     )
     create_s = time.perf_counter() - start
 
-    await RebateAccrual.filter(manufacturer_id=m, program_id=program.id).delete()
-    start = time.perf_counter()
-    await recompute_program(program)
-    full_s = time.perf_counter() - start
+    # The full recompute, new (set-based on PostgreSQL: ``recompute_program``) and old
+    # (row by row: ``refresh_rows``, what ``recompute_program`` did before), alternately.
+    keys = {(p, d) for p in await program_partner_ids(program) for d in program_periods(program)}
+    full_runs: list[float] = []
+    old_runs: list[float] = []
+    figures = ("partner_id", "period", "units", "value", "base_units", "base_value")
+    rows: dict[str, list[tuple[object, ...]]] = {}
+    for _ in range(args.rounds):
+        for label, runs in (("old", old_runs), ("new", full_runs)):
+            await RebateAccrual.filter(manufacturer_id=m, program_id=program.id).delete()
+            start = time.perf_counter()
+            if label == "new":
+                await recompute_program(program)
+            else:
+                await refresh_rows(program, await key_products(program, keys))
+            runs.append(time.perf_counter() - start)
+            rows[label] = await (
+                RebateAccrual.filter(manufacturer_id=m, program_id=program.id)
+                .order_by("partner_id", "period")
+                .values_list(*figures)
+            )
+    full_s = min(full_runs)
+    old_s = min(old_runs)
+    old_new_mismatches = int(rows["old"] != rows["new"])
 
     table = f"rebate_bench_baseline_{m}"
     await conn.execute(
         f"CREATE TABLE {table} (partner_id int, period varchar(8), units bigint, value numeric)"
     )
     try:
-        start = time.perf_counter()
-        await conn.execute(SET_BASED.format(table=table), m, periods)
-        sql_s = time.perf_counter() - start
+        sql_runs = []
+        for _ in range(args.rounds):  # the best of as many runs as the recomputes
+            await conn.execute(f"TRUNCATE {table}")
+            start = time.perf_counter()
+            await conn.execute(SET_BASED.format(table=table), m, periods)
+            sql_runs.append(time.perf_counter() - start)
+        sql_s = min(sql_runs)
         mismatches = await conn.fetchval(
             f"SELECT count(*) FROM {table} b FULL JOIN"
             " (SELECT * FROM rebate_accrual WHERE manufacturer_id = $1 AND program_id = $2) a"
@@ -219,8 +252,14 @@ async def main() -> None:
                 "periods": args.periods,
                 "create_s": round(create_s, 3),
                 "full_s": round(full_s, 3),
+                "full_runs": [round(x, 3) for x in full_runs],
+                "old_full_s": round(old_s, 3),
+                "old_full_runs": [round(x, 3) for x in old_runs],
                 "sql_s": round(sql_s, 3),
+                "sql_runs": [round(x, 3) for x in sql_runs],
                 "full_ratio": round(full_s / sql_s, 2) if sql_s else None,
+                "old_full_ratio": round(old_s / sql_s, 2) if sql_s else None,
+                "old_new_mismatches": old_new_mismatches,
                 "incremental_s": round(incremental_s, 3),
                 "incremental_keys": keys,
                 "mismatches": mismatches,

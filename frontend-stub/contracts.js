@@ -32,7 +32,7 @@ export function mountPartnerContracts() {
   const section = el("section", { id: "contracts-partner" });
   section.append(
     el("h2", { textContent: "Inventory contracts" }),
-    table("contracts", ["Contract", "Type", "Status", "Warehouse", "Valid to", "SKU", "Initialised", "Consumed", "Remaining", "Received"]),
+    table("contracts", ["Contract", "Type", "Status", "Warehouse", "Valid to", "SKU", "Initialised", "Consumed", "Remaining", "Received", "Shipment"]),
     el("p", { id: "contracts-empty", textContent: "No inventory contracts.", hidden: true }),
     el("h3", { textContent: "Consumption history" }),
     table("call-off-history", ["Date", "Contract", "SKU", "Quantity", "Source", "End customer"]),
@@ -45,10 +45,11 @@ export async function loadPartnerContracts() {
   mountPartnerContracts();
   const { inventoryContracts, callOffNotifications } = await gql(`{
     inventoryContracts(first: 100) { edges { node { id type status warehouseCode validTo
-      lines { sku initialized consumed remaining receptionDate } } } }
+      lines { sku initialized consumed remaining receptionDate shipment { documentNo status } } } } }
     callOffNotifications(first: 100) { edges { node { ${CALL_OFF} } } } }`);
   const lines = inventoryContracts.edges.flatMap(({ node: c }) => c.lines.map((l) => {
-    const tr = row(c.id, c.type, c.status, c.warehouseCode, c.validTo, l.sku, l.initialized, l.consumed, l.remaining, l.receptionDate);
+    const shipment = l.shipment ? `${l.shipment.documentNo} (${l.shipment.status})` : null;
+    const tr = row(c.id, c.type, c.status, c.warehouseCode, c.validTo, l.sku, l.initialized, l.consumed, l.remaining, l.receptionDate, shipment);
     tr.dataset.contract = c.id; tr.dataset.sku = l.sku;
     return tr;
   }));

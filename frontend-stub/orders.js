@@ -41,11 +41,11 @@ const QUEUE = `
 const NOTICE = `id documentNo partnerCode supplierPartnerCode createdAt deliveredOn receivedOn
   lines { orderId sku quantity } deliveryDifferences { sku kind quantity reasonCode note }`;
 
-// A notice's delivery in words: a partner supplier's notice ships by transfer (no carrier
-// events); the manufacturer's is delivered (a carrier's event) and received.
+// A notice's delivery in words: delivered (a carrier's event) and received; a partner
+// supplier's notice ships by transfer, which its delivery events receive the same way.
 function deliveryOf(n) {
-  if (n.supplierPartnerCode) return `shipped by ${n.supplierPartnerCode} (transfer)`;
-  const parts = [n.deliveredOn ? `delivered ${n.deliveredOn}` : "not delivered yet"];
+  const parts = n.supplierPartnerCode ? [`shipped by ${n.supplierPartnerCode} (transfer)`] : [];
+  parts.push(n.deliveredOn ? `delivered ${n.deliveredOn}` : "not delivered yet");
   if (n.receivedOn) parts.push(`received ${n.receivedOn}`);
   return parts.join(", ");
 }

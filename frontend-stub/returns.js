@@ -1,7 +1,8 @@
 // Returns of ordered goods. A partner's return/exchange form: the source as the
 // manufacturer's return settings allow (returnOptions: against an order, a shipment, or
-// without a source), SKU and quantity, serials for a serial-controlled SKU, `exchange` when
-// exchanges are on; its returns with their status. The supplier the goods go back to (the
+// without a source), one or more lines (added and removed; each a SKU, quantity, serials
+// for a serial-controlled SKU, a reason) sent as one requestReturn, a refusal shown on the
+// line it names; `exchange` when exchanges are on; its returns with their status. The supplier the goods go back to (the
 // manufacturer's shipping staff, or a distributor for its resellers' returns) receives a
 // return with one click. The page builds its own markup into #returns-root.
 import { $, actions, button, gql, labelled, mutate, row, say, showError } from "./api.js";
@@ -28,10 +29,8 @@ const FORM = `
     <label data-source="ORDER">Order <select id="r-order" name="order"></select></label>
     <label data-source="SHIPMENT">Shipment <select id="r-shipment" name="shipment"></select></label>
     <label data-source="NONE">From warehouse <select id="r-warehouse" name="warehouse"></select></label>
-    <label>SKU <input id="r-sku" name="sku" required autocomplete="off"></label>
-    <label>Quantity <input id="r-quantity" name="quantity" type="number" min="1" required></label>
-    <label id="r-serials-field" hidden>Serials <input id="r-serials" name="serials" placeholder="SN-1, SN-2" autocomplete="off"></label>
-    <label>Reason <input id="r-reason" name="reason"></label>
+    <div id="r-lines"></div>
+    <button type="button" id="r-add-line">Add line</button>
     <label>RMA no. <input id="r-rma" name="rma" autocomplete="off"></label>
     <label id="r-exchange-field" hidden><input id="r-exchange" name="exchange" type="checkbox"> exchange (replacement shipped)</label>
     <button id="r-submit">Request return</button>
@@ -40,6 +39,17 @@ const FORM = `
   <h3>Your returns, and returns coming back to you</h3>
   <p id="returns-status" class="result" role="status"></p>
   ${TABLE}`;
+
+// One return line; its fields are named by class (a form has several), its refusal is
+// written into its own .r-line-error.
+const LINE = `<fieldset class="r-line fields"><legend></legend>
+    <label>SKU <input class="r-sku" required autocomplete="off"></label>
+    <label>Quantity <input class="r-quantity" type="number" min="1" required></label>
+    <label class="r-serials-field" hidden>Serials <input class="r-serials" placeholder="SN-1, SN-2" autocomplete="off"></label>
+    <label>Reason <input class="r-reason"></label>
+    <button type="button" class="r-remove">Remove line</button>
+    <span class="r-line-error result error" role="status"></span>
+  </fieldset>`;
 
 const STAFF = `
   <h2>Returns to receive</h2>
@@ -63,7 +73,8 @@ export async function startReturns(viewer) {
   root.replaceChildren(html(FORM));
   // Listen before the first await: what is typed while the choices load is not lost.
   $("#r-source").addEventListener("change", showSource);
-  $("#r-sku").addEventListener("input", () => checkSerials().catch((e) => showError(e, "#return-status")));
+  $("#r-add-line").addEventListener("click", () => addLine().querySelector(".r-sku").focus());
+  addLine();
   $("#return-form").addEventListener("submit", (event) => requestReturn(event).catch((e) => showError(e, "#return-status")));
   const data = await gql(`{ returnOptions { againstOrders againstShipments sourceFree exchanges }
     orders(first: 100) { edges { node { id number status partnerCode supplierPartnerCode } } }
@@ -88,26 +99,65 @@ function showSource() {
   for (const field of document.querySelectorAll("#return-form [data-source]")) field.hidden = field.dataset.source !== source;
 }
 
-let asked = 0;  // answers to keystrokes may arrive out of order: only the latest counts
-async function checkSerials() {
-  const ask = ++asked;
-  const sku = $("#r-sku").value.trim();
-  if (!sku) { $("#r-serials-field").hidden = true; return; }
+const lines = () => [...document.querySelectorAll("#r-lines .r-line")];
+
+function addLine() {
+  const line = html(LINE).firstElementChild;
+  $("#r-lines").append(line);
+  line.querySelector(".r-sku").addEventListener("input", () => checkSerials(line).catch((e) => showError(e, "#return-status")));
+  line.querySelector(".r-remove").addEventListener("click", () => { line.remove(); numberLines(); });
+  numberLines();
+  return line;
+}
+
+// Lines are numbered as sent (a refusal names ["lines", N, ...]); the last one stays.
+function numberLines() {
+  const all = lines();
+  all.forEach((line, i) => {
+    line.querySelector("legend").textContent = `Line ${i + 1}`;
+    line.querySelector(".r-remove").hidden = all.length === 1;
+  });
+}
+
+async function checkSerials(line) {
+  const ask = (line.asked = (line.asked || 0) + 1);  // only the latest keystroke's answer counts
+  const sku = line.querySelector(".r-sku").value.trim();
+  const field = line.querySelector(".r-serials-field");
+  if (!sku) { field.hidden = true; return; }
   const { products } = await gql("query($sku: String!) { products(search: $sku, first: 20) { edges { node { sku serialControlled } } } }", { sku });
-  if (ask !== asked) return;
+  if (ask !== line.asked) return;
   const product = products.edges.map((e) => e.node).find((p) => p.sku === sku);
-  $("#r-serials-field").hidden = !(product && product.serialControlled);
+  field.hidden = !(product && product.serialControlled);
+}
+
+function lineInput(line) {
+  const value = (name) => line.querySelector(name).value.trim();
+  const serials = line.querySelector(".r-serials-field").hidden ? [] : value(".r-serials").split(/[\s,;]+/).filter(Boolean);
+  return { sku: value(".r-sku"), quantity: Number(value(".r-quantity")), serials, reason: value(".r-reason") };
+}
+
+// Each refusal naming a line goes next to it; the others next to the button.
+function showErrors(errors) {
+  const all = lines();
+  const told = errors.map((e) => {
+    const index = e.field && e.field[0] === "lines" ? Number(e.field[1]) : NaN;
+    const line = all[index];
+    if (!line) return `${e.code}: ${e.message}`;
+    say(line.querySelector(".r-line-error"), `${e.code}: ${e.message}`, true);
+    return `${e.code} on line ${index + 1}`;
+  });
+  say("#return-status", told.join(" "), true);
 }
 
 async function requestReturn(event) {
   event.preventDefault();
   const source = $("#r-source").value;
-  const serials = $("#r-serials-field").hidden ? [] : $("#r-serials").value.split(/[\s,;]+/).filter(Boolean);
+  for (const line of lines()) say(line.querySelector(".r-line-error"), "");
   const input = {
     orderIds: source === "ORDER" ? [$("#r-order").value].filter(Boolean) : null,
     shipmentId: source === "SHIPMENT" ? $("#r-shipment").value || null : null,
     warehouseCode: source === "NONE" ? $("#r-warehouse").value || null : null,
-    lines: [{ sku: $("#r-sku").value.trim(), quantity: Number($("#r-quantity").value), serials, reason: $("#r-reason").value.trim() }],
+    lines: lines().map(lineInput),
     exchange: !$("#r-exchange-field").hidden && $("#r-exchange").checked,
     rmaNo: $("#r-rma").value.trim(),
     idempotencyKey: crypto.randomUUID(),
@@ -115,11 +165,14 @@ async function requestReturn(event) {
   if (source === "ORDER" && !input.orderIds.length) { say("#return-status", "Choose a shipped order to return against.", true); return; }
   if (source === "SHIPMENT" && !input.shipmentId) { say("#return-status", "Choose a received shipment to return against.", true); return; }
   const { payload, problem } = await mutate("requestReturn", "RequestReturnInput", input, `stockReturn { ${RETURN} }`);
-  if (problem) { say("#return-status", problem, true); return; }
+  if (problem) { showErrors(payload.errors); return; }
   const made = payload.stockReturn;
   say("#return-status", `Return ${label(made)}: ${made.status}, to ${made.toPartnerCode || "the manufacturer"}`
-    + (made.exchange ? " (exchange: replacement shipped)" : ""));
-  for (const id of ["#r-quantity", "#r-serials", "#r-reason", "#r-rma"]) $(id).value = "";
+    + (made.exchange ? " (exchange: replacement shipped)" : "")
+    + `, ${made.lines.length} line${made.lines.length === 1 ? "" : "s"}`);
+  $("#r-lines").replaceChildren();
+  addLine();
+  $("#r-rma").value = "";
   await loadReturns();
 }
 

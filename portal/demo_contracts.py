@@ -1,5 +1,6 @@
 """Demo inventory contracts of DIST-NA: a supplier consignment (SCS) in its consignment
-warehouse, consumed by a POS report of the current month (three call-offs and charges), a
+warehouse, supplied by sell-in shipments (``SCS-<contract>-<line>``, received two days
+after shipping), consumed by a POS report of the current month (three call-offs and charges), a
 customer buffer (CBS) for Acme Robotics in its main warehouse, and a wholesaler buffer
 (WBS) kept for it at the central distribution centre; all initialised."""
 
@@ -11,6 +12,7 @@ from decimal import Decimal
 from portal.domain.access.principal import Principal
 from portal.domain.contracts.contracts import ContractLineInput, create_inventory_contract
 from portal.domain.contracts.initialization import initialize_contract_line
+from portal.domain.ledger.shipments import receive_shipment
 from portal.domain.periods import period_containing
 from portal.domain.reporting import submissions
 from portal.domain.reporting.validation import validate_submission
@@ -70,6 +72,11 @@ async def seed_contracts(admin: Principal, today: date) -> None:
             manufacturer_id=admin.manufacturer_id, contract_id=contract.id
         ).order_by("line_no"):
             await initialize_contract_line(admin, line.id, on=start + timedelta(days=2))
+            line = await InventoryContractLine.get(id=line.id)
+            if line.shipment_id is not None and line.reception_date is None:
+                await receive_shipment(
+                    admin, line.shipment_id, received_on=start + timedelta(days=4)
+                )
     # The partner's sales from the consignment warehouse this month consume the SCS lines.
     pos = await submissions.submit(
         admin,

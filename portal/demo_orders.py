@@ -87,7 +87,15 @@ async def seed_orders(admin: Principal) -> None:
     downstream_notice = await notices.create_shipping_notice(
         north, order_ids=[downstream], document_no="DN-DEMO-3"
     )
-    # RES-AUS receives it and sends one unit back to DIST-NA (awaiting DIST-NA's receipt).
+    # The carrier delivers it (by transfer) with one unit damaged; RES-AUS receives it and
+    # sends one unit back to DIST-NA (awaiting DIST-NA's receipt).
+    await delivery.record_delivery(
+        shipping,
+        event_id="DEMO-CARRIER-3",
+        document_no="DN-DEMO-3",
+        carrier="Demo Freight",
+        differences=[delivery.DifferenceInput(SKUS[2], "DAMAGED", 1, "WET", "carton wet")],
+    )
     for transfer_id in downstream_notice.transfer_ids or []:
         await transfers.receive_transfer(partner("RES-AUS"), transfer_id)
     await order_returns.request_return(

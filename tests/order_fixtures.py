@@ -93,6 +93,20 @@ async def place(graph: Graph, **fields: Any) -> dict[str, Any]:
     return payload
 
 
+async def reseller_order(s: Sides, quantity: int) -> str:
+    """R1 orders ``quantity`` of SKU-A from D1's W1, shipped to WR: the order id."""
+    placed = await place(
+        s.r1,
+        supplierPartnerCode="D1",
+        supplyWarehouseCode="W1",
+        shipToWarehouseCode="WR",
+        lines=[{"sku": "SKU-A", "quantity": quantity}],
+    )
+    assert placed["errors"] == [], placed
+    oid: str = placed["order"]["id"]
+    return oid
+
+
 async def act(
     graph: Graph, action: str, order_id: str, reason: str | None = None
 ) -> dict[str, Any]:

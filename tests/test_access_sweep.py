@@ -168,6 +168,10 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
         "{ priceProtectionPrograms { totalCount edges { node { id sku oldPrice newPrice closesOn } } } }",
         {},
     ),
+    "priceProtectionProgram": (
+        '{ priceProtectionProgram(id: "1") { id sku eligible { partnerCode warehouseCode warehouseName onHand inTransit units amount } } }',
+        {},
+    ),
     "rebatePrograms": (
         "{ rebatePrograms { totalCount edges { node { id name tiers { threshold rate } } } } }",
         {},
@@ -235,11 +239,11 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
         {},
     ),
     "inventoryContracts": (
-        '{ inventoryContracts(partnerCode: "D1") { totalCount edges { node { partnerCode warehouseCode endCustomerName lines { id sku remaining } } } } }',
+        '{ inventoryContracts(partnerCode: "D1") { totalCount edges { node { partnerCode warehouseCode endCustomerName lines { id sku remaining shipment { documentNo warehouseCode partnerCode } } } } } }',
         {},
     ),
     "callOffNotifications": (
-        '{ callOffNotifications(partnerCode: "D1") { totalCount edges { node { partnerCode sku quantity endCustomerName } } } }',
+        '{ callOffNotifications(partnerCode: "D1") { totalCount edges { node { partnerCode sku quantity endCustomerName shipment { documentNo warehouseCode } } } } }',
         {},
     ),
     "charges": (
@@ -765,7 +769,8 @@ async def _seed_incentives(admin: Principal, d1: Principal) -> None:
 
 
 async def _seed_contracts(admin: Principal) -> None:
-    """D1's customer buffer for a secret customer, initialised (activated)."""
+    """D1's customer buffer for a secret customer, initialised (activated); a deferred
+    indent consumed; a deposit in a secret warehouse, bought and dispatched."""
     from decimal import Decimal
 
     from portal.domain.contracts.consumption import ConsumptionInput, report_consumption
@@ -802,6 +807,30 @@ async def _seed_contracts(admin: Principal) -> None:
         admin,
         contract_id=indent.id,
         lines=[ConsumptionInput("SKU-1", 2, date(2026, 10, 4))],
+    )
+    # A deposit (WDS) in a secret warehouse: its purchase and a dispatch to D1-W2 are
+    # shipments (the dispatch's call-off names it).
+    from portal.domain.catalog import warehouses
+
+    deposit = f"{SECRET}-DEP"
+    await warehouses.create_warehouse(admin, code=deposit, name=deposit, partner_code="D1")
+    held = await create_inventory_contract(
+        admin,
+        partner_code="D1",
+        contract_type=InventoryContractType.WDS,
+        warehouse_code=deposit,
+        customer=None,
+        valid_from=date(2026, 10, 1),
+        valid_to=date(2026, 12, 31),
+        lines=[ContractLineInput("SKU-1", 4, Decimal("4"))],
+    )
+    line = await InventoryContractLine.get(contract_id=held.id)
+    await initialize_contract_line(admin, line.id, on=date(2026, 10, 3))
+    await report_consumption(
+        admin,
+        contract_id=held.id,
+        lines=[ConsumptionInput("SKU-1", 1, date(2026, 10, 4))],
+        to_warehouse_code="D1-W2",
     )
 
 

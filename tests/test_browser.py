@@ -9,8 +9,8 @@ transfer and reviews designs. The claim pages: a partner submits its prefilled s
 debit draft (and an over-claim) and sees each line's result; a manager approves the claim
 awaiting review, with its codes and POS evidence, and finds its credit memo in the list
 and in the CSV; at phone width (390 px) their buttons lie within the viewport. The
-contract pages: a partner sees its inventory contracts with what remains and their
-consumption history; a manager sees the call-off notifications and charges of the month
+contract pages: a partner sees its inventory contracts with what remains, the shipment
+that supplied each line, and their consumption history; a manager sees the call-off notifications and charges of the month
 and downloads the charges CSV; both at 1280 and 390 px.
 Screenshots go to ``test-artifacts/``. Skipped when Chromium or Playwright is missing, unless
 ``PORTAL_TEST_REQUIRE_BROWSER=1`` (as in ``.ci/run``).
@@ -163,6 +163,8 @@ def test_partner_sees_its_contracts_and_their_consumption(browser, demo) -> None
         cells = scs.locator("td").all_inner_texts()
         assert (cells[1], cells[2], cells[3]) == ("SCS", "ACTIVE", "DIST-NA-CONS")
         assert (cells[6], cells[7], cells[8]) == ("120", "14", "106")
+        # ... supplied by a sell-in shipment into the consignment warehouse, received.
+        assert cells[10].startswith("SCS-") and cells[10].endswith("-1 (RECEIVED)"), cells
         _count(page.locator("#contracts tbody tr"), 5)  # 3 SCS lines, the CBS and WBS lines
         history = page.locator("#call-off-history tbody tr")
         _count(history, 3)

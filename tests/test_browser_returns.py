@@ -1,7 +1,8 @@
 """The return and shipping-notice pages in Chromium over the demo, at 1280 and 390 px.
 
-A reseller (RES-AUS) requests a return against the order its distributor shipped it, sees
-it in its list awaiting receipt, and a coded refusal next to the button; its distributor
+A reseller (RES-AUS) requests a return of two lines (added and removed on the form)
+against the order its distributor shipped it, sees it in its list awaiting receipt, and a
+coded refusal on the line it names; its distributor
 (DIST-NA, the demo's partner page) receives it in one click. A distributor sees on its
 order list the shipping notice of an order with its delivery differences; the
 manufacturer's admin sees the shipping notices with their delivered state and
@@ -49,8 +50,8 @@ def _page_of(demo: dict[str, str], partner: str) -> tuple[str, str]:
 def test_reseller_returns_to_its_distributor_who_receives_it(browser, demo) -> None:  # type: ignore[no-untyped-def]
     _, reseller_page = _page_of(demo, "RES-AUS")
     # RES-AUS received 3 of each of SKU-0001..3 from DIST-NA (DN-DEMO-3); the demo's own
-    # return takes SKU-0002, each width here one unit of another SKU.
-    for width, sku in ((1280, "SKU-0001"), (390, "SKU-0003")):
+    # return takes SKU-0002, each width here one unit of SKU-0001 and one of SKU-0003.
+    for width, sku, other in ((1280, "SKU-0001", "SKU-0003"), (390, "SKU-0003", "SKU-0001")):
         rma = f"RMA-BT-{width}"
         page = browser.new_page(viewport={"width": width, "height": 900})
         page.goto(reseller_page)
@@ -59,35 +60,62 @@ def test_reseller_returns_to_its_distributor_who_receives_it(browser, demo) -> N
         assert page.locator("#r-source option").all_inner_texts() == ["against an order"]
         assert page.locator("#r-exchange-field").is_hidden()
         assert page.locator("#r-order").inner_text().count("DIST-NA") >= 1
-        # A serial-controlled SKU asks for serials; the others do not.
-        page.fill("#r-sku", "SKU-0010")
-        page.wait_for_selector("#r-serials", state="visible")
-        page.fill("#r-sku", sku)
-        page.wait_for_selector("#r-serials", state="hidden")
-        # More than shipped: refused with its code, next to the button, nothing made.
-        page.fill("#r-quantity", "50")
+        lines = page.locator("#r-lines .r-line")
+        _count(lines, 1)
+        first, second = lines.nth(0), lines.nth(1)
+        _count(first.locator(".r-remove:visible"), 0)  # the last line stays
+        # A serial-controlled SKU asks for serials on its line; the others do not.
+        first.locator(".r-sku").fill("SKU-0010")
+        first.locator(".r-serials").wait_for(state="visible")
+        first.locator(".r-sku").fill(sku)
+        first.locator(".r-serials").wait_for(state="hidden")
+        first.locator(".r-quantity").fill("1")
+        first.locator(".r-reason").fill("Wrong variant")
+        # Lines are added and removed; they are numbered as sent.
+        for _ in range(2):
+            page.click("#r-add-line")
+        _count(lines, 3)
+        lines.nth(2).locator(".r-sku").fill("SKU-0004")
+        lines.nth(1).locator(".r-remove").click()
+        _count(lines, 2)
+        assert lines.locator("legend").all_inner_texts() == ["Line 1", "Line 2"]
+        assert second.locator(".r-sku").input_value() == "SKU-0004"
+        assert first.locator(".r-sku").input_value() == sku
+        second.locator(".r-sku").fill(other)
+        # More than shipped on line 2: refused on that line with its code, nothing made.
+        second.locator(".r-quantity").fill("50")
         page.fill("#r-rma", f"{rma}-X")
         page.click("#r-submit")
         refused = _status(page, "#return-status", "RETURN_EXCEEDS_SHIPPED")
         assert "error" in (page.get_attribute("#return-status", "class") or "")
-        assert refused.startswith("RETURN_EXCEEDS_SHIPPED")
+        assert refused.startswith("RETURN_EXCEEDS_SHIPPED on line 2")
+        told = second.locator(".r-line-error").inner_text()
+        assert told.startswith("RETURN_EXCEEDS_SHIPPED: At most") and other in told
+        assert first.locator(".r-line-error").inner_text() == ""
+        assert first.locator(".r-line-error").is_hidden()
         _count(page.locator("#returns tbody tr").filter(has_text=f"{rma}-X"), 0)
-        page.fill("#r-quantity", "1")
-        page.fill("#r-reason", "Wrong variant")
+        _inside(page, lines.locator("input:visible, button:visible, .r-line-error:visible"), width)
+        page.locator("#return-form").screenshot(
+            path=str(ARTIFACTS / f"reseller-return-lines-{width}.png")
+        )
+        second.locator(".r-quantity").fill("1")
         page.fill("#r-rma", rma)
         page.click("#r-submit")
-        _status(page, "#return-status", f"{rma}: REQUESTED, to DIST-NA")
+        _status(page, "#return-status", f"{rma}: REQUESTED, to DIST-NA, 2 lines")
         assert "error" not in (page.get_attribute("#return-status", "class") or "")
+        _count(lines, 1)  # a fresh form
+        assert lines.locator(".r-sku").input_value() == ""
         mine = page.locator("#returns tbody tr").filter(has_text=rma)
         _count(mine, 1)
-        assert "REQUESTED" in mine.inner_text() and f"{sku} \u00d7 1" in mine.inner_text()
+        assert "REQUESTED" in mine.inner_text()
+        assert f"{sku} \u00d7 1; {other} \u00d7 1" in mine.inner_text()
         assert "DIST-NA · DIST-NA-MAIN" in mine.inner_text()
         _count(mine.locator("button", has_text="Receive"), 0)  # the distributor receives
         _count(mine.locator("button", has_text="Cancel"), 1)
         _inside(
             page,
             page.locator(
-                "#return-form input:visible, #return-form select:visible, #return-form button"
+                "#return-form input:visible, #return-form select:visible, #return-form button:visible"
             ),
             width,
         )
@@ -167,7 +195,11 @@ def test_manager_sees_notices_delivered_and_receives_a_return(browser, demo) -> 
         assert waiting.get_attribute("data-delivered") == "no"
         assert "not delivered yet" in waiting.inner_text()
         by_transfer = page.locator("#shipping-notices tbody tr[data-notice='DN-DEMO-3']")
-        assert "shipped by DIST-NA (transfer)" in by_transfer.inner_text()
+        # A distributor's notice, delivered by the carrier (by transfer) and received.
+        assert by_transfer.get_attribute("data-delivered") == "yes"
+        text = by_transfer.inner_text()
+        assert "shipped by DIST-NA (transfer), delivered " in text and "received " in text
+        assert "damaged 1 SKU-0003 (WET: carton wet)" in text
         _inside(page, delivered.locator("td"), width)
         # A return to the manufacturer, received in one click (once: at the first width).
         back = page.locator("#returns tbody tr").filter(has_text="RMA-MGR")
@@ -226,15 +258,15 @@ def test_every_return_source_and_an_exchange(browser, demo) -> None:  # type: ig
             page.select_option("#r-source", "SHIPMENT")
             page.wait_for_selector("#r-shipment", state="visible")
             page.select_option("#r-shipment", label="DN-DEMO-4 (DIST-AP-MAIN)")
-            page.fill("#r-sku", "SKU-0003")
-            page.fill("#r-quantity", "1")
+            page.locator("#r-lines .r-sku").fill("SKU-0003")
+            page.locator("#r-lines .r-quantity").fill("1")
             page.check("#r-exchange")
             rma = f"RMA-EX-{width}"
             page.fill("#r-rma", rma)
             _inside(
                 page,
                 page.locator(
-                    "#return-form input:visible, #return-form select:visible, #return-form button"
+                    "#return-form input:visible, #return-form select:visible, #return-form button:visible"
                 ),
                 width,
             )

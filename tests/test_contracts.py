@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from portal.domain.access.tokens import create_token
-from portal.domain.catalog import warehouses
+from portal.domain.catalog import tenants, warehouses
 from portal.domain.ledger.check import ledger_mismatches
 from portal.models import (
     CallOffNotification,
@@ -17,8 +17,9 @@ from portal.models import (
     LedgerEntry,
     OutboxEvent,
     Partner,
+    StockBalance,
 )
-from portal.models.enums import Role, WarehouseKind
+from portal.models.enums import ReceiptMode, Role, WarehouseKind
 from tests.graph import Graph
 from tests.jobs import run_jobs
 from tests.ledger_fixtures import build_channel, ship_to_w1
@@ -28,14 +29,22 @@ CREATE = """mutation($input: CreateInventoryContractInput!) { createInventoryCon
     lines { id sku quantity unitPrice initialized consumed remaining receptionDate } }
   errors { field code message } } }"""
 INIT = """mutation($input: ContractLineActionInput!) { initializeContractLine(input: $input) {
-  inventoryContract { id status lines { id initialized consumed remaining receptionDate } }
+  inventoryContract { id status lines { id initialized consumed remaining receptionDate
+    shipment { id documentNo status shippedOn receivedOn warehouseCode } } }
   errors { field code message } } }"""
+SHIPMENTS = """{ shipments { edges { node { id documentNo status shippedOn receivedOn warehouseCode
+  partnerCode lines { sku quantity } } } } }"""
+REQUEST_RETURN = """mutation($input: RequestReturnInput!) { requestReturn(input: $input) {
+  errors { field code message } } }"""
+RECEIVE = """mutation($input: ReceiveShipmentInput!) { receiveShipment(input: $input) {
+  shipment { status receivedOn } errors { code } } }"""
 CONTRACTS = """query($type: InventoryContractType) { inventoryContracts(type: $type) { totalCount
   edges { node { id type partnerCode lines { sku remaining } } } } }"""
 REPORT = """mutation($input: ReportConsumptionInput!) { reportConsumption(input: $input) {
   inventoryContract { id lines { sku consumed remaining } } errors { field code message } } }"""
 CALL_OFFS = """{ callOffNotifications { totalCount edges { node {
-  partnerCode contractId sku quantity consumedOn period source endCustomerName } } } }"""
+  partnerCode contractId sku quantity consumedOn period source endCustomerName
+  shipment { documentNo } } } } }"""
 CHARGES = """query($period: String) { charges(period: $period) { totalCount edges { node {
   partnerCode contractId callOffId sku quantity unitPrice amount currency period } } } }"""
 SUBMIT_POS = """mutation($input: SubmitPosInput!) { submitPos(input: $input) {
@@ -113,12 +122,36 @@ async def _create(manager: Graph, body: dict[str, Any]) -> dict[str, Any]:
     return made["inventoryContract"]  # type: ignore[no-any-return]
 
 
-async def _init(manager: Graph, line_id: str, **extra: Any) -> dict[str, Any]:
+async def _init(
+    manager: Graph, line_id: str, receiver: Graph | None = None, **extra: Any
+) -> dict[str, Any]:
+    """Initialise a line on 2026-10-05; an SCS shipment is received that day by
+    ``receiver`` (the partner), when given."""
     done = (await manager(INIT, input={"lineId": line_id, "receptionDate": "2026-10-05", **extra}))[
         "initializeContractLine"
     ]
     assert done["errors"] == [], done
+    shipment = done["inventoryContract"]["lines"][0]["shipment"]
+    if receiver is not None and shipment is not None and shipment["status"] == "SHIPPED":
+        await _receive(receiver, shipment["id"], "2026-10-05")
     return done["inventoryContract"]  # type: ignore[no-any-return]
+
+
+async def _shipments(graph: Graph) -> dict[str, dict[str, Any]]:
+    """documentNo -> the shipment, as the graph's principal sees it."""
+    edges = (await graph(SHIPMENTS))["shipments"]["edges"]
+    return {e["node"]["documentNo"]: e["node"] for e in edges}
+
+
+async def _transit(code: str) -> int:
+    """What is in transit to warehouse ``code`` (all SKUs, owners)."""
+    rows = await StockBalance.filter(warehouse__code=code)
+    return sum(r.in_transit for r in rows)
+
+
+async def _receive(graph: Graph, shipment_id: str, on: str) -> None:
+    done = (await graph(RECEIVE, input={"id": shipment_id, "receivedOn": on}))["receiveShipment"]
+    assert done["errors"] == [] and done["shipment"]["status"] == "RECEIVED", done
 
 
 async def test_create_refuses_bad_input_is_idempotent_and_scoped(client) -> None:
@@ -188,22 +221,57 @@ async def test_initialisation_of_each_type_moves_stock_to_its_owner(client) -> N
     expected = {("W1", "PARTNER"): 100}
     await _check_owners(manager, expected)
 
-    # SCS: the supply lands in D1's consignment warehouse, still the manufacturer's.
+    # SCS: the supply is a sell-in shipment to D1's consignment warehouse, in transit until
+    # received (the receipt mode is MANUAL); the line waits for it.
     scs = await _create(manager, contract("SCS", "C1"))
     done = await _init(manager, scs["lines"][0]["id"])
     assert done["status"] == "ACTIVE"
-    assert done["lines"][0]["initialized"] == 40 and done["lines"][0]["remaining"] == 40
-    assert done["lines"][0]["receptionDate"] == "2026-10-05"
-    expected[("C1", "MANUFACTURER")] = 40
+    scs_doc = f"SCS-{scs['id']}-1"
+    shipment = done["lines"][0].pop("shipment")
+    assert done["lines"][0] | {"id": None} == {
+        "id": None,
+        "initialized": 0,
+        "consumed": 0,
+        "remaining": 0,
+        "receptionDate": None,
+    }
+    assert shipment | {"id": None} == {
+        "id": None,
+        "documentNo": scs_doc,
+        "status": "SHIPPED",
+        "shippedOn": "2026-10-05",
+        "receivedOn": None,
+        "warehouseCode": "C1",
+    }
     await _check_owners(manager, expected)
-    # Twice: INVALID_STATE, nothing moves.
+    assert await _transit("C1") == 40
+    # Twice (even in transit): INVALID_STATE, nothing moves.
     twice = (await manager(INIT, input={"lineId": scs["lines"][0]["id"]}))["initializeContractLine"]
     assert twice["errors"][0]["code"] == "INVALID_STATE"
+    # The partner sees the shipment and receives it: the line is initialised, dated by the
+    # receipt, and the stock lands still the manufacturer's.
+    seen = await _shipments(d1)
+    assert seen[scs_doc]["lines"] == [{"sku": "SKU-A", "quantity": 40}]
+    assert seen[scs_doc]["partnerCode"] == "D1"
+    await _receive(d1, shipment["id"], "2026-10-07")
+    line = (await manager(STATUS, type="SCS"))["inventoryContracts"]["edges"][0]["node"]
+    assert line["lines"][0]["remaining"] == 40
+    stored = await InventoryContractLine.get(id=scs["lines"][0]["id"])
+    assert (stored.initialized, str(stored.reception_date)) == (40, "2026-10-07")
+    expected[("C1", "MANUFACTURER")] = 40
     await _check_owners(manager, expected)
+    assert await _transit("C1") == 0
+    assert await LedgerEntry.filter(kind="SELL_IN", source_type="SHIPMENT").count() == 2
 
-    # WDS: the partner's purchase, kept at the manufacturer in its deposit warehouse.
+    # WDS: the partner's purchase, a shipment to its deposit at the manufacturer, received
+    # at once (bill and hold: the goods do not travel).
     wds = await _create(manager, contract("WDS", "DEP"))
-    await _init(manager, wds["lines"][0]["id"])
+    done = await _init(manager, wds["lines"][0]["id"])
+    assert done["lines"][0]["receptionDate"] == "2026-10-05"
+    assert done["lines"][0]["remaining"] == 40
+    assert done["lines"][0]["shipment"]["documentNo"] == f"WDS-{wds['id']}-1"
+    assert done["lines"][0]["shipment"]["status"] == "RECEIVED"
+    assert done["lines"][0]["shipment"]["receivedOn"] == "2026-10-05"
     expected[("DEP", "PARTNER")] = 40
     await _check_owners(manager, expected)
 
@@ -235,16 +303,53 @@ async def test_initialisation_of_each_type_moves_stock_to_its_owner(client) -> N
     expected[("SITE", "PARTNER")] = 40
     await _check_owners(manager, expected)
 
-    # WBS, CBS, DIS: activation only, no stock moves.
+    # WBS, CBS, DIS: activation only, no stock moves, no shipment.
     for kind, place in (("WBS", "MFG"), ("CBS", "W1"), ("DIS", None)):
         made = await _create(manager, contract(kind, place))
         done = await _init(manager, made["lines"][0]["id"])
         assert done["status"] == "ACTIVE" and done["lines"][0]["remaining"] == 40, kind
+        assert done["lines"][0]["shipment"] is None
         await _check_owners(manager, expected)
+    assert set(await _shipments(d1)) == {"INV-1", scs_doc, f"WDS-{wds['id']}-1"}
 
     # The partner sees its contracts with their remaining quantities.
     seen = (await d1(CONTRACTS))["inventoryContracts"]
     assert seen["totalCount"] == 8
+
+
+async def test_an_scs_supply_is_received_per_the_receipt_mode(client) -> None:
+    from datetime import date
+
+    from portal.domain.ledger.shipments import auto_receive_due
+
+    ch, manager, d1, _ = await _setup(client)
+    # ON_SHIPPING: received as it ships, the line initialised on the shipping date.
+    await tenants.update_settings(ch.admin, shipment_receipt_mode=ReceiptMode.ON_SHIPPING)
+    first = await _create(manager, contract("SCS", "C1"))
+    line = (await _init(manager, first["lines"][0]["id"]))["lines"][0]
+    assert (line["remaining"], line["receptionDate"], line["shipment"]["status"]) == (
+        40,
+        "2026-10-05",
+        "RECEIVED",
+    )
+    expected = {("C1", "MANUFACTURER"): 40}
+    await _check_owners(manager, expected)
+    # AFTER_DAYS (3): in transit until the job receives it; the receipt dates the line.
+    await tenants.update_settings(
+        ch.admin, shipment_receipt_mode=ReceiptMode.AFTER_DAYS, receipt_after_days=3
+    )
+    second = await _create(manager, contract("SCS", "C1"))
+    line_id = second["lines"][0]["id"]
+    assert (await _init(manager, line_id))["lines"][0]["remaining"] == 0
+    assert await auto_receive_due(today=date(2026, 10, 7)) == 0
+    await _check_owners(manager, expected)
+    assert await _transit("C1") == 40
+    assert await auto_receive_due(today=date(2026, 10, 8)) == 1
+    stored = await InventoryContractLine.get(id=line_id)
+    assert (stored.initialized, str(stored.reception_date)) == (40, "2026-10-08")
+    expected[("C1", "MANUFACTURER")] = 80
+    await _check_owners(manager, expected)
+    assert set(await _shipments(d1)) == {f"SCS-{first['id']}-1", f"SCS-{second['id']}-1"}
 
 
 def _sold(quantity: int) -> dict[str, Any]:
@@ -276,7 +381,7 @@ async def test_scs_is_consumed_by_accepted_pos_and_a_resubmission_reverses(clien
     _, manager, d1, d2 = await _setup(client)
     scs = await _create(manager, contract("SCS", "C1"))
     line_id = scs["lines"][0]["id"]
-    await _init(manager, line_id)
+    await _init(manager, line_id, d1)
     expected = {("C1", "MANUFACTURER"): 40}
     await _check_owners(manager, expected)
     # The partner sells 15 from the consignment warehouse: a call-off, a charge at 9.50.
@@ -360,7 +465,7 @@ async def test_scs_is_consumed_by_accepted_pos_and_a_resubmission_reverses(clien
 async def test_scs_consumes_only_units_sold_inside_the_line_window(client, app) -> None:
     _, manager, d1, _ = await _setup(client)
     scs = await _create(manager, contract("SCS", "C1"))
-    await _init(manager, scs["lines"][0]["id"])  # received 2026-10-05
+    await _init(manager, scs["lines"][0]["id"], d1)  # received 2026-10-05
     report = _sold(15)
     early = {**report["lines"][0], "quantity": 4, "soldOn": "2026-10-02"}
     report["lines"].append(early)  # sold before the stock was the contract's
@@ -438,18 +543,51 @@ async def test_reported_consumption_per_type(client) -> None:
     await d1(REPORT, input={"contractId": cds["id"], "lines": [_used(5)]})
     expected[("W1", "END_CUSTOMER")] = 35
     await _check_owners(manager, expected)
-    # WDS: a dispatch request ships the partner's deposit to its own W2, no charge.
-    await d1(REPORT, input={"contractId": wds["id"], "lines": [_used(7)], "toWarehouseCode": "W2"})
+    # WDS: a dispatch request is a shipment of the partner's deposit to its own W2 (no
+    # charge): out of the deposit at once, in transit to W2 until D1 receives it; the
+    # request is idempotent.
+    request = {
+        "contractId": wds["id"],
+        "lines": [_used(7)],
+        "toWarehouseCode": "W2",
+        "idempotencyKey": "dispatch-1",
+    }
+    for _ in range(2):
+        assert (await d1(REPORT, input=request))["reportConsumption"]["errors"] == []
     expected[("DEP2", "PARTNER")] = 33
+    await _check_owners(manager, expected)
+    doc = f"WDS-{wds['id']}-D1"
+    dispatched = (await _shipments(d1))[doc]
+    assert dispatched | {"id": None} == {
+        "id": None,
+        "documentNo": doc,
+        "status": "SHIPPED",
+        "shippedOn": "2026-10-21",
+        "receivedOn": None,
+        "warehouseCode": "W2",
+        "partnerCode": "D1",
+        "lines": [{"sku": "SKU-A", "quantity": 7}],
+    }
+    assert await _transit("W2") == 7
+    assert doc not in await _shipments(d2)
+    await _receive(d1, dispatched["id"], "2026-10-22")
     expected[("W2", "PARTNER")] = 7
     await _check_owners(manager, expected)
+    assert await _transit("W2") == 0
+    # Received as a transfer in: the purchase was the sell-in.
+    w2 = [(e.kind.value, e.quantity) for e in await LedgerEntry.filter(warehouse__code="W2")]
+    assert w2 == [("TRANSFER_IN", 7)]
 
     assert await _call_offs(manager) == [
         (3, "REPORT"),
         (5, "REPORT"),
-        (7, "REPORT"),
+        (7, "DISPATCH"),
         (12, "REPORT"),
     ]
+    edges = (await manager(CALL_OFFS))["callOffNotifications"]["edges"]
+    assert sorted(str(e["node"]["shipment"]) for e in edges) == sorted(
+        [str({"documentNo": doc})] + ["None"] * 3
+    )
     assert await _charges(manager) == ["114.00", "28.50"]  # 12 x 9.50, 3 x 9.50
     assert await Charge.all().count() == 2
 
@@ -503,7 +641,7 @@ async def _start(client, kind: str, place: str | None, **init: Any):  # type: ig
     await ship_to_w1(ch, 100)
     made = await _create(manager, contract(kind, place))
     line_id = made["lines"][0]["id"]
-    await _init(manager, line_id, **init)
+    await _init(manager, line_id, d1, **init)
     return ch, manager, d1, made["id"], line_id
 
 
@@ -511,6 +649,21 @@ async def test_life_of_scs(client, app) -> None:
     ch, manager, d1, contract_id, line_id = await _start(client, "SCS", "C1")
     expected = {("W1", "PARTNER"): 100, ("C1", "MANUFACTURER"): 40}
     await _check_owners(manager, expected)
+    supply = (await _shipments(d1))[f"SCS-{contract_id}-1"]  # received by D1 (_start)
+    assert (supply["status"], supply["receivedOn"], supply["warehouseCode"]) == (
+        "RECEIVED",
+        "2026-10-05",
+        "C1",
+    )
+    # Contract stock goes back by returnContractStock, not a return against its shipment.
+    await tenants.update_settings(ch.admin, returns_against_shipments=True)
+    against = (
+        await d1(
+            REQUEST_RETURN,
+            input={"shipmentId": supply["id"], "lines": [{"sku": "SKU-A", "quantity": 1}]},
+        )
+    )["requestReturn"]
+    assert against["errors"][0]["code"] == "INVALID", against
     await d1(SUBMIT_POS, input=_sold(10))  # consumed by the partner's sales
     await run_jobs(app)
     expected[("C1", "MANUFACTURER")] = 30
@@ -584,9 +737,17 @@ async def test_after_a_takeover_pos_sells_the_partners_own_stock(client, app) ->
 
 
 async def test_life_of_wds(client) -> None:
-    _, manager, d1, contract_id, line_id = await _start(client, "WDS", "DEP")
+    ch, manager, d1, contract_id, line_id = await _start(client, "WDS", "DEP")
     expected = {("W1", "PARTNER"): 100, ("DEP", "PARTNER"): 40}
     await _check_owners(manager, expected)
+    purchase = (await _shipments(d1))[f"WDS-{contract_id}-1"]  # received at once
+    assert (purchase["status"], purchase["receivedOn"], purchase["warehouseCode"]) == (
+        "RECEIVED",
+        "2026-10-05",
+        "DEP",
+    )
+    # Under ON_SHIPPING, a dispatch's shipment is received as it ships.
+    await tenants.update_settings(ch.admin, shipment_receipt_mode=ReceiptMode.ON_SHIPPING)
     await _ok(
         d1,
         REPORT,
@@ -595,6 +756,18 @@ async def test_life_of_wds(client) -> None:
     )
     expected[("DEP", "PARTNER")] = 33
     expected[("W2", "PARTNER")] = 7
+    await _check_owners(manager, expected)
+    dispatched = (await _shipments(d1))[f"WDS-{contract_id}-D1"]
+    assert (dispatched["status"], dispatched["receivedOn"]) == ("RECEIVED", "2026-10-21")
+    # Over remaining: INSUFFICIENT_STOCK, no shipment.
+    over = (
+        await d1(
+            REPORT,
+            input={"contractId": contract_id, "lines": [_used(34)], "toWarehouseCode": "W2"},
+        )
+    )["reportConsumption"]
+    assert over["errors"][0]["code"] == "INSUFFICIENT_STOCK"
+    assert f"WDS-{contract_id}-D2" not in await _shipments(d1)
     await _check_owners(manager, expected)
     refused = (await manager(TAKE, input={"lineId": line_id, "on": ON, "quantity": 1}))[
         "takeOverOwnership"

@@ -26,6 +26,7 @@ from portal.models import (
     CreditMemo,
     DesignRegistration,
     InventoryContract,
+    InventoryContractLine,
     InventoryDocument,
     Order,
     OrderLine,
@@ -35,6 +36,7 @@ from portal.models import (
     RebatePayout,
     RebateProgram,
     ReconciliationRow,
+    Shipment,
     StockBalance,
     StockReturn,
     Submission,
@@ -53,6 +55,7 @@ from portal.models.enums import (
     ReconciliationStatus,
     ReturnStatus,
     Role,
+    ShipmentStatus,
     SubmissionStatus,
     TransferStatus,
 )
@@ -78,6 +81,11 @@ async def test_demo_history(db) -> None:
     assert await Submission.filter(period="2026-11").count() == 2
     assert await InventoryContract.all().count() == 3
     assert await CallOffNotification.all().count() == await Charge.all().count() == 3
+    # Its lines were supplied by sell-in shipments into the consignment warehouse, received.
+    supplies = await Shipment.filter(source="CONTRACT").order_by("document_no")
+    assert len(supplies) == 3 and {s.status for s in supplies} == {ShipmentStatus.RECEIVED}
+    assert all(s.document_no.startswith("SCS-") for s in supplies)
+    assert await InventoryContractLine.filter(shipment_id__isnull=False).count() == 3
     exceptions = await ReconciliationRow.filter(status=ReconciliationStatus.EXCEPTION).count()
     missing = await ReconciliationRow.filter(
         status=ReconciliationStatus.MISSING_REPORT, partner__code=LATE_PARTNER

@@ -25,11 +25,14 @@ from portal.models import (
     LedgerEntry,
     OutboxEvent,
     Shipment,
+    ShippingNotice,
     StockBalance,
+    Transfer,
 )
 from portal.models.enums import ReceiptMode
 from tests.ledger_fixtures import build_channel, ship_to_w1
-from tests.order_fixtures import ORDER, act, build_sides, place, stock
+from tests.order_fixtures import ORDER, act, build_sides, place, reseller_order, stock
+from tests.tenants import tenant
 
 SECRET = "carrier-secret-0123456789"
 NOTICE = """mutation($input: CreateShippingNoticeInput!) { createShippingNotice(input: $input) {
@@ -517,3 +520,206 @@ async def test_a_carrier_event_sent_three_times_at_once_counts_once(db) -> None:
     assert await LedgerEntry.filter(kind="SELL_IN", source_id=shipment.id).count() == 1
     assert await OutboxEvent.filter(event_type="shipment.delivered").count() == 1
     assert await ledger_mismatches() == []
+
+
+NOTICE_DELIVERY = """query { shippingNotices { edges { node { documentNo supplierPartnerCode
+  shipmentId transferIds deliveredOn receivedOn
+  deliveryDifferences { sku kind quantity reasonCode note } } } } }"""
+DELIVER_NOTICE = """mutation($input: RecordDeliveryEventInput!) { recordDeliveryEvent(input: $input) {
+  shipment { id } shippingNotice { documentNo deliveredOn receivedOn transferIds
+    deliveryDifferences { sku kind quantity reasonCode } }
+  replayed received errors { field code message } } }"""
+RECEIVE_TRANSFER = """mutation($id: ID!) { receiveTransfer(input: {id: $id}) {
+  transfer { status } errors { code } } }"""
+
+
+async def reseller_notice(s: Any, quantity: int = 10, document_no: str = "DN-R") -> list[str]:
+    """R1 orders ``quantity`` of SKU-A from D1 (W1 holds 50), D1 ships it on 2026-11-02:
+    the notice's transfer ids."""
+    await ship_to_w1(s.ch, 50)
+    oid = await reseller_order(s, quantity)
+    await act(s.d1, "confirmOrder", oid)
+    sent = (
+        await s.d1(
+            NOTICE,
+            input={
+                "orderIds": [oid],
+                "documentNo": document_no,
+                "shippedOn": "2026-11-02",
+            },
+        )
+    )["createShippingNotice"]
+    assert sent["errors"] == [], sent
+    assert sent["shippingNotice"]["shipmentId"] is None
+    ids: list[str] = sent["shippingNotice"]["transferIds"]
+    return ids
+
+
+async def reseller_balance(code: str) -> tuple[int, int]:
+    row = await StockBalance.get(warehouse__code=code, product__sku="SKU-A")
+    return row.quantity, row.in_transit
+
+
+async def test_a_carrier_event_receives_a_distributors_notice_on_delivery(client) -> None:
+    s = await build_sides(client, shipment_receipt_mode=ReceiptMode.ON_DELIVERY)
+    m = s.ch.admin.manufacturer_id
+    await s.admin(SECRET_SETTING, secret=SECRET)
+    [transfer_id] = await reseller_notice(s)
+    assert (await reseller_balance("W1"), await reseller_balance("WR")) == ((40, 0), (0, 10))
+    body = {
+        "eventId": "CARRIER-R-1",
+        "documentNo": "DN-R",
+        "deliveredOn": "2026-11-05",
+        "differences": [
+            {"sku": "SKU-A", "kind": "SHORT", "quantity": 3, "reasonCode": "MISSING_CARTON"},
+            {"sku": "SKU-A", "kind": "OVER", "quantity": 1, "reasonCode": "EXTRA", "note": "x"},
+        ],
+    }
+    # Another manufacturer's carrier, signed with its own secret, does not find DN-R.
+    other = await tenant("Other Co")
+    await update_settings(other.admin, logistics_secret=SECRET)
+    before = await snapshot()
+    elsewhere = await post_event(
+        client, other.admin.manufacturer_id, {"eventId": "X-1", "documentNo": "DN-R"}
+    )
+    assert elsewhere.status_code == 400
+    assert elsewhere.json()["errors"][0]["code"] == "NOT_FOUND"
+    # Bad input on a notice: coded, nothing stored or received.
+    for bad, code in (
+        (
+            {
+                **body,
+                "differences": [
+                    {"sku": "SKU-A", "kind": "DAMAGED", "quantity": 11, "reasonCode": "WET"}
+                ],
+            },
+            "DELIVERY_EXCEEDS_SHIPPED",
+        ),
+        ({**body, "deliveredOn": "2026-11-01"}, "INVALID"),
+    ):
+        refused = await post_event(client, m, bad)
+        assert refused.status_code == 400
+        assert refused.json()["errors"][0]["code"] == code
+    assert await snapshot() == before
+    assert await reseller_balance("WR") == (0, 10)
+
+    delivered = await post_event(client, m, body)
+    assert delivered.status_code == 200, delivered.text
+    notice = await ShippingNotice.get(document_no="DN-R")
+    assert delivered.json() == {
+        "shipmentId": None,
+        "noticeId": str(notice.id),
+        "transferIds": [transfer_id],
+        "status": "RECEIVED",
+        "deliveredOn": "2026-11-05",
+        "replayed": False,
+        "received": True,
+    }
+    # Received as receiveTransfer does: the reseller's sell-in of what shipped, dated the
+    # delivery; the differences are recorded, not posted.
+    assert await reseller_balance("WR") == (10, 0)
+    sell_in = await LedgerEntry.filter(kind="SELL_IN", source_type="TRANSFER")
+    assert [(e.quantity, e.business_date.isoformat()) for e in sell_in] == [(10, "2026-11-05")]
+    assert (await Transfer.get(id=int(transfer_id))).status.value == "RECEIVED"
+    expected_node = {
+        "documentNo": "DN-R",
+        "supplierPartnerCode": "D1",
+        "shipmentId": None,
+        "transferIds": [transfer_id],
+        "deliveredOn": "2026-11-05",
+        "receivedOn": "2026-11-05",
+        "deliveryDifferences": [
+            {
+                "sku": "SKU-A",
+                "kind": "SHORT",
+                "quantity": 3,
+                "reasonCode": "MISSING_CARTON",
+                "note": "",
+            },
+            {"sku": "SKU-A", "kind": "OVER", "quantity": 1, "reasonCode": "EXTRA", "note": "x"},
+        ],
+    }
+    for graph in (s.r1, s.d1, s.admin):
+        nodes = [e["node"] for e in (await graph(NOTICE_DELIVERY))["shippingNotices"]["edges"]]
+        assert nodes == [expected_node]
+    events = {
+        e.event_type: e.payload
+        for e in await OutboxEvent.filter(event_type__startswith="shipment.")
+    }
+    assert events["shipment.delivered"] == {
+        "shipmentId": None,
+        "noticeId": str(notice.id),
+        "transferIds": [transfer_id],
+        "supplierPartnerCode": "D1",
+        "documentNo": "DN-R",
+        "partnerCode": "R1",
+        "eventId": "CARRIER-R-1",
+        "deliveredOn": "2026-11-05",
+        "status": "RECEIVED",
+    }
+    assert [d["kind"] for d in events["shipment.delivery_difference"]["differences"]] == [
+        "SHORT",
+        "OVER",
+    ]
+    # Resent: the first answer, nothing changes; the id under another document: INVALID.
+    after = await snapshot()
+    again = await post_event(client, m, body)
+    assert again.status_code == 200
+    assert (again.json()["replayed"], again.json()["received"]) == (True, False)
+    assert await snapshot() == after
+    assert await ledger_mismatches() == []
+
+
+async def test_recording_a_distributors_notice_delivery_through_the_graph(client) -> None:
+    s = await build_sides(client)  # MANUAL receipt: delivery does not receive the transfer
+    [transfer_id] = await reseller_notice(s, quantity=6)
+    recorded = (
+        await s.shipping(
+            DELIVER_NOTICE,
+            input={
+                "eventId": "EV-R",
+                "documentNo": "DN-R",
+                "deliveredOn": "2026-11-03",
+                "differences": [
+                    {"sku": "SKU-A", "kind": "DAMAGED", "quantity": 2, "reasonCode": "CRUSHED"}
+                ],
+            },
+        )
+    )["recordDeliveryEvent"]
+    assert recorded == {
+        "shipment": None,
+        "shippingNotice": {
+            "documentNo": "DN-R",
+            "deliveredOn": "2026-11-03",
+            "receivedOn": None,
+            "transferIds": [transfer_id],
+            "deliveryDifferences": [
+                {"sku": "SKU-A", "kind": "DAMAGED", "quantity": 2, "reasonCode": "CRUSHED"}
+            ],
+        },
+        "replayed": False,
+        "received": False,
+        "errors": [],
+    }
+    assert await reseller_balance("WR") == (0, 6)
+    # A later event keeps the first delivery date; the reseller receives by hand.
+    later = (
+        await s.shipping(
+            DELIVER_NOTICE,
+            input={"eventId": "EV-R2", "documentNo": "DN-R", "deliveredOn": "2026-11-04"},
+        )
+    )["recordDeliveryEvent"]
+    assert later["shippingNotice"]["deliveredOn"] == "2026-11-03"
+    assert (await s.r1(RECEIVE_TRANSFER, id=transfer_id))["receiveTransfer"]["errors"] == []
+    nodes = [e["node"] for e in (await s.r1(NOTICE_DELIVERY))["shippingNotices"]["edges"]]
+    assert (nodes[0]["deliveredOn"], nodes[0]["receivedOn"] is not None) == ("2026-11-03", True)
+    assert await reseller_balance("WR") == (6, 0)
+    # The same event id for the manufacturer's shipment of another document: INVALID.
+    await shipped_order(s, document_no="DN-M", quantity=2)
+    reused = (await s.shipping(DELIVER_NOTICE, input={"eventId": "EV-R", "documentNo": "DN-M"}))[
+        "recordDeliveryEvent"
+    ]
+    assert reused["errors"][0]["code"] == "INVALID"
+    # A partner does not record deliveries, of a notice either.
+    forbidden = await s.d1.errors(DELIVER_NOTICE, input={"eventId": "EV-X", "documentNo": "DN-R"})
+    assert forbidden[0]["extensions"]["code"] == "FORBIDDEN"

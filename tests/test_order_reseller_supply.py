@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from portal.domain.access.principal import Principal
+from portal.domain.catalog import warehouses
 from portal.domain.catalog.tenants import update_settings
 from portal.domain.ledger import shipments, transfers
 from portal.domain.ledger.check import ledger_mismatches
@@ -18,9 +19,9 @@ from portal.domain.ledger.shipments import LineInput
 from portal.domain.orders import notices, orders
 from portal.domain.orders.check import reservation_mismatches
 from portal.models import LedgerEntry, OrderLine, OutboxEvent, Partner, StockBalance, SupplyStock
-from portal.models.enums import InsufficientStockPolicy, Role
+from portal.models.enums import InsufficientStockPolicy, OrderingMode, Role, WarehouseKind
 from tests.ledger_fixtures import build_channel, ship_to_w1
-from tests.order_fixtures import ORDER, act, build_sides, place
+from tests.order_fixtures import ORDER, act, build_sides, place, reseller_order
 
 REQUEST = """mutation($input: RequestReturnInput!) { requestReturn(input: $input) {
   stockReturn { id status source orderIds warehouseCode toPartnerCode toWarehouseCode
@@ -39,19 +40,6 @@ SETTINGS_EXCHANGES = """mutation { updateSettings(input: {exchanges: true}) { er
 async def balance(warehouse: str, sku: str = "SKU-A") -> int:
     rows = await StockBalance.filter(warehouse__code=warehouse, product__sku=sku)
     return sum(r.quantity for r in rows)
-
-
-async def reseller_order(s: Any, quantity: int) -> str:
-    placed = await place(
-        s.r1,
-        supplierPartnerCode="D1",
-        supplyWarehouseCode="W1",
-        shipToWarehouseCode="WR",
-        lines=[{"sku": "SKU-A", "quantity": quantity}],
-    )
-    assert placed["errors"] == [], placed
-    oid: str = placed["order"]["id"]
-    return oid
 
 
 async def test_a_reseller_returns_ordered_goods_to_its_distributor(client) -> None:
@@ -286,3 +274,60 @@ async def test_receipts_notices_and_orders_at_once_neither_deadlock_nor_lose(db)
     assert (w1.reserved, await balance("W1")) == (20, 21)
     assert await ledger_mismatches() == []
     assert await reservation_mismatches() == []
+
+
+async def test_consolidated_backorders_fill_only_at_shippable_warehouses(client) -> None:
+    """CONSOLIDATED orders are supplied by the distributor's active warehouses of its own:
+    stock arriving at its consignment warehouse (the manufacturer's stock) or at a
+    deactivated warehouse fills no backorder; stock at W1 does."""
+    s = await build_sides(
+        client,
+        ordering_mode=OrderingMode.CONSOLIDATED,
+        insufficient_stock_policy=InsufficientStockPolicy.ALLOW,
+    )
+    await warehouses.create_warehouse(
+        s.ch.admin, code="WC", name="Consigned", partner_code="D1", kind=WarehouseKind.CONSIGNMENT
+    )
+    placed = await place(
+        s.r1,
+        supplierPartnerCode="D1",
+        shipToWarehouseCode="WR",
+        lines=[{"sku": "SKU-A", "quantity": 6}],
+    )
+    assert placed["errors"] == [], placed
+    oid = placed["order"]["id"]
+    assert await held(s.r1, oid) == (0, 6)
+
+    async def arrive(warehouse: str, quantity: int, document_no: str) -> None:
+        shipment = await shipments.record_shipment(
+            s.ch.admin,
+            partner_code="D1",
+            warehouse_code=warehouse,
+            document_no=document_no,
+            shipped_on=date(2026, 10, 3),
+            lines=[LineInput("SKU-A", quantity)],
+        )
+        received = (await s.d1(RECEIVE, id=str(shipment.id)))["receiveShipment"]
+        assert received["errors"] == [], received
+
+    await arrive("WC", 4, "INV-WC")
+    assert await balance("WC") == 4
+    assert await held(s.r1, oid) == (0, 6)
+    await arrive("W2", 3, "INV-W2")  # active: fills 3
+    assert await held(s.r1, oid) == (3, 3)
+    await warehouses.update_warehouse(s.ch.admin, "W2", active=False)
+    await arrive("W2", 2, "INV-W2B")  # deactivated since: fills nothing
+    assert await held(s.r1, oid) == (3, 3)
+    await arrive("W1", 5, "INV-W1")
+    assert await held(s.r1, oid) == (6, 0)
+    reserved = {
+        r["warehouseCode"]: r["quantity"]
+        for r in (await s.r1(ORDER_RESERVATIONS, id=oid))["order"]["lines"][0]["reservations"]
+    }
+    assert reserved == {"W1": 3, "W2": 3}
+    assert await reservation_mismatches() == []
+    assert await ledger_mismatches() == []
+
+
+ORDER_RESERVATIONS = """query($id: ID!) { order(id: $id) {
+  lines { reservations { warehouseCode quantity } } } }"""

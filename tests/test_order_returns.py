@@ -15,7 +15,14 @@ from portal.domain.errors import ErrorCode
 from portal.domain.ledger import shipments
 from portal.domain.ledger.check import ledger_mismatches
 from portal.domain.orders import notices, orders, returns, supply
-from portal.models import OrderLine, OutboxEvent, StockBalance, StockReturn, StockReturnLine
+from portal.models import (
+    OrderLine,
+    OutboxEvent,
+    Shipment,
+    StockBalance,
+    StockReturn,
+    StockReturnLine,
+)
 from portal.models.enums import Role
 from tests.ledger_fixtures import build_channel, ship_to_w1
 from tests.order_fixtures import ORDER, act, build_sides, place, stock
@@ -304,3 +311,55 @@ async def test_order_and_shipment_returns_share_the_order_lines(client) -> None:
     assert (await request(s.d1, orderIds=[oid], lines=[{"sku": "SKU-A", "quantity": 1}]))["errors"][
         0
     ]["code"] == "RETURN_EXCEEDS_SHIPPED"
+
+
+RAISE = """mutation($input: RaiseReturnInput!) { raiseReturn(input: $input) {
+  stockReturn { id source } errors { field code message } } }"""
+
+
+async def test_every_return_source_follows_its_setting(client) -> None:
+    """With every source off, requestReturn refuses each one on its field and stores
+    nothing (no return, no event, no OrderLine.returned); with only one on, only that one
+    goes through. ``raiseReturn`` (the first-wave return to the manufacturer) is not
+    governed by these settings, as docs/settings.md says."""
+    s = await build_sides(client)
+    await stock(s.shipping, "M1", 10)
+    oid = await shipped_order(s, 10, "DN-1")
+    sid = str((await Shipment.get(document_no="DN-1")).id)
+    line = [{"sku": "SKU-A", "quantity": 1}]
+    sources: dict[str, dict[str, Any]] = {
+        "returnsAgainstOrders": {"orderIds": [oid]},
+        "returnsAgainstShipments": {"shipmentId": sid},
+        "sourceFreeReturns": {"warehouseCode": "W1"},
+    }
+    fields = {
+        "returnsAgainstOrders": "orderIds",
+        "returnsAgainstShipments": "shipmentId",
+        "sourceFreeReturns": "warehouseCode",
+    }
+    all_off = {setting: False for setting in sources}
+    assert (await s.admin(SETTINGS, input=all_off))["updateSettings"]["errors"] == []
+    for setting, source in sources.items():
+        for exchange in (False, True):
+            off = await request(s.d1, lines=line, exchange=exchange, **source)
+            assert off["stockReturn"] is None
+            assert (off["errors"][0]["code"], off["errors"][0]["field"]) == (
+                "INVALID_STATE",
+                [fields[setting]],
+            ), (setting, off)
+    assert await StockReturn.all().count() == 0
+    assert await OutboxEvent.filter(event_type="return.requested").count() == 0
+    assert await returned(s.d1, oid) == [0]
+    for setting in sources:
+        await s.admin(SETTINGS, input={**all_off, setting: True})
+        for other, source_of_other in sources.items():
+            made = await request(s.d1, lines=line, **source_of_other)
+            if other == setting:
+                assert made["errors"] == [], (setting, made)
+            else:
+                assert made["errors"][0]["code"] == "INVALID_STATE", (setting, other)
+    assert await StockReturn.all().count() == 3
+    # The first-wave raiseReturn is not governed by them (docs/settings.md).
+    await s.admin(SETTINGS, input=all_off)
+    raised = (await s.d1(RAISE, input={"warehouseCode": "W1", "lines": line}))["raiseReturn"]
+    assert raised["errors"] == [] and raised["stockReturn"]["source"] == "NONE"

@@ -8,6 +8,10 @@ Headers ``X-Portal-Manufacturer`` (the manufacturer's id) and ``X-Portal-Signatu
      "carrier": "ACME", "differences": [{"sku": "SKU-A", "kind": "SHORT",
      "quantity": 2, "reasonCode": "MISSING_CARTON", "note": ""}]}
 
+``documentNo`` names a sell-in shipment or a partner supplier's shipping notice (which
+ships by transfer; the answer then also has ``noticeId`` and ``transferIds``, and
+``shipmentId`` is null).
+
 Answers ``200 {"shipmentId", "status", "deliveredOn", "replayed", "received"}``; an
 unsigned or badly signed request ``401 INVALID_SIGNATURE`` (nothing is read or changed),
 bad input ``400`` with the rule's code. The rules: ``portal.domain.orders.delivery``.
@@ -108,14 +112,15 @@ async def logistics_event(request: Request) -> JSONResponse:
         )
     except (DomainError, PermissionDenied) as failure:
         return refused(failure)
-    return JSONResponse(
-        {
-            "shipmentId": str(result.shipment.id),
-            "status": result.shipment.status.value,
-            "deliveredOn": (
-                result.shipment.delivered_on.isoformat() if result.shipment.delivered_on else None
-            ),
-            "replayed": result.replayed,
-            "received": result.received,
-        }
-    )
+    target = result.target
+    answer: dict[str, Any] = {
+        "shipmentId": str(target.shipment.id) if target.shipment else None,
+        "status": target.status,
+        "deliveredOn": target.delivered_on.isoformat() if target.delivered_on else None,
+        "replayed": result.replayed,
+        "received": result.received,
+    }
+    if target.by_transfer and target.notice is not None:
+        answer["noticeId"] = str(target.notice.id)
+        answer["transferIds"] = [str(t.id) for t in target.transfers]
+    return JSONResponse(answer)

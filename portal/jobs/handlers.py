@@ -15,6 +15,7 @@ from portal.domain.designs.registrations import expire_due
 from portal.domain.incentives.claims import credit_claim, fail_claim_validation, validate_claim
 from portal.domain.incentives.price_protection_claims import revalidate_held_claim
 from portal.domain.incentives.rebate_accruals import accrue_dirty
+from portal.domain.incentives.rebate_interims import pay_scheduled_interims
 from portal.domain.integrations.erp import sync_erp
 from portal.domain.integrations.webhooks import deliver_due, fan_out
 from portal.domain.ledger.shipments import auto_receive_due
@@ -31,6 +32,7 @@ from portal.jobs.kinds import (
     ERP_SYNC,
     EXPIRE_DESIGNS,
     MAINTAIN_PARTITIONS,
+    REBATE_INTERIMS,
     RECONCILE,
     REVALIDATE_HELD_CLAIM,
     SEND_REMINDERS,
@@ -123,7 +125,12 @@ async def _accrue_rebates(args: dict[str, Any], ctx: JobContext) -> dict[str, in
     return {"keys": await accrue_dirty()}
 
 
+async def _rebate_interims(args: dict[str, Any], ctx: JobContext) -> dict[str, int]:
+    return {"payouts": await pay_scheduled_interims()}
+
+
 HANDLERS: dict[str, Handler] = {
+    REBATE_INTERIMS: _rebate_interims,
     REVALIDATE_HELD_CLAIM: _revalidate_held_claim,
     ACCRUE_REBATES: _accrue_rebates,
     CONTRACT_EXPIRY: _contract_expiry,
@@ -157,6 +164,7 @@ __all__ = [
     "HANDLERS",
     "MAINTAIN_PARTITIONS",
     "ON_FAILURE",
+    "REBATE_INTERIMS",
     "RECONCILE",
     "REVALIDATE_HELD_CLAIM",
     "SEND_REMINDERS",

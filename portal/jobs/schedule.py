@@ -23,6 +23,7 @@ from portal.jobs.kinds import (
     DELIVER_WEBHOOKS,
     EXPIRE_DESIGNS,
     MAINTAIN_PARTITIONS,
+    REBATE_INTERIMS,
     RECONCILE,
     SEND_REMINDERS,
     TOKEN_USAGE_ROLLUP,
@@ -49,6 +50,7 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic(SEND_REMINDERS, {"hour": {6}, "minute": {0}, "second": {0}}),
     Periodic(EXPIRE_DESIGNS, {"hour": {6}, "minute": {0}, "second": {0}}),
     Periodic(CONTRACT_EXPIRY, {"hour": {6}, "minute": {10}, "second": {0}}),
+    Periodic(REBATE_INTERIMS, {"hour": {6}, "minute": {20}, "second": {0}}),
     Periodic(MAINTAIN_PARTITIONS, {"hour": {3}, "minute": {30}, "second": {0}}),
 )
 ERP_SYNC_WHEN: dict[str, Any] = {"minute": {25}, "second": {30}}

@@ -290,6 +290,12 @@ class RebateMode(str, Enum):
     INCREMENTAL = "INCREMENTAL"  # each band at its own rate
 
 
+class RebateInterimSchedule(str, Enum):
+    NONE = "NONE"  # interim payouts only when asked (payRebateInterim)
+    MONTHLY = "MONTHLY"  # automatically, for every elapsed calendar month
+    QUARTERLY = "QUARTERLY"  # automatically, for every elapsed calendar quarter
+
+
 class RebateStatus(str, Enum):
     OPEN = "OPEN"
     CLOSED = "CLOSED"

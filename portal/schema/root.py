@@ -226,6 +226,11 @@ class Query:
         permission_classes=INVENTORY,
         description="Programs opened by list-price drops, newest first.",
     )
+    price_protection_program: PriceProtectionProgram | None = strawberry.field(
+        resolver=r_price_protection.resolve_price_protection_program,
+        permission_classes=INVENTORY,
+        description="One program (null when unknown), with its eligible units.",
+    )
     rebate_programs: Connection[RebateProgram] = strawberry.field(
         resolver=r_rebates.resolve_rebate_programs,
         permission_classes=INVENTORY,

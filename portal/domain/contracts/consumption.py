@@ -9,8 +9,10 @@ the partner's sale (``SELL_THROUGH`` out of the partner's site warehouse) and is
 DIS, the customer's consumption moves no stock of the portal and is charged; CDS, the
 customer's call-off of its deposit leaves the partner's warehouse (``SELL_THROUGH`` out of
 the end customer's stock) and is logistics only, without a charge; WDS, a dispatch
-request becomes a shipment of the partner's deposit to one of its own warehouses
-(``TRANSFER_OUT``/``TRANSFER_IN``), already paid, without a charge. SCS is consumed by the
+request becomes a shipment of the partner's deposit to one of its own warehouses (the
+deposit's ``TRANSFER_OUT`` now, ``TRANSFER_IN`` when the shipment is received,
+:func:`portal.domain.contracts.shipments.dispatch`; the call-off's source is
+``DISPATCH`` and the shipment), already paid, without a charge. SCS is consumed by the
 partner's accepted POS (:mod:`portal.domain.contracts.pos_consumption`), as is a CBS
 buffer (its customer's purchases); WBS by orders (or a takeover). Every consumption
 writes one call-off notification per line and, where charged, one charge at the contract
@@ -33,6 +35,7 @@ from portal.domain.bounds.text import CUSTOMER_NAME, clean_text
 from portal.domain.catalog.lookups import get_product, get_warehouse
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.contracts.initialization import contract_warehouse
+from portal.domain.contracts.shipments import dispatch
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.idempotency import idempotent
 from portal.domain.incentives.codes import money
@@ -196,7 +199,6 @@ async def _moves(
     line: InventoryContractLine,
     quantity: int,
     day: date,
-    destination: Warehouse | None,
 ) -> list[Movement]:
     p = line.product_id
     if contract.type is T.DIS:
@@ -216,11 +218,8 @@ async def _moves(
                 owned_by=Owner.END_CUSTOMER,
             )
         ]
-    assert destination is not None  # WDS: checked by the caller
-    return [
-        Movement(place, p, -quantity, LedgerKind.TRANSFER_OUT, day, reason="CONTRACT_WDS"),
-        Movement(destination, p, quantity, LedgerKind.TRANSFER_IN, day, reason="CONTRACT_WDS"),
-    ]
+    # WDS: out of the deposit now; into the destination when the dispatch is received.
+    return [Movement(place, p, -quantity, LedgerKind.TRANSFER_OUT, day, reason="CONTRACT_WDS")]
 
 
 async def report_consumption(
@@ -267,6 +266,7 @@ async def report_consumption(
                     manufacturer_id=contract.manufacturer_id, contract_id=contract.id
                 )
             }
+            dispatched: list[tuple[InventoryContractLine, int, date, CallOffNotification]] = []
             for index, item in enumerate(lines):
                 at = ["lines", str(index)]
                 product = await get_product(principal, item.sku, field="sku")
@@ -299,16 +299,19 @@ async def report_consumption(
                     )
                     or contract.end_customer_name
                 )
-                await record_consumption(
+                call_off = await record_consumption(
                     contract,
                     line,
                     item.quantity,
                     day,
-                    await _moves(contract, line, item.quantity, day, destination),
-                    source=("REPORT", None),
+                    await _moves(contract, line, item.quantity, day),
+                    source=("REPORT" if destination is None else "DISPATCH", None),
                     end_customer_name=customer,
                     token_id=principal.token_id,
                 )
+                dispatched.append((line, item.quantity, day, call_off))
+            if destination is not None:
+                await _ship_dispatch(principal, contract, destination, dispatched)
         return contract
 
     return await idempotent(
@@ -319,6 +322,20 @@ async def report_consumption(
         create=create,
         model=InventoryContract,
     )
+
+
+async def _ship_dispatch(
+    principal: Principal,
+    contract: InventoryContract,
+    destination: Warehouse,
+    dispatched: list[tuple[InventoryContractLine, int, date, CallOffNotification]],
+) -> None:
+    """The WDS dispatch's shipments; each call-off references its day's shipment."""
+    made = await dispatch(principal, contract, destination, [x[:3] for x in dispatched])
+    by_day = {s.shipped_on: s.id for s in made}
+    for _, _, day, call_off in dispatched:
+        call_off.source_id = by_day[day]
+        await save_fields(call_off, "source_id")
 
 
 async def _destination(

@@ -2,14 +2,17 @@
 
     contract = await initialize_contract_line(manager, line_id, on=date(2026, 10, 2))
 
-SCS: the supply, a sell-in into the partner's consignment warehouse (the manufacturer
-stays the owner); WDS: the partner's purchase (bill and hold), a sell-in into its logical
-deposit warehouse at the manufacturer, owned by the partner; CDS: the supply deposit, an
+SCS: the supply, a sell-in shipment into the partner's consignment warehouse (the
+manufacturer stays the owner), received per the manufacturer's receipt mode; WDS: the
+partner's purchase (bill and hold), a sell-in shipment into its logical deposit warehouse
+at the manufacturer, owned by the partner, received at once
+(:mod:`portal.domain.contracts.shipments`); the shipment's receipt initialises the line
+and dates its reception. CDS: the supply deposit, an
 ``OWNERSHIP_TRANSFER`` from the partner to the end customer in the partner's warehouse
 (the stock stays; the partner must hold it); WCS: the partner's transfer from one of its
 warehouses (``from_warehouse_code``) to its logical warehouse at the customer's site;
 WBS, CBS, DIS: activation, no stock moves. The first initialised line makes a ``DRAFT``
-contract ``ACTIVE``; the line gets its reception date.
+contract ``ACTIVE``; the line gets its reception date (SCS, WDS: its shipment's receipt).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from portal.db import is_postgres
 from portal.domain.access.principal import Action, Principal
 from portal.domain.bounds.dates import check_business_date, today
 from portal.domain.catalog.lookups import get_warehouse
+from portal.domain.contracts.shipments import ship_line
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.ledger.posting import Movement, post
 from portal.domain.tenancy import save_fields, visible_to
@@ -70,8 +74,6 @@ async def _stock_moves(
     if contract.type in (T.WBS, T.CBS, T.DIS):
         return []
     place = await contract_warehouse(contract)
-    if contract.type in (T.SCS, T.WDS):
-        return [Movement(place, p, q, LedgerKind.SELL_IN, day, reason=f"CONTRACT_{contract.type}")]
     if contract.type is T.CDS:
         return [
             Movement(place, p, -q, LedgerKind.OWNERSHIP_TRANSFER, day, owned_by=Owner.PARTNER),
@@ -114,16 +116,22 @@ async def initialize_contract_line(
         contract, line = await locked_line(principal, line_id)
         if contract.status is InventoryContractStatus.ENDED:
             raise DomainError(ErrorCode.INVALID_STATE, "The contract has ended.", ["lineId"])
-        if line.reception_date is not None:
+        if line.reception_date is not None or line.shipment_id is not None:
             raise DomainError(
                 ErrorCode.INVALID_STATE, "The line is initialised already.", ["lineId"]
             )
-        moves = await _stock_moves(principal, contract, line, day, from_warehouse_code)
-        await post(
-            principal.manufacturer_id, moves, source=(SOURCE, line.id), token_id=principal.token_id
-        )
-        line.initialized, line.reception_date = line.quantity, day
-        await save_fields(line, "initialized", "reception_date")
+        if contract.type in (T.SCS, T.WDS):
+            await ship_line(principal, contract, line, await contract_warehouse(contract), day)
+        else:
+            moves = await _stock_moves(principal, contract, line, day, from_warehouse_code)
+            await post(
+                principal.manufacturer_id,
+                moves,
+                source=(SOURCE, line.id),
+                token_id=principal.token_id,
+            )
+            line.initialized, line.reception_date = line.quantity, day
+            await save_fields(line, "initialized", "reception_date")
         if contract.status is InventoryContractStatus.DRAFT:
             contract.status = InventoryContractStatus.ACTIVE
             await save_fields(contract, "status")

@@ -92,7 +92,7 @@ async def _prices(
             await ProductPrice.filter(
                 manufacturer_id=manufacturer_id, product_id__in=product_ids, currency=currency
             )
-            .order_by("product_id", "valid_from")
+            .order_by("product_id", "valid_from", "id")
             .values_list("product_id", "valid_from", "price")
         ):
             history[int(product_id)].append((valid_from, Decimal(price)))
@@ -164,27 +164,45 @@ async def _precedence(program: RebateProgram) -> list[tuple[set[int], set[str], 
     ]
 
 
-async def refresh(program: RebateProgram, keys: set[Key]) -> set[int]:
-    """Recompute the program's accrual rows of these (partner, period) keys; returns the
-    partners whose rows changed."""
-    if not keys:
-        return set()
-    m = program.manufacturer_id
+async def key_products(program: RebateProgram, keys: set[Key]) -> dict[Key, frozenset[int]]:
+    """The products each (partner, period) key counts: the program's, less those an older
+    program of the same flow covers for that partner and period (the fixed precedence)."""
     own = await program_product_ids(program)
     older = await _precedence(program)
-
-    def products(partner_id: int, period: str) -> frozenset[int]:
+    out: dict[Key, frozenset[int]] = {}
+    for partner_id, period in keys:
         left = set(own)
         for partners, periods, taken in older:
             if partner_id in partners and period in periods:
                 left -= taken
-        return frozenset(left)
+        out[(partner_id, period)] = frozenset(left)
+    return out
 
+
+async def refresh(program: RebateProgram, keys: set[Key]) -> set[int]:
+    """Recompute the program's accrual rows of these (partner, period) keys; returns the
+    partners whose rows changed. PostgreSQL: set-based (``rebate_recompute_sql``);
+    SQLite: row by row (:func:`refresh_rows`), the same rows."""
+    if not keys:
+        return set()
+    products_of = await key_products(program, keys)
+    if is_postgres():
+        from portal.domain.incentives.rebate_recompute_sql import upsert_keys
+
+        return await upsert_keys(program, products_of)
+    return await refresh_rows(program, products_of)
+
+
+async def refresh_rows(program: RebateProgram, products_of: dict[Key, frozenset[int]]) -> set[int]:
+    """:func:`refresh` row by row: grouped ledger reads, figures in Python, one update per
+    changed row and one bulk insert."""
+    m = program.manufacturer_id
+    keys = set(products_of)
     wanted: dict[Key, frozenset[int]] = {}
-    for partner_id, period in keys:
-        wanted[(partner_id, period)] = products(partner_id, period)
+    for (partner_id, period), products in products_of.items():
+        wanted[(partner_id, period)] = products
         if program.growth:  # the base: the same products, a year earlier
-            wanted[(partner_id, year_earlier(period))] = products(partner_id, period)
+            wanted[(partner_id, year_earlier(period))] = products
     found = await volumes(m, program.measure, wanted, program.currency)
     zero: Volume = (0, Decimal("0"))
     existing = {

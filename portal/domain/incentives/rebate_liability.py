@@ -56,7 +56,7 @@ class ProgramLiability:
     accruals: list[PeriodAccrual]
 
 
-def _running(
+def running_accrued(
     program: RebateProgram, rows: list[RebateAccrual], skip: list[str], periods: list[str]
 ) -> dict[str, Decimal]:
     """One partner's accrued amount through each period (the periods in ``skip`` left
@@ -102,7 +102,7 @@ async def program_liability(
     added = {period: Decimal("0") for period in periods}
     accrued = Decimal("0")
     for partner_id, partner_rows in rows.items():
-        through = _running(program, partner_rows, failing[partner_id], periods)
+        through = running_accrued(program, partner_rows, failing[partner_id], periods)
         before = ZERO
         for period in periods:
             added[period] += through[period] - before

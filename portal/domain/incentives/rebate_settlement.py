@@ -244,50 +244,65 @@ async def _settle(program: RebateProgram, kind: str) -> list[RebatePayout]:
         owed = s.accrued - s.paid
         if owed == 0 or (kind == "INTERIM" and owed < 0):
             continue
-        claim = await Claim.create(
-            manufacturer_id=m,
-            partner_id=partner.id,
-            kind=ClaimKind.REBATE,
-            period=filed,
-            program_id=program.id,
-            status=ClaimStatus.CREDITED,
-            currency=program.currency,
-            claimed_amount=owed,
-            approved_amount=owed,
-            validated_at=datetime.now(UTC),
-            reviewed_at=datetime.now(UTC),
-            review_note=f"Rebate {program.name} ({kind.lower()})"[:1000],
-        )
-        line = await ClaimLine.create(
-            manufacturer_id=m,
-            claim=claim,
-            line_no=1,
-            product_id=0,
-            sku="REBATE",
-            quantity=1,
-            approved_quantity=1,
-            unit_credit=owed,
-            amount=owed,
-            status=ClaimLineStatus.APPROVED,
-            codes=[],
-        )
-        memo = await issue_memo(
-            claim,
-            [(line, 1, owed, owed, f"{program.name}: accrued {s.accrued}, paid {s.paid}")],
-            kind="CREDIT" if owed > 0 else "DEBIT",
-        )
-        payouts.append(
-            await RebatePayout.create(
-                manufacturer_id=m,
-                program_id=program.id,
-                partner_id=partner.id,
-                claim_id=claim.id,
-                memo_id=memo.id,
-                kind=kind,
-                amount=owed,
-            )
-        )
+        reason = f"{program.name}: accrued {s.accrued}, paid {s.paid}"
+        payouts.append(await pay(program, partner.id, owed, kind, filed, reason))
     return payouts
+
+
+async def pay(
+    program: RebateProgram,
+    partner_id: int,
+    owed: Decimal,
+    kind: str,
+    filed: str,
+    reason: str,
+    interval: str | None = None,
+) -> RebatePayout:
+    """One payment to a partner (in the caller's transaction, under the program's lock):
+    a credited ``REBATE`` claim of one line filed in period ``filed``, its credit memo
+    (a debit memo when ``owed`` is negative) and the ``rebate_payout`` row."""
+    m = program.manufacturer_id
+    now = datetime.now(UTC)
+    claim = await Claim.create(
+        manufacturer_id=m,
+        partner_id=partner_id,
+        kind=ClaimKind.REBATE,
+        period=filed,
+        program_id=program.id,
+        status=ClaimStatus.CREDITED,
+        currency=program.currency,
+        claimed_amount=owed,
+        approved_amount=owed,
+        validated_at=now,
+        reviewed_at=now,
+        review_note=f"Rebate {program.name} ({kind.lower()})"[:1000],
+    )
+    line = await ClaimLine.create(
+        manufacturer_id=m,
+        claim=claim,
+        line_no=1,
+        product_id=0,
+        sku="REBATE",
+        quantity=1,
+        approved_quantity=1,
+        unit_credit=owed,
+        amount=owed,
+        status=ClaimLineStatus.APPROVED,
+        codes=[],
+    )
+    memo = await issue_memo(
+        claim, [(line, 1, owed, owed, reason)], kind="CREDIT" if owed > 0 else "DEBIT"
+    )
+    return await RebatePayout.create(
+        manufacturer_id=m,
+        program_id=program.id,
+        partner_id=partner_id,
+        claim_id=claim.id,
+        memo_id=memo.id,
+        kind=kind,
+        interval=interval,
+        amount=owed,
+    )
 
 
 async def _locked_open(principal: Principal, program_id: int) -> RebateProgram:

@@ -36,13 +36,14 @@ from tortoise.transactions import in_transaction
 
 from portal.domain.access.principal import Action, Principal
 from portal.domain.catalog.lookups import get_partner, get_product
+from portal.domain.catalog.products import check_currency
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.idempotency import idempotent
 from portal.domain.incentives.codes import money
 from portal.domain.periods import Period, parse_period, stored_period
 from portal.models import Partner, Product, ProductPrice, RebateProgram, RebateProgramPartner
-from portal.models.enums import PartnerTier, RebateMeasure, RebateMode
+from portal.models.enums import PartnerTier, RebateInterimSchedule, RebateMeasure, RebateMode
 
 MAX_PERIODS = 120  # ten years of months
 MAX_TIERS = 20
@@ -181,6 +182,25 @@ async def program_product_ids(program: RebateProgram) -> set[int]:
     return ids
 
 
+async def program_currency(manufacturer_id: int, requested: str | None) -> str:
+    """The program's money: the ``requested`` ISO code (ill-formed: ``INVALID``; one the
+    manufacturer has no list price in: ``NOT_FOUND``, both on ``currency``), else the
+    manufacturer's list-price currency (its price in force most recently set; USD when
+    it has none)."""
+    prices = ProductPrice.filter(manufacturer_id=manufacturer_id)
+    if requested is not None:
+        code = check_currency(requested)
+        if not await prices.filter(currency=code).exists():
+            raise DomainError(ErrorCode.NOT_FOUND, f"No list price is in {code}.", ["currency"])
+        return code
+    latest = (
+        await prices.filter(valid_from__lte=datetime.now(UTC).date())
+        .order_by("-valid_from", "-id")
+        .first()
+    )
+    return latest.currency if latest is not None else "USD"
+
+
 def _decimal(value: object, field: list[str]) -> Decimal:
     try:
         number = Decimal(str(value))
@@ -231,6 +251,8 @@ async def create_program(
     skus: list[str] | None = None,
     categories: list[str] | None = None,
     require_compliance: bool = False,
+    currency: str | None = None,
+    interim_schedule: RebateInterimSchedule = RebateInterimSchedule.NONE,
     idempotency_key: str | None = None,
 ) -> RebateProgram:
     """Validate and store a program, then compute its accruals from the ledger so far."""
@@ -248,6 +270,8 @@ async def create_program(
         "categories": sorted(categories or []),
         "tiers": [[str(t), str(r)] for t, r in tiers],
         "requireCompliance": require_compliance,
+        "currency": currency,
+        "interimSchedule": interim_schedule.value,
     }
 
     async def create() -> RebateProgram:
@@ -287,20 +311,13 @@ async def create_program(
         clean_categories = sorted({c.strip() for c in categories or [] if c.strip()})
         if not product_ids and not clean_categories:
             raise DomainError(ErrorCode.REQUIRED, "A program names SKUs or categories.", ["skus"])
-        # The program's money is the manufacturer's list-price currency (its price in force
-        # most recently set).
-        latest = (
-            await ProductPrice.filter(
-                manufacturer_id=principal.manufacturer_id, valid_from__lte=datetime.now(UTC).date()
-            )
-            .order_by("-valid_from", "-id")
-            .first()
-        )
+        money_in = await program_currency(principal.manufacturer_id, currency)
         async with in_transaction():
             program = await RebateProgram.create(
                 manufacturer_id=principal.manufacturer_id,
                 name=clean_name,
-                currency=latest.currency if latest is not None else "USD",
+                currency=money_in,
+                interim_schedule=interim_schedule,
                 period_from=first.name,
                 period_to=last.name,
                 measure=measure,

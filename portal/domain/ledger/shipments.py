@@ -20,6 +20,8 @@ from portal.domain.access.principal import Action, Principal
 from portal.domain.bounds.dates import check_business_date
 from portal.domain.catalog.lookups import get_partner, get_product, get_warehouse
 from portal.domain.catalog.tenants import settings_of
+from portal.domain.contracts.receipts import SOURCE as CONTRACT_SOURCE
+from portal.domain.contracts.receipts import contract_received
 from portal.domain.errors import DomainError, ErrorCode, check_code
 from portal.domain.idempotency import idempotent
 from portal.domain.job_failures import ItemGuard
@@ -138,44 +140,73 @@ async def record_shipment(
             )
         cleaned = await clean_lines(principal, lines)
         async with in_transaction():
-            if await Shipment.exists(manufacturer_id=principal.manufacturer_id, document_no=doc):
-                raise DomainError(
-                    ErrorCode.DUPLICATE_DOCUMENT,
-                    f"Shipment {doc} is already recorded.",
-                    ["documentNo"],
-                )
-            shipment = await Shipment.create(
-                manufacturer_id=principal.manufacturer_id,
-                partner=partner,
+            shipment = await create_shipment(
+                principal.manufacturer_id,
+                partner_id=partner.id,
                 warehouse=warehouse,
                 document_no=doc,
                 shipped_on=shipped_on,
+                lines=cleaned,
                 source=source,
             )
-            for index, (product, quantity, serials, batch_no) in enumerate(cleaned):
-                await ShipmentLine.create(
-                    manufacturer_id=principal.manufacturer_id,
-                    shipment=shipment,
-                    product=product,
-                    quantity=quantity,
-                    serials=serials,
-                    batch_no=batch_no,
-                )
-                await serial_units.ship_new(
-                    product, serials, warehouse, ["lines", str(index), "serials"]
-                )
-            await move_in_transit(
-                principal.manufacturer_id,
-                [(warehouse, ln.product.id, ln.quantity) for ln in cleaned],
-            )
-            settings = await settings_of(principal.manufacturer_id)
-            if settings.shipment_receipt_mode is ReceiptMode.ON_SHIPPING:
-                await _receive(shipment, shipped_on, principal.token_id)
+            await receive_per_mode(shipment, principal.token_id)
         return shipment
 
     return await idempotent(
         principal, "recordShipment", idempotency_key, request, create=create, model=Shipment
     )
+
+
+async def create_shipment(
+    manufacturer_id: int,
+    *,
+    partner_id: int,
+    warehouse: Warehouse,
+    document_no: str,
+    shipped_on: date,
+    lines: list[CleanLine],
+    source: str,
+    from_warehouse_id: int | None = None,
+) -> Shipment:
+    """A ``SHIPPED`` shipment of ``lines`` to ``warehouse``, in transit there, in the
+    caller's transaction (received by :func:`receive_per_mode` or later);
+    ``DUPLICATE_DOCUMENT`` when its number is taken."""
+    if await Shipment.exists(manufacturer_id=manufacturer_id, document_no=document_no):
+        raise DomainError(
+            ErrorCode.DUPLICATE_DOCUMENT,
+            f"Shipment {document_no} is already recorded.",
+            ["documentNo"],
+        )
+    shipment = await Shipment.create(
+        manufacturer_id=manufacturer_id,
+        partner_id=partner_id,
+        warehouse=warehouse,
+        from_warehouse_id=from_warehouse_id,
+        document_no=document_no,
+        shipped_on=shipped_on,
+        source=source,
+    )
+    for index, (product, quantity, serials, batch_no) in enumerate(lines):
+        await ShipmentLine.create(
+            manufacturer_id=manufacturer_id,
+            shipment=shipment,
+            product=product,
+            quantity=quantity,
+            serials=serials,
+            batch_no=batch_no,
+        )
+        await serial_units.ship_new(product, serials, warehouse, ["lines", str(index), "serials"])
+    await move_in_transit(
+        manufacturer_id, [(warehouse, ln.product.id, ln.quantity) for ln in lines]
+    )
+    return shipment
+
+
+async def receive_per_mode(shipment: Shipment, token_id: int | None) -> None:
+    """Receive a shipment just recorded when the manufacturer receives ``ON_SHIPPING``."""
+    settings = await settings_of(shipment.manufacturer_id)
+    if settings.shipment_receipt_mode is ReceiptMode.ON_SHIPPING:
+        await receive(shipment, shipment.shipped_on, token_id)
 
 
 async def receive_shipment(
@@ -192,7 +223,7 @@ async def receive_shipment(
         if shipment.status is not ShipmentStatus.SHIPPED:
             raise DomainError(ErrorCode.INVALID_STATE, "The shipment is already received.", ["id"])
         day = check_business_date(received_on or datetime.now(UTC).date(), ["receivedOn"])
-        await _receive(shipment, day, principal.token_id)
+        await receive(shipment, day, principal.token_id)
     return shipment
 
 
@@ -204,17 +235,20 @@ async def receive_on_delivery(shipment: Shipment, delivered_on: date, token_id: 
         return False
     if shipment.status is not ShipmentStatus.SHIPPED:
         return False
-    await _receive(shipment, delivered_on, token_id)
+    await receive(shipment, delivered_on, token_id)
     return True
 
 
-async def _receive(shipment: Shipment, received_on: date, token_id: int | None) -> None:
+async def receive(shipment: Shipment, received_on: date, token_id: int | None) -> None:
+    """The locked ``SHIPPED`` shipment arrives: ``SELL_IN`` (a WDS dispatch, which leaves
+    the partner's own deposit: ``TRANSFER_IN``), and the contract line it initialises gets
+    its quantity and reception date."""
     tenant = shipment.manufacturer_id
     await arrive(
         shipment.manufacturer_id,
         await Warehouse.get(manufacturer_id=tenant, id=shipment.warehouse_id),
         await ShipmentLine.filter(manufacturer_id=tenant, shipment_id=shipment.id),
-        kind=LedgerKind.SELL_IN,
+        kind=LedgerKind.SELL_IN if shipment.from_warehouse_id is None else LedgerKind.TRANSFER_IN,
         day=received_on,
         source=("SHIPMENT", shipment.id),
         token_id=token_id,
@@ -222,6 +256,8 @@ async def _receive(shipment: Shipment, received_on: date, token_id: int | None) 
     shipment.status = ShipmentStatus.RECEIVED
     shipment.received_on = received_on
     await shipment.save(update_fields=["status", "received_on"])
+    if shipment.source == CONTRACT_SOURCE:
+        await contract_received(shipment)
     await complete_received(tenant, shipment.partner_id, None, shipment.warehouse_id)
 
 
@@ -247,7 +283,7 @@ async def auto_receive_due(today: date | None = None) -> int:
         ids = await guard.run(settings.manufacturer_id, "due shipments", due_ids)
         for shipment_id in ids or []:
 
-            async def receive(shipment_id: int = shipment_id) -> int:
+            async def receive_due(shipment_id: int = shipment_id) -> int:
                 async with in_transaction():
                     query = Shipment.filter(id=shipment_id, status=ShipmentStatus.SHIPPED)
                     if is_postgres():
@@ -255,10 +291,9 @@ async def auto_receive_due(today: date | None = None) -> int:
                     shipment = await query.first()
                     if shipment is None:
                         return 0
-                    await _receive(shipment, today, None)
+                    await receive(shipment, today, None)
                     return 1
 
-            received += (
-                await guard.run(settings.manufacturer_id, f"shipment {shipment_id}", receive) or 0
-            )
+            name = f"shipment {shipment_id}"
+            received += await guard.run(settings.manufacturer_id, name, receive_due) or 0
     return received

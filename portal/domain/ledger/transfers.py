@@ -31,7 +31,7 @@ from portal.domain.ledger.shipments import LineInput, clean_lines, require_lines
 from portal.domain.orders.completion import complete_received
 from portal.domain.tenancy import save_fields
 from portal.models import Partner, Product, Transfer, TransferLine, Warehouse
-from portal.models.enums import LedgerKind, TransferStatus
+from portal.models.enums import LedgerKind, ReceiptMode, TransferStatus
 
 
 def visible_transfers(
@@ -261,6 +261,32 @@ async def receive_transfer(
             principal.token_id,
         )
     return transfer
+
+
+async def receive_on_delivery(
+    manufacturer_id: int, transfer_ids: list[int], delivered_on: date, token_id: int | None
+) -> bool:
+    """A delivery event for a partner supplier's shipping notice (its transfers): each one
+    still ``SHIPPED`` is received now when the manufacturer's receipt mode is
+    ``ON_DELIVERY`` (as sell-in shipments are); whether any was."""
+    settings = await settings_of(manufacturer_id)
+    if settings.shipment_receipt_mode is not ReceiptMode.ON_DELIVERY:
+        return False
+    received = False
+    for transfer_id in sorted(transfer_ids):
+        query = Transfer.filter(
+            manufacturer_id=manufacturer_id, id=transfer_id, status=TransferStatus.SHIPPED
+        )
+        if is_postgres():
+            query = query.select_for_update()
+        transfer = await query.first()
+        if transfer is None:
+            continue
+        target = await Warehouse.get(manufacturer_id=manufacturer_id, id=transfer.to_warehouse_id)
+        lines = await TransferLine.filter(manufacturer_id=manufacturer_id, transfer_id=transfer.id)
+        await _receive(transfer, target, lines, delivered_on, token_id)
+        received = True
+    return received
 
 
 async def _receive(

@@ -2,7 +2,9 @@
 
     await fill_backorders(manufacturer_id, supplier_id, warehouse_id, product_id, locked_row)
 
-Called with the (warehouse, product) supply row locked, after a manufacturer warehouse's
+Only the supplier's shippable warehouses (:func:`supplier_warehouses`: active, a partner's
+own) fill ``CONSOLIDATED`` orders; a ``SINGLE_WAREHOUSE`` order is filled at the warehouse
+it names. Called with the (warehouse, product) supply row locked, after a manufacturer warehouse's
 on hand went up (``adjustSupplyStock``, the ERP's inventory feed), and after stock arrived
 at a partner supplier's warehouse through the ledger (any positive posting: a received
 shipment or transfer, a received customer return, an adjustment):
@@ -25,7 +27,7 @@ from tortoise.expressions import Q
 
 from portal.domain.orders.availability import available_locked
 from portal.domain.orders.reservations import add_reservation, batch_free, set_reserved
-from portal.domain.orders.supply import Pair, lock_supply
+from portal.domain.orders.supply import Pair, lock_supply, supplier_warehouses
 from portal.models import Order, OrderLine, SupplyStock, Warehouse
 from portal.models.enums import OrderingMode, OrderStatus
 
@@ -42,6 +44,11 @@ async def fill_backorders(
     """Reserve what is now available at the warehouse for backordered lines, oldest order
     first; returns the quantity reserved."""
     pair = (warehouse_id, product_id)
+    # CONSOLIDATED orders are supplied by the supplier's shippable warehouses only (active;
+    # a partner's own, not consignment): stock arriving elsewhere fills none of them.
+    supplying = Q(order__supply_warehouse_id=warehouse_id)
+    if warehouse_id in {w.id for w in await supplier_warehouses(manufacturer_id, supplier_id)}:
+        supplying |= Q(order__mode=OrderingMode.CONSOLIDATED)
     waiting = (
         await OrderLine.filter(
             manufacturer_id=manufacturer_id,
@@ -51,9 +58,7 @@ async def fill_backorders(
             order__supplier_partner_id=supplier_id,
             order__status__in=WAITING,
         )
-        .filter(
-            Q(order__supply_warehouse_id=warehouse_id) | Q(order__mode=OrderingMode.CONSOLIDATED)
-        )
+        .filter(supplying)
         .order_by("order_id", "line_no")
     )
     if not waiting:

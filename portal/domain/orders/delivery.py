@@ -1,4 +1,4 @@
-"""Delivery of sell-in shipments: a carrier's event (``POST /logistics/events``) or staff
+"""Delivery of shipments: a carrier's event (``POST /logistics/events``) or staff
 (``recordDeliveryEvent``) says a shipment arrived, with what differed per line.
 
     result = await record_delivery(
@@ -8,17 +8,24 @@
         differences=[DifferenceInput("SKU-A", "SHORT", 2, "MISSING_CARTON")],
     )
 
+The shipment is a sell-in shipment (the manufacturer's, or of its shipping notice) or a
+partner supplier's shipping notice (a distributor shipping its reseller's orders by
+transfer; named by its document number): :mod:`portal.domain.orders.delivery_targets`.
+
 The first event of a shipment sets its ``deliveredOn``; when the manufacturer's receipt
 mode is ``ON_DELIVERY`` the shipment is received at once (``SELL_IN`` of every shipped
-line, as ``receiveShipment`` posts it). Differences (``SHORT``, ``DAMAGED``, ``OVER``, each
-with the carrier's reason code) are stored and announced; they do not change the ledger:
-what is short or damaged is settled by a return or an adjustment. ``SHORT`` plus
-``DAMAGED`` of a SKU never exceed what shipped of it (``DELIVERY_EXCEEDS_SHIPPED``).
+line, as ``receiveShipment`` posts it; a notice's transfers still in transit are received
+as ``receiveTransfer`` does: the reseller's ``SELL_IN``, or ``TRANSFER_IN`` between
+unrelated partners). Differences (``SHORT``, ``DAMAGED``, ``OVER``, each with the
+carrier's reason code) are stored and announced; they do not change the ledger: what is
+short or damaged is settled by a return or an adjustment. ``SHORT`` plus ``DAMAGED`` of a
+SKU never exceed what shipped of it (``DELIVERY_EXCEEDS_SHIPPED``).
 
 Carriers resend: the event id is unique per manufacturer and a resent event answers the
 first result and changes nothing (a different shipment under the same id is ``INVALID``).
 Webhooks: ``shipment.delivered`` for each new event, ``shipment.delivery_difference``
-when it reports differences.
+when it reports differences (for a partner supplier's notice with ``shipmentId`` null,
+``noticeId``, ``transferIds`` and ``supplierPartnerCode``).
 
 Carrier events are signed like outbound webhooks (:func:`verify_signature`): HMAC-SHA256
 of the raw body under the manufacturer's ``logisticsSecret`` setting.
@@ -36,16 +43,16 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from portal.db import is_postgres
 from portal.domain.access.principal import Action, Principal
 from portal.domain.bounds.dates import check_business_date
 from portal.domain.bounds.quantities import Sign, check_quantity
 from portal.domain.bounds.text import clean_text
-from portal.domain.catalog.lookups import CODE_LENGTH, get_product
+from portal.domain.catalog.lookups import get_product
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.idempotency import idempotent
 from portal.domain.integrations.webhooks import sign
-from portal.domain.ledger import shipments
+from portal.domain.ledger import shipments, transfers
+from portal.domain.orders.delivery_targets import Target, locked_target, target_of
 from portal.models import (
     DeliveryDifference,
     DeliveryEvent,
@@ -54,7 +61,7 @@ from portal.models import (
     Partner,
     Product,
     Shipment,
-    ShipmentLine,
+    ShippingNotice,
 )
 from portal.models.enums import DeliveryDifferenceKind, Role
 
@@ -75,10 +82,18 @@ class DifferenceInput:
 @dataclass
 class DeliveryResult:
     event: DeliveryEvent
-    shipment: Shipment
+    target: Target  # the sell-in shipment, or a partner supplier's notice
     replayed: bool  # the event id was seen before: nothing changed
     received: bool  # this event received the shipment (ON_DELIVERY)
     differences: list[DeliveryDifference] = field(default_factory=list)
+
+    @property
+    def shipment(self) -> Shipment | None:
+        return self.target.shipment
+
+    @property
+    def notice(self) -> ShippingNotice | None:
+        return self.target.notice
 
 
 def carrier_principal(manufacturer_id: int) -> Principal:
@@ -146,28 +161,6 @@ async def _clean_differences(
     return cleaned
 
 
-async def _shipment_locked(
-    principal: Principal, shipment_id: int | None, document_no: str | None
-) -> Shipment:
-    query = shipments.visible_shipments(principal)
-    if shipment_id is not None:
-        query = query.filter(id=shipment_id)
-        where = "shipmentId"
-    elif document_no and len(document_no) <= CODE_LENGTH:
-        query = query.filter(document_no=document_no.strip())
-        where = "documentNo"
-    else:
-        raise DomainError(
-            ErrorCode.REQUIRED, "shipmentId or documentNo names the shipment.", ["documentNo"]
-        )
-    if is_postgres():
-        query = query.select_for_update()
-    shipment = await query.first()
-    if shipment is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "No such shipment.", [where])
-    return shipment
-
-
 async def record_delivery(
     principal: Principal,
     *,
@@ -219,8 +212,8 @@ async def record_delivery(
     )
     if made:
         return made[0]
-    shipment = await Shipment.get(manufacturer_id=event.manufacturer_id, id=event.shipment_id)
-    return await _replay(event, shipment)
+    target = await target_of(event.manufacturer_id, event.shipment_id, event.notice_id)
+    return await _replay(event, target)
 
 
 async def _record(
@@ -240,24 +233,23 @@ async def _record(
     day = check_business_date(delivered_on or datetime.now(UTC).date(), ["deliveredOn"])
     try:
         async with in_transaction():
-            shipment = await _shipment_locked(principal, shipment_id, document_no)
+            target = await locked_target(principal, shipment_id, document_no)
             earlier = await DeliveryEvent.get_or_none(manufacturer_id=m, event_id=event_key)
             if earlier is not None:
-                return await _replay(earlier, shipment)
-            lines = await ShipmentLine.filter(manufacturer_id=m, shipment_id=shipment.id)
-            shipped: dict[int, int] = defaultdict(int)
-            for line in lines:
-                shipped[line.product_id] += line.quantity
-            cleaned = await _clean_differences(principal, shipped, differences or [])
-            if day < shipment.shipped_on:
+                return await _replay(earlier, target)
+            cleaned = await _clean_differences(principal, await target.shipped(), differences or [])
+            if day < target.shipped_on:
                 raise DomainError(
                     ErrorCode.INVALID, "A shipment is delivered after it shipped.", ["deliveredOn"]
                 )
+            shipment = target.shipment
+            notice_id = target.notice.id if target.by_transfer and target.notice else None
             event = await DeliveryEvent.create(
                 manufacturer_id=m,
                 event_id=event_key,
-                shipment_id=shipment.id,
-                partner_id=shipment.partner_id,
+                shipment_id=shipment.id if shipment else None,
+                notice_id=notice_id,
+                partner_id=target.partner_id,
                 delivered_on=day,
                 source=source,
                 carrier=carrier_name,
@@ -267,7 +259,8 @@ async def _record(
                 DeliveryDifference(
                     manufacturer_id=m,
                     delivery_event_id=event.id,
-                    shipment_id=shipment.id,
+                    shipment_id=event.shipment_id,
+                    notice_id=notice_id,
                     product_id=product.id,
                     kind=kind,
                     quantity=quantity,
@@ -278,23 +271,44 @@ async def _record(
             ]
             if rows:
                 await DeliveryDifference.bulk_create(rows)
-            if shipment.delivered_on is None:
-                shipment.delivered_on = day
-                await Shipment.filter(manufacturer_id=m, id=shipment.id).update(delivered_on=day)
-            received = await shipments.receive_on_delivery(shipment, day, principal.token_id)
-            await _announce(event, shipment, cleaned)
-            return DeliveryResult(event, shipment, False, received, rows)
+            received = await _deliver(m, target, day, principal.token_id)
+            await _announce(event, target, cleaned)
+            return DeliveryResult(event, target, False, received, rows)
     except IntegrityError:
         # the same event id recorded at once by another request (SQLite, no row lock)
         earlier = await DeliveryEvent.get_or_none(manufacturer_id=m, event_id=event_key)
         if earlier is None:
             raise
-        shipment = await _shipment_locked(principal, shipment_id, document_no)
-        return await _replay(earlier, shipment)
+        return await _replay(earlier, await locked_target(principal, shipment_id, document_no))
 
 
-async def _replay(earlier: DeliveryEvent, shipment: Shipment) -> DeliveryResult:
-    if earlier.shipment_id != shipment.id:
+async def _deliver(m: int, target: Target, day: date, token_id: int | None) -> bool:
+    """The first event sets ``delivered_on``; receives per the receipt mode."""
+    if target.shipment is not None:
+        shipment = target.shipment
+        if shipment.delivered_on is None:
+            shipment.delivered_on = day
+            await Shipment.filter(manufacturer_id=m, id=shipment.id).update(delivered_on=day)
+        return await shipments.receive_on_delivery(shipment, day, token_id)
+    notice = target.notice
+    assert notice is not None
+    if notice.delivered_on is None:
+        notice.delivered_on = day
+        await ShippingNotice.filter(manufacturer_id=m, id=notice.id).update(delivered_on=day)
+    received = await transfers.receive_on_delivery(
+        m, [t.id for t in target.transfers], day, token_id
+    )
+    await target.reload_transfers()
+    return received
+
+
+async def _replay(earlier: DeliveryEvent, target: Target) -> DeliveryResult:
+    same = (
+        earlier.notice_id == target.notice.id
+        if target.by_transfer and target.notice is not None
+        else target.shipment is not None and earlier.shipment_id == target.shipment.id
+    )
+    if not same:
         raise DomainError(
             ErrorCode.INVALID,
             "This event id was recorded for another shipment.",
@@ -305,24 +319,33 @@ async def _replay(earlier: DeliveryEvent, shipment: Shipment) -> DeliveryResult:
             manufacturer_id=earlier.manufacturer_id, delivery_event_id=earlier.id
         ).order_by("id")
     )
-    return DeliveryResult(earlier, shipment, True, False, rows)
+    return DeliveryResult(earlier, target, True, False, rows)
 
 
 async def _announce(
     event: DeliveryEvent,
-    shipment: Shipment,
+    target: Target,
     cleaned: list[tuple[Product, DeliveryDifferenceKind, int, str, str]],
 ) -> None:
     m = event.manufacturer_id
-    partner = await Partner.get(manufacturer_id=m, id=shipment.partner_id)
-    base = {
-        "shipmentId": str(shipment.id),
-        "documentNo": shipment.document_no,
+    partner = await Partner.get(manufacturer_id=m, id=target.partner_id)
+    document = target.shipment or target.notice
+    assert document is not None
+    base: dict[str, Any] = {
+        "shipmentId": str(event.shipment_id) if event.shipment_id else None,
+        "documentNo": document.document_no,
         "partnerCode": partner.code,
         "eventId": event.event_id,
         "deliveredOn": event.delivered_on.isoformat(),
-        "status": shipment.status.value,
+        "status": target.status,
     }
+    if target.by_transfer and target.notice is not None:
+        supplier = await Partner.get(manufacturer_id=m, id=target.notice.supplier_partner_id)
+        base |= {
+            "noticeId": str(target.notice.id),
+            "transferIds": [str(t.id) for t in target.transfers],
+            "supplierPartnerCode": supplier.code,
+        }
     await OutboxEvent.create(
         manufacturer_id=m,
         dedupe_key=f"shipment.delivered:{event.id}:{uuid.uuid4().hex}",

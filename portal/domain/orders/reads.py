@@ -12,6 +12,7 @@ from portal.models import (
     Reservation,
     Shipment,
     ShippingNoticeLine,
+    Transfer,
 )
 
 
@@ -41,13 +42,23 @@ async def lines_of_notices(
 
 
 async def differences_of_shipments(
-    manufacturer_id: int, shipment_ids: Sequence[int]
+    manufacturer_id: int, shipment_ids: Sequence[int], *, key: str = "shipment_id"
 ) -> list[list[DeliveryDifference]]:
-    """Each shipment's delivery differences, in the order recorded."""
+    """Each shipment's delivery differences, in the order recorded; ``key="notice_id"``:
+    those of partner suppliers' shipping notices (which ship by transfer) by notice id."""
     rows = await DeliveryDifference.filter(
-        manufacturer_id=manufacturer_id, shipment_id__in=list(shipment_ids)
-    ).order_by("shipment_id", "id")
-    return group_under(shipment_ids, rows, lambda r: r.shipment_id)
+        manufacturer_id=manufacturer_id, **{f"{key}__in": list(shipment_ids)}
+    ).order_by(key, "id")
+    return group_under(shipment_ids, rows, lambda r: getattr(r, key))
+
+
+async def transfers_by_ids(
+    manufacturer_id: int, transfer_ids: Sequence[int]
+) -> list[Transfer | None]:
+    """The transfers of these ids (None where there is none), in one statement."""
+    rows = await Transfer.filter(manufacturer_id=manufacturer_id, id__in=list(transfer_ids))
+    by_id = {r.id: r for r in rows}
+    return [by_id.get(i) for i in transfer_ids]
 
 
 async def shipments_by_ids(
@@ -60,11 +71,12 @@ async def shipments_by_ids(
 
 
 async def differences_with_skus(
-    manufacturer_id: int, shipment_ids: Sequence[int]
+    manufacturer_id: int, shipment_ids: Sequence[int], *, key: str = "shipment_id"
 ) -> list[list[tuple[DeliveryDifference, str]]]:
     """Each shipment's delivery differences with their SKUs, in two statements per batch
-    (a shipping notice's page reads them beside its lines' products)."""
-    grouped = await differences_of_shipments(manufacturer_id, shipment_ids)
+    (a shipping notice's page reads them beside its lines' products); ``key``: as for
+    :func:`differences_of_shipments`."""
+    grouped = await differences_of_shipments(manufacturer_id, shipment_ids, key=key)
     product_ids = {d.product_id for rows in grouped for d in rows}
     skus: dict[int, str] = (
         dict(

@@ -34,6 +34,7 @@ from portal.domain.access.principal import Action, Principal
 from portal.domain.bounds.text import CODE, clean_text
 from portal.domain.catalog.lookups import get_warehouse
 from portal.domain.catalog.tenants import settings_of
+from portal.domain.contracts.receipts import SOURCE as CONTRACT_SOURCE
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.idempotency import idempotent
 from portal.domain.ledger import shipments
@@ -366,6 +367,12 @@ async def _against_shipment(
     if shipment.status is not ShipmentStatus.RECEIVED:
         raise DomainError(
             ErrorCode.INVALID_STATE, "Only a received shipment can be returned.", ["shipmentId"]
+        )
+    if shipment.source == CONTRACT_SOURCE:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "An inventory contract's shipment goes back by returnContractStock.",
+            ["shipmentId"],
         )
     shipped: dict[int, int] = defaultdict(int)
     shipped_serials: set[str] = set()

@@ -63,6 +63,7 @@ class InventoryContractLine(Model):
     taken_over = fields.IntField(default=0)
     returned = fields.IntField(default=0)
     reception_date = fields.DateField(null=True)
+    shipment_id = fields.BigIntField(null=True)  # SCS, WDS: the sell-in that initialises it
 
     class Meta:
         table = "inventory_contract_line"

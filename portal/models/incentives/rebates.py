@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
-from portal.models.enums import RebateMeasure, RebateMode, RebateStatus
+from portal.models.enums import RebateInterimSchedule, RebateMeasure, RebateMode, RebateStatus
 
 if TYPE_CHECKING:
     from portal.models.catalog.tenants import Manufacturer
@@ -38,6 +38,12 @@ class RebateProgram(Model):
     tiers: fields.JSONField[list[list[str]]] = fields.JSONField(default=list)
     require_compliance = fields.BooleanField(default=False)
     currency = fields.CharField(max_length=3, default="USD")
+    # Automatic interim payouts: the schedule and the last interval paid ("2026-10",
+    # "2026-Q4"); the ``rebate_interims`` job pays each elapsed interval once.
+    interim_schedule = fields.CharEnumField(
+        RebateInterimSchedule, max_length=10, default=RebateInterimSchedule.NONE
+    )
+    interim_through = fields.CharField(max_length=8, null=True)
     status = fields.CharEnumField(RebateStatus, max_length=8, default=RebateStatus.OPEN)
     token_id = fields.IntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -94,12 +100,15 @@ class RebatePayout(Model):
     claim_id = fields.BigIntField()
     memo_id = fields.BigIntField()
     kind = fields.CharField(max_length=8)  # INTERIM or FINAL
+    # The scheduled interval ("2026-10", "2026-Q4") an automatic interim payout is for.
+    interval = fields.CharField(max_length=8, null=True)
     amount = fields.DecimalField(max_digits=18, decimal_places=2)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "rebate_payout"
         indexes = (("manufacturer_id", "program_id", "partner_id"),)
+        unique_together = (("manufacturer_id", "program_id", "partner_id", "interval"),)
 
 
 class RebateDirty(Model):

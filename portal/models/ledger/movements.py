@@ -29,6 +29,9 @@ class Shipment(Model):
         "models.Warehouse", related_name="shipments"
     )
     warehouse_id: int
+    # a WDS dispatch (source CONTRACT): the partner's deposit at the manufacturer it leaves;
+    # received as TRANSFER_IN, not SELL_IN (the purchase was the sell-in)
+    from_warehouse_id = fields.IntField(null=True)
     document_no = fields.CharField(max_length=64)
     shipped_on = fields.DateField()
     received_on = fields.DateField(null=True)

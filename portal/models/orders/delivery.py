@@ -1,6 +1,8 @@
 """Delivery of sell-in shipments: carrier events and the differences they report.
 
-A ``DeliveryEvent`` is one carrier (or staff) event that a shipment was delivered; its
+A ``DeliveryEvent`` is one carrier (or staff) event that a shipment was delivered (a
+sell-in ``shipment_id``, or a partner supplier's shipping notice ``notice_id``, which ships
+by transfer); its
 ``event_id`` is unique per manufacturer, so a resent event changes nothing. Each line that
 did not arrive as shipped is a ``DeliveryDifference`` (short, damaged or over, with the
 carrier's reason code).
@@ -26,7 +28,8 @@ class DeliveryEvent(Model):
     )
     manufacturer_id: int
     event_id = fields.CharField(max_length=100)  # the carrier's id: resends are ignored
-    shipment_id = fields.BigIntField()
+    shipment_id = fields.BigIntField(null=True)  # null: a partner supplier's notice
+    notice_id = fields.BigIntField(null=True)  # set for a partner supplier's notice only
     partner_id = fields.IntField()  # the receiving partner, as on the shipment
     delivered_on = fields.DateField()
     source = fields.CharField(max_length=16)  # HTTP (carrier) or GRAPHQL (staff)
@@ -44,7 +47,8 @@ class DeliveryDifference(Model):
     id = fields.BigIntField(primary_key=True)
     manufacturer_id = fields.IntField()
     delivery_event_id = fields.BigIntField()
-    shipment_id = fields.BigIntField()
+    shipment_id = fields.BigIntField(null=True)
+    notice_id = fields.BigIntField(null=True)
     product_id = fields.IntField()
     kind = fields.CharEnumField(DeliveryDifferenceKind, max_length=8)
     quantity = fields.IntField()
@@ -53,4 +57,4 @@ class DeliveryDifference(Model):
 
     class Meta:
         table = "delivery_difference"
-        indexes = (("manufacturer_id", "shipment_id"),)
+        indexes = (("manufacturer_id", "shipment_id"), ("manufacturer_id", "notice_id"))

@@ -114,6 +114,9 @@ class ShippingNotice(Model):
     shipment_id = fields.BigIntField(null=True)
     transfer_id = fields.BigIntField(null=True)  # the first of transfer_ids
     transfer_ids: fields.JSONField[list[int]] = fields.JSONField(default=list)  # per source
+    # A partner supplier's notice: its first delivery event's date (a sell-in notice's is
+    # its shipment's).
+    delivered_on = fields.DateField(null=True)
     token_id = fields.IntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import strawberry
 from strawberry.types import Info
 
 from portal.domain.incentives import price_protection
 from portal.domain.pagination import paginate
 from portal.models import PriceProtectionProgram as ProgramModel
-from portal.resolvers.helpers import page_limit
+from portal.resolvers.helpers import object_id, page_limit
 from portal.schema.common import Connection, attempt, to_connection
 from portal.schema.incentives.price_protection import (
     AnnouncePriceDropInput,
@@ -24,6 +25,17 @@ async def resolve_price_protection_programs(
         query, first=first, after=after, limit=page_limit(info), newest_first=True
     )
     return to_connection(page, PriceProtectionProgram.from_model, after)
+
+
+async def resolve_price_protection_program(
+    info: Info, id: strawberry.ID
+) -> PriceProtectionProgram | None:
+    program = (
+        await price_protection.visible_programs(info.context.principal)
+        .filter(id=object_id(id))
+        .first()
+    )
+    return PriceProtectionProgram.from_model(program) if program else None
 
 
 async def announce_price_drop(

@@ -67,6 +67,8 @@ async def create_rebate_program(
             skus=input.skus,
             categories=input.categories,
             require_compliance=input.require_compliance,
+            currency=input.currency,
+            interim_schedule=input.interim_schedule,
             idempotency_key=input.idempotency_key,
         )
 

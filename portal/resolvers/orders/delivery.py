@@ -9,6 +9,7 @@ from portal.resolvers.helpers import object_id
 from portal.schema.common import attempt
 from portal.schema.ledger.inventory import Shipment
 from portal.schema.orders.delivery import DeliveryEventPayload, RecordDeliveryEventInput
+from portal.schema.orders.types import ShippingNotice
 
 
 async def record_delivery_event(
@@ -30,9 +31,12 @@ async def record_delivery_event(
         )
     )
     if result is None:
-        return DeliveryEventPayload(shipment=None, replayed=False, received=False, errors=errors)
+        return DeliveryEventPayload(
+            shipment=None, shipping_notice=None, replayed=False, received=False, errors=errors
+        )
     return DeliveryEventPayload(
-        shipment=Shipment.from_model(result.shipment),
+        shipment=Shipment.from_model(result.shipment) if result.shipment else None,
+        shipping_notice=ShippingNotice.from_model(result.notice) if result.notice else None,
         replayed=result.replayed,
         received=result.received,
         errors=errors,

@@ -13,6 +13,7 @@ from portal.models import Charge as ChargeModel
 from portal.models import InventoryContract as ContractModel
 from portal.models import enums
 from portal.schema.common import UserError
+from portal.schema.ledger.inventory import Shipment
 from portal.schema.reporting.submissions import EndCustomerInput
 
 InventoryContractType = enums.InventoryContractType
@@ -32,7 +33,24 @@ class InventoryContractLine:
     taken_over: int
     returned: int
     remaining: int = strawberry.field(description="initialized - consumed - takenOver - returned.")
-    reception_date: datetime.date | None
+    reception_date: datetime.date | None = strawberry.field(
+        description="SCS, WDS: the receipt of its shipment; other types: the initialisation."
+    )
+    shipment_id: strawberry.Private[int | None]
+
+    @strawberry.field(
+        description="SCS, WDS: the sell-in shipment that initialises the line (SCS: received"
+        " per the receipt mode; WDS: received at once); null for other types."
+    )
+    async def shipment(self, info: Info) -> Shipment | None:
+        return await _shipment(info, self.shipment_id)
+
+
+async def _shipment(info: Info, shipment_id: int | None) -> Shipment | None:
+    if shipment_id is None:
+        return None
+    row = await info.context.loaders.orders.shipments.load(shipment_id)
+    return Shipment.from_model(row) if row is not None else None
 
 
 @strawberry.type
@@ -76,6 +94,7 @@ class InventoryContract:
                 returned=r.returned,
                 remaining=r.remaining,
                 reception_date=r.reception_date,
+                shipment_id=r.shipment_id,
             )
             for r, p in zip(rows, products, strict=True)
         ]
@@ -140,8 +159,9 @@ class CallOffNotification:
     consumed_on: datetime.date
     period: str
     source: str = strawberry.field(
-        description="REPORT (reportConsumption), POS, TAKEOVER, RETURN, or ORDER (a WBS"
-        " buffer's partner received its order from the buffer's warehouse)."
+        description="REPORT (reportConsumption), DISPATCH (a WDS dispatch request, see"
+        " shipment), POS, TAKEOVER, RETURN, or ORDER (a WBS buffer's partner received its"
+        " order from the buffer's warehouse)."
     )
     end_customer_name: str
     created_at: datetime.datetime
@@ -156,6 +176,11 @@ class CallOffNotification:
     async def sku(self, info: Info) -> str:
         product = await info.context.loaders.catalog.product.load(self.model.product_id)
         return product.sku if product else ""
+
+    @strawberry.field(description="DISPATCH: the shipment to the partner's warehouse.")
+    async def shipment(self, info: Info) -> Shipment | None:
+        dispatched = self.model.source_type == "DISPATCH"
+        return await _shipment(info, self.model.source_id if dispatched else None)
 
     @classmethod
     def from_model(cls, c: CallOffModel) -> CallOffNotification:

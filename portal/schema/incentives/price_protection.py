@@ -8,8 +8,32 @@ from decimal import Decimal
 import strawberry
 
 from portal.domain.incentives.price_protection import closes_on
+from portal.domain.incentives.price_protection_eligible import EligibleRow
 from portal.models import PriceProtectionProgram as ProgramModel
 from portal.schema.common import UserError
+
+
+@strawberry.type
+class PriceProtectionEligible:
+    partner_code: str
+    warehouse_code: str
+    warehouse_name: str
+    on_hand: int = strawberry.field(description="Partner-owned units at the effective date.")
+    in_transit: int = strawberry.field(description="In transit then (0 unless included).")
+    units: int = strawberry.field(description="onHand + inTransit: what may be claimed.")
+    amount: Decimal = strawberry.field(description="units x unitCredit.")
+
+    @classmethod
+    def from_domain(cls, r: EligibleRow) -> PriceProtectionEligible:
+        return cls(
+            partner_code=r.partner_code,
+            warehouse_code=r.warehouse_code,
+            warehouse_name=r.warehouse_name,
+            on_hand=r.on_hand,
+            in_transit=r.in_transit,
+            units=r.units,
+            amount=r.amount,
+        )
 
 
 @strawberry.type
@@ -25,6 +49,16 @@ class PriceProtectionProgram:
     closes_on: datetime.date = strawberry.field(description="The last day a claim is accepted.")
     include_in_transit: bool
     created_at: datetime.datetime
+
+    @strawberry.field(
+        description="Eligible units per partner warehouse: every partner's for the"
+        " manufacturer's staff, a partner's own only. Computed from the ledger per program."
+    )
+    async def eligible(self, info: strawberry.Info) -> list[PriceProtectionEligible]:
+        from portal.domain.incentives.price_protection_eligible import eligible_rows
+
+        rows = await eligible_rows(info.context.principal, int(self.id))
+        return [PriceProtectionEligible.from_domain(r) for r in rows]
 
     @classmethod
     def from_model(cls, p: ProgramModel) -> PriceProtectionProgram:

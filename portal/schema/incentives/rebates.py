@@ -17,7 +17,9 @@ from portal.schema.enums import PartnerTier
 RebateMeasure = enums.RebateMeasure
 RebateMode = enums.RebateMode
 RebateStatus = enums.RebateStatus
+RebateInterimSchedule = enums.RebateInterimSchedule
 strawberry.enum(RebateMeasure)
+strawberry.enum(RebateInterimSchedule)
 strawberry.enum(RebateMode)
 strawberry.enum(RebateStatus)
 
@@ -44,6 +46,10 @@ class RebateProgram:
     tiers: list[RebateTier]
     require_compliance: bool
     currency: str
+    interim_schedule: RebateInterimSchedule
+    interim_through: str | None = strawberry.field(
+        description="The last scheduled interval paid on account (2026-10, 2026-Q4)."
+    )
     status: RebateStatus
     created_at: datetime.datetime
     closed_at: datetime.datetime | None
@@ -63,6 +69,8 @@ class RebateProgram:
             tiers=[RebateTier(threshold=Decimal(t), rate=Decimal(r)) for t, r in p.tiers],
             require_compliance=p.require_compliance,
             currency=p.currency,
+            interim_schedule=p.interim_schedule,
+            interim_through=p.interim_through,
             status=p.status,
             created_at=p.created_at,
             closed_at=p.closed_at,
@@ -120,6 +128,10 @@ class CreateRebateProgramInput:
     skus: list[str] | None = None
     categories: list[str] | None = None
     require_compliance: bool = False
+    currency: str | None = strawberry.field(
+        default=None, description="ISO code; default: the latest list-price currency."
+    )
+    interim_schedule: RebateInterimSchedule = RebateInterimSchedule.NONE
     idempotency_key: str | None = None
 
 

@@ -13,8 +13,16 @@ from portal.domain.orders.reads import (
     lines_of_orders,
     reservations_of_lines,
     shipments_by_ids,
+    transfers_by_ids,
 )
-from portal.models import DeliveryDifference, OrderLine, Reservation, Shipment, ShippingNoticeLine
+from portal.models import (
+    DeliveryDifference,
+    OrderLine,
+    Reservation,
+    Shipment,
+    ShippingNoticeLine,
+    Transfer,
+)
 
 
 class OrderLoaders:
@@ -41,7 +49,17 @@ class OrderLoaders:
         ) -> list[list[tuple[DeliveryDifference, str]]]:
             return await differences_with_skus(m, ids)
 
+        async def transfer_notice_differences(
+            ids: Sequence[int],
+        ) -> list[list[tuple[DeliveryDifference, str]]]:
+            return await differences_with_skus(m, ids, key="notice_id")
+
+        async def transfers(ids: Sequence[int]) -> list[Transfer | None]:
+            return await transfers_by_ids(m, ids)
+
         self.lines = DataLoader(load_fn=lines)
+        self.transfer_notice_differences = DataLoader(load_fn=transfer_notice_differences)
+        self.transfers = DataLoader(load_fn=transfers)
         self.notice_differences = DataLoader(load_fn=notice_differences)
         self.shipments = DataLoader(load_fn=shipments)
         self.delivery_differences = DataLoader(load_fn=delivery_differences)

@@ -274,6 +274,8 @@ class ShippingNotice:
     partner_id: strawberry.Private[int]
     supplier_partner_id: strawberry.Private[int | None]
     shipment_pk: strawberry.Private[int | None]
+    transfer_pks: strawberry.Private[list[int]]
+    notice_delivered_on: strawberry.Private[datetime.date | None]
 
     @strawberry.field
     async def partner_code(self, info: Info) -> str:
@@ -292,23 +294,34 @@ class ShippingNotice:
         return found
 
     @strawberry.field(
-        description="The first delivery event's date of its shipment (null: not delivered "
-        "yet, or a partner supplier's notice, which ships by transfer)."
+        description="The first delivery event's date of its shipment (a partner supplier's "
+        "notice: of the notice, which ships by transfer); null: not delivered yet."
     )
     async def delivered_on(self, info: Info) -> datetime.date | None:
+        if self.shipment_pk is None:
+            return self.notice_delivered_on
         shipment = await self._shipment(info)
         return shipment.delivered_on if shipment is not None else None
 
-    @strawberry.field(description="When the partner received its shipment (null: not yet).")
+    @strawberry.field(
+        description="When the partner received its shipment (a partner supplier's notice: "
+        "the last of its transfers, once all are received); null: not yet."
+    )
     async def received_on(self, info: Info) -> datetime.date | None:
+        if self.shipment_pk is None:
+            found = await info.context.loaders.orders.transfers.load_many(self.transfer_pks)
+            days = [t.received_on if t is not None else None for t in found]
+            return max(d for d in days if d) if days and all(days) else None
         shipment = await self._shipment(info)
         return shipment.received_on if shipment is not None else None
 
     @strawberry.field(description="Short, damaged and over quantities its delivery reported.")
     async def delivery_differences(self, info: Info) -> list[DeliveryDifference]:
+        loaders = info.context.loaders.orders
         if self.shipment_pk is None:
-            return []
-        rows = await info.context.loaders.orders.notice_differences.load(self.shipment_pk)
+            rows = await loaders.transfer_notice_differences.load(self.pk)
+        else:
+            rows = await loaders.notice_differences.load(self.shipment_pk)
         return [
             DeliveryDifference(
                 kind=r.kind,
@@ -348,6 +361,8 @@ class ShippingNotice:
             partner_id=n.partner_id,
             supplier_partner_id=n.supplier_partner_id,
             shipment_pk=n.shipment_id,
+            transfer_pks=list(n.transfer_ids or []),
+            notice_delivered_on=n.delivered_on,
         )
 
 

@@ -6,7 +6,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0031_claim_allocation_without_fk')]
+    dependencies = [('models', '0034_interim_rebates')]
 
     initial = False
 
