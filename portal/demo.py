@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
+from portal.demo_batches import seed_batches
 from portal.demo_checks import seed_checks, seed_documents
 from portal.demo_contracts import seed_contracts
 from portal.demo_demand import seed_demand
@@ -81,6 +82,7 @@ async def seed_demo(today: date | None = None) -> DemoTokens:
         await seed_demand(admin, today or datetime.now(UTC).date())
         await seed_price_protection(admin, today or datetime.now(UTC).date())
         await seed_rebates(admin, today or datetime.now(UTC).date(), list(CATEGORIES))
+        await seed_batches(admin, today or datetime.now(UTC).date())
         await drain_dirty(today=today or datetime.now(UTC).date())
     partner = await Partner.get(manufacturer_id=manufacturer.id, code=DISTRIBUTORS[0][0])
     _, admin_token = await tokens.create_token(manufacturer.id, Role.ADMIN, label="demo admin")

@@ -91,9 +91,10 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
         {},
     ),
     "ledgerEntries": (
-        '{ ledgerEntries(warehouseCode: "D1-W") { totalCount edges { node { quantity } } } }',
+        '{ ledgerEntries(warehouseCode: "D1-W") { totalCount edges { node { quantity batchNo } } } }',
         {},
     ),
+    "batchBalances": ('{ batchBalances(sku: "SKU-L") { warehouseCode sku batchNo quantity } }', {}),
     "shipments": (
         "{ shipments { totalCount edges { node { documentNo partnerCode deliveredOn deliveryDifferences { sku reasonCode note } } } } }",
         {},
@@ -184,7 +185,8 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
         {},
     ),
     "availability": (
-        '{ availability(sku: "SKU-1") { warehouseCode onHand reserved available } }',
+        '{ availability(sku: "SKU-1") { warehouseCode onHand reserved available'
+        " batches { batchNo onHand } } }",
         {},
     ),
     "orders": (
@@ -669,6 +671,17 @@ async def _seed_victim() -> tuple[int, str]:
     await _seed_contracts(admin)
     await _seed_orders(admin, d1_principal)
     await _seed_checks(d1_principal)
+    # A batch-controlled SKU (after the counts: every product is counted) with D1's lot.
+    await products.create_product(admin, sku="SKU-L", name="lot", batch_controlled=True)
+    lots = await shipments.record_shipment(
+        admin,
+        partner_code="D1",
+        warehouse_code="D1-W",
+        document_no=f"{SECRET}-L",
+        shipped_on=date(2026, 10, 1),
+        lines=[LineInput("SKU-L", 4, batch_no=f"{SECRET}-LOT")],
+    )
+    await shipments.receive_shipment(admin, lots.id)
     await _seed_documents(d1_principal)
     await _seed_demand(d1_principal)
     d2 = await Partner.get(code="D2")

@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from portal.demo import DRIFTING, IMPROVING, LATE_PARTNER, SLOW_PARTNER, seed_demo
+from portal.demo_batches import LOT_SKU
 from portal.demo_orders import BACKORDERED, RESELLER_RETURN_RMA
 from portal.demo_rebates import VOLUME_PROGRAM
 from portal.domain.access.principal import Principal
@@ -17,6 +18,7 @@ from portal.domain.incentives.rebate_settlement import compute_statement
 from portal.domain.ledger.check import ledger_mismatches
 from portal.domain.reporting.compliance import compliance
 from portal.models import (
+    BatchBalance,
     CallOffNotification,
     Charge,
     Claim,
@@ -66,15 +68,17 @@ async def test_demo_history(db) -> None:
     assert await Partner.filter(tier=PartnerTier.DISTRIBUTOR).count() == 3
     assert await Partner.filter(tier=PartnerTier.RESELLER, parent_id__isnull=False).count() == 4
     assert (
-        await Product.all().count() == 50
+        await Product.all().count() == 51
         and await Product.filter(serial_controlled=True).count() == 5
+        and await Product.filter(batch_controlled=True).count() == 1
     )
     assert await Submission.exclude(status=SubmissionStatus.ACCEPTED).count() == 0
     periods = set(await Submission.exclude(period="2026-11").values_list("period", flat=True))
     assert len(periods) == 6
-    # This month so far: only DIST-NA's sales from its consignment warehouse, which consume
-    # the demo's SCS contract (three lines: three call-offs and charges).
-    assert await Submission.filter(period="2026-11").count() == 1
+    # This month so far: DIST-NA's sales from its consignment warehouse, which consume the
+    # demo's SCS contract (three lines: three call-offs and charges), and RES-BOS's sales of
+    # one lot of the batch-controlled SKU.
+    assert await Submission.filter(period="2026-11").count() == 2
     assert await InventoryContract.all().count() == 3
     assert await CallOffNotification.all().count() == await Charge.all().count() == 3
     # Its lines were supplied by sell-in shipments into the consignment warehouse, received.
@@ -88,6 +92,20 @@ async def test_demo_history(db) -> None:
     ).count()
     assert exceptions >= 1 and missing >= 1
     assert await ledger_mismatches() == []
+    # Batches: two lots shipped to DIST-NA; RES-BOS ordered 10 of lot A (shipped, received,
+    # 4 sold) and 5 of lot B (reserved, waiting for DIST-NA).
+    codes = dict(await Warehouse.all().values_list("id", "code"))
+    lot_sku = await Product.get(sku=LOT_SKU)
+    lots = {
+        (codes[b.warehouse_id], b.batch_no): b.quantity
+        for b in await BatchBalance.filter(product_id=lot_sku.id)
+    }
+    assert lots == {
+        ("DIST-NA-MAIN", "LOT-2611A"): 50,
+        ("DIST-NA-MAIN", "LOT-2611B"): 40,
+        ("RES-BOS-WH", "LOT-2611A"): 6,
+    }
+    assert await OrderLine.filter(batch_no="LOT-2611B", reserved=5).count() == 1
     # History imported with its receipt times: on time, except the slow and the late partner.
     north = await Partner.get(code="DIST-NA")
     manager = Principal(north.manufacturer_id, Role.ADMIN)  # type: ignore[attr-defined]

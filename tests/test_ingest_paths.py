@@ -6,7 +6,8 @@ own built the same way, over generated files with every row error kind (bounds, 
 and foreign warehouses, unknown SKUs and partner SKUs, quantities, dates, customers,
 prices, currencies, serial counts, serials repeated on a line or on earlier lines, in a
 chain where a refused line frees its other serials, duplicate invoice lines, serials never
-shipped or already sold, a resubmission re-selling its own serials), with small chunks so
+shipped or already sold, a resubmission re-selling its own serials; batches required,
+refused, too long, and in duplicate invoice lines), with small chunks so
 that chunk boundaries matter; more errors than the listing cap; and a file that breaks
 midway. Everything is compared by codes and names, never by ids.
 """
@@ -27,6 +28,7 @@ from portal.domain.ledger.shipments import LineInput
 from portal.domain.reporting import submissions
 from portal.domain.reporting.validation import validate_submission
 from portal.models import (
+    BatchBalance,
     EndCustomer,
     LedgerEntry,
     Partner,
@@ -72,6 +74,17 @@ async def world(name: str, set_based: bool, policy: FileRejectionPolicy) -> Worl
     await products.create_product(admin, sku="SKU-S", name="S", serial_controlled=True)
     await products.map_partner_sku(admin, partner_sku="P-A", sku="SKU-A", partner_code="D1")
     await products.map_partner_sku(admin, partner_sku="SKU-B", sku="SKU-A", partner_code="D1")
+    await products.create_product(admin, sku="SKU-L", name="L", batch_controlled=True)
+    await products.map_partner_sku(admin, partner_sku="P-L", sku="SKU-L", partner_code="D1")
+    lots = await shipments.record_shipment(
+        admin,
+        partner_code="D1",
+        warehouse_code="W1",
+        document_no="SH-LOTS",
+        shipped_on=date(2026, 9, 1),
+        lines=[LineInput("SKU-L", 20, batch_no="L1"), LineInput("SKU-L", 5, batch_no="L2")],
+    )
+    await shipments.receive_shipment(admin, lots.id, received_on=date(2026, 9, 2))
     for warehouse, partner, serials in (
         ("W1", "D1", [f"S{n}" for n in range(1, 9)]),
         ("W3", "D2", ["S9"]),
@@ -203,6 +216,7 @@ async def snapshot(w: World, submission: Submission) -> dict[str, Any]:
             ln.currency,
             ln.invoice_no,
             ln.serials,
+            ln.batch_no,
         )
         for ln in await PosLine.filter(manufacturer_id=t, submission_id=submission.id).order_by(
             "id"
@@ -218,12 +232,17 @@ async def snapshot(w: World, submission: Submission) -> dict[str, Any]:
             e.business_date,
             e.period,
             e.source_type,
+            e.batch_no,
         )
         for e in await LedgerEntry.filter(manufacturer_id=t, source_type="SUBMISSION")
     )
     serials = sorted(
         (u.serial, u.status.value, u.sold_in_submission_id == submission.id)
         for u in await SerialUnit.filter(manufacturer_id=t)
+    )
+    batches = sorted(
+        (warehouses_by_id[b.warehouse_id], skus[b.product_id], b.batch_no, b.quantity)
+        for b in await BatchBalance.filter(manufacturer_id=t)
     )
     fresh = await Submission.get(id=submission.id)
     return {
@@ -240,6 +259,7 @@ async def snapshot(w: World, submission: Submission) -> dict[str, Any]:
         "entries": entries,
         "customers": sorted(customers.values()),
         "serials": serials,
+        "batches": batches,
     }
 
 
@@ -313,4 +333,39 @@ async def test_a_file_that_breaks_midway_keeps_the_same_whole_chunks(app: Any) -
     assert python["issues"][-1][2] == "LINE_TOO_LONG"
     assert len(python["lines"]) == 14  # two whole chunks of seven
     for part in ("submission", "issues", "lines", "customers"):
+        assert sql[part] == python[part], part
+
+
+@pytest.mark.parametrize("settings", ["postgres"], indirect=True)
+async def test_batches_give_the_same_issues_lines_entries_and_batch_stock(app: Any) -> None:
+    rows = [
+        "W1,SKU-L,3,2026-10-05,Acme,US,,,,INV-L,,L1",
+        "W1,SKU-L,2,2026-10-05,Acme,US,,,,INV-L,,L2",  # same invoice, another batch: fine
+        "W1,P-L,1,2026-10-05,Acme,US,,,,INV-L,,L2",  # same invoice, product and batch
+        "W1,SKU-L,1,2026-10-05,Acme,US,,,,,,",  # a sale of a batch-controlled SKU
+        "W1,P-L,-1,2026-10-06,Acme,US,,,,,,",  # a customer return may leave it out
+        "W1,SKU-A,1,2026-10-05,Acme,US,,,,,,L1",  # not batch-controlled
+        "W1,SKU-S,1,2026-10-05,Acme,US,,,,,S1,L1",
+        "W1,SKU-S,2,2026-10-05,Acme,US,,,,,S1,L1",  # the serial count before the batch
+        "W1,SKU-L,1,2026-10-05,Acme,US,,,,,,L\x01",
+        "W1,SKU-L,1,2026-10-05,Acme,US,,,,,," + "L" * 70,
+        "W9,SKU-L,1,2026-10-05,Acme,US,,,,,,L1",
+        "W1,P-L,4,2026-10-07,Acme,US,,,,,,L1",
+        "W2,SKU-L,1,2026-10-07,Acme,US,,,,,,L1",  # a batch W2 does not hold: a reported fact
+    ]
+    text = "\n".join([HEADER + ",batch_no", *rows])
+    python, sql = await both_paths(FileRejectionPolicy.SKIP_BAD_ROWS, lambda: text, 4)
+    assert {(i[1], i[2]) for i in python["issues"]} >= {
+        ("batch_no", "REQUIRED"),
+        ("batch_no", "INVALID"),
+        ("batch_no", "FIELD_TOO_LONG"),
+        ("batch_no", "INVALID_CHARACTERS"),
+        ("invoice_no", "DUPLICATE_LINE"),
+        ("serials", "SERIALS_MISMATCH"),
+    }, python["issues"]
+    assert [ln[-1] for ln in python["lines"]] == ["L1", "L2", None, "L1", "L1"]
+    assert ("W1", "SKU-L", "L1", 13) in python["batches"]
+    assert ("W1", "SKU-L", "L2", 3) in python["batches"]
+    assert ("W2", "SKU-L", "L1", -1) in python["batches"]
+    for part in ("submission", "issues", "lines", "entries", "customers", "serials", "batches"):
         assert sql[part] == python[part], part

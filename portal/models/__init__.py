@@ -30,6 +30,7 @@ from portal.models.incentives.rebates import (
 )
 from portal.models.integrations.erp import ErpCursor, ErpSyncRun
 from portal.models.jobs import Job, JobFailure
+from portal.models.ledger.batches import BatchBalance
 from portal.models.ledger.entries import LedgerEntry, SerialUnit, StockBalance
 from portal.models.ledger.movements import (
     Shipment,
@@ -69,6 +70,7 @@ from portal.models.reporting.submissions import (
 
 __all__ = [
     "ApiToken",
+    "BatchBalance",
     "CallOffNotification",
     "Charge",
     "Claim",

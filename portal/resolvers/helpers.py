@@ -47,4 +47,4 @@ def object_id(raw: strawberry.ID, maximum: int = MAX_BIGINT_ID) -> int:
 
 
 def line_inputs(lines: list[MovementLineInput]) -> list[LineInput]:
-    return [LineInput(line.sku, line.quantity, list(line.serials)) for line in lines]
+    return [LineInput(line.sku, line.quantity, list(line.serials), line.batch_no) for line in lines]

@@ -81,6 +81,7 @@ from portal.schema.incentives.types import (
 from portal.schema.integrations.types import ErpSyncRun, JobPayload, RegisterWebhookPayload, Webhook
 from portal.schema.jobs.types import JobFailure
 from portal.schema.ledger.inventory import (
+    BatchBalance,
     LedgerEntry,
     Shipment,
     ShipmentPayload,
@@ -147,6 +148,11 @@ class Query:
     )
     stock_balances: Connection[StockBalance] = strawberry.field(
         resolver=r_inventory.resolve_stock_balances, permission_classes=INVENTORY
+    )
+    batch_balances: list[BatchBalance] = strawberry.field(
+        resolver=r_inventory.resolve_batch_balances,
+        permission_classes=INVENTORY,
+        description="Per-batch stock of a batch-controlled SKU (batches holding stock).",
     )
     ledger_entries: Connection[LedgerEntry] = strawberry.field(
         resolver=r_inventory.resolve_ledger_entries,

@@ -22,7 +22,12 @@ from datetime import date
 
 from portal.domain.access.principal import Principal
 from portal.domain.contracts.receipts import SOURCE
-from portal.domain.ledger.shipments import create_shipment, receive, receive_per_mode
+from portal.domain.ledger.shipments import (
+    CleanLine,
+    create_shipment,
+    receive,
+    receive_per_mode,
+)
 from portal.models import InventoryContract, InventoryContractLine, Product, Shipment, Warehouse
 from portal.models.enums import InventoryContractType
 
@@ -44,7 +49,7 @@ async def ship_line(
         warehouse=place,
         document_no=f"{contract.type.value}-{contract.id}-{line.line_no}",
         shipped_on=day,
-        lines=[(product, line.quantity, [])],
+        lines=[CleanLine(product, line.quantity, [], None)],  # contracts carry no batch
         source=SOURCE,
     )
     line.shipment_id = shipment.id
@@ -83,7 +88,7 @@ async def dispatch(
             warehouse=destination,
             document_no=f"{prefix}{count}",
             shipped_on=day,
-            lines=[(products[p], q, []) for p, q in lines],
+            lines=[CleanLine(products[p], q, [], None) for p, q in lines],
             source=SOURCE,
             from_warehouse_id=contract.warehouse_id,
         )

@@ -346,7 +346,10 @@ def _line(index: int, line: dict[str, Any]) -> LineInput:
         raise DomainError(
             ErrorCode.INVALID, "serials is a list of text.", ["lines", str(index), "serials"]
         )
-    return LineInput(str(line["sku"]), quantity, list(serials))
+    batch_no = line.get("batchNo")
+    if batch_no is not None and not isinstance(batch_no, str):
+        raise DomainError(ErrorCode.INVALID, "batchNo is text.", ["lines", str(index), "batchNo"])
+    return LineInput(str(line["sku"]), quantity, list(serials), batch_no)
 
 
 def _describe(exc: Exception) -> str:

@@ -42,6 +42,7 @@ class EntryRow:
     period: str
     serials: list[str]
     reason: str | None
+    batch_no: str | None = None
 
 
 _LOCK_PG = """
@@ -65,11 +66,12 @@ FROM unnest($2::bigint[], $3::int[]) AS v(id, d) WHERE b.manufacturer_id = $1 AN
 _INSERT_PG = """
 INSERT INTO ledger_entry
     (manufacturer_id, partner_id, warehouse_id, product_id, owner, quantity, kind,
-     business_date, period, recorded_at, source_type, source_id, serials, reason, token_id)
-SELECT $1, p, w, pr, o, q, k, d, pe, now(), $2, $3, s::jsonb, r, $4
+     business_date, period, recorded_at, source_type, source_id, serials, reason, token_id,
+     batch_no)
+SELECT $1, p, w, pr, o, q, k, d, pe, now(), $2, $3, s::jsonb, r, $4, b
 FROM unnest($5::int[], $6::int[], $7::int[], $8::varchar[], $9::int[], $10::varchar[],
-            $11::date[], $12::varchar[], $13::text[], $14::varchar[])
-    AS t(p, w, pr, o, q, k, d, pe, s, r)"""
+            $11::date[], $12::varchar[], $13::text[], $14::varchar[], $15::varchar[])
+    AS t(p, w, pr, o, q, k, d, pe, s, r, b)"""
 
 
 def _conn() -> Any:
@@ -171,6 +173,7 @@ async def insert_entries(
                 [r.period for r in rows],
                 [json.dumps(r.serials) for r in rows],
                 [r.reason for r in rows],
+                [r.batch_no for r in rows],
             ],
         )
         return
@@ -192,6 +195,7 @@ async def insert_entries(
                 source_id=source[1],
                 serials=r.serials,
                 reason=r.reason,
+                batch_no=r.batch_no,
                 token_id=token_id,
             )
             for r in rows

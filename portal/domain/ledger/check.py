@@ -1,5 +1,6 @@
 """``portal check-ledger``: every balance equals its ledger sum; in-transit equals the
-open shipments and transfers; inventory contracts' remaining equals their owner's balance
+open shipments and transfers; every batch balance equals its batch's ledger sum;
+inventory contracts' remaining equals their owner's balance
 (:mod:`portal.domain.contracts.check`)."""
 
 from __future__ import annotations
@@ -9,7 +10,14 @@ from collections import defaultdict
 from tortoise.functions import Sum
 
 from portal.domain.ledger.posting import owner_of
-from portal.models import LedgerEntry, ShipmentLine, StockBalance, TransferLine, Warehouse
+from portal.models import (
+    BatchBalance,
+    LedgerEntry,
+    ShipmentLine,
+    StockBalance,
+    TransferLine,
+    Warehouse,
+)
 from portal.models.enums import ShipmentStatus, TransferStatus
 
 
@@ -63,7 +71,46 @@ async def ledger_mismatches() -> list[str]:
         problems.append(f"ledger {key} sums to {sums[key]} but has no balance row")
     from portal.domain.contracts.check import contract_mismatches  # the contracts' half
 
-    return problems + await contract_mismatches()
+    return problems + await batch_mismatches() + await contract_mismatches()
+
+
+async def batch_mismatches() -> list[str]:
+    """Every batch balance equals the sum of its batch's ledger entries, none negative."""
+    sums: dict[tuple[int, int, int, str, str], int] = defaultdict(int)
+    for row in (
+        await LedgerEntry.filter(batch_no__isnull=False)
+        .annotate(total=Sum("quantity"))
+        .group_by("manufacturer_id", "warehouse_id", "product_id", "owner", "batch_no")
+        .values("manufacturer_id", "warehouse_id", "product_id", "owner", "batch_no", "total")
+    ):
+        key = (
+            row["manufacturer_id"],
+            row["warehouse_id"],
+            row["product_id"],
+            _text(row["owner"]),
+            row["batch_no"],
+        )
+        sums[key] += int(row["total"] or 0)
+    problems = []
+    seen = set()
+    for b in await BatchBalance.all().values(
+        "manufacturer_id", "warehouse_id", "product_id", "owner", "batch_no", "quantity"
+    ):
+        key = (
+            b["manufacturer_id"],
+            b["warehouse_id"],
+            b["product_id"],
+            _text(b["owner"]),
+            b["batch_no"],
+        )
+        seen.add(key)
+        if b["quantity"] != sums.get(key, 0):
+            problems.append(f"batch {key}: {b['quantity']} != ledger sum {sums.get(key, 0)}")
+        if b["quantity"] < 0:
+            problems.append(f"batch {key} is negative: {b['quantity']}")
+    for key in set(sums) - seen:
+        problems.append(f"ledger batch {key} sums to {sums[key]} but has no batch balance row")
+    return problems
 
 
 def _text(value: object) -> str:

@@ -20,6 +20,7 @@ from portal.domain.bounds.quantities import Sign, check_quantity
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.incentives.rebate_accruals import MARKING_KINDS, mark_rebates
 from portal.domain.ledger import balance_store as store
+from portal.domain.ledger import batches as batch_stock
 from portal.domain.ledger import serials as serial_units
 from portal.domain.ledger.stock import check_locked
 from portal.domain.periods import period_of
@@ -40,6 +41,7 @@ class Movement:
     serials: list[str] = field(default_factory=list)
     reason: str | None = None
     owned_by: Owner | None = None  # an inventory contract's owner; else the warehouse's
+    batch_no: str | None = None  # a batch-controlled product's lot
 
     @property
     def owner(self) -> Owner:
@@ -48,6 +50,12 @@ class Movement:
     @property
     def key(self) -> Key:
         return (self.warehouse.id, self.product_id, self.owner)
+
+    @property
+    def batch_key(self) -> batch_stock.BatchKey | None:
+        if self.batch_no is None:
+            return None
+        return (self.warehouse.id, self.product_id, self.owner, self.batch_no)
 
 
 def owner_of(warehouse: Warehouse) -> Owner:
@@ -73,6 +81,7 @@ async def _lock_and_check(
             ((key[1], balances[key].quantity, change) for key, change in delta.items()),
             ["lines"],
         )
+    await batch_stock.move_batches(manufacturer_id, movements, allow_negative=allow_negative)
     return balances, delta
 
 
@@ -121,6 +130,7 @@ async def post(
                 period,
                 m.serials,
                 m.reason,
+                m.batch_no,
             )
         )
     await store.insert_entries(manufacturer_id, rows, source=source, token_id=token_id)
@@ -172,6 +182,7 @@ async def post_one(
         source_type=source[0],
         source_id=source[1],
         serials=m.serials,
+        batch_no=m.batch_no,
         reason=m.reason,
         token_id=token_id,
         reverses_id=reverses_id,
@@ -208,7 +219,8 @@ async def arrive(
     """Goods in transit to ``warehouse`` arrive: out of transit, into the ledger and stock
     (and fill the backorders waiting for them at a partner supplier).
 
-    ``lines`` are document lines with ``product_id``, ``quantity`` and ``serials``.
+    ``lines`` are document lines with ``product_id``, ``quantity``, ``serials`` and
+    ``batch_no``.
     """
     from portal.domain.orders.backorders import fill_arrivals, lock_arrivals
 
@@ -218,7 +230,12 @@ async def arrive(
     )
     await post(
         manufacturer_id,
-        [Movement(warehouse, ln.product_id, ln.quantity, kind, day, ln.serials) for ln in lines],
+        [
+            Movement(
+                warehouse, ln.product_id, ln.quantity, kind, day, ln.serials, batch_no=ln.batch_no
+            )
+            for ln in lines
+        ],
         source=source,
         token_id=token_id,
         fill_backorders=False,

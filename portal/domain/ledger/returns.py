@@ -26,8 +26,7 @@ from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.idempotency import idempotent
 from portal.domain.ledger import serials as serial_units
 from portal.domain.ledger.posting import Movement, post
-from portal.domain.ledger.shipments import LineInput, clean_lines
-from portal.domain.ledger.stock import require_in_stock
+from portal.domain.ledger.shipments import LineInput, clean_lines, require_lines_in_stock
 from portal.domain.orders.returns import release_returned
 from portal.domain.tenancy import save_fields, visible_to
 from portal.models import Product, StockReturn, StockReturnLine, Warehouse
@@ -68,11 +67,7 @@ async def raise_return(
             )
         rma = clean_text(rma_no, "rmaNo", max_length=CODE, required=False)
         cleaned = await clean_lines(principal, lines)
-        await require_in_stock(
-            principal.manufacturer_id,
-            warehouse.id,
-            ((p, q, ["lines", str(i), "quantity"]) for i, (p, q, _) in enumerate(cleaned)),
-        )
+        await require_lines_in_stock(principal.manufacturer_id, warehouse.id, cleaned)
         async with in_transaction():
             stock_return = await StockReturn.create(
                 manufacturer_id=principal.manufacturer_id,
@@ -85,11 +80,12 @@ async def raise_return(
                     StockReturnLine(
                         manufacturer_id=principal.manufacturer_id,
                         stock_return=stock_return,
-                        product=p,
-                        quantity=q,
-                        serials=s,
+                        product=ln.product,
+                        quantity=ln.quantity,
+                        serials=ln.serials,
+                        batch_no=ln.batch_no,
                     )
-                    for p, q, s in cleaned
+                    for ln in cleaned
                 ]
             )
         return stock_return
@@ -147,6 +143,7 @@ async def receive_return(
                 LedgerKind.RETURN_TO_MANUFACTURER,
                 day,
                 ln.serials,
+                batch_no=ln.batch_no,
             )
             for ln in lines
         ]
@@ -159,6 +156,7 @@ async def receive_return(
                     LedgerKind.CUSTOMER_RETURN,
                     day,
                     ln.serials,
+                    batch_no=ln.batch_no,
                 )
                 for ln in lines
             ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
@@ -26,7 +26,9 @@ from portal.domain.errors import DomainError, ErrorCode, check_code
 from portal.domain.idempotency import idempotent
 from portal.domain.job_failures import ItemGuard
 from portal.domain.ledger import serials as serial_units
+from portal.domain.ledger.batches import check_batch, require_batches
 from portal.domain.ledger.posting import arrive, check_positive_quantity, move_in_transit
+from portal.domain.ledger.stock import require_in_stock
 from portal.domain.orders.completion import complete_received
 from portal.domain.tenancy import visible_to
 from portal.jobs.kinds import AUTO_RECEIVE_SHIPMENTS
@@ -41,11 +43,19 @@ class LineInput:
     sku: str
     quantity: int
     serials: list[str] = field(default_factory=list)
+    batch_no: str | None = None
 
 
-async def clean_lines(
-    principal: Principal, lines: list[LineInput]
-) -> list[tuple[Product, int, list[str]]]:
+class CleanLine(NamedTuple):
+    product: Product
+    quantity: int
+    serials: list[str]
+    batch_no: str | None
+
+
+async def clean_lines(principal: Principal, lines: list[LineInput]) -> list[CleanLine]:
+    """Each line's product, quantity, serials and batch (stock leaves a holder: a
+    batch-controlled SKU names its batch)."""
     if not lines:
         raise DomainError(ErrorCode.REQUIRED, "At least one line is required.", ["lines"])
     if len(lines) > MAX_LINES:
@@ -56,15 +66,35 @@ async def clean_lines(
         product = await get_product(principal, line.sku, field="sku")
         check_positive_quantity(line.quantity, [*path, "quantity"])
         cleaned.append(
-            (
+            CleanLine(
                 product,
                 line.quantity,
                 serial_units.check_serials(
                     product, line.quantity, line.serials, [*path, "serials"]
                 ),
+                check_batch(product, line.batch_no, [*path, "batchNo"]),
             )
         )
     return cleaned
+
+
+async def require_lines_in_stock(
+    manufacturer_id: int, warehouse_id: int, cleaned: list[CleanLine]
+) -> None:
+    """The lines leave the warehouse: each quantity on hand there, and each batch's."""
+    await require_in_stock(
+        manufacturer_id,
+        warehouse_id,
+        ((ln.product, ln.quantity, ["lines", str(i), "quantity"]) for i, ln in enumerate(cleaned)),
+    )
+    await require_batches(
+        manufacturer_id,
+        warehouse_id,
+        (
+            (ln.product, ln.batch_no, ln.quantity, ["lines", str(i), "batchNo"])
+            for i, ln in enumerate(cleaned)
+        ),
+    )
 
 
 def visible_shipments(
@@ -134,7 +164,7 @@ async def create_shipment(
     warehouse: Warehouse,
     document_no: str,
     shipped_on: date,
-    lines: list[tuple[Product, int, list[str]]],
+    lines: list[CleanLine],
     source: str,
     from_warehouse_id: int | None = None,
 ) -> Shipment:
@@ -156,16 +186,19 @@ async def create_shipment(
         shipped_on=shipped_on,
         source=source,
     )
-    for index, (product, quantity, serials) in enumerate(lines):
+    for index, (product, quantity, serials, batch_no) in enumerate(lines):
         await ShipmentLine.create(
             manufacturer_id=manufacturer_id,
             shipment=shipment,
             product=product,
             quantity=quantity,
             serials=serials,
+            batch_no=batch_no,
         )
         await serial_units.ship_new(product, serials, warehouse, ["lines", str(index), "serials"])
-    await move_in_transit(manufacturer_id, [(warehouse, p.id, q) for p, q, _ in lines])
+    await move_in_transit(
+        manufacturer_id, [(warehouse, ln.product.id, ln.quantity) for ln in lines]
+    )
     return shipment
 
 

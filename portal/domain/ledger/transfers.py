@@ -27,8 +27,7 @@ from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.idempotency import idempotent
 from portal.domain.ledger import serials as serial_units
 from portal.domain.ledger.posting import Movement, arrive, move_in_transit, post
-from portal.domain.ledger.shipments import LineInput, clean_lines
-from portal.domain.ledger.stock import require_in_stock
+from portal.domain.ledger.shipments import LineInput, clean_lines, require_lines_in_stock
 from portal.domain.orders.completion import complete_received
 from portal.domain.tenancy import save_fields
 from portal.models import Partner, Product, Transfer, TransferLine, Warehouse
@@ -104,11 +103,7 @@ async def raise_transfer(
                 ErrorCode.INVALID, "Source and destination are the same.", ["toWarehouseCode"]
             )
         cleaned = await clean_lines(principal, lines)
-        await require_in_stock(
-            principal.manufacturer_id,
-            source.id,
-            ((p, q, ["lines", str(i), "quantity"]) for i, (p, q, _) in enumerate(cleaned)),
-        )
+        await require_lines_in_stock(principal.manufacturer_id, source.id, cleaned)
         intra = to_partner.id == from_partner_id
         async with in_transaction():
             transfer = await Transfer.create(
@@ -124,11 +119,12 @@ async def raise_transfer(
                     TransferLine(
                         manufacturer_id=transfer.manufacturer_id,
                         transfer=transfer,
-                        product=p,
-                        quantity=q,
-                        serials=s,
+                        product=ln.product,
+                        quantity=ln.quantity,
+                        serials=ln.serials,
+                        batch_no=ln.batch_no,
                     )
-                    for p, q, s in cleaned
+                    for ln in cleaned
                 ]
             )
         return transfer
@@ -216,7 +212,12 @@ async def ship_transfer(
         )
         await post(
             transfer.manufacturer_id,
-            [Movement(source, ln.product_id, -ln.quantity, kind, day, ln.serials) for ln in lines],
+            [
+                Movement(
+                    source, ln.product_id, -ln.quantity, kind, day, ln.serials, batch_no=ln.batch_no
+                )
+                for ln in lines
+            ],
             source=("TRANSFER", transfer.id),
             token_id=principal.token_id,
         )

@@ -12,7 +12,7 @@ hidden from everyone else — are subtracted in exactly one place, :func:`held_f
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from portal.domain.access.principal import Action, Principal
 from portal.domain.catalog.lookups import CODE_LENGTH, get_product
@@ -20,7 +20,16 @@ from portal.domain.catalog.tenants import settings_of
 from portal.domain.contracts.buffers import buffered_quantities
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.orders.supply import Pair, on_hand, supplier_warehouses
-from portal.models import Partner, SupplyStock, Warehouse
+from portal.models import BatchBalance, Partner, Reservation, SupplyStock, Warehouse
+from portal.models.enums import Owner
+
+
+@dataclass(frozen=True, slots=True)
+class BatchAvailability:
+    batch_no: str
+    on_hand: int
+    reserved: int
+    available: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +38,45 @@ class AvailabilityRow:
     on_hand: int
     reserved: int
     available: int
+    batches: list[BatchAvailability] = field(default_factory=list)
+
+
+async def batch_stock(
+    manufacturer_id: int,
+    supplier_id: int | None,
+    warehouse_ids: Iterable[int],
+    product_id: int,
+    batch_no: str | None = None,
+) -> dict[tuple[int, str], tuple[int, int]]:
+    """(warehouse, batch) → (on hand, reserved by order lines asking for that batch) of a
+    partner supplier's own stock; the manufacturer's supply stock is not kept per batch
+    (empty). Under the ``SupplyStock`` lock of the (warehouse, product) when reserving."""
+    if supplier_id is None:
+        return {}
+    ids = set(warehouse_ids)
+    hand = BatchBalance.filter(
+        manufacturer_id=manufacturer_id,
+        warehouse_id__in=ids,
+        product_id=product_id,
+        owner=Owner.PARTNER,
+    )
+    held = Reservation.filter(
+        manufacturer_id=manufacturer_id,
+        warehouse_id__in=ids,
+        product_id=product_id,
+        order_line__batch_no__isnull=False,
+    )
+    if batch_no is not None:
+        hand = hand.filter(batch_no=batch_no)
+        held = held.filter(order_line__batch_no=batch_no)
+    stock: dict[tuple[int, str], tuple[int, int]] = {}
+    for b in await hand.values("warehouse_id", "batch_no", "quantity"):
+        stock[(b["warehouse_id"], b["batch_no"])] = (b["quantity"], 0)
+    for r in await held.values("warehouse_id", "order_line__batch_no", "quantity"):
+        key = (r["warehouse_id"], r["order_line__batch_no"])
+        on, reserved = stock.get(key, (0, 0))
+        stock[key] = (on, reserved + r["quantity"])
+    return stock
 
 
 async def held_for_others(
@@ -130,15 +178,31 @@ async def availability(
     }
     hand = await on_hand(m, supplier_id, pairs, rows)
     held = await held_for_others(m, principal.partner_id, pairs)
+    batches = (
+        await batch_stock(m, supplier_id, [w.id for w in warehouses], product.id)
+        if product.batch_controlled
+        else {}
+    )
     result = []
     for warehouse, pair in zip(warehouses, pairs, strict=True):
         reserved = rows[pair].reserved if pair in rows else 0
+        available = available_of(hand[pair], reserved, held[pair])
         result.append(
             AvailabilityRow(
                 warehouse_code=warehouse.code,
                 on_hand=hand[pair],
                 reserved=reserved,
-                available=available_of(hand[pair], reserved, held[pair]),
+                available=available,
+                batches=[
+                    BatchAvailability(
+                        batch_no=batch,
+                        on_hand=on,
+                        reserved=taken,
+                        available=min(available_of(on, taken, 0), available),
+                    )
+                    for (w, batch), (on, taken) in sorted(batches.items())
+                    if w == warehouse.id and (on or taken)
+                ],
             )
         )
     return result

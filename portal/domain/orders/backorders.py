@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from tortoise.expressions import Q
 
 from portal.domain.orders.availability import available_locked
-from portal.domain.orders.reservations import add_reservation, set_reserved
+from portal.domain.orders.reservations import add_reservation, batch_free, set_reserved
 from portal.domain.orders.supply import Pair, lock_supply, supplier_warehouses
 from portal.models import Order, OrderLine, SupplyStock, Warehouse
 from portal.models.enums import OrderingMode, OrderStatus
@@ -73,6 +73,8 @@ async def fill_backorders(
             await available_locked(manufacturer_id, supplier_id, orders[line.order_id], {pair: row})
         )[pair]
         take = min(available, line.backordered)
+        batch = await batch_free(manufacturer_id, supplier_id, line, [warehouse_id])
+        take = min(take, batch.get(warehouse_id, take))  # a line asking for a batch: of it
         if take <= 0:
             continue
         await add_reservation(line, warehouse_id, take)

@@ -4,7 +4,9 @@
 - every supply row's ``reserved`` equals the sum of its reservations, and each order
   line's ``reserved`` the sum of its own;
 - nothing reserves more than is on hand (the supply row's for the manufacturer, the
-  ledger balance of the partner's own stock for a partner supplier), nor below zero.
+  ledger balance of the partner's own stock for a partner supplier), nor below zero;
+- at a partner supplier, order lines asking for a batch reserve no more than the batch's
+  stock (``BatchBalance`` of the partner's own stock).
 """
 
 from __future__ import annotations
@@ -13,7 +15,14 @@ from collections import defaultdict
 
 from tortoise.functions import Sum
 
-from portal.models import OrderLine, Reservation, StockBalance, SupplyMovement, SupplyStock
+from portal.models import (
+    BatchBalance,
+    OrderLine,
+    Reservation,
+    StockBalance,
+    SupplyMovement,
+    SupplyStock,
+)
 from portal.models.enums import Owner
 
 Key = tuple[int, int, int]  # manufacturer, warehouse, product
@@ -67,4 +76,28 @@ async def reservation_mismatches() -> list[str]:
                 f"order line {line['id']}: reserved {line['reserved']} "
                 f"!= reservations {per_line.get(line['id'], 0)}"
             )
-    return problems
+    return problems + await _batch_reservation_mismatches()
+
+
+async def _batch_reservation_mismatches() -> list[str]:
+    reserved: dict[tuple[int, int, int, str], int] = defaultdict(int)
+    for r in await Reservation.filter(
+        order_line__batch_no__isnull=False,
+        order_line__order__supplier_partner_id__isnull=False,
+    ).values("manufacturer_id", "warehouse_id", "product_id", "order_line__batch_no", "quantity"):
+        key = (r["manufacturer_id"], r["warehouse_id"], r["product_id"], r["order_line__batch_no"])
+        reserved[key] += r["quantity"]
+    if not reserved:
+        return []
+    hand: dict[tuple[int, int, int, str], int] = defaultdict(int)
+    for b in await BatchBalance.filter(owner=Owner.PARTNER).values(
+        "manufacturer_id", "warehouse_id", "product_id", "batch_no", "quantity"
+    ):
+        hand[(b["manufacturer_id"], b["warehouse_id"], b["product_id"], b["batch_no"])] += b[
+            "quantity"
+        ]
+    return [
+        f"batch {key}: reserved {quantity} > on hand {hand.get(key, 0)}"
+        for key, quantity in sorted(reserved.items())
+        if quantity > hand.get(key, 0)
+    ]

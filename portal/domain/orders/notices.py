@@ -33,6 +33,7 @@ from portal.domain.errors import DomainError, ErrorCode, check_code
 from portal.domain.idempotency import idempotent
 from portal.domain.ledger import serials as serial_units
 from portal.domain.ledger import shipments, transfers
+from portal.domain.ledger.batches import check_batch
 from portal.domain.ledger.shipments import LineInput
 from portal.domain.orders.completion import complete_received
 from portal.domain.orders.events import announce
@@ -61,6 +62,7 @@ class NoticeLineInput:
     order_line_id: int
     quantity: int
     serials: list[str] = field(default_factory=list)
+    batch_no: str | None = None  # for a batch-controlled line that asked for none
 
 
 @dataclass
@@ -71,6 +73,7 @@ class Pick:
     quantity: int
     serials: list[str]
     reserved: bool
+    batch_no: str | None = None
 
 
 async def _locked_orders(principal: Principal, order_ids: list[int]) -> list[Order]:
@@ -135,7 +138,7 @@ async def _picks(
         manufacturer_id=m, order_id__in=[o.id for o in orders]
     ).order_by("warehouse_id"):
         held[r.order_line_id].append(r)
-    wanted: list[tuple[OrderLine, int, list[str], list[str]]] = []
+    wanted: list[tuple[OrderLine, int, list[str], str | None, list[str]]] = []
     if chosen:
         for index, item in enumerate(chosen):
             path = ["lines", str(index)]
@@ -148,16 +151,16 @@ async def _picks(
                 raise DomainError(
                     ErrorCode.INVALID_QUANTITY, "quantity must be positive.", [*path, "quantity"]
                 )
-            wanted.append((line, item.quantity, item.serials, path))
+            wanted.append((line, item.quantity, item.serials, item.batch_no, path))
     else:
         for index, line in enumerate(lines.values()):
             shippable = _shippable(line, modes[line.order_id])
             if shippable:
-                wanted.append((line, shippable, [], ["lines", str(index)]))
+                wanted.append((line, shippable, [], None, ["lines", str(index)]))
     if not wanted:
         raise DomainError(ErrorCode.INVALID, "Nothing is shippable.", ["lines"])
     picks: list[Pick] = []
-    for line, quantity, serials, path in wanted:
+    for line, quantity, serials, batch_given, path in wanted:
         product = products[line.product_id]
         shippable = _shippable(line, modes[line.order_id])
         if quantity > shippable:
@@ -167,20 +170,36 @@ async def _picks(
                 [*path, "quantity"],
             )
         cleaned = serial_units.check_serials(product, quantity, serials, [*path, "serials"])
+        batch = _batch_of(line, product, batch_given, path)
         if modes[line.order_id] is OrderingMode.NO_WAREHOUSE:
             source = from_warehouse.id if from_warehouse else None
-            picks.append(Pick(line, product, source, quantity, cleaned, False))
+            picks.append(Pick(line, product, source, quantity, cleaned, False, batch))
             continue
         left = quantity
         for reservation in held[line.id]:
             take = min(reservation.quantity, left)
             if take:
                 picks.append(
-                    Pick(line, product, reservation.warehouse_id, take, cleaned[:take], True)
+                    Pick(line, product, reservation.warehouse_id, take, cleaned[:take], True, batch)
                 )
                 cleaned = cleaned[take:]
                 left -= take
     return picks
+
+
+def _batch_of(line: OrderLine, product: Product, given: str | None, path: list[str]) -> str | None:
+    """The batch a notice line ships: the one the order line reserved, else the one named
+    (``REQUIRED`` for a batch-controlled SKU; another than the reserved one is ``INVALID``)."""
+    field_path = [*path, "batchNo"]
+    if line.batch_no is not None:
+        if given and given.strip() != line.batch_no:
+            raise DomainError(
+                ErrorCode.INVALID,
+                f"The order line reserved batch {line.batch_no} of {product.sku}.",
+                field_path,
+            )
+        return line.batch_no
+    return check_batch(product, given, field_path)
 
 
 def _shippable(line: OrderLine, mode: OrderingMode) -> int:
@@ -262,6 +281,7 @@ async def create_shipping_notice(
                         product_id=p.product.id,
                         quantity=p.quantity,
                         serials=p.serials,
+                        batch_no=p.batch_no,
                     )
                     for p in picks
                 ]
@@ -274,7 +294,9 @@ async def create_shipping_notice(
                     warehouse_code=ship_to.code,
                     document_no=doc,
                     shipped_on=day,
-                    lines=[LineInput(p.product.sku, p.quantity, p.serials) for p in picks],
+                    lines=[
+                        LineInput(p.product.sku, p.quantity, p.serials, p.batch_no) for p in picks
+                    ],
                     source="ORDER",
                 )
                 notice.shipment_id = shipment.id
@@ -300,7 +322,10 @@ async def create_shipping_notice(
                         from_warehouse_code=codes[warehouse_id],
                         to_warehouse_code=ship_to.code,
                         to_partner_code=customer.code,
-                        lines=[LineInput(p.product.sku, p.quantity, p.serials) for p in group],
+                        lines=[
+                            LineInput(p.product.sku, p.quantity, p.serials, p.batch_no)
+                            for p in group
+                        ],
                         approved=True,
                     )
                     await transfers.ship_transfer(principal, transfer.id, shipped_on=day)

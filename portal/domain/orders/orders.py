@@ -28,9 +28,16 @@ from portal.domain.catalog.lookups import get_partner, get_product, get_warehous
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.errors import DomainError, ErrorCode, check_length
 from portal.domain.idempotency import idempotent
+from portal.domain.ledger.batches import check_batch
 from portal.domain.orders.availability import available_locked, resolve_supplier
 from portal.domain.orders.events import announce
-from portal.domain.orders.reservations import add_reservation, release, reserve, set_reserved
+from portal.domain.orders.reservations import (
+    add_reservation,
+    batch_free,
+    release,
+    reserve,
+    set_reserved,
+)
 from portal.domain.orders.supply import lock_supply, supplier_warehouses
 from portal.domain.tenancy import save_fields
 from portal.models import Order, OrderLine, Partner, Product, Reservation, Warehouse
@@ -45,6 +52,7 @@ SHIPPABLE = frozenset({OrderStatus.CONFIRMED, OrderStatus.PARTIALLY_SHIPPED})
 class OrderLineInput:
     sku: str
     quantity: int
+    batch_no: str | None = None  # a batch-controlled SKU's batch asked for (optional)
 
 
 @dataclass
@@ -85,22 +93,25 @@ async def _orderer(principal: Principal, partner_code: str | None) -> Partner:
 
 async def _clean_lines(
     principal: Principal, lines: list[OrderLineInput]
-) -> list[tuple[Product, int]]:
+) -> list[tuple[Product, int, str | None]]:
     if not lines:
         raise DomainError(ErrorCode.REQUIRED, "At least one line is required.", ["lines"])
     if len(lines) > MAX_ORDER_LINES:
         raise DomainError(ErrorCode.TOO_MANY_LINES, f"At most {MAX_ORDER_LINES} lines.", ["lines"])
-    cleaned: list[tuple[Product, int]] = []
-    seen: set[int] = set()
+    cleaned: list[tuple[Product, int, str | None]] = []
+    seen: set[tuple[int, str | None]] = set()
     for index, line in enumerate(lines):
         product = await get_product(principal, line.sku, field="sku")
         check_quantity(line.quantity, ["lines", str(index), "quantity"], sign=Sign.POSITIVE)
-        if product.id in seen:
+        batch_no = check_batch(
+            product, line.batch_no, ["lines", str(index), "batchNo"], required=False
+        )
+        if (product.id, batch_no) in seen:
             raise DomainError(
                 ErrorCode.INVALID, f"{product.sku} is ordered twice.", ["lines", str(index), "sku"]
             )
-        seen.add(product.id)
-        cleaned.append((product, line.quantity))
+        seen.add((product.id, batch_no))
+        cleaned.append((product, line.quantity, batch_no))
     return cleaned
 
 
@@ -179,10 +190,11 @@ async def place_order(
                         line_no=number,
                         product_id=product.id,
                         quantity=quantity,
+                        batch_no=batch_no,
                     ),
                     product,
                 )
-                for number, (product, quantity) in enumerate(cleaned, start=1)
+                for number, (product, quantity, batch_no) in enumerate(cleaned, start=1)
             ]
             if mode is not OrderingMode.NO_WAREHOUSE:
                 await reserve(order, created, warehouses, settings.insufficient_stock_policy)
@@ -324,10 +336,13 @@ async def adjust_reservation(
         for line, product, warehouse, quantity, path in wanted:
             pair = (warehouse.id, product.id)
             delta = quantity - held.get((line.id, warehouse.id), 0)
-            if delta > available[pair]:
+            batch = await batch_free(m, order.supplier_partner_id, line, [warehouse.id])
+            free = min(available[pair], batch.get(warehouse.id, available[pair]))
+            if delta > free:
+                label = f"{product.sku} batch {line.batch_no}" if batch else product.sku
                 raise DomainError(
                     ErrorCode.INSUFFICIENT_STOCK,
-                    f"Only {available[pair]} more of {product.sku} available at {warehouse.code}.",
+                    f"Only {free} more of {label} available at {warehouse.code}.",
                     [*path, "quantity"],
                 )
             if line.reserved + delta > line.quantity - line.shipped:

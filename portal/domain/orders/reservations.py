@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from portal.domain.errors import DomainError, ErrorCode
-from portal.domain.orders.availability import available_locked
+from portal.domain.orders.availability import available_locked, batch_stock
 from portal.domain.orders.supply import Pair, lock_supply
 from portal.models import Order, OrderLine, Product, Reservation, SupplyStock, Warehouse
 from portal.models.enums import InsufficientStockPolicy, OrderingMode
@@ -75,16 +75,18 @@ async def reserve(
     changes: dict[Pair, int] = defaultdict(int)
     for index, (line, product) in enumerate(lines):
         need = line.quantity
-        could = sum(available[(w.id, product.id)] for w in warehouses)
+        batch = await batch_free(m, order.supplier_partner_id, line, [w.id for w in warehouses])
+        could = sum(min(available[(w.id, product.id)], batch.get(w.id, need)) for w in warehouses)
         if could < need and policy is InsufficientStockPolicy.BLOCK:
+            label = f"{product.sku} batch {line.batch_no}" if batch else product.sku
             raise DomainError(
                 ErrorCode.INSUFFICIENT_STOCK,
-                f"Only {could} of {product.sku} available, {need} ordered.",
+                f"Only {could} of {label} available, {need} ordered.",
                 ["lines", str(index), "quantity"],
             )
         for warehouse in warehouses:
             pair = (warehouse.id, product.id)
-            take = min(available[pair], need)
+            take = min(available[pair], batch.get(warehouse.id, need), need)
             if take:
                 available[pair] -= take
                 changes[pair] += take
@@ -95,6 +97,23 @@ async def reserve(
             reserved=line.reserved, backordered=line.backordered
         )
     await set_reserved(rows, changes)
+
+
+async def batch_free(
+    manufacturer_id: int, supplier_id: int | None, line: OrderLine, warehouse_ids: list[int]
+) -> dict[int, int]:
+    """What each warehouse of a partner supplier can still reserve of the batch the line
+    asks for (on hand of the batch - reserved for it; under the supply lock); empty when
+    the line names no batch or the supplier is the manufacturer (not kept per batch)."""
+    if line.batch_no is None or supplier_id is None:
+        return {}
+    stock = await batch_stock(
+        manufacturer_id, supplier_id, warehouse_ids, line.product_id, line.batch_no
+    )
+    return {
+        w: max(sum(on - taken for (wid, _), (on, taken) in stock.items() if wid == w), 0)
+        for w in warehouse_ids
+    }
 
 
 async def lock_order_supply(orders: list[Order]) -> dict[Pair, SupplyStock]:

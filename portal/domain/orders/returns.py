@@ -38,8 +38,12 @@ from portal.domain.contracts.receipts import SOURCE as CONTRACT_SOURCE
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.idempotency import idempotent
 from portal.domain.ledger import shipments
-from portal.domain.ledger.shipments import LineInput, clean_lines
-from portal.domain.ledger.stock import require_in_stock
+from portal.domain.ledger.shipments import (
+    CleanLine,
+    LineInput,
+    clean_lines,
+    require_lines_in_stock,
+)
 from portal.domain.orders.orders import visible_orders
 from portal.models import (
     Order,
@@ -68,6 +72,7 @@ class ReturnLineInput:
     quantity: int
     serials: list[str] = field(default_factory=list)
     reason: str = ""
+    batch_no: str | None = None
 
 
 @dataclass
@@ -125,13 +130,13 @@ async def request_return(
             raise DomainError(ErrorCode.INVALID_STATE, "Exchanges are not enabled.", ["exchange"])
         rma = clean_text(rma_no, "rmaNo", max_length=CODE, required=False)
         cleaned = await clean_lines(
-            principal, [LineInput(ln.sku, ln.quantity, ln.serials) for ln in lines]
+            principal, [LineInput(ln.sku, ln.quantity, ln.serials, ln.batch_no) for ln in lines]
         )
         reasons = [
             clean_text(ln.reason, ["lines", str(i), "reason"], max_length=200, required=False)
             for i, ln in enumerate(lines)
         ]
-        if exchange and any(p.serial_controlled for p, _, _ in cleaned):
+        if exchange and any(ln.product.serial_controlled for ln in cleaned):
             raise DomainError(
                 ErrorCode.INVALID,
                 "An exchange of serial-controlled SKUs is not supported; return them instead.",
@@ -153,11 +158,7 @@ async def request_return(
                 warehouse, parts = await _against_shipment(principal, shipment_id or 0, cleaned)
             else:
                 warehouse, parts = await _source_free(principal, warehouse_code, cleaned)
-            await require_in_stock(
-                m,
-                warehouse.id,
-                ((p, q, ["lines", str(i), "quantity"]) for i, (p, q, _) in enumerate(cleaned)),
-            )
+            await require_lines_in_stock(m, warehouse.id, cleaned)
             stock_return = await StockReturn.create(
                 manufacturer_id=m,
                 partner_id=warehouse.partner_id,
@@ -178,6 +179,7 @@ async def request_return(
                         product=part.product,
                         quantity=part.quantity,
                         serials=part.serials,
+                        batch_no=cleaned[part.index].batch_no,
                         order_line_id=part.order_line.id if part.order_line else None,
                         reason=reasons[part.index],
                     )
@@ -228,7 +230,7 @@ async def return_options(principal: Principal) -> ReturnOptions:
 _KINDS = {"ORDER": "against orders", "SHIPMENT": "against shipments", "NONE": "without a source"}
 _FIELDS = {"ORDER": "orderIds", "SHIPMENT": "shipmentId", "NONE": "warehouseCode"}
 
-Cleaned = list[tuple[Product, int, list[str]]]
+Cleaned = list[CleanLine]
 
 
 def _exceeds(product: Product, available: int, index: int) -> DomainError:
@@ -329,7 +331,7 @@ async def _against_orders(
     order_lines = await _order_lines_locked(m, [o.id for o in orders])
     shipped_serials = await _notice_serials(m, [ln.id for ln in order_lines])
     parts: list[Part] = []
-    for index, (product, quantity, serials) in enumerate(cleaned):
+    for index, (product, quantity, serials, _) in enumerate(cleaned):
         _require_shipped_serials(product, serials, shipped_serials, index)
         parts.extend(_spread(product, quantity, serials, order_lines, index))
     destination: tuple[int | None, int | None] = (None, None)
@@ -396,7 +398,7 @@ async def _against_shipment(
         order_lines = [ln for ln in locked if ln.id in ids]
     parts: list[Part] = []
     taken: dict[int, int] = defaultdict(int)
-    for index, (product, quantity, serials) in enumerate(cleaned):
+    for index, (product, quantity, serials, _) in enumerate(cleaned):
         _require_shipped_serials(product, serials, shipped_serials, index)
         taken[product.id] += quantity
         available = shipped[product.id] - returned[product.id]
@@ -423,7 +425,7 @@ async def _source_free(
             ErrorCode.INVALID, "Returns leave a partner warehouse.", ["warehouseCode"]
         )
     parts = []
-    for index, (product, quantity, serials) in enumerate(cleaned):
+    for index, (product, quantity, serials, _) in enumerate(cleaned):
         if serials:
             held = await SerialUnit.filter(
                 manufacturer_id=principal.manufacturer_id,
@@ -452,7 +454,7 @@ async def _replacement(
         warehouse_code=warehouse.code,
         document_no=f"RX-{stock_return.id:06d}",
         shipped_on=stock_return.created_at.date(),
-        lines=[LineInput(p.sku, q) for p, q, _ in cleaned],
+        lines=[LineInput(ln.product.sku, ln.quantity, batch_no=ln.batch_no) for ln in cleaned],
         source="EXCHANGE",
     )
     return int(shipment.id)

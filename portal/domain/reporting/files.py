@@ -47,6 +47,7 @@ POS_FIELDS = (
     "currency",
     "invoice_no",
     "serials",
+    "batch_no",
 )
 POS_REQUIRED = (
     "warehouse_code",

@@ -34,14 +34,15 @@ CURRENCY = 9
 SERIAL_LENGTH_RANK = 10
 SERIAL_COUNT = 11  # SQL: a serial-controlled product needs |quantity| serials
 NOT_SERIALISED = 12  # SQL: serials of a product that is not serial-controlled
-SERIAL_REPEATED = 13  # a serial twice on the line (the message needs the product: SQL)
-SERIAL_EARLIER = 14  # SQL: a serial already on an earlier line
-INVOICE_REPEATED = 15  # SQL: the same invoice and product again
-SERIAL_STOCK = 16  # SQL: serial never shipped to the partner or already sold
+BATCH = 13  # SQL: a batch-controlled sale without batch_no, or a batch of another SKU
+SERIAL_REPEATED = 14  # a serial twice on the line (the message needs the product: SQL)
+SERIAL_EARLIER = 15  # SQL: a serial already on an earlier line
+INVOICE_REPEATED = 16  # SQL: the same invoice, product and batch again
+SERIAL_STOCK = 17  # SQL: serial never shipped to the partner or already sold
 VALID = 99
 
 # seq, row, warehouse_code, sku, quantity, sold_on, name, country, postal_code, unit_price,
-# currency, invoice_no, serials, customer_key, rank, field, code, message
+# currency, invoice_no, serials, batch_no, customer_key, rank, field, code, message
 STAGE_COLUMNS = (
     "seq",
     "row",
@@ -56,6 +57,7 @@ STAGE_COLUMNS = (
     "currency",
     "invoice_no",
     "serials",
+    "batch_no",
     "customer_key",
     "rank",
     "field",
@@ -76,6 +78,7 @@ STAGE_TYPES = (
     "text",
     "text",
     "text[]",
+    "text",
     "text",
     "int",
     "text",
@@ -100,7 +103,7 @@ class PosStager:
     def record(self, seq: int, row: int, values: dict[str, str]) -> tuple[Any, ...]:
         checker = self.checker
         rank = TEXT
-        warehouse_code = sku = name = country = postal = currency = invoice = ""
+        warehouse_code = sku = name = country = postal = currency = invoice = batch_no = ""
         quantity: int | None = None
         sold_on: date | None = None
         price: Decimal | None = None
@@ -155,6 +158,7 @@ class PosStager:
             if len(set(serials)) != len(serials):
                 raise RowError("serials", "DUPLICATE_SERIAL", "")  # message: with the SKU, later
             invoice = values.get("invoice_no", "")
+            batch_no = values.get("batch_no", "")
             postal = values.get("end_customer_postal_code", "")
             key = self._key(name, country)
         except RowError as error:
@@ -175,6 +179,7 @@ class PosStager:
                 "",
                 "",
                 serials if rank == SERIAL_REPEATED else [],
+                "",
                 None,
                 rank,
                 field,
@@ -195,6 +200,7 @@ class PosStager:
             currency,
             invoice,
             serials,
+            batch_no,
             key,
             VALID,
             None,

@@ -33,7 +33,7 @@ from portal.domain.errors import ErrorCode
 from portal.domain.reporting import pos_rows as ranks
 from portal.domain.reporting.files import FileProblem
 from portal.domain.reporting.pos_rows import STAGE_COLUMNS, STAGE_TYPES, PosStager
-from portal.domain.reporting.row_validation import RowChecker
+from portal.domain.reporting.row_validation import RowChecker, batch_issue
 from portal.models import Submission
 from portal.models.enums import IssueSeverity
 
@@ -61,29 +61,31 @@ _CREATE_CHECKED = """
 CREATE TEMP TABLE pos_checked (
     seq int PRIMARY KEY, row int, warehouse_code text, sku text, quantity int, sold_on date,
     name text, country text, postal_code text, unit_price numeric, currency text,
-    invoice_no text, serials text[], customer_key text, field text, code text, message text,
-    warehouse_id int, product_id int, product_sku text, serial_controlled boolean,
-    detail text, rank int, own_rank int
+    invoice_no text, serials text[], batch_no text, customer_key text, field text, code text,
+    message text, warehouse_id int, product_id int, product_sku text, serial_controlled boolean,
+    batch_controlled boolean, detail text, rank int, own_rank int
 ) ON COMMIT DROP"""
 
 _CHECK = f"""
 INSERT INTO pos_checked
 SELECT seq, row, warehouse_code, sku, quantity, sold_on, name, country, postal_code,
-       unit_price, currency, invoice_no, serials, customer_key, field, code, message,
-       warehouse_id, product_id, product_sku, serial_controlled, NULL,
-       -- a line without serials repeating the invoice and product of an earlier passing one
+       unit_price, currency, invoice_no, serials, batch_no, customer_key, field, code, message,
+       warehouse_id, product_id, product_sku, serial_controlled, batch_controlled, NULL,
+       -- a line without serials repeating the invoice, product and batch of an earlier one
        CASE WHEN invoice_no <> '' AND cardinality(serials) = 0 AND rank = {ranks.VALID}
                  AND count(*) FILTER (
                      WHERE invoice_no <> '' AND cardinality(serials) = 0 AND rank = {ranks.VALID}
-                 ) OVER (PARTITION BY invoice_no, product_id ORDER BY seq) > 1
+                 ) OVER (PARTITION BY invoice_no, product_id, batch_no ORDER BY seq) > 1
             THEN {ranks.INVOICE_REPEATED} ELSE rank END,
        own_rank
 FROM (
     SELECT s.seq, s.row, s.warehouse_code, s.sku, s.quantity, s.sold_on, s.name, s.country,
-           s.postal_code, s.unit_price, s.currency, s.invoice_no, s.serials, s.customer_key,
+           s.postal_code, s.unit_price, s.currency, s.invoice_no, s.serials, s.batch_no,
+           s.customer_key,
            s.field, s.code, s.message, w.id AS warehouse_id,
            COALESCE(pd.id, pm.id) AS product_id, COALESCE(pd.sku, pm.sku) AS product_sku,
            COALESCE(pd.serial_controlled, pm.serial_controlled) AS serial_controlled,
+           COALESCE(pd.batch_controlled, pm.batch_controlled) AS batch_controlled,
            LEAST(
                s.rank,
                CASE WHEN w.id IS NULL AND s.warehouse_code <> '' THEN {ranks.WAREHOUSE} END,
@@ -94,7 +96,12 @@ FROM (
                     THEN {ranks.SERIAL_COUNT} END,
                CASE WHEN NOT COALESCE(pd.serial_controlled, pm.serial_controlled)
                          AND cardinality(s.serials) > 0
-                    THEN {ranks.NOT_SERIALISED} END
+                    THEN {ranks.NOT_SERIALISED} END,
+               CASE WHEN (COALESCE(pd.batch_controlled, pm.batch_controlled)
+                          AND s.batch_no = '' AND s.quantity > 0)
+                         OR (NOT COALESCE(pd.batch_controlled, pm.batch_controlled)
+                             AND s.batch_no <> '')
+                    THEN {ranks.BATCH} END
            ) AS rank,
            s.rank AS own_rank
     FROM {_STAGE} s
@@ -103,7 +110,7 @@ FROM (
            AND w.code = s.warehouse_code
     LEFT JOIN product pd ON pd.manufacturer_id = $1 AND NOT $3 AND pd.sku = s.sku
     LEFT JOIN (
-        SELECT m.partner_sku, pr.id, pr.sku, pr.serial_controlled
+        SELECT m.partner_sku, pr.id, pr.sku, pr.serial_controlled, pr.batch_controlled
         FROM partner_sku_mapping m
         JOIN product pr ON pr.manufacturer_id = $1 AND pr.id = m.product_id
         WHERE m.manufacturer_id = $1 AND m.partner_id = $2
@@ -156,11 +163,12 @@ WHERE c.seq IN (SELECT seq FROM pos_serial_issue)"""
 # its serial issues.
 _ISSUES = f"""
 SELECT seq / $1 AS chunk, 0 AS phase, seq, 0 AS n, row, rank, own_rank, field, code, message,
-       warehouse_code, sku, sold_on, quantity, serials, product_sku, invoice_no, detail
+       warehouse_code, sku, sold_on, quantity, serials, product_sku, invoice_no, detail,
+       batch_no, batch_controlled
 FROM pos_checked WHERE rank < {ranks.VALID} AND rank <> {ranks.SERIAL_STOCK}
 UNION ALL
 SELECT seq / $1, 1, seq, n, row, {ranks.SERIAL_STOCK}, NULL, 'serials', code, NULL,
-       NULL, NULL, NULL, NULL, NULL, NULL, NULL, serial
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL, serial, NULL, NULL
 FROM pos_serial_issue
 ORDER BY chunk, phase, seq, n"""
 
@@ -185,9 +193,10 @@ ON CONFLICT (manufacturer_id, key) DO NOTHING"""
 
 _LINES = f"""
 INSERT INTO pos_line (manufacturer_id, submission_id, row, warehouse_id, product_id, quantity,
-    sold_on, end_customer_id, end_customer_name, unit_price, currency, invoice_no, serials)
+    sold_on, end_customer_id, end_customer_name, unit_price, currency, invoice_no, serials,
+    batch_no)
 SELECT $1, $2, c.row, c.warehouse_id, c.product_id, c.quantity, c.sold_on, e.id, c.name,
-       c.unit_price, c.currency, c.invoice_no, to_jsonb(c.serials)
+       c.unit_price, c.currency, c.invoice_no, to_jsonb(c.serials), NULLIF(c.batch_no, '')
 FROM pos_checked c JOIN end_customer e ON e.manufacturer_id = $1 AND e.key = c.customer_key
 WHERE c.rank = {ranks.VALID} AND c.seq < $3
 ORDER BY c.seq"""
@@ -241,6 +250,12 @@ def _message(r: Any, period_name: str) -> tuple[str | None, str, str]:
         )
     if rank == ranks.NOT_SERIALISED:
         return "serials", "SERIALS_MISMATCH", f"{r['product_sku']} is not serial-controlled."
+    if rank == ranks.BATCH:
+        problem = batch_issue(
+            r["product_sku"], r["batch_controlled"], r["batch_no"] or "", r["quantity"]
+        )
+        if problem is not None:  # the rank says there is one
+            return problem
     if rank == ranks.SERIAL_EARLIER:
         return (
             "serials",

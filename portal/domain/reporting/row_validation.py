@@ -38,6 +38,7 @@ FIELD_LIMITS = {
     "currency": 64,  # then exactly 3 letters (INVALID_CURRENCY)
     "invoice_no": CODE,
     "serials": 64 * 1024,  # each serial: SERIAL_LENGTH
+    "batch_no": CODE,
 }
 SERIAL_LENGTH = SHORT
 SHORTEST_LIMIT = min(FIELD_LIMITS.values())  # a row of shorter cells has none too long
@@ -65,6 +66,20 @@ class CheckedPos:
     currency: str
     invoice_no: str
     serials: list[str]
+    batch_no: str | None
+
+
+def batch_issue(
+    sku: str, batch_controlled: bool, batch_no: str, quantity: int
+) -> tuple[str, str, str] | None:
+    """A POS line's batch: required for a sale of a batch-controlled SKU (stock leaves the
+    partner; optional on a customer return), refused for other SKUs. Both ingest paths
+    word it so."""
+    if batch_controlled and not batch_no and quantity > 0:
+        return "batch_no", "REQUIRED", f"{sku} is batch-controlled: batch_no is required."
+    if batch_no and not batch_controlled:
+        return "batch_no", "INVALID", f"{sku} is not batch-controlled."
+    return None
 
 
 @dataclass(slots=True)
@@ -331,10 +346,14 @@ class RowChecker:
                 raise RowError(
                     "serials", "SERIALS_MISMATCH", f"{product.sku} is not serial-controlled."
                 )
+            batch_no = values.get("batch_no", "")
+            problem = batch_issue(product.sku, product.batch_controlled, batch_no, quantity)
+            if problem is not None:
+                raise RowError(*problem)
             invoice = values.get("invoice_no", "")
             self._unique_serials(product, serials)
             if invoice:
-                keys = [hash(("pos", invoice, product.id, s)) for s in (serials or [""])]
+                keys = [hash(("pos", invoice, product.id, batch_no, s)) for s in (serials or [""])]
                 if any(k in self.seen for k in keys):
                     raise RowError(
                         "invoice_no",
@@ -356,6 +375,7 @@ class RowChecker:
             currency,
             invoice,
             serials,
+            batch_no or None,
         )
 
     async def check_serials(self, lines: list[CheckedPos]) -> list[RowIssue]:

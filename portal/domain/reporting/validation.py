@@ -82,6 +82,7 @@ POS_COLUMNS = {
     "currency": "text",
     "invoice_no": "text",
     "serials": "jsonb",
+    "batch_no": "text",
 }
 STOCK_COLUMNS = {
     "manufacturer_id": "int",
@@ -501,6 +502,7 @@ class _Run:
                     p.currency,
                     p.invoice_no,
                     json.dumps(p.serials),
+                    p.batch_no,
                 )
                 for p in lines
             ],
@@ -615,17 +617,20 @@ async def post_submission(submission_id: int, status: SubmissionStatus, rows: in
 
 
 _EFFECT_PG = """
-SELECT warehouse_id, product_id, sold_on, quantity > 0 AS sale, -sum(quantity) AS quantity
+SELECT warehouse_id, product_id, sold_on, quantity > 0 AS sale, batch_no,
+       -sum(quantity) AS quantity
 FROM pos_line
 WHERE manufacturer_id = $1 AND submission_id = $2 AND sold_on BETWEEN $3 AND $4
-GROUP BY warehouse_id, product_id, sold_on, quantity > 0
+GROUP BY warehouse_id, product_id, sold_on, quantity > 0, batch_no
 ORDER BY min(id)"""
 
+EffectKey = tuple[int, int, date, LedgerKind, str | None]  # warehouse, product, day, kind, batch
 
-async def _pos_effect(submission: Submission) -> dict[tuple[int, int, date, LedgerKind], int]:
-    """A POS submission's ledger effect, aggregated per warehouse, product, day and kind
-    (on PostgreSQL by one grouped query, in the order the lines first touch each key)."""
-    effect: dict[tuple[int, int, date, LedgerKind], int] = defaultdict(int)
+
+async def _pos_effect(submission: Submission) -> dict[EffectKey, int]:
+    """A POS submission's ledger effect, aggregated per warehouse, product, day, kind and
+    batch (on PostgreSQL by one grouped query, in the order the lines first touch each key)."""
+    effect: dict[EffectKey, int] = defaultdict(int)
     if is_postgres():
         period = stored_period(submission.period)
         _, grouped = await connections.get("default").execute_query(
@@ -633,7 +638,8 @@ async def _pos_effect(submission: Submission) -> dict[tuple[int, int, date, Ledg
         )
         for r in grouped:
             kind = LedgerKind.SELL_THROUGH if r["sale"] else LedgerKind.CUSTOMER_RETURN
-            effect[(r["warehouse_id"], r["product_id"], r["sold_on"], kind)] = int(r["quantity"])
+            key = (r["warehouse_id"], r["product_id"], r["sold_on"], kind, r["batch_no"])
+            effect[key] = int(r["quantity"])
         return effect
     last = 0
     while True:
@@ -642,18 +648,18 @@ async def _pos_effect(submission: Submission) -> dict[tuple[int, int, date, Ledg
             .filter(id__gt=last)
             .order_by("id")
             .limit(POST_CHUNK)
-            .values_list("id", "warehouse_id", "product_id", "sold_on", "quantity")
+            .values_list("id", "warehouse_id", "product_id", "sold_on", "quantity", "batch_no")
         )
         if not rows:
             return effect
-        for _, warehouse_id, product_id, sold_on, quantity in rows:
+        for _, warehouse_id, product_id, sold_on, quantity, batch_no in rows:
             kind = LedgerKind.SELL_THROUGH if quantity > 0 else LedgerKind.CUSTOMER_RETURN
-            effect[(warehouse_id, product_id, sold_on, kind)] -= quantity
+            effect[(warehouse_id, product_id, sold_on, kind, batch_no)] -= quantity
         last = rows[-1][0]
 
 
 async def _post_pos(submission: Submission, previous: Submission | None) -> None:
-    movements: dict[tuple[int, int, date, LedgerKind], int] = await _pos_effect(submission)
+    movements = await _pos_effect(submission)
     if previous is not None:  # replace, never add: take the old effect out
         for key, quantity in (await _pos_effect(previous)).items():
             movements[key] = movements.get(key, 0) - quantity
@@ -669,8 +675,8 @@ async def _post_pos(submission: Submission, previous: Submission | None) -> None
         await post(
             submission.manufacturer_id,
             [
-                Movement(warehouses[w], p, q, kind, day)
-                for (w, p, day, kind), q in items[start : start + POST_CHUNK]
+                Movement(warehouses[w], p, q, kind, day, batch_no=batch)
+                for (w, p, day, kind, batch), q in items[start : start + POST_CHUNK]
             ],
             source=("SUBMISSION", submission.id),
             token_id=submission.token_id,

@@ -53,6 +53,7 @@ class LedgerEntry(Model):
     source_type = fields.CharField(max_length=24)
     source_id = fields.BigIntField()
     serials: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    batch_no = fields.CharField(max_length=64, null=True)  # batch-controlled SKUs' lot
     reason = fields.CharField(max_length=40, null=True)
     reverses: fields.ForeignKeyNullableRelation[LedgerEntry] = fields.ForeignKeyField(
         "models.LedgerEntry", related_name="reversals", null=True, db_constraint=False

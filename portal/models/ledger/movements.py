@@ -59,6 +59,7 @@ class ShipmentLine(Model):
     product_id: int
     quantity = fields.IntField()
     serials: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    batch_no = fields.CharField(max_length=64, null=True)  # batch-controlled SKUs' lot
 
     class Meta:
         table = "shipment_line"
@@ -117,6 +118,7 @@ class TransferLine(Model):
     product_id: int
     quantity = fields.IntField()
     serials: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    batch_no = fields.CharField(max_length=64, null=True)  # batch-controlled SKUs' lot
 
     class Meta:
         table = "transfer_line"
@@ -179,6 +181,7 @@ class StockReturnLine(Model):
     product_id: int
     quantity = fields.IntField()
     serials: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    batch_no = fields.CharField(max_length=64, null=True)  # batch-controlled SKUs' lot
     order_line_id = fields.BigIntField(null=True)  # what it returns of an order line
     reason = fields.CharField(max_length=200, default="")
 

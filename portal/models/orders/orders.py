@@ -65,6 +65,7 @@ class OrderLine(Model):
     shipped = fields.IntField(default=0)
     backordered = fields.IntField(default=0)
     returned = fields.IntField(default=0)
+    batch_no = fields.CharField(max_length=64, null=True)  # the batch asked for, if any
 
     class Meta:
         table = "order_line"
@@ -138,6 +139,7 @@ class ShippingNoticeLine(Model):
     product_id = fields.IntField()
     quantity = fields.IntField()
     serials: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    batch_no = fields.CharField(max_length=64, null=True)  # batch-controlled SKUs' lot
 
     class Meta:
         table = "shipping_notice_line"

@@ -123,6 +123,7 @@ class PosLine(Model):
     currency = fields.CharField(max_length=3, default="")
     invoice_no = fields.CharField(max_length=64, default="")
     serials: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    batch_no = fields.CharField(max_length=64, null=True)  # batch-controlled SKUs' lot
 
     class Meta:
         table = "pos_line"

@@ -16,6 +16,7 @@ from portal.models.enums import TransferStatus as TransferStatusModel
 from portal.resolvers.helpers import line_inputs, object_id, page_limit
 from portal.schema.common import Connection, attempt, to_connection
 from portal.schema.ledger.inventory import (
+    BatchBalance,
     LedgerEntry,
     RaiseTransferInput,
     ReceiveShipmentInput,
@@ -44,6 +45,15 @@ async def resolve_stock_balances(
     )
     page = await paginate(query, first=first, after=after, limit=page_limit(info))
     return to_connection(page, StockBalance.from_model, after)
+
+
+async def resolve_batch_balances(
+    info: Info, sku: str, warehouse_code: str | None = None
+) -> list[BatchBalance]:
+    rows = await inventory.visible_batches(
+        info.context.principal, sku=sku, warehouse_code=warehouse_code
+    )
+    return [BatchBalance.from_model(b) for b in rows]
 
 
 async def resolve_ledger_entries(

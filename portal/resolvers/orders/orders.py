@@ -80,7 +80,10 @@ async def place_order(info: Info, input: PlaceOrderInput) -> OrderPayload:
             supply_warehouse_code=input.supply_warehouse_code,
             ship_to_warehouse_code=input.ship_to_warehouse_code,
             partner_code=input.partner_code,
-            lines=[orders.OrderLineInput(line.sku, line.quantity) for line in input.lines],
+            lines=[
+                orders.OrderLineInput(line.sku, line.quantity, line.batch_no)
+                for line in input.lines
+            ],
             idempotency_key=input.idempotency_key,
         )
     )
@@ -147,7 +150,7 @@ async def create_shipping_notice(
             document_no=input.document_no,
             lines=[
                 notices.NoticeLineInput(
-                    object_id(line.order_line_id), line.quantity, list(line.serials)
+                    object_id(line.order_line_id), line.quantity, list(line.serials), line.batch_no
                 )
                 for line in input.lines
             ],

@@ -16,7 +16,9 @@ async def request_return(info: Info, input: RequestReturnInput) -> ReturnPayload
         lambda: returns.request_return(
             info.context.principal,
             lines=[
-                returns.ReturnLineInput(ln.sku, ln.quantity, list(ln.serials), ln.reason)
+                returns.ReturnLineInput(
+                    ln.sku, ln.quantity, list(ln.serials), ln.reason, ln.batch_no
+                )
                 for ln in input.lines
             ],
             order_ids=[object_id(i) for i in input.order_ids or []],

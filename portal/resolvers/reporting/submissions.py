@@ -82,6 +82,7 @@ def _pos_line(line: Any) -> dict[str, Any]:
         "currency": line.currency or "",
         "invoice_no": line.invoice_no or "",
         "serials": ";".join(line.serials),
+        "batch_no": line.batch_no or "",
     }
 
 

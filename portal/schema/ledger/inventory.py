@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from portal.models import BatchBalance as BatchModel
 from portal.models import LedgerEntry as EntryModel
 from portal.models import Shipment as ShipmentModel
 from portal.models import StockBalance as BalanceModel
@@ -32,6 +33,37 @@ async def code_of(info: Info, loader: str, pk: int | None, attribute: str = "cod
         return None
     row = await getattr(info.context.loaders.catalog, loader).load(pk)
     return getattr(row, attribute) if row else None
+
+
+@strawberry.type
+class AtWarehouse:
+    """A row of one (warehouse, product): its codes, read through the loaders."""
+
+    ids: strawberry.Private[tuple[int, int]]
+
+    @strawberry.field
+    async def warehouse_code(self, info: Info) -> str:
+        return await code_of(info, "warehouse", self.ids[0]) or ""
+
+    @strawberry.field
+    async def sku(self, info: Info) -> str:
+        return await code_of(info, "product", self.ids[1], "sku") or ""
+
+
+@strawberry.type(description="Stock of one batch (lot) of a batch-controlled SKU.")
+class BatchBalance(AtWarehouse):
+    batch_no: str
+    owner: Owner
+    quantity: int
+
+    @classmethod
+    def from_model(cls, b: BatchModel) -> BatchBalance:
+        return cls(
+            batch_no=b.batch_no,
+            owner=b.owner,
+            quantity=b.quantity,
+            ids=(b.warehouse_id, b.product_id),
+        )
 
 
 @strawberry.type
@@ -75,6 +107,7 @@ class LedgerEntry:
     source_type: str
     source_id: strawberry.ID
     serials: list[str]
+    batch_no: str | None
     reason: str | None
     product_id: strawberry.Private[int]
     known_sku: strawberry.Private[str | None] = None  # read with the rows (a notice's)
@@ -98,6 +131,7 @@ class LedgerEntry:
             source_type=e.source_type,
             source_id=strawberry.ID(str(e.source_id)),
             serials=list(e.serials or []),
+            batch_no=e.batch_no,
             reason=e.reason,
             product_id=e.product_id,
         )
@@ -108,6 +142,7 @@ class MovementLine:
     sku: str
     quantity: int
     serials: list[str]
+    batch_no: str | None = strawberry.field(description="The batch (lot), if batch-controlled.")
 
 
 async def lines_of(info: Info, rows: list[Any]) -> list[MovementLine]:
@@ -117,6 +152,7 @@ async def lines_of(info: Info, rows: list[Any]) -> list[MovementLine]:
             sku=product.sku if product else "",
             quantity=r.quantity,
             serials=list(r.serials or []),
+            batch_no=r.batch_no,
         )
         for r, product in zip(rows, products, strict=True)
     ]
@@ -239,6 +275,9 @@ class MovementLineInput:
     sku: str
     quantity: int
     serials: list[str] = strawberry.field(default_factory=list)
+    batch_no: str | None = strawberry.field(
+        default=None, description="The batch (lot) of a batch-controlled SKU; refused for others."
+    )
 
 
 @strawberry.input

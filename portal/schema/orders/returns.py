@@ -11,6 +11,9 @@ class ReturnLineInput:
     quantity: int
     serials: list[str] = strawberry.field(default_factory=list)
     reason: str = ""
+    batch_no: str | None = strawberry.field(
+        default=None, description="The batch (lot) of a batch-controlled SKU; refused for others."
+    )
 
 
 @strawberry.input

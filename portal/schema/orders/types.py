@@ -18,10 +18,20 @@ from portal.models import SupplyStock as SupplyStockModel
 from portal.models import enums
 from portal.schema.common import UserError
 from portal.schema.enums import OrderingMode
-from portal.schema.ledger.inventory import DeliveryDifference, code_of
+from portal.schema.ledger.inventory import AtWarehouse, DeliveryDifference, code_of
 
 OrderStatus = enums.OrderStatus
 strawberry.enum(OrderStatus)
+
+
+@strawberry.type(description="Stock of one batch at a partner supplier's warehouse.")
+class BatchAvailability:
+    batch_no: str
+    on_hand: int
+    reserved: int = strawberry.field(description="Held for order lines asking for this batch.")
+    available: int = strawberry.field(
+        description="On hand - reserved, at most the warehouse's available (never below zero)."
+    )
 
 
 @strawberry.type
@@ -32,6 +42,10 @@ class Availability:
     available: int = strawberry.field(
         description="On hand - reserved - held for others (never below zero)."
     )
+    batches: list[BatchAvailability] = strawberry.field(
+        description="Per batch, for a batch-controlled SKU at a partner supplier (the "
+        "manufacturer's supply stock is not kept per batch)."
+    )
 
     @classmethod
     def from_row(cls, row: AvailabilityRow) -> Availability:
@@ -40,22 +54,22 @@ class Availability:
             on_hand=row.on_hand,
             reserved=row.reserved,
             available=row.available,
+            batches=[
+                BatchAvailability(
+                    batch_no=b.batch_no,
+                    on_hand=b.on_hand,
+                    reserved=b.reserved,
+                    available=b.available,
+                )
+                for b in row.batches
+            ],
         )
 
 
 @strawberry.type
-class SupplyStock:
+class SupplyStock(AtWarehouse):
     on_hand: int
     reserved: int
-    ids: strawberry.Private[tuple[int, int]]
-
-    @strawberry.field
-    async def warehouse_code(self, info: Info) -> str:
-        return await code_of(info, "warehouse", self.ids[0]) or ""
-
-    @strawberry.field
-    async def sku(self, info: Info) -> str:
-        return await code_of(info, "product", self.ids[1], "sku") or ""
 
     @classmethod
     def from_model(cls, s: SupplyStockModel) -> SupplyStock:
@@ -84,6 +98,7 @@ class OrderLine:
     shipped: int
     backordered: int
     returned: int
+    batch_no: str | None = strawberry.field(description="The batch asked for, if any.")
     pk: strawberry.Private[int]
     product_id: strawberry.Private[int]
 
@@ -105,6 +120,7 @@ class OrderLine:
             shipped=line.shipped,
             backordered=line.backordered,
             returned=line.returned,
+            batch_no=line.batch_no,
             pk=line.id,
             product_id=line.product_id,
         )
@@ -165,6 +181,9 @@ class Order:
 class OrderLineInput:
     sku: str
     quantity: int
+    batch_no: str | None = strawberry.field(
+        default=None, description="A batch of a batch-controlled SKU: reserved from that batch."
+    )
 
 
 @strawberry.input
@@ -228,6 +247,7 @@ class ShippingNoticeLine:
     order_id: strawberry.ID
     quantity: int
     serials: list[str]
+    batch_no: str | None
     ids: strawberry.Private[tuple[int, int | None]]
 
     @strawberry.field
@@ -323,6 +343,7 @@ class ShippingNotice:
                 order_id=strawberry.ID(str(r.order_id)),
                 quantity=r.quantity,
                 serials=list(r.serials or []),
+                batch_no=r.batch_no,
                 ids=(r.product_id, r.warehouse_id),
             )
             for r in rows
@@ -350,6 +371,9 @@ class ShippingNoticeLineInput:
     order_line_id: strawberry.ID
     quantity: int
     serials: list[str] = strawberry.field(default_factory=list)
+    batch_no: str | None = strawberry.field(
+        default=None, description="The batch shipped, when the order line asked for none."
+    )
 
 
 @strawberry.input

@@ -174,6 +174,9 @@ class PosLineInput:
     currency: str | None = None
     invoice_no: str | None = None
     serials: list[str] = strawberry.field(default_factory=list)
+    batch_no: str | None = strawberry.field(
+        default=None, description="The batch (lot) of a batch-controlled SKU sold."
+    )
 
 
 @strawberry.input
