@@ -6,7 +6,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0034_interim_rebates')]
+    dependencies = [('models', '0035_allocation_index_claims')]
 
     initial = False
 
