@@ -61,6 +61,7 @@ from portal.schema.demand.types import (
 from portal.schema.designs.types import DesignRegistration, DesignRegistrationPayload
 from portal.schema.incentives.price_protection import (
     PriceProtectionProgram,
+    PriceProtectionProgramDetail,
     PriceProtectionProgramPayload,
 )
 from portal.schema.incentives.rebates import (
@@ -226,7 +227,7 @@ class Query:
         permission_classes=INVENTORY,
         description="Programs opened by list-price drops, newest first.",
     )
-    price_protection_program: PriceProtectionProgram | None = strawberry.field(
+    price_protection_program: PriceProtectionProgramDetail | None = strawberry.field(
         resolver=r_price_protection.resolve_price_protection_program,
         permission_classes=INVENTORY,
         description="One program (null when unknown), with its eligible units.",

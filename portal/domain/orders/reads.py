@@ -71,13 +71,20 @@ async def shipments_by_ids(
 
 
 async def differences_with_skus(
-    manufacturer_id: int, shipment_ids: Sequence[int], *, key: str = "shipment_id"
+    manufacturer_id: int, keys: Sequence[tuple[str, int]]
 ) -> list[list[tuple[DeliveryDifference, str]]]:
-    """Each shipment's delivery differences with their SKUs, in two statements per batch
-    (a shipping notice's page reads them beside its lines' products); ``key``: as for
-    :func:`differences_of_shipments`."""
-    grouped = await differences_of_shipments(manufacturer_id, shipment_ids, key=key)
-    product_ids = {d.product_id for rows in grouped for d in rows}
+    """The delivery differences of each key, ``("shipment_id", id)`` for a sell-in
+    shipment or ``("notice_id", id)`` for a partner supplier's notice, with their SKUs:
+    one statement per kind present and one for the SKUs, per batch (a shipping notice's
+    page reads them beside its lines' products)."""
+    by_kind: dict[str, list[int]] = {}
+    for kind, pk in keys:
+        by_kind.setdefault(kind, []).append(pk)
+    found: dict[tuple[str, int], list[DeliveryDifference]] = {}
+    for kind, ids in by_kind.items():
+        grouped = await differences_of_shipments(manufacturer_id, ids, key=kind)
+        found.update(((kind, pk), rows) for pk, rows in zip(ids, grouped, strict=True))
+    product_ids = {d.product_id for rows in found.values() for d in rows}
     skus: dict[int, str] = (
         dict(
             await Product.filter(manufacturer_id=manufacturer_id, id__in=product_ids).values_list(
@@ -87,4 +94,4 @@ async def differences_with_skus(
         if product_ids
         else {}
     )
-    return [[(d, skus.get(d.product_id, "")) for d in rows] for rows in grouped]
+    return [[(d, skus.get(d.product_id, "")) for d in found[k]] for k in keys]

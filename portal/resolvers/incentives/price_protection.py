@@ -13,6 +13,7 @@ from portal.schema.common import Connection, attempt, to_connection
 from portal.schema.incentives.price_protection import (
     AnnouncePriceDropInput,
     PriceProtectionProgram,
+    PriceProtectionProgramDetail,
     PriceProtectionProgramPayload,
 )
 
@@ -29,13 +30,13 @@ async def resolve_price_protection_programs(
 
 async def resolve_price_protection_program(
     info: Info, id: strawberry.ID
-) -> PriceProtectionProgram | None:
+) -> PriceProtectionProgramDetail | None:
     program = (
         await price_protection.visible_programs(info.context.principal)
         .filter(id=object_id(id))
         .first()
     )
-    return PriceProtectionProgram.from_model(program) if program else None
+    return PriceProtectionProgramDetail.from_model(program) if program else None
 
 
 async def announce_price_drop(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Self
 
 import strawberry
 
@@ -50,18 +51,8 @@ class PriceProtectionProgram:
     include_in_transit: bool
     created_at: datetime.datetime
 
-    @strawberry.field(
-        description="Eligible units per partner warehouse: every partner's for the"
-        " manufacturer's staff, a partner's own only. Computed from the ledger per program."
-    )
-    async def eligible(self, info: strawberry.Info) -> list[PriceProtectionEligible]:
-        from portal.domain.incentives.price_protection_eligible import eligible_rows
-
-        rows = await eligible_rows(info.context.principal, int(self.id))
-        return [PriceProtectionEligible.from_domain(r) for r in rows]
-
     @classmethod
-    def from_model(cls, p: ProgramModel) -> PriceProtectionProgram:
+    def from_model(cls, p: ProgramModel) -> Self:
         return cls(
             id=strawberry.ID(str(p.id)),
             sku=p.sku,
@@ -75,6 +66,22 @@ class PriceProtectionProgram:
             include_in_transit=p.include_in_transit,
             created_at=p.created_at,
         )
+
+
+@strawberry.type(
+    description="One program with its eligible units (`priceProtectionProgram(id)` only: they"
+    " are computed from the ledger per program, so listings do not offer them)."
+)
+class PriceProtectionProgramDetail(PriceProtectionProgram):
+    @strawberry.field(
+        description="Eligible units per partner warehouse: every partner's for the"
+        " manufacturer's staff, a partner's own only."
+    )
+    async def eligible(self, info: strawberry.Info) -> list[PriceProtectionEligible]:
+        from portal.domain.incentives.price_protection_eligible import eligible_rows
+
+        rows = await eligible_rows(info.context.principal, int(self.id))
+        return [PriceProtectionEligible.from_domain(r) for r in rows]
 
 
 @strawberry.input

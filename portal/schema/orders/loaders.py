@@ -45,20 +45,14 @@ class OrderLoaders:
             return await shipments_by_ids(m, ids)
 
         async def notice_differences(
-            ids: Sequence[int],
+            keys: Sequence[tuple[str, int]],
         ) -> list[list[tuple[DeliveryDifference, str]]]:
-            return await differences_with_skus(m, ids)
-
-        async def transfer_notice_differences(
-            ids: Sequence[int],
-        ) -> list[list[tuple[DeliveryDifference, str]]]:
-            return await differences_with_skus(m, ids, key="notice_id")
+            return await differences_with_skus(m, keys)
 
         async def transfers(ids: Sequence[int]) -> list[Transfer | None]:
             return await transfers_by_ids(m, ids)
 
         self.lines = DataLoader(load_fn=lines)
-        self.transfer_notice_differences = DataLoader(load_fn=transfer_notice_differences)
         self.transfers = DataLoader(load_fn=transfers)
         self.notice_differences = DataLoader(load_fn=notice_differences)
         self.shipments = DataLoader(load_fn=shipments)

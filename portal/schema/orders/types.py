@@ -318,10 +318,12 @@ class ShippingNotice:
     @strawberry.field(description="Short, damaged and over quantities its delivery reported.")
     async def delivery_differences(self, info: Info) -> list[DeliveryDifference]:
         loaders = info.context.loaders.orders
-        if self.shipment_pk is None:
-            rows = await loaders.transfer_notice_differences.load(self.pk)
-        else:
-            rows = await loaders.notice_differences.load(self.shipment_pk)
+        key = (
+            ("notice_id", self.pk)
+            if self.shipment_pk is None
+            else ("shipment_id", self.shipment_pk)
+        )
+        rows = await loaders.notice_differences.load(key)
         return [
             DeliveryDifference(
                 kind=r.kind,
