@@ -81,17 +81,19 @@ WITH k AS (
     WHERE e.manufacturer_id = $1 AND e.warehouse_id BETWEEN $17 AND $18
       AND e.business_date > $11
     GROUP BY 1, 2
+), moved AS (  -- per key, the net of the recomputed periods
+    SELECT warehouse_id, product_id, sum(net) AS quantity FROM moves GROUP BY 1, 2
 ), before AS (
     -- opening = balance - entries dated in or after the first period: only the partitions
-    -- of the recomputed periods are read, never the history before them
+    -- of the recomputed periods are read, never the history before them (one grouped join:
+    -- a subquery per key over ``moves`` was quadratic, 3.3 of 4.3 s at 24k rows)
     SELECT k.warehouse_id, k.product_id,
-           coalesce(b.quantity, 0) - coalesce(l.quantity, 0)
-           - coalesce((SELECT sum(m.net) FROM moves m
-                       WHERE m.warehouse_id = k.warehouse_id AND m.product_id = k.product_id),
-                      0) AS opening
+           coalesce(b.quantity, 0) - coalesce(l.quantity, 0) - coalesce(d.quantity, 0)
+               AS opening
     FROM k
     LEFT JOIN balance b ON b.warehouse_id = k.warehouse_id AND b.product_id = k.product_id
     LEFT JOIN later l ON l.warehouse_id = k.warehouse_id AND l.product_id = k.product_id
+    LEFT JOIN moved d ON d.warehouse_id = k.warehouse_id AND d.product_id = k.product_id
 ), reports AS (
     SELECT DISTINCT ON (s.partner_id, s.period) s.id, s.partner_id, s.period
     FROM submission s
