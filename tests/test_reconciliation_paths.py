@@ -1,6 +1,6 @@
 """The two ways of computing reconciliation rows give the same rows.
 
-PostgreSQL computes them set-based in one statement (``reconciliation_sql``), SQLite in
+PostgreSQL computes them set-based (``sql_path``: a few statements per batch), SQLite in
 Python (``_recompute_batch``). Both run here on PostgreSQL over the same generated
 channel (shipments, intra-partner and downstream transfers, returns, backdated
 adjustments, POS with customer returns, stock reports that leave warehouses out or are
