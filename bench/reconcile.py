@@ -8,7 +8,7 @@ Generates partners x SKUs x 2 warehouses x periods of ledger entries (through th
 (a) the full recompute of every period against one set-based SQL statement computing the
 same rows into a plain table; (b) the incremental recompute after one 1,000-line POS
 submission for the last period, then after one for the period 9 months back
-(``--explain`` also prints, on stderr, the plan of the set-based statement for another such
+(``--explain`` also prints, on stderr, the plans of the set-based statements for another such
 backdated submission); (c) the ``reconciliation`` query for a 500-row page against a plain Starlette
 endpoint running the same SQL and returning the same JSON (p50 over 30 requests each);
 (d) ``channelSummary`` over the 12 last periods (p50 over 30 requests), beside the SQL that
@@ -278,12 +278,13 @@ async def main() -> None:
 
         async def explained(manufacturer_id: int, *rest: object) -> int:
             db = connections.get("default")
-            await db.execute_script("SET LOCAL plan_cache_mode = force_custom_plan")
-            rows = await db.execute_query_dict(
-                "EXPLAIN (ANALYZE, BUFFERS) " + sql_path.STATEMENT,
-                sql_path.arguments(manufacturer_id, *rest),  # type: ignore[arg-type]
-            )
-            plans.append("\n".join(r["QUERY PLAN"] for r in rows))
+            await db.execute_script(sql_path.SETTINGS)
+            for sql, args in sql_path.statements(manufacturer_id, *rest):  # type: ignore[arg-type]
+                if sql.startswith("ANALYZE"):
+                    await db.execute_query(sql, args)
+                    continue
+                rows = await db.execute_query_dict("EXPLAIN (ANALYZE, BUFFERS) " + sql, args)
+                plans.append("\n".join(r["QUERY PLAN"] for r in rows))
             return 0
 
         recompute_module.recompute_set_based = explained  # type: ignore[assignment]

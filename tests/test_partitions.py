@@ -82,18 +82,24 @@ async def test_a_recompute_reads_only_the_ledger_partitions_of_its_periods(db) -
     today = date.today()
     last = period_containing(today, settings.period_granularity)
     assert history is not None and history.business_date < last.start  # there is a past
-    args = sql_path.arguments(
+    steps = sql_path.statements(
         mid,
         [(balance.warehouse_id, balance.product_id, last.start)],
         [(last.name, last.start, last.end, last.due_on(settings.submission_due_days))],
         settings,
         today,
     )
-    conn = connections.get("default")
+    plan, explained = "", 0
     async with in_transaction():
-        await conn.execute_script("SET LOCAL plan_cache_mode = force_custom_plan")
-        rows = await conn.execute_query_dict(f"EXPLAIN {sql_path.STATEMENT}", args)
-    plan = "\n".join(row["QUERY PLAN"] for row in rows)
+        conn = connections.get("default")
+        await conn.execute_script(sql_path.SETTINGS)
+        for sql, args in steps:  # each statement that reads the ledger is explained, then run
+            if "ledger_entry" in sql:
+                rows = await conn.execute_query_dict(f"EXPLAIN {sql}", args)
+                plan += "\n".join(row["QUERY PLAN"] for row in rows) + "\n"
+                explained += 1
+            await conn.execute_query(sql, args)
+    assert explained == 2  # the moves of the periods, and the entries dated after them
     touched = _partitions_in(plan, "ledger_entry")
     assert f"p{last.start:%Y_%m}" in touched
     assert all(p >= f"p{last.start:%Y_%m}" for p in touched - {"default"}), touched

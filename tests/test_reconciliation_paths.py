@@ -1,6 +1,6 @@
 """The two ways of computing reconciliation rows give the same rows.
 
-PostgreSQL computes them set-based in one statement (``reconciliation_sql``), SQLite in
+PostgreSQL computes them set-based (``sql_path``: a few statements per batch), SQLite in
 Python (``_recompute_batch``). Both run here on PostgreSQL over the same generated
 channel (shipments, intra-partner and downstream transfers, returns, backdated
 adjustments, POS with customer returns, stock reports that leave warehouses out or are
@@ -15,12 +15,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from tortoise.transactions import in_transaction
 
 from portal.domain.access.principal import Principal
 from portal.domain.catalog import partners, products, tenants, warehouses
 from portal.domain.ledger import returns, shipments, transfers
 from portal.domain.ledger.adjustments import AdjustmentReason, post_adjustment
 from portal.domain.ledger.shipments import LineInput
+from portal.domain.reconciliation import recompute as recompute_module
 from portal.domain.reconciliation.recompute import drain_dirty, recompute
 from portal.domain.reporting import submissions
 from portal.models import (
@@ -308,6 +310,27 @@ async def test_set_based_and_python_rows_agree(app) -> None:
     await recompute(mid, keys, today=TODAY, set_based=False)
     assert updated == await snapshot()
     assert updated != sql_rows
+
+
+@pytest.mark.parametrize("settings", ["postgres"], indirect=True)
+async def test_set_based_batches_in_one_outer_transaction_agree(app, monkeypatch) -> None:
+    """Batches of the set-based path run inside a caller's transaction: their temporary
+    tables then last until the outer commit, and each batch drops the previous batch's
+    before making its own; the rows and events are those of the Python path."""
+    ch = await generate(app, random.Random(11))
+    keys = await all_keys()
+    mid = ch.admin.manufacturer_id
+    await forget_rows()
+    python_written = await recompute(mid, keys, today=TODAY, set_based=False)
+    python_rows, python_opened = await snapshot(), await announced()
+    await forget_rows()
+    monkeypatch.setattr(recompute_module, "SQL_BATCH", 3)
+    assert len(keys) > 3 * 3  # four batches or more
+    async with in_transaction():
+        written = await recompute(mid, keys, today=TODAY, set_based=True)
+        again = await recompute(mid, keys, today=TODAY, set_based=True)  # nothing changed
+    assert (await snapshot(), await announced()) == (python_rows, python_opened)
+    assert written == again == python_written
 
 
 @pytest.mark.parametrize("settings", ["postgres"], indirect=True)

@@ -5,8 +5,8 @@ The figures of a row: :mod:`portal.domain.reconciliation.formula`.
 
 ``recompute`` serves both the incremental path (dirty keys from a date on, later periods
 included) and the full one (``portal reconcile --period P``); both give the same rows.
-On PostgreSQL the rows are computed set-based in one statement per batch
-(``reconciliation_sql``); on SQLite (embedded scale) by ``_recompute_batch`` below.
+On PostgreSQL the rows are computed set-based, a few statements per batch in one
+transaction (``sql_path``); on SQLite (embedded scale) by ``_recompute_batch`` below.
 """
 
 from __future__ import annotations
@@ -113,7 +113,7 @@ async def _recompute_postgres(
     settings: ManufacturerSettings,
     today: date,
 ) -> int:
-    """The same rows, set-based (``reconciliation_sql``), in batches of ``SQL_BATCH`` keys."""
+    """The same rows, set-based (``sql_path``), in batches of ``SQL_BATCH`` keys."""
     granularity = settings.period_granularity
     firsts = {key: period_containing(day, granularity).start for key, day in keys.items()}
     periods = [

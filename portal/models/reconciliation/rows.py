@@ -100,7 +100,10 @@ class ExceptionEvent(Model):
     id = fields.BigIntField(primary_key=True)
     manufacturer_id = fields.IntField()  # tenant key, as on its parent
     row: fields.ForeignKeyRelation[ReconciliationRow] = fields.ForeignKeyField(
-        "models.ReconciliationRow", related_name="events", on_delete=fields.CASCADE
+        "models.ReconciliationRow",
+        related_name="events",
+        on_delete=fields.CASCADE,
+        db_constraint=False,  # a full recompute writes one per opened row: no per-row check
     )
     row_id: int
     token_id = fields.IntField(null=True)

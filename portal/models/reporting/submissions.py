@@ -180,7 +180,9 @@ class OutboxEvent(Model):
 
     id = fields.BigIntField(primary_key=True)
     manufacturer: fields.ForeignKeyRelation[Manufacturer] = fields.ForeignKeyField(
-        "models.Manufacturer", related_name="outbox"
+        "models.Manufacturer",
+        related_name="outbox",
+        db_constraint=False,  # a full recompute writes one per opened exception: no check
     )
     manufacturer_id: int
     event_type = fields.CharField(max_length=64)
