@@ -4,7 +4,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0031_claim_allocation_without_fk')]
+    dependencies = [('models', '0036_batches')]
 
     initial = False
 
