@@ -33,7 +33,7 @@ from portal.domain.access.principal import Action, Principal
 from portal.domain.bounds.dates import today as utc_today
 from portal.domain.bounds.quantities import Sign, check_quantity
 from portal.domain.bounds.text import CUSTOMER_NAME, NOTE, clean_text
-from portal.domain.bulk import insert_rows
+from portal.domain.bulk import fetch_records, insert_rows
 from portal.domain.catalog.lookups import partner_scope
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.errors import DomainError, ErrorCode
@@ -438,10 +438,7 @@ WHERE manufacturer_id = (SELECT $1::int) AND claim_id = $2 ORDER BY line_no"""
 async def _lines_of(manufacturer_id: int, claim_id: int) -> list[tuple[Any, ...]]:
     """A claim's lines as ``_LINE_FIELDS`` rows, in line order."""
     if is_postgres():
-        rows = await connections.get("default").execute_query_dict(
-            _LINES_PG, [manufacturer_id, claim_id]
-        )
-        return [tuple(row[name] for name in _LINE_FIELDS) for row in rows]
+        return [tuple(row) for row in await fetch_records(_LINES_PG, [manufacturer_id, claim_id])]
     return list(
         await ClaimLine.filter(manufacturer_id=manufacturer_id, claim_id=claim_id)
         .order_by("line_no")
