@@ -42,7 +42,7 @@ from portal.domain.incentives import bulk, evidence
 from portal.domain.incentives.codes import ClaimLineCode, money
 from portal.domain.incentives.evidence import Terms
 from portal.domain.incentives.memos import issue_memo
-from portal.domain.periods import Period, parse_period
+from portal.domain.periods import Period, parse_period, stored_period
 from portal.domain.tenancy import visible_to
 from portal.jobs.kinds import CREDIT_CLAIM, VALIDATE_CLAIM
 from portal.jobs.records import JobQueue, dispatch
@@ -498,8 +498,8 @@ async def validate_claim(claim_id: int, today: date | None = None) -> ClaimStatu
             totals = await pp.validate_lines(claim, found)
             await _store_validated(claim, found, *totals, claim.currency)
             return ClaimStatus.VALIDATED
-        settings = await settings_of(m)
-        parsed = parse_period(claim.period or "", settings.period_granularity)
+        # The period as stored (its name says its calendar): no read of the settings.
+        parsed = stored_period(claim.period or "")
         lines = [_Line(*row) for row in await _lines_of(m, claim.id)]
         customers = await evidence.customers_named(m, [line.end_customer_name for line in lines])
         all_terms = await evidence.terms_of(m, [claim.partner_id], {x.product_id for x in lines})
