@@ -637,7 +637,7 @@ async def _store_validated(
 ) -> None:
     """Store the validated lines (as set on the objects) and the claim ``VALIDATED``."""
     m = claim.manufacturer_id
-    await bulk.update_validated_lines(m, lines)
+    await bulk.update_validated_lines(m, claim.id, lines)
     now = datetime.now(UTC)
     await Claim.filter(manufacturer_id=m, id=claim.id).update(
         status=ClaimStatus.VALIDATED,
