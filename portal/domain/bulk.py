@@ -1,6 +1,7 @@
 """Fast multi-row inserts for append-only tables, without building ORM objects.
 
     await insert_rows("pos_line", {"submission_id": "bigint", "row": "int", ...}, rows)
+    rows = await fetch_records("SELECT id, key FROM ... WHERE manufacturer_id = $1", [m])
 
 PostgreSQL: one ``INSERT ... SELECT * FROM unnest(...)`` per call; SQLite: one
 ``executemany``. Column names and types come from code, never from input. Runs in the
@@ -33,3 +34,12 @@ async def insert_rows(table: str, columns: dict[str, str], rows: Sequence[Sequen
     await conn.execute_many(
         f'INSERT INTO "{table}" ({names}) VALUES ({marks})', [list(r) for r in rows]
     )
+
+
+async def fetch_records(query: str, values: list[Any]) -> Sequence[Any]:
+    """A read-only SELECT's rows as the driver gives them (PostgreSQL: asyncpg records,
+    read by position or by name), without a dict per row."""
+    result: tuple[int, Sequence[Any]] = await connections.get("default").execute_query(
+        query, values
+    )
+    return result[1]

@@ -2,7 +2,7 @@
 allocated POS unit in one INSERT on PostgreSQL (arrays unnested), one batch of
 statements on SQLite.
 
-    await update_validated_lines(manufacturer_id, lines)   # ClaimLine objects, results set
+    await update_validated_lines(manufacturer_id, claim_id, lines)   # results set on them
     await insert_allocations(manufacturer_id, [Allocation(pool, line, agreement_line, pos, 3)])
 """
 
@@ -40,8 +40,9 @@ class Allocation(NamedTuple):
     quantity: int
 
 
-# The tenant as a sub-select: a tenant younger than claim_line's statistics looked like
-# one row to the planner, which then hashed every line of the tenant (not the primary key).
+# The claim's lines reached through (claim_id, line_no): with the tenant alone (even as a
+# sub-select) the planner scanned every line of the tenant through (manufacturer_id, ...)
+# and hashed them, per claim: quadratic in the tenant's claims.
 _UPDATE_PG = """
 UPDATE claim_line c
 SET approved_quantity = v.approved_quantity, unit_credit = v.unit_credit, amount = v.amount,
@@ -49,7 +50,7 @@ SET approved_quantity = v.approved_quantity, unit_credit = v.unit_credit, amount
 FROM unnest($2::bigint[], $3::int[], $4::numeric[], $5::numeric[], $6::bigint[], $7::text[],
             $8::text[])
      AS v(id, approved_quantity, unit_credit, amount, agreement_line_id, codes, status)
-WHERE c.manufacturer_id = (SELECT $1::int) AND c.id = v.id"""
+WHERE c.claim_id = $9 AND c.manufacturer_id = $1 AND c.id = v.id"""
 
 _UPDATE_SQLITE = """
 UPDATE claim_line SET approved_quantity = ?, unit_credit = ?, amount = ?,
@@ -66,9 +67,11 @@ FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::int[])
      AS v(pool_id, claim_line_id, agreement_line_id, pos_line_id, quantity)"""
 
 
-async def update_validated_lines(manufacturer_id: int, lines: Sequence[ValidatedLine]) -> None:
-    """Store each line's approved quantity, unit credit, amount, agreement line, codes and
-    status (as set on the objects) in one statement."""
+async def update_validated_lines(
+    manufacturer_id: int, claim_id: int, lines: Sequence[ValidatedLine]
+) -> None:
+    """Store each line of the claim's approved quantity, unit credit, amount, agreement
+    line, codes and status (as set on the objects) in one statement."""
     if not lines:
         return
     conn = connections.get("default")
@@ -84,6 +87,7 @@ async def update_validated_lines(manufacturer_id: int, lines: Sequence[Validated
                 [x.agreement_line_id for x in lines],
                 [json.dumps(x.codes) for x in lines],
                 [x.status.value for x in lines],
+                claim_id,
             ],
         )
         return

@@ -33,7 +33,7 @@ from portal.domain.access.principal import Action, Principal
 from portal.domain.bounds.dates import today as utc_today
 from portal.domain.bounds.quantities import Sign, check_quantity
 from portal.domain.bounds.text import CUSTOMER_NAME, NOTE, clean_text
-from portal.domain.bulk import insert_rows
+from portal.domain.bulk import fetch_records, insert_rows
 from portal.domain.catalog.lookups import partner_scope
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.errors import DomainError, ErrorCode
@@ -42,7 +42,7 @@ from portal.domain.incentives import bulk, evidence
 from portal.domain.incentives.codes import ClaimLineCode, money
 from portal.domain.incentives.evidence import Terms
 from portal.domain.incentives.memos import issue_memo
-from portal.domain.periods import Period, parse_period
+from portal.domain.periods import Period, parse_period, stored_period
 from portal.domain.tenancy import visible_to
 from portal.jobs.kinds import CREDIT_CLAIM, VALIDATE_CLAIM
 from portal.jobs.records import JobQueue, dispatch
@@ -438,10 +438,7 @@ WHERE manufacturer_id = (SELECT $1::int) AND claim_id = $2 ORDER BY line_no"""
 async def _lines_of(manufacturer_id: int, claim_id: int) -> list[tuple[Any, ...]]:
     """A claim's lines as ``_LINE_FIELDS`` rows, in line order."""
     if is_postgres():
-        rows = await connections.get("default").execute_query_dict(
-            _LINES_PG, [manufacturer_id, claim_id]
-        )
-        return [tuple(row[name] for name in _LINE_FIELDS) for row in rows]
+        return [tuple(row) for row in await fetch_records(_LINES_PG, [manufacturer_id, claim_id])]
     return list(
         await ClaimLine.filter(manufacturer_id=manufacturer_id, claim_id=claim_id)
         .order_by("line_no")
@@ -501,8 +498,8 @@ async def validate_claim(claim_id: int, today: date | None = None) -> ClaimStatu
             totals = await pp.validate_lines(claim, found)
             await _store_validated(claim, found, *totals, claim.currency)
             return ClaimStatus.VALIDATED
-        settings = await settings_of(m)
-        parsed = parse_period(claim.period or "", settings.period_granularity)
+        # The period as stored (its name says its calendar): no read of the settings.
+        parsed = stored_period(claim.period or "")
         lines = [_Line(*row) for row in await _lines_of(m, claim.id)]
         customers = await evidence.customers_named(m, [line.end_customer_name for line in lines])
         all_terms = await evidence.terms_of(m, [claim.partner_id], {x.product_id for x in lines})
@@ -640,7 +637,7 @@ async def _store_validated(
 ) -> None:
     """Store the validated lines (as set on the objects) and the claim ``VALIDATED``."""
     m = claim.manufacturer_id
-    await bulk.update_validated_lines(m, lines)
+    await bulk.update_validated_lines(m, claim.id, lines)
     now = datetime.now(UTC)
     await Claim.filter(manufacturer_id=m, id=claim.id).update(
         status=ClaimStatus.VALIDATED,

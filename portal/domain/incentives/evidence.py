@@ -26,6 +26,7 @@ from tortoise.expressions import Q
 from tortoise.functions import Sum
 
 from portal.db import is_postgres
+from portal.domain.bulk import fetch_records
 from portal.domain.periods import stored_period
 from portal.domain.reporting.accepted import current_report
 from portal.domain.reporting.customers import normalize
@@ -81,12 +82,30 @@ class Proof:
     fifo: list[tuple[int, int]] = field(default_factory=list)  # (pos line, units) in order
 
 
+# Agreement lines with their agreement's terms, read straight into ``Terms`` (the ORM's
+# row conversion cost more than the query: ~10 values per line, 500 lines per claim).
+_TERMS_PG = """
+SELECT a.id AS agreement_id, l.id AS line_id, l.product_id, a.end_customer_id, a.valid_from,
+       a.valid_to, l.book_cost, l.authorized_price, l.max_quantity, a.currency
+FROM price_agreement_line l
+JOIN price_agreement a ON a.id = l.agreement_id AND a.manufacturer_id = $1
+WHERE l.manufacturer_id = $1 AND a.partner_id = ANY($2::int[])
+  AND ($3::int[] IS NULL OR l.product_id = ANY($3::int[]))
+ORDER BY l.id"""
+
+
 async def terms_of(
     manufacturer_id: int, partner_ids: Iterable[int], product_ids: Iterable[int] | None = None
 ) -> list[Terms]:
     """Every agreement line of these partners (for these products), read as plain rows
     with their agreement's terms (one query: lines joined to their agreements)."""
     m = manufacturer_id
+    if is_postgres():
+        records = await fetch_records(
+            _TERMS_PG,
+            [m, list(set(partner_ids)), None if product_ids is None else list(set(product_ids))],
+        )
+        return [Terms(*record) for record in records]
     lines = PriceAgreementLine.filter(
         manufacturer_id=m,
         agreement__manufacturer_id=m,
@@ -133,12 +152,25 @@ async def terms_of(
     ]
 
 
+# Registry entries whose key starts with one of the spellings' keys and "|": one statement
+# whatever the number of spellings (``^@``: starts_with, no LIKE escaping).
+_CUSTOMERS_PG = """
+SELECT id, key FROM end_customer WHERE manufacturer_id = $1 AND key ^@ ANY($2::text[])"""
+
+
 async def customers_named(manufacturer_id: int, names: Iterable[str]) -> dict[str, list[int]]:
     """Registry entries per spelling: "ACME Robotics, Inc." finds "Acme Robotics" (any
     country). One query per hundred distinct spellings (keys ``name|COUNTRY``)."""
     keys = {name: normalize(name) for name in dict.fromkeys(names)}
     wanted = sorted({key for key in keys.values() if key})
     ids_by_key: dict[str, list[int]] = defaultdict(list)
+    if is_postgres() and wanted:
+        records = await fetch_records(
+            _CUSTOMERS_PG, [manufacturer_id, [f"{key}|" for key in wanted]]
+        )
+        for entry_id, entry_key in records:
+            ids_by_key[str(entry_key).rsplit("|", 1)[0]].append(int(entry_id))
+        wanted = []
     for first in range(0, len(wanted), LOOKUP_CHUNK):
         chunk = wanted[first : first + LOOKUP_CHUNK]
         condition = Q(*(Q(key__startswith=f"{key}|") for key in chunk), join_type=Q.OR)
@@ -250,9 +282,7 @@ async def pools_for(
             [c for _, c in wanted],
         ]
         await conn.execute_query(_NEW_POOLS_PG, args)
-        rows = await conn.execute_query_dict(
-            _POOLS_PG.format(lock=" FOR UPDATE" if lock else ""), args
-        )
+        rows = await fetch_records(_POOLS_PG.format(lock=" FOR UPDATE" if lock else ""), args)
         return {(r["product_id"], r["end_customer_id"]): r["id"] for r in rows}
 
     async def existing() -> dict[tuple[int, int], int]:
@@ -301,9 +331,7 @@ async def _net(manufacturer_id: int, column: str, ids: Iterable[int]) -> dict[in
     if not wanted:
         return {}
     if is_postgres():
-        rows = await connections.get("default").execute_query_dict(
-            _NET_PG.format(column=column), [manufacturer_id, wanted]
-        )
+        rows = await fetch_records(_NET_PG.format(column=column), [manufacturer_id, wanted])
         return {r["id"]: int(r["total"]) for r in rows if r["total"]}
     found = (
         await ClaimAllocation.filter(manufacturer_id=manufacturer_id, **{f"{column}__in": wanted})
@@ -450,7 +478,7 @@ async def proved(
     if is_postgres():
         dates = stored_period(report.period)
         span = (dates.start, dates.end)
-        rows = await connections.get("default").execute_query_dict(
+        rows = await fetch_records(
             _PROVED_PG,
             [
                 manufacturer_id,

@@ -177,7 +177,7 @@ async def revalidate_held_claim(claim_id: int) -> ClaimStatus:
         if not any(x.status is ClaimLineStatus.PENDING for x in lines):
             return claim.status
         claimed, approved = await validate_lines(claim, lines)
-        await bulk.update_validated_lines(m, lines)
+        await bulk.update_validated_lines(m, claim.id, lines)
         await Claim.filter(manufacturer_id=m, id=claim.id).update(
             claimed_amount=claimed, approved_amount=approved, updated_at=datetime.now(UTC)
         )
