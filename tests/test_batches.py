@@ -19,7 +19,15 @@ from portal.domain.ledger.check import ledger_mismatches
 from portal.domain.ledger.shipments import LineInput
 from portal.domain.orders import orders
 from portal.domain.orders.check import reservation_mismatches
-from portal.models import BatchBalance, Order, Partner, Warehouse
+from portal.models import (
+    BatchBalance,
+    Order,
+    OrderLine,
+    Partner,
+    Shipment,
+    StockReturn,
+    Warehouse,
+)
 from portal.models.enums import PartnerTier, Role
 from tests.graph import Graph
 from tests.jobs import run_jobs
@@ -243,14 +251,6 @@ async def test_orders_reserve_and_ship_batches_and_returns_give_them_back(client
         {"L1": (10, 0, 10), "L2": (4, 0, 4)},
     )
 
-    def from_d1(*lines: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "supplierPartnerCode": "D1",
-            "supplyWarehouseCode": "W1",
-            "shipToWarehouseCode": "WR",
-            "lines": list(lines),
-        }
-
     # BLOCK: more than the batch holds is refused naming the batch, and nothing is placed.
     short = await place(s.r1, **from_d1(lot(6, "L2")))
     assert [(e["field"], e["code"]) for e in short["errors"]] == [
@@ -311,11 +311,17 @@ async def test_orders_reserve_and_ship_batches_and_returns_give_them_back(client
     assert part["errors"] == []
     assert part["shippingNotice"]["lines"] == [{"sku": "LOT", "quantity": 4, "batchNo": "L2"}]
 
-    # A return of the batch: it must be in stock at the reseller; received by the distributor.
+    # A return of the batch: one the order's notices shipped (L2 went by the other order),
+    # in stock at the reseller; received by the distributor.
     wrong = (await s.r1(REQUEST, input={"orderIds": [oid], "lines": [lot(3, "L2")]}))[
         "requestReturn"
     ]["errors"]
-    assert wrong[0]["code"] == "INSUFFICIENT_STOCK" and "L2" in wrong[0]["message"]
+    assert wrong[0]["code"] == "BATCH_MISMATCH" and "L2" in wrong[0]["message"]
+    over = (await s.r1(REQUEST, input={"orderIds": [other], "lines": [lot(4, "L2")]}))[
+        "requestReturn"
+    ]["errors"]
+    # The other order shipped L2, but its transfer is not received: R1 holds none of it.
+    assert over[0]["code"] == "INSUFFICIENT_STOCK" and "L2" in over[0]["message"]
     none = (await s.r1(REQUEST, input={"orderIds": [oid], "lines": [lot(3)]}))["requestReturn"]
     assert none["errors"][0]["code"] == "REQUIRED"
     made = (await s.r1(REQUEST, input={"orderIds": [oid], "lines": [lot(3, "L1")]}))[
@@ -352,6 +358,98 @@ async def test_orders_reserve_and_ship_batches_and_returns_give_them_back(client
     assert await batches(s.admin) == {("W1", "L1"): 5, ("W2", "M-7"): 6, ("WR", "L1"): 5}
     assert await ledger_mismatches() == []
     assert await reservation_mismatches() == []
+
+
+def from_d1(*lines: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "supplierPartnerCode": "D1",
+        "supplyWarehouseCode": "W1",
+        "shipToWarehouseCode": "WR",
+        "lines": list(lines),
+    }
+
+
+async def shipped_order(s: Any, doc: str, line: dict[str, Any], batch: str | None = None) -> str:
+    """R1 orders ``line`` from D1, which confirms and ships it (naming ``batch`` on the
+    notice line when given); R1 receives the transfer. The order's id."""
+    placed = await place(s.r1, **from_d1(line))
+    assert placed["errors"] == []
+    oid: str = placed["order"]["id"]
+    await act(s.d1, "confirmOrder", oid)
+    notice: dict[str, Any] = {"orderIds": [oid], "documentNo": doc}
+    if batch is not None:
+        order_line = placed["order"]["lines"][0]
+        notice["lines"] = [
+            {"orderLineId": order_line["id"], "quantity": line["quantity"], "batchNo": batch}
+        ]
+    sent = (await s.d1(NOTICE, input=notice))["createShippingNotice"]
+    assert sent["errors"] == []
+    for transfer_id in sent["shippingNotice"]["transferIds"]:
+        received = await s.r1(ID_ACTION % "receiveTransfer", id=transfer_id)
+        assert received["receiveTransfer"]["errors"] == []
+    return oid
+
+
+async def test_a_returned_batch_must_have_been_shipped_by_its_source(client) -> None:
+    """Like serials: a return against orders names a batch their notices shipped, against a
+    shipment a batch the shipment carried (``BATCH_MISMATCH`` on ``lines.N.batchNo``, even
+    when the warehouse holds that batch from elsewhere); nothing changes."""
+    s = await build_sides(client, returns_against_shipments=True)
+    await products.create_product(s.ch.admin, sku="LOT", name="Lot", batch_controlled=True)
+    await lots_to_w1(s.ch.admin, "LOTS-1", L1=10, L2=10)
+    first = await shipped_order(s, "DN-1", lot(4, "L1"))  # asked for L1
+    second = await shipped_order(s, "DN-2", lot(3), batch="L2")  # L2 named on the notice
+    assert await batches(s.admin) == {
+        ("W1", "L1"): 6,
+        ("W1", "L2"): 7,
+        ("WR", "L1"): 4,
+        ("WR", "L2"): 3,
+    }
+    # R1 holds L2, but not by the first order: refused, and nothing counts as returned.
+    wrong = (await s.r1(REQUEST, input={"orderIds": [first], "lines": [lot(1, "L2")]}))[
+        "requestReturn"
+    ]
+    assert wrong["stockReturn"] is None
+    assert [(e["field"], e["code"]) for e in wrong["errors"]] == [
+        (["lines", "0", "batchNo"], "BATCH_MISMATCH")
+    ]
+    assert "LOT batch L2 was not shipped" in wrong["errors"][0]["message"]
+    assert [ln.returned for ln in await OrderLine.filter(order_id=int(first))] == [0]
+    assert await StockReturn.all().count() == 0
+    # Each order's own batch goes back; both orders together offer both batches.
+    for oid, batch in ((first, "L1"), (second, "L2")):
+        made = (await s.r1(REQUEST, input={"orderIds": [oid], "lines": [lot(1, batch)]}))[
+            "requestReturn"
+        ]
+        assert made["errors"] == [], made
+    both = (
+        await s.r1(
+            REQUEST, input={"orderIds": [first, second], "lines": [lot(1, "L2"), lot(1, "L1")]}
+        )
+    )["requestReturn"]
+    assert both["errors"] == []
+    # The batch's quantity is taken from the order line that shipped it.
+    returned = {
+        int(ln.order_id): ln.returned
+        for ln in await OrderLine.filter(order_id__in=[int(first), int(second)])
+    }
+    assert returned == {int(first): 2, int(second): 2}
+
+    # Against a shipment: W1 holds L1 and L2 (LOTS-1), but shipment LOTS-9 carried L9 only.
+    await lots_to_w1(s.ch.admin, "LOTS-9", L9=5)
+    shipment = await Shipment.get(document_no="LOTS-9")
+    refused = (
+        await s.d1(REQUEST, input={"shipmentId": str(shipment.id), "lines": [lot(1, "L1")]})
+    )["requestReturn"]["errors"]
+    assert [(e["field"], e["code"]) for e in refused] == [
+        (["lines", "0", "batchNo"], "BATCH_MISMATCH")
+    ]
+    made = (await s.d1(REQUEST, input={"shipmentId": str(shipment.id), "lines": [lot(2, "L9")]}))[
+        "requestReturn"
+    ]
+    assert made["errors"] == []
+    assert made["stockReturn"]["lines"] == [{"sku": "LOT", "quantity": 2, "batchNo": "L9"}]
+    assert await StockReturn.all().count() == 4
 
 
 async def test_allow_backorders_a_batch_and_only_that_batch_fills_it(client) -> None:
