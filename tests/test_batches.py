@@ -452,6 +452,48 @@ async def test_a_returned_batch_must_have_been_shipped_by_its_source(client) -> 
     assert await StockReturn.all().count() == 4
 
 
+async def test_a_notice_naming_a_batch_leaves_what_other_orders_reserved_of_it(client) -> None:
+    """An order line that asked for no batch ships the batch its notice line names, but
+    only what order lines asking for that batch have not reserved of it."""
+    s = await build_sides(client)
+    await products.create_product(s.ch.admin, sku="LOT", name="Lot", batch_controlled=True)
+    await lots_to_w1(s.ch.admin, "LOTS-1", L1=10, L2=4)
+    asked = await place(s.r1, **from_d1(lot(8, "L1")))
+    anyone = await place(s.r1, **from_d1(lot(5)))
+    assert asked["errors"] == [] and anyone["errors"] == []
+    assert (await batch_rows(s.r1, "D1"))["W1"] == (14, 13, 1, {"L1": (10, 8, 1), "L2": (4, 0, 1)})
+    oid, line_id = anyone["order"]["id"], anyone["order"]["lines"][0]["id"]
+    await act(s.d1, "confirmOrder", oid)
+
+    def notice(doc: str, quantity: int, batch: str) -> dict[str, Any]:
+        line = {"orderLineId": line_id, "quantity": quantity, "batchNo": batch}
+        return {"orderIds": [oid], "documentNo": doc, "lines": [line]}
+
+    # L1 holds 10, 8 of them reserved for the first order: 3 of it would take 1 of those.
+    taken = (await s.d1(NOTICE, input=notice("DN-X", 3, "L1")))["createShippingNotice"]
+    assert taken["shippingNotice"] is None
+    assert [(e["field"], e["code"]) for e in taken["errors"]] == [
+        (["lines", "0", "batchNo"], "INSUFFICIENT_STOCK")
+    ]
+    assert "Only 2 of LOT batch L1 free (8 of 10 reserved" in taken["errors"][0]["message"]
+    assert await batches(s.admin) == {("W1", "L1"): 10, ("W1", "L2"): 4}
+    assert (await s.d1(NOTICE, input=notice("DN-A", 2, "L1")))["createShippingNotice"][
+        "errors"
+    ] == []
+    assert (await s.d1(NOTICE, input=notice("DN-B", 3, "L2")))["createShippingNotice"][
+        "errors"
+    ] == []
+    # The first order still ships its 8 of L1.
+    await act(s.d1, "confirmOrder", asked["order"]["id"])
+    shipped = (
+        await s.d1(NOTICE, input={"orderIds": [asked["order"]["id"]], "documentNo": "DN-C"})
+    )["createShippingNotice"]
+    assert shipped["errors"] == []
+    assert await batches(s.admin) == {("W1", "L2"): 1}  # L1 all shipped
+    assert await ledger_mismatches() == []
+    assert await reservation_mismatches() == []
+
+
 async def test_allow_backorders_a_batch_and_only_that_batch_fills_it(client) -> None:
 
     s = await build_sides(
