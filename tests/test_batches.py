@@ -494,6 +494,52 @@ async def test_a_notice_naming_a_batch_leaves_what_other_orders_reserved_of_it(c
     assert await reservation_mismatches() == []
 
 
+async def test_adjust_reservation_names_one_of_two_lines_of_a_sku(client) -> None:
+    """An order with two lines of LOT (batches L1 and L2): ``adjustReservation`` names the
+    line by ``orderLineId`` or ``batchNo``; the SKU alone is ambiguous (``INVALID``)."""
+    s = await build_sides(client, allow_reservation_adjustment=True)
+    await products.create_product(s.ch.admin, sku="LOT", name="Lot", batch_controlled=True)
+    await lots_to_w1(s.ch.admin, "LOTS-1", L1=10, L2=10)
+    placed = await place(s.r1, **from_d1(lot(4, "L1"), lot(4, "L2")))
+    assert placed["errors"] == []
+    other = await place(s.r1, **from_d1(lot(1, "L1")))
+    oid = placed["order"]["id"]
+    first, second = (ln["id"] for ln in placed["order"]["lines"])
+
+    async def adjust(**line: Any) -> Any:
+        body = {"id": oid, "lines": [{"sku": "LOT", "warehouseCode": "W1", **line}]}
+        return (await s.d1(ADJUST, input=body))["adjustReservation"]
+
+    async def reserved() -> list[tuple[int, int]]:
+        rows = await s.r1(
+            "query($id: ID!) { order(id: $id) { lines { batchNo reserved backordered } } }",
+            id=oid,
+        )
+        return [(ln["reserved"], ln["backordered"]) for ln in rows["order"]["lines"]]
+
+    refused = [
+        ({"quantity": 2}, (["lines", "0", "orderLineId"], "INVALID")),
+        ({"quantity": 2, "batchNo": "L9"}, (["lines", "0", "batchNo"], "NOT_FOUND")),
+        (
+            {"quantity": 0, "orderLineId": other["order"]["lines"][0]["id"]},
+            (["lines", "0", "orderLineId"], "NOT_FOUND"),
+        ),
+        ({"quantity": 0, "orderLineId": first, "sku": "SKU-A"}, (["lines", "0", "sku"], "INVALID")),
+    ]
+    for line, expected in refused:
+        errors = (await adjust(**line))["errors"]
+        assert [(e["field"], e["code"]) for e in errors] == [expected], (line, errors)
+    assert await reserved() == [(4, 0), (4, 0)]
+    assert (await adjust(quantity=1, batchNo="L2"))["errors"] == []
+    assert await reserved() == [(4, 0), (1, 3)]
+    assert (await adjust(quantity=0, orderLineId=first))["errors"] == []
+    assert await reserved() == [(0, 4), (1, 3)]
+    # Each line is held to its own batch: L2 has 10, 1 reserved here, so 9 more at most.
+    assert (await adjust(quantity=4, orderLineId=second))["errors"] == []
+    assert (await batch_rows(s.r1, "D1"))["W1"][3] == {"L1": (10, 1, 9), "L2": (10, 4, 6)}
+    assert await reservation_mismatches() == []
+
+
 async def test_allow_backorders_a_batch_and_only_that_batch_fills_it(client) -> None:
 
     s = await build_sides(
