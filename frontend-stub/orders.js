@@ -31,12 +31,14 @@ const FORM = `
   <p id="o-availability" role="status"></p>
   <p id="o-batches" role="status"></p>
   <p id="order-status" role="status"></p>
+  <form class="ship-batch fields" hidden><label>Batch of <span class="sb-sku"></span> to ship <input class="sb-batch" required autocomplete="off"></label><button>Ship with this batch</button></form>
   <div class="scroll"><table id="orders" class="stack"><thead><tr><th>Order</th><th>Supplier</th><th>Status</th><th>Lines</th><th>Shipping notices</th><th></th></tr></thead><tbody></tbody></table></div>
   <p id="orders-empty" hidden>No orders yet.</p>`;
 
 const QUEUE = `
   <h2>Order queue</h2>
   <p id="queue-status" role="status"></p>
+  <form class="ship-batch fields" hidden><label>Batch of <span class="sb-sku"></span> to ship <input class="sb-batch" required autocomplete="off"></label><button>Ship with this batch</button></form>
   <div class="scroll"><table id="order-queue" class="stack"><thead><tr><th>Order</th><th>Partner</th><th>Status</th><th>Lines</th><th></th></tr></thead><tbody></tbody></table></div>
   <p id="queue-empty" hidden>No order waits.</p>
   <h2>Shipping notices</h2>
@@ -176,11 +178,25 @@ async function loadPartnerOrders(viewer = viewerOfPage) {
   $("#orders-empty").hidden = mine.length > 0;
 }
 
-async function ship(order, reload, status) {
+// Ship in one click: every reserved line. A batch-controlled line whose order asked for no
+// batch needs one named (REQUIRED on lines.N.batchNo, N the order line): the page asks for
+// it below the status and ships the reserved lines again, that one with its batch.
+async function ship(order, reload, status, batches = null) {
   const input = { orderIds: [order.id], documentNo: `DN-${order.number}-${Date.now().toString(36).toUpperCase()}`, idempotencyKey: crypto.randomUUID() };
+  if (batches) input.lines = order.lines.filter((l) => l.reserved > 0).map((l) => ({ orderLineId: l.id, quantity: l.reserved, batchNo: batches[l.id] || null }));
   const { payload, problem } = await mutate("createShippingNotice", "CreateShippingNoticeInput", input, "shippingNotice { documentNo }");
+  const form = $(status).nextElementSibling;
+  form.hidden = true;
   await reload();
   $(status).textContent = problem || `Shipped ${order.number} as ${payload.shippingNotice.documentNo}`;
+  const asked = !batches && payload.errors.find((e) => e.code === "REQUIRED" && e.field && e.field[2] === "batchNo");
+  const line = asked && order.lines[Number(asked.field[1])];
+  if (!line) return;
+  form.querySelector(".sb-sku").textContent = `${line.sku} (order ${order.number})`;
+  form.querySelector(".sb-batch").value = "";
+  form.onsubmit = (event) => { event.preventDefault(); ship(order, reload, status, { [line.id]: form.querySelector(".sb-batch").value.trim() }); };
+  form.hidden = false;
+  form.querySelector(".sb-batch").focus();
 }
 
 let shipper = false;  // the manufacturer's roles that record shipments

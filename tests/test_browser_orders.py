@@ -122,3 +122,43 @@ def test_reseller_orders_a_batch_and_its_distributor_ships_it(browser, demo) -> 
             path=str(ARTIFACTS / f"distributor-ships-batch-{width}.png"), full_page=True
         )
         page.close()
+
+
+def test_distributor_names_the_batch_of_a_line_ordered_without_one(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    """RES-BOS orders the lot-tracked SKU with "Any batch"; DIST-NA's one-click Ship is
+    refused (REQUIRED) and the page asks for the batch, then ships it; the notice names it."""
+    from tests.test_browser_returns import _page_of
+
+    _, reseller_page = _page_of(demo, "RES-BOS")
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    page.goto(reseller_page)
+    page.wait_for_selector("#o-supplier option[value='DIST-NA']", state="attached")
+    page.fill("#o-sku", "SKU-LOT-01")
+    _status(page, "#o-batches", "LOT-2611A")
+    assert page.locator("#o-batch").input_value() == ""  # any batch
+    page.fill("#o-quantity", "1")
+    page.click("#order-form button")
+    number = _status(page, "#order-status", "SUBMITTED").split()[1].rstrip(":")
+    page.close()
+    for width in (390,):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto(demo["partner"])  # DIST-NA
+        row = page.locator("#orders tbody tr").filter(has_text=number)
+        form = page.locator("#orders-root .ship-batch")
+        row.locator("button", has_text="Confirm").click()
+        _status(page, "#order-status", f"Order {number}: CONFIRMED")
+        assert form.is_hidden()
+        row.locator("button", has_text="Ship").click()
+        _status(page, "#order-status", "REQUIRED")
+        form.wait_for(state="visible")
+        assert f"SKU-LOT-01 (order {number})" in form.inner_text()
+        _inside(page, form.locator("input, button"), width)
+        form.locator(".sb-batch").fill("LOT-2611A")
+        form.locator("button").click()
+        _status(page, "#order-status", f"Shipped {number}")
+        assert form.is_hidden()
+        _count(row.locator(".notice-of-order").filter(has_text="SKU-LOT-01 batch LOT-2611A"), 1)
+        page.screenshot(
+            path=str(ARTIFACTS / f"distributor-names-batch-{width}.png"), full_page=True
+        )
+        page.close()
