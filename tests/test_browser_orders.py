@@ -130,17 +130,17 @@ def test_distributor_names_the_batch_of_a_line_ordered_without_one(browser, demo
     from tests.test_browser_returns import _page_of
 
     _, reseller_page = _page_of(demo, "RES-BOS")
-    page = browser.new_page(viewport={"width": 390, "height": 900})
-    page.goto(reseller_page)
-    page.wait_for_selector("#o-supplier option[value='DIST-NA']", state="attached")
-    page.fill("#o-sku", "SKU-LOT-01")
-    _status(page, "#o-batches", "LOT-2611A")
-    assert page.locator("#o-batch").input_value() == ""  # any batch
-    page.fill("#o-quantity", "1")
-    page.click("#order-form button")
-    number = _status(page, "#order-status", "SUBMITTED").split()[1].rstrip(":")
-    page.close()
-    for width in (390,):
+    for width in (1280, 390):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto(reseller_page)
+        page.wait_for_selector("#o-supplier option[value='DIST-NA']", state="attached")
+        page.fill("#o-sku", "SKU-LOT-01")
+        _status(page, "#o-batches", "LOT-2611A")
+        assert page.locator("#o-batch").input_value() == ""  # any batch
+        page.fill("#o-quantity", "1")
+        page.click("#order-form button")
+        number = _status(page, "#order-status", "SUBMITTED").split()[1].rstrip(":")
+        page.close()
         page = browser.new_page(viewport={"width": width, "height": 900})
         page.goto(demo["partner"])  # DIST-NA
         row = page.locator("#orders tbody tr").filter(has_text=number)
