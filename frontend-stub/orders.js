@@ -6,9 +6,12 @@
 import { $, actions, button, gql, labelled, mutate, row } from "./api.js";
 
 const FIELDS = `id number status partnerCode supplierPartnerCode supplyWarehouseCode shipToWarehouseCode
-  reason lines { id sku quantity reserved shipped backordered }`;
-const linesOf = (o) => o.lines.map((l) => `${l.sku} × ${l.quantity} (reserved ${l.reserved}, shipped ${l.shipped}`
+  reason lines { id sku batchNo quantity reserved shipped backordered }`;
+// A batch-controlled line names its batch (lot): the one ordered, or the one shipped.
+const batchOf = (l) => (l.batchNo ? ` batch ${l.batchNo}` : "");
+const linesOf = (o) => o.lines.map((l) => `${l.sku}${batchOf(l)} × ${l.quantity} (reserved ${l.reserved}, shipped ${l.shipped}`
   + (l.backordered ? `, backordered ${l.backordered})` : ")")).join("; ");
+const noticeLinesOf = (n) => n.lines.map((l) => `${l.sku}${batchOf(l)} × ${l.quantity}`).join("; ");
 
 function html(markup) {
   const template = document.createElement("template"); template.innerHTML = markup.trim(); return template.content;
@@ -20,18 +23,22 @@ const FORM = `
     <label>Supplier <select id="o-supplier" name="supplier"></select></label>
     <label>SKU <input id="o-sku" name="sku" required autocomplete="off"></label>
     <label>From warehouse <select id="o-warehouse" name="warehouse"></select></label>
+    <label id="o-batch-field" hidden>Batch <select id="o-batch" name="batch"></select></label>
     <label>Quantity <input id="o-quantity" name="quantity" type="number" min="1" required></label>
     <label>Ship to <select id="o-ship-to" name="shipTo"></select></label>
     <button>Place order</button>
   </form>
   <p id="o-availability" role="status"></p>
+  <p id="o-batches" role="status"></p>
   <p id="order-status" role="status"></p>
+  <form class="ship-batch fields" hidden><label>Batch of <span class="sb-sku"></span> to ship <input class="sb-batch" required autocomplete="off"></label><button>Ship with this batch</button></form>
   <div class="scroll"><table id="orders" class="stack"><thead><tr><th>Order</th><th>Supplier</th><th>Status</th><th>Lines</th><th>Shipping notices</th><th></th></tr></thead><tbody></tbody></table></div>
   <p id="orders-empty" hidden>No orders yet.</p>`;
 
 const QUEUE = `
   <h2>Order queue</h2>
   <p id="queue-status" role="status"></p>
+  <form class="ship-batch fields" hidden><label>Batch of <span class="sb-sku"></span> to ship <input class="sb-batch" required autocomplete="off"></label><button>Ship with this batch</button></form>
   <div class="scroll"><table id="order-queue" class="stack"><thead><tr><th>Order</th><th>Partner</th><th>Status</th><th>Lines</th><th></th></tr></thead><tbody></tbody></table></div>
   <p id="queue-empty" hidden>No order waits.</p>
   <h2>Shipping notices</h2>
@@ -39,7 +46,7 @@ const QUEUE = `
   <p id="notices-empty" hidden>No shipping notices yet.</p>`;
 
 const NOTICE = `id documentNo partnerCode supplierPartnerCode createdAt deliveredOn receivedOn
-  lines { orderId sku quantity } deliveryDifferences { sku kind quantity reasonCode note }`;
+  lines { orderId sku batchNo quantity } deliveryDifferences { sku kind quantity reasonCode note }`;
 
 // A notice's delivery in words: delivered (a carrier's event) and received; a partner
 // supplier's notice ships by transfer, which its delivery events receive the same way.
@@ -59,7 +66,7 @@ function noticesCell(list) {
     const p = document.createElement("div");
     p.className = "notice-of-order"; p.dataset.notice = n.documentNo;
     const differences = differencesOf(n);
-    p.textContent = `${n.documentNo}: ${deliveryOf(n)}` + (differences ? ` · differences: ${differences}` : "");
+    p.textContent = `${n.documentNo}: ${deliveryOf(n)} · shipped ${noticeLinesOf(n)}` + (differences ? ` · differences: ${differences}` : "");
     td.append(p);
   }
   return td;
@@ -75,7 +82,7 @@ export async function startOrders(viewer) {
     const refresh = () => showAvailability().catch((e) => { $("#o-availability").textContent = e.message; });
     $("#o-sku").addEventListener("input", refresh);
     $("#o-supplier").addEventListener("change", refresh);
-    $("#o-warehouse").addEventListener("change", refresh);
+    $("#o-warehouse").addEventListener("change", () => showBatches());
     $("#order-form").addEventListener("submit", (event) => placeOrder(event).catch((e) => { $("#order-status").textContent = e.message; }));
     const { warehouses, partners } = await gql(`{ warehouses { code name partnerCode }
       partners(search: "${viewer.partner.code}") { edges { node { code parent { code name } } } } }`);
@@ -94,15 +101,17 @@ export async function startOrders(viewer) {
   }
 }
 
+let shown = []; // the availability last shown, per warehouse (with its batches)
 let asked = 0; // answers to keystrokes may arrive out of order: only the latest is shown
 
 async function showAvailability() {
   const ask = ++asked;
   const sku = $("#o-sku").value.trim();
-  if (!sku) { $("#o-availability").textContent = ""; return; }
+  if (!sku) { $("#o-availability").textContent = ""; shown = []; showBatches(); return; }
   const chosen = $("#o-warehouse").value;
   const { availability } = await gql(`query($sku: String!, $supplier: String) {
-    availability(sku: $sku, supplierPartnerCode: $supplier) { warehouseCode onHand reserved available } }`,
+    availability(sku: $sku, supplierPartnerCode: $supplier) { warehouseCode onHand reserved available
+      batches { batchNo onHand reserved available } } }`,
   { sku, supplier: $("#o-supplier").value || null });
   if (ask !== asked) return;
   $("#o-warehouse").replaceChildren(new Option("—", ""), ...availability.map((a) => new Option(`${a.warehouseCode} (${a.available} available)`, a.warehouseCode)));
@@ -110,6 +119,20 @@ async function showAvailability() {
   else if (availability.length) $("#o-warehouse").value = [...availability].sort((a, b) => b.available - a.available)[0].warehouseCode;
   const total = availability.reduce((sum, a) => sum + a.available, 0);
   $("#o-availability").textContent = availability.length ? `${sku}: ${total} available` : `${sku}: availability not shown`;
+  shown = availability;
+  showBatches();
+}
+
+// A batch-controlled SKU at a partner supplier: the chosen warehouse's batches, each with
+// what is available of it; the partner may ask for one ("any batch": the supplier picks).
+function showBatches() {
+  const batches = shown.find((a) => a.warehouseCode === $("#o-warehouse").value)?.batches || [];
+  const chosen = $("#o-batch").value;
+  $("#o-batch").replaceChildren(new Option("Any batch", ""), ...batches.map((b) => new Option(`${b.batchNo} (${b.available} available)`, b.batchNo)));
+  if (batches.some((b) => b.batchNo === chosen)) $("#o-batch").value = chosen;
+  $("#o-batch-field").hidden = batches.length === 0;
+  $("#o-batches").textContent = batches.length
+    ? `Batches: ${batches.map((b) => `${b.batchNo} ${b.available} available (${b.onHand} on hand, ${b.reserved} reserved)`).join("; ")}` : "";
 }
 
 async function placeOrder(event) {
@@ -118,7 +141,7 @@ async function placeOrder(event) {
     supplierPartnerCode: $("#o-supplier").value || null,
     supplyWarehouseCode: $("#o-warehouse").value || null,
     shipToWarehouseCode: $("#o-ship-to").value,
-    lines: [{ sku: $("#o-sku").value.trim(), quantity: Number($("#o-quantity").value) }],
+    lines: [{ sku: $("#o-sku").value.trim(), quantity: Number($("#o-quantity").value), batchNo: $("#o-batch").value || null }],
     idempotencyKey: crypto.randomUUID(),
   };
   const { payload, problem } = await mutate("placeOrder", "PlaceOrderInput", input, "order { number status }");
@@ -155,11 +178,25 @@ async function loadPartnerOrders(viewer = viewerOfPage) {
   $("#orders-empty").hidden = mine.length > 0;
 }
 
-async function ship(order, reload, status) {
+// Ship in one click: every reserved line. A batch-controlled line whose order asked for no
+// batch needs one named (REQUIRED on lines.N.batchNo, N the order line): the page asks for
+// it below the status and ships the reserved lines again, that one with its batch.
+async function ship(order, reload, status, batches = null) {
   const input = { orderIds: [order.id], documentNo: `DN-${order.number}-${Date.now().toString(36).toUpperCase()}`, idempotencyKey: crypto.randomUUID() };
+  if (batches) input.lines = order.lines.filter((l) => l.reserved > 0).map((l) => ({ orderLineId: l.id, quantity: l.reserved, batchNo: batches[l.id] || null }));
   const { payload, problem } = await mutate("createShippingNotice", "CreateShippingNoticeInput", input, "shippingNotice { documentNo }");
+  const form = $(status).nextElementSibling;
+  form.hidden = true;
   await reload();
   $(status).textContent = problem || `Shipped ${order.number} as ${payload.shippingNotice.documentNo}`;
+  const asked = !batches && payload.errors.find((e) => e.code === "REQUIRED" && e.field && e.field[2] === "batchNo");
+  const line = asked && order.lines[Number(asked.field[1])];
+  if (!line) return;
+  form.querySelector(".sb-sku").textContent = `${line.sku} (order ${order.number})`;
+  form.querySelector(".sb-batch").value = "";
+  form.onsubmit = (event) => { event.preventDefault(); ship(order, reload, status, { [line.id]: form.querySelector(".sb-batch").value.trim() }); };
+  form.hidden = false;
+  form.querySelector(".sb-batch").focus();
 }
 
 let shipper = false;  // the manufacturer's roles that record shipments
@@ -186,7 +223,7 @@ export async function loadNotices() {
   const list = shippingNotices.edges.map((e) => e.node);
   $("#shipping-notices tbody").replaceChildren(...list.map((n) => {
     const tr = row(n.documentNo, n.partnerCode, n.createdAt.slice(0, 10),
-      n.lines.map((l) => `${l.sku} × ${l.quantity}`).join("; "), deliveryOf(n), differencesOf(n) || "—");
+      noticeLinesOf(n), deliveryOf(n), differencesOf(n) || "—");
     tr.dataset.notice = n.documentNo;
     tr.dataset.delivered = n.deliveredOn ? "yes" : "no";
     return tr;

@@ -1,14 +1,14 @@
 // Returns of ordered goods. A partner's return/exchange form: the source as the
 // manufacturer's return settings allow (returnOptions: against an order, a shipment, or
 // without a source), one or more lines (added and removed; each a SKU, quantity, serials
-// for a serial-controlled SKU, a reason) sent as one requestReturn, a refusal shown on the
+// for a serial-controlled SKU, the batch of a batch-controlled one, a reason) sent as one requestReturn, a refusal shown on the
 // line it names; `exchange` when exchanges are on; its returns with their status. The supplier the goods go back to (the
 // manufacturer's shipping staff, or a distributor for its resellers' returns) receives a
 // return with one click. The page builds its own markup into #returns-root.
 import { $, actions, button, gql, labelled, mutate, row, say, showError } from "./api.js";
 
 const RETURN = `id rmaNo status source partnerCode toPartnerCode toWarehouseCode warehouseCode exchange
-  receivedOn lines { sku quantity serials }`;
+  receivedOn lines { sku quantity serials batchNo }`;
 const SOURCES = [["ORDER", "againstOrders", "against an order"], ["SHIPMENT", "againstShipments", "against a shipment"],
   ["NONE", "sourceFree", "without a source"]];
 const RETURNABLE = ["PARTIALLY_SHIPPED", "SHIPPED", "COMPLETED"];
@@ -46,6 +46,7 @@ const LINE = `<fieldset class="r-line fields"><legend></legend>
     <label>SKU <input class="r-sku" required autocomplete="off"></label>
     <label>Quantity <input class="r-quantity" type="number" min="1" required></label>
     <label class="r-serials-field" hidden>Serials <input class="r-serials" placeholder="SN-1, SN-2" autocomplete="off"></label>
+    <label class="r-batch-field" hidden>Batch <input class="r-batch" placeholder="LOT-1" autocomplete="off"></label>
     <label>Reason <input class="r-reason"></label>
     <button type="button" class="r-remove">Remove line</button>
     <span class="r-line-error result error" role="status"></span>
@@ -104,7 +105,7 @@ const lines = () => [...document.querySelectorAll("#r-lines .r-line")];
 function addLine() {
   const line = html(LINE).firstElementChild;
   $("#r-lines").append(line);
-  line.querySelector(".r-sku").addEventListener("input", () => checkSerials(line).catch((e) => showError(e, "#return-status")));
+  line.querySelector(".r-sku").addEventListener("input", () => checkControls(line).catch((e) => showError(e, "#return-status")));
   line.querySelector(".r-remove").addEventListener("click", () => { line.remove(); numberLines(); });
   numberLines();
   return line;
@@ -119,21 +120,26 @@ function numberLines() {
   });
 }
 
-async function checkSerials(line) {
+// The line asks for serials of a serial-controlled SKU and the batch of a batch-controlled one.
+async function checkControls(line) {
   const ask = (line.asked = (line.asked || 0) + 1);  // only the latest keystroke's answer counts
   const sku = line.querySelector(".r-sku").value.trim();
-  const field = line.querySelector(".r-serials-field");
-  if (!sku) { field.hidden = true; return; }
-  const { products } = await gql("query($sku: String!) { products(search: $sku, first: 20) { edges { node { sku serialControlled } } } }", { sku });
+  const serials = line.querySelector(".r-serials-field");
+  const batch = line.querySelector(".r-batch-field");
+  if (!sku) { serials.hidden = true; batch.hidden = true; return; }
+  const { products } = await gql("query($sku: String!) { products(search: $sku, first: 20) { edges { node { sku serialControlled batchControlled } } } }", { sku });
   if (ask !== line.asked) return;
   const product = products.edges.map((e) => e.node).find((p) => p.sku === sku);
-  field.hidden = !(product && product.serialControlled);
+  serials.hidden = !(product && product.serialControlled);
+  batch.hidden = !(product && product.batchControlled);
+  line.querySelector(".r-batch").required = !batch.hidden;
 }
 
 function lineInput(line) {
   const value = (name) => line.querySelector(name).value.trim();
   const serials = line.querySelector(".r-serials-field").hidden ? [] : value(".r-serials").split(/[\s,;]+/).filter(Boolean);
-  return { sku: value(".r-sku"), quantity: Number(value(".r-quantity")), serials, reason: value(".r-reason") };
+  const batchNo = line.querySelector(".r-batch-field").hidden ? null : value(".r-batch") || null;
+  return { sku: value(".r-sku"), quantity: Number(value(".r-quantity")), serials, reason: value(".r-reason"), batchNo };
 }
 
 // Each refusal naming a line goes next to it; the others next to the button.
@@ -177,7 +183,7 @@ async function requestReturn(event) {
 }
 
 const label = (r) => (r.rmaNo ? `#${r.id} ${r.rmaNo}` : `#${r.id}`);
-const linesOf = (r) => r.lines.map((l) => `${l.sku} × ${l.quantity}` + (l.serials.length ? ` [${l.serials.join(", ")}]` : "")).join("; ");
+const linesOf = (r) => r.lines.map((l) => `${l.sku}${l.batchNo ? ` batch ${l.batchNo}` : ""} × ${l.quantity}` + (l.serials.length ? ` [${l.serials.join(", ")}]` : "")).join("; ");
 const SOURCE_TEXT = { ORDER: "order", SHIPMENT: "shipment", NONE: "none" };
 
 export async function loadReturns() {

@@ -19,7 +19,15 @@ from portal.domain.ledger.check import ledger_mismatches
 from portal.domain.ledger.shipments import LineInput
 from portal.domain.orders import orders
 from portal.domain.orders.check import reservation_mismatches
-from portal.models import BatchBalance, Order, Partner, Warehouse
+from portal.models import (
+    BatchBalance,
+    Order,
+    OrderLine,
+    Partner,
+    Shipment,
+    StockReturn,
+    Warehouse,
+)
 from portal.models.enums import PartnerTier, Role
 from tests.graph import Graph
 from tests.jobs import run_jobs
@@ -243,14 +251,6 @@ async def test_orders_reserve_and_ship_batches_and_returns_give_them_back(client
         {"L1": (10, 0, 10), "L2": (4, 0, 4)},
     )
 
-    def from_d1(*lines: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "supplierPartnerCode": "D1",
-            "supplyWarehouseCode": "W1",
-            "shipToWarehouseCode": "WR",
-            "lines": list(lines),
-        }
-
     # BLOCK: more than the batch holds is refused naming the batch, and nothing is placed.
     short = await place(s.r1, **from_d1(lot(6, "L2")))
     assert [(e["field"], e["code"]) for e in short["errors"]] == [
@@ -311,11 +311,17 @@ async def test_orders_reserve_and_ship_batches_and_returns_give_them_back(client
     assert part["errors"] == []
     assert part["shippingNotice"]["lines"] == [{"sku": "LOT", "quantity": 4, "batchNo": "L2"}]
 
-    # A return of the batch: it must be in stock at the reseller; received by the distributor.
+    # A return of the batch: one the order's notices shipped (L2 went by the other order),
+    # in stock at the reseller; received by the distributor.
     wrong = (await s.r1(REQUEST, input={"orderIds": [oid], "lines": [lot(3, "L2")]}))[
         "requestReturn"
     ]["errors"]
-    assert wrong[0]["code"] == "INSUFFICIENT_STOCK" and "L2" in wrong[0]["message"]
+    assert wrong[0]["code"] == "BATCH_MISMATCH" and "L2" in wrong[0]["message"]
+    over = (await s.r1(REQUEST, input={"orderIds": [other], "lines": [lot(4, "L2")]}))[
+        "requestReturn"
+    ]["errors"]
+    # The other order shipped L2, but its transfer is not received: R1 holds none of it.
+    assert over[0]["code"] == "INSUFFICIENT_STOCK" and "L2" in over[0]["message"]
     none = (await s.r1(REQUEST, input={"orderIds": [oid], "lines": [lot(3)]}))["requestReturn"]
     assert none["errors"][0]["code"] == "REQUIRED"
     made = (await s.r1(REQUEST, input={"orderIds": [oid], "lines": [lot(3, "L1")]}))[
@@ -351,6 +357,186 @@ async def test_orders_reserve_and_ship_batches_and_returns_give_them_back(client
     assert receipt["receiveShipment"]["errors"] == []
     assert await batches(s.admin) == {("W1", "L1"): 5, ("W2", "M-7"): 6, ("WR", "L1"): 5}
     assert await ledger_mismatches() == []
+    assert await reservation_mismatches() == []
+
+
+def from_d1(*lines: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "supplierPartnerCode": "D1",
+        "supplyWarehouseCode": "W1",
+        "shipToWarehouseCode": "WR",
+        "lines": list(lines),
+    }
+
+
+async def shipped_order(s: Any, doc: str, line: dict[str, Any], batch: str | None = None) -> str:
+    """R1 orders ``line`` from D1, which confirms and ships it (naming ``batch`` on the
+    notice line when given); R1 receives the transfer. The order's id."""
+    placed = await place(s.r1, **from_d1(line))
+    assert placed["errors"] == []
+    oid: str = placed["order"]["id"]
+    await act(s.d1, "confirmOrder", oid)
+    notice: dict[str, Any] = {"orderIds": [oid], "documentNo": doc}
+    if batch is not None:
+        order_line = placed["order"]["lines"][0]
+        notice["lines"] = [
+            {"orderLineId": order_line["id"], "quantity": line["quantity"], "batchNo": batch}
+        ]
+    sent = (await s.d1(NOTICE, input=notice))["createShippingNotice"]
+    assert sent["errors"] == []
+    for transfer_id in sent["shippingNotice"]["transferIds"]:
+        received = await s.r1(ID_ACTION % "receiveTransfer", id=transfer_id)
+        assert received["receiveTransfer"]["errors"] == []
+    return oid
+
+
+async def test_a_returned_batch_must_have_been_shipped_by_its_source(client) -> None:
+    """Like serials: a return against orders names a batch their notices shipped, against a
+    shipment a batch the shipment carried (``BATCH_MISMATCH`` on ``lines.N.batchNo``, even
+    when the warehouse holds that batch from elsewhere); nothing changes."""
+    s = await build_sides(client, returns_against_shipments=True)
+    await products.create_product(s.ch.admin, sku="LOT", name="Lot", batch_controlled=True)
+    await lots_to_w1(s.ch.admin, "LOTS-1", L1=10, L2=10)
+    first = await shipped_order(s, "DN-1", lot(4, "L1"))  # asked for L1
+    second = await shipped_order(s, "DN-2", lot(3), batch="L2")  # L2 named on the notice
+    assert await batches(s.admin) == {
+        ("W1", "L1"): 6,
+        ("W1", "L2"): 7,
+        ("WR", "L1"): 4,
+        ("WR", "L2"): 3,
+    }
+    # R1 holds L2, but not by the first order: refused, and nothing counts as returned.
+    wrong = (await s.r1(REQUEST, input={"orderIds": [first], "lines": [lot(1, "L2")]}))[
+        "requestReturn"
+    ]
+    assert wrong["stockReturn"] is None
+    assert [(e["field"], e["code"]) for e in wrong["errors"]] == [
+        (["lines", "0", "batchNo"], "BATCH_MISMATCH")
+    ]
+    assert "LOT batch L2 was not shipped" in wrong["errors"][0]["message"]
+    assert [ln.returned for ln in await OrderLine.filter(order_id=int(first))] == [0]
+    assert await StockReturn.all().count() == 0
+    # Each order's own batch goes back; both orders together offer both batches.
+    for oid, batch in ((first, "L1"), (second, "L2")):
+        made = (await s.r1(REQUEST, input={"orderIds": [oid], "lines": [lot(1, batch)]}))[
+            "requestReturn"
+        ]
+        assert made["errors"] == [], made
+    both = (
+        await s.r1(
+            REQUEST, input={"orderIds": [first, second], "lines": [lot(1, "L2"), lot(1, "L1")]}
+        )
+    )["requestReturn"]
+    assert both["errors"] == []
+    # The batch's quantity is taken from the order line that shipped it.
+    returned = {
+        int(ln.order_id): ln.returned
+        for ln in await OrderLine.filter(order_id__in=[int(first), int(second)])
+    }
+    assert returned == {int(first): 2, int(second): 2}
+
+    # Against a shipment: W1 holds L1 and L2 (LOTS-1), but shipment LOTS-9 carried L9 only.
+    await lots_to_w1(s.ch.admin, "LOTS-9", L9=5)
+    shipment = await Shipment.get(document_no="LOTS-9")
+    refused = (
+        await s.d1(REQUEST, input={"shipmentId": str(shipment.id), "lines": [lot(1, "L1")]})
+    )["requestReturn"]["errors"]
+    assert [(e["field"], e["code"]) for e in refused] == [
+        (["lines", "0", "batchNo"], "BATCH_MISMATCH")
+    ]
+    made = (await s.d1(REQUEST, input={"shipmentId": str(shipment.id), "lines": [lot(2, "L9")]}))[
+        "requestReturn"
+    ]
+    assert made["errors"] == []
+    assert made["stockReturn"]["lines"] == [{"sku": "LOT", "quantity": 2, "batchNo": "L9"}]
+    assert await StockReturn.all().count() == 4
+
+
+async def test_a_notice_naming_a_batch_leaves_what_other_orders_reserved_of_it(client) -> None:
+    """An order line that asked for no batch ships the batch its notice line names, but
+    only what order lines asking for that batch have not reserved of it."""
+    s = await build_sides(client)
+    await products.create_product(s.ch.admin, sku="LOT", name="Lot", batch_controlled=True)
+    await lots_to_w1(s.ch.admin, "LOTS-1", L1=10, L2=4)
+    asked = await place(s.r1, **from_d1(lot(8, "L1")))
+    anyone = await place(s.r1, **from_d1(lot(5)))
+    assert asked["errors"] == [] and anyone["errors"] == []
+    assert (await batch_rows(s.r1, "D1"))["W1"] == (14, 13, 1, {"L1": (10, 8, 1), "L2": (4, 0, 1)})
+    oid, line_id = anyone["order"]["id"], anyone["order"]["lines"][0]["id"]
+    await act(s.d1, "confirmOrder", oid)
+
+    def notice(doc: str, quantity: int, batch: str) -> dict[str, Any]:
+        line = {"orderLineId": line_id, "quantity": quantity, "batchNo": batch}
+        return {"orderIds": [oid], "documentNo": doc, "lines": [line]}
+
+    # L1 holds 10, 8 of them reserved for the first order: 3 of it would take 1 of those.
+    taken = (await s.d1(NOTICE, input=notice("DN-X", 3, "L1")))["createShippingNotice"]
+    assert taken["shippingNotice"] is None
+    assert [(e["field"], e["code"]) for e in taken["errors"]] == [
+        (["lines", "0", "batchNo"], "INSUFFICIENT_STOCK")
+    ]
+    assert "Only 2 of LOT batch L1 free (8 of 10 reserved" in taken["errors"][0]["message"]
+    assert await batches(s.admin) == {("W1", "L1"): 10, ("W1", "L2"): 4}
+    assert (await s.d1(NOTICE, input=notice("DN-A", 2, "L1")))["createShippingNotice"][
+        "errors"
+    ] == []
+    assert (await s.d1(NOTICE, input=notice("DN-B", 3, "L2")))["createShippingNotice"][
+        "errors"
+    ] == []
+    # The first order still ships its 8 of L1.
+    await act(s.d1, "confirmOrder", asked["order"]["id"])
+    shipped = (
+        await s.d1(NOTICE, input={"orderIds": [asked["order"]["id"]], "documentNo": "DN-C"})
+    )["createShippingNotice"]
+    assert shipped["errors"] == []
+    assert await batches(s.admin) == {("W1", "L2"): 1}  # L1 all shipped
+    assert await ledger_mismatches() == []
+    assert await reservation_mismatches() == []
+
+
+async def test_adjust_reservation_names_one_of_two_lines_of_a_sku(client) -> None:
+    """An order with two lines of LOT (batches L1 and L2): ``adjustReservation`` names the
+    line by ``orderLineId`` or ``batchNo``; the SKU alone is ambiguous (``INVALID``)."""
+    s = await build_sides(client, allow_reservation_adjustment=True)
+    await products.create_product(s.ch.admin, sku="LOT", name="Lot", batch_controlled=True)
+    await lots_to_w1(s.ch.admin, "LOTS-1", L1=10, L2=10)
+    placed = await place(s.r1, **from_d1(lot(4, "L1"), lot(4, "L2")))
+    assert placed["errors"] == []
+    other = await place(s.r1, **from_d1(lot(1, "L1")))
+    oid = placed["order"]["id"]
+    first, second = (ln["id"] for ln in placed["order"]["lines"])
+
+    async def adjust(**line: Any) -> Any:
+        body = {"id": oid, "lines": [{"sku": "LOT", "warehouseCode": "W1", **line}]}
+        return (await s.d1(ADJUST, input=body))["adjustReservation"]
+
+    async def reserved() -> list[tuple[int, int]]:
+        rows = await s.r1(
+            "query($id: ID!) { order(id: $id) { lines { batchNo reserved backordered } } }",
+            id=oid,
+        )
+        return [(ln["reserved"], ln["backordered"]) for ln in rows["order"]["lines"]]
+
+    refused = [
+        ({"quantity": 2}, (["lines", "0", "orderLineId"], "INVALID")),
+        ({"quantity": 2, "batchNo": "L9"}, (["lines", "0", "batchNo"], "NOT_FOUND")),
+        (
+            {"quantity": 0, "orderLineId": other["order"]["lines"][0]["id"]},
+            (["lines", "0", "orderLineId"], "NOT_FOUND"),
+        ),
+        ({"quantity": 0, "orderLineId": first, "sku": "SKU-A"}, (["lines", "0", "sku"], "INVALID")),
+    ]
+    for line, expected in refused:
+        errors = (await adjust(**line))["errors"]
+        assert [(e["field"], e["code"]) for e in errors] == [expected], (line, errors)
+    assert await reserved() == [(4, 0), (4, 0)]
+    assert (await adjust(quantity=1, batchNo="L2"))["errors"] == []
+    assert await reserved() == [(4, 0), (1, 3)]
+    assert (await adjust(quantity=0, orderLineId=first))["errors"] == []
+    assert await reserved() == [(0, 4), (1, 3)]
+    # Each line is held to its own batch: L2 has 10, 1 reserved here, so 9 more at most.
+    assert (await adjust(quantity=4, orderLineId=second))["errors"] == []
+    assert (await batch_rows(s.r1, "D1"))["W1"][3] == {"L1": (10, 1, 9), "L2": (10, 4, 6)}
     assert await reservation_mismatches() == []
 
 

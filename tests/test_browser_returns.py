@@ -279,3 +279,47 @@ def test_every_return_source_and_an_exchange(browser, demo) -> None:  # type: ig
             page.close()
     finally:
         assert _graph(demo, demo["admin"], SETTINGS, on=False)["updateSettings"]["errors"] == []
+
+
+def test_reseller_returns_a_batch_its_order_shipped(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    """RES-BOS received 10 of the demo's lot-tracked SKU, batch LOT-2611A, by its order from
+    DIST-NA (and sold 4). The return line asks for the batch; a batch the order did not ship
+    (LOT-2611B) is refused on its line with BATCH_MISMATCH; LOT-2611A goes back."""
+    token, reseller_page = _page_of(demo, "RES-BOS")
+    orders = _graph(
+        demo, token, "{ orders(first: 100) { edges { node { id status lines { sku batchNo } } } } }"
+    )
+    [order_id] = [
+        o["node"]["id"]
+        for o in orders["orders"]["edges"]
+        if o["node"]["status"] in ("SHIPPED", "COMPLETED")
+        and o["node"]["lines"] == [{"sku": "SKU-LOT-01", "batchNo": "LOT-2611A"}]
+    ]
+    for width in (1280, 390):
+        rma = f"RMA-LOT-{width}"
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto(reseller_page)
+        page.wait_for_selector(f"#r-order option[value='{order_id}']", state="attached")
+        page.select_option("#r-order", order_id)
+        line = page.locator("#r-lines .r-line").first
+        assert line.locator(".r-batch-field").is_hidden()
+        line.locator(".r-sku").fill("SKU-LOT-01")
+        line.locator(".r-batch").wait_for(state="visible")
+        line.locator(".r-quantity").fill("1")
+        line.locator(".r-batch").fill("LOT-2611B")
+        page.fill("#r-rma", rma)
+        page.click("#r-submit")
+        assert _status(page, "#return-status", "BATCH_MISMATCH").startswith(
+            "BATCH_MISMATCH on line 1"
+        )
+        assert "LOT-2611B" in line.locator(".r-line-error").inner_text()
+        _count(page.locator("#returns tbody tr").filter(has_text=rma), 0)
+        _inside(page, page.locator("#return-form :is(input, select, button):visible"), width)
+        line.locator(".r-batch").fill("LOT-2611A")
+        page.click("#r-submit")
+        _status(page, "#return-status", f"{rma}: REQUESTED, to DIST-NA, 1 line")
+        mine = page.locator("#returns tbody tr").filter(has_text=rma)
+        _count(mine.filter(has_text="SKU-LOT-01 batch LOT-2611A \u00d7 1"), 1)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(ARTIFACTS / f"reseller-return-batch-{width}.png"), full_page=True)
+        page.close()

@@ -131,6 +131,37 @@ async def test_partner_token_sees_only_its_partner(client) -> None:
     assert forbidden[0]["extensions"]["code"] == "FORBIDDEN"
 
 
+async def test_reseller_sees_its_own_parent_and_no_further(client) -> None:
+    """A reseller's page offers its distributor as supplier: its own node shows its parent
+    (code and name); that parent's own parent, and other partners, stay hidden."""
+    _, token = await create_manufacturer("Acme")
+    admin = Graph(client, token)
+    await admin(CREATE_PARTNER, input={"code": "D0", "name": "Top", "tier": "DISTRIBUTOR"})
+    await admin(
+        CREATE_PARTNER,
+        input={"code": "D1", "name": "Dist", "tier": "DISTRIBUTOR", "parentCode": "D0"},
+    )
+    for code in ("R1", "R2"):
+        await admin(
+            CREATE_PARTNER,
+            input={"code": code, "name": code, "tier": "RESELLER", "parentCode": "D1"},
+        )
+    issued = await admin(ISSUE_TOKEN, input={"role": "PARTNER_ADMIN", "partnerCode": "R1"})
+    reseller = Graph(client, issued["issueApiToken"]["token"])
+    seen = await reseller(
+        "{ partners(first: 50) { edges { node { code parent { code name parent { code } } } } } }"
+    )
+    assert [e["node"] for e in seen["partners"]["edges"]] == [
+        {"code": "R1", "parent": {"code": "D1", "name": "Dist", "parent": None}}
+    ]
+    issued = await admin(ISSUE_TOKEN, input={"role": "PARTNER_ADMIN", "partnerCode": "D1"})
+    distributor = Graph(client, issued["issueApiToken"]["token"])
+    seen = await distributor("{ partners(first: 50) { edges { node { code parent { code } } } } }")
+    assert [e["node"] for e in seen["partners"]["edges"]] == [
+        {"code": "D1", "parent": {"code": "D0"}}
+    ]
+
+
 async def test_second_manufacturer_sees_nothing_of_the_first(client) -> None:
     _, first = await create_manufacturer("Acme")
     _, second = await create_manufacturer("Globex")

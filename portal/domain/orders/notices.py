@@ -38,7 +38,13 @@ from portal.domain.ledger.shipments import LineInput
 from portal.domain.orders.completion import complete_received
 from portal.domain.orders.events import announce
 from portal.domain.orders.orders import SHIPPABLE, require_supplier, visible_orders
-from portal.domain.orders.reservations import add_reservation, lock_order_supply, set_reserved
+from portal.domain.orders.reservations import (
+    NamedBatch,
+    add_reservation,
+    lock_order_supply,
+    require_unreserved_batches,
+    set_reserved,
+)
 from portal.domain.orders.supply import move_supply
 from portal.domain.tenancy import save_fields
 from portal.models import (
@@ -160,6 +166,7 @@ async def _picks(
     if not wanted:
         raise DomainError(ErrorCode.INVALID, "Nothing is shippable.", ["lines"])
     picks: list[Pick] = []
+    named: list[NamedBatch] = []  # batches the notice names for lines that asked for none
     for line, quantity, serials, batch_given, path in wanted:
         product = products[line.product_id]
         shippable = _shippable(line, modes[line.order_id])
@@ -171,19 +178,26 @@ async def _picks(
             )
         cleaned = serial_units.check_serials(product, quantity, serials, [*path, "serials"])
         batch = _batch_of(line, product, batch_given, path)
+        start = len(picks)
         if modes[line.order_id] is OrderingMode.NO_WAREHOUSE:
             source = from_warehouse.id if from_warehouse else None
             picks.append(Pick(line, product, source, quantity, cleaned, False, batch))
-            continue
-        left = quantity
-        for reservation in held[line.id]:
-            take = min(reservation.quantity, left)
-            if take:
-                picks.append(
-                    Pick(line, product, reservation.warehouse_id, take, cleaned[:take], True, batch)
-                )
-                cleaned = cleaned[take:]
-                left -= take
+        else:
+            left = quantity
+            for reservation in held[line.id]:
+                take = min(reservation.quantity, left)
+                if take:
+                    source = reservation.warehouse_id
+                    picks.append(Pick(line, product, source, take, cleaned[:take], True, batch))
+                    cleaned = cleaned[take:]
+                    left -= take
+        if batch is not None and line.batch_no is None:
+            named.extend(
+                (p.warehouse_id, product, batch, p.quantity, [*path, "batchNo"])
+                for p in picks[start:]
+                if p.warehouse_id is not None
+            )
+    await require_unreserved_batches(m, orders[0].supplier_partner_id, named)
     return picks
 
 

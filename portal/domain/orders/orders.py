@@ -60,6 +60,8 @@ class ReservationInput:
     sku: str
     warehouse_code: str
     quantity: int
+    order_line_id: int | None = None  # which line, where the order has several of the SKU
+    batch_no: str | None = None  # or: the line asking for this batch
 
 
 def visible_orders(
@@ -277,6 +279,45 @@ async def cancel_order(principal: Principal, order_id: int, reason: str | None =
     return order
 
 
+def _line_to_adjust(
+    order_lines: list[OrderLine], product: Product, item: ReservationInput, path: list[str]
+) -> OrderLine:
+    """The order line an adjustment names: by ``order_line_id`` (of this order and SKU),
+    else the SKU's line asking for ``batch_no`` (none: its only line; two lines of the SKU
+    need one of them named, ``INVALID``)."""
+    if item.order_line_id is not None:
+        line = next((ln for ln in order_lines if ln.id == item.order_line_id), None)
+        if line is None:
+            raise DomainError(
+                ErrorCode.NOT_FOUND, "No such line of this order.", [*path, "orderLineId"]
+            )
+        if line.product_id != product.id:
+            raise DomainError(
+                ErrorCode.INVALID, f"Order line {line.id} is not {product.sku}.", [*path, "sku"]
+            )
+        return line
+    candidates = [ln for ln in order_lines if ln.product_id == product.id]
+    if not candidates:
+        raise DomainError(ErrorCode.NOT_FOUND, f"{product.sku} is not ordered.", [*path, "sku"])
+    batch = item.batch_no.strip() if item.batch_no else None
+    if batch:
+        candidates = [ln for ln in candidates if ln.batch_no == batch]
+        if not candidates:
+            raise DomainError(
+                ErrorCode.NOT_FOUND,
+                f"No line of {product.sku} asks for batch {batch}.",
+                [*path, "batchNo"],
+            )
+    if len(candidates) > 1:
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"The order has {len(candidates)} lines of {product.sku}: name one "
+            "(orderLineId, or batchNo for a line asking for a batch).",
+            [*path, "orderLineId"],
+        )
+    return candidates[0]
+
+
 async def adjust_reservation(
     principal: Principal, order_id: int, lines: list[ReservationInput]
 ) -> Order:
@@ -299,19 +340,14 @@ async def adjust_reservation(
         allowed = {w.code: w for w in await supplier_warehouses(m, order.supplier_partner_id)}
         if order.supply_warehouse_id is not None:
             allowed = {c: w for c, w in allowed.items() if w.id == order.supply_warehouse_id}
-        order_lines = {
-            line.product_id: line
-            for line in await OrderLine.filter(manufacturer_id=m, order_id=order.id)
-        }
+        order_lines = list(
+            await OrderLine.filter(manufacturer_id=m, order_id=order.id).order_by("line_no")
+        )
         wanted: list[tuple[OrderLine, Product, Warehouse, int, list[str]]] = []
         for index, item in enumerate(lines):
             path = ["lines", str(index)]
             product = await get_product(principal, item.sku, field="sku")
-            line = order_lines.get(product.id)
-            if line is None:
-                raise DomainError(
-                    ErrorCode.NOT_FOUND, f"{item.sku} is not ordered.", [*path, "sku"]
-                )
+            line = _line_to_adjust(order_lines, product, item, path)
             warehouse = allowed.get(item.warehouse_code)
             if warehouse is None:
                 raise DomainError(

@@ -116,6 +116,35 @@ async def batch_free(
     }
 
 
+NamedBatch = tuple[int, Product, str, int, list[str]]  # warehouse, product, batch, units, field
+
+
+async def require_unreserved_batches(
+    manufacturer_id: int, supplier_id: int | None, named: list[NamedBatch]
+) -> None:
+    """A batch named on a notice line (its order line asked for none) ships only what order
+    lines asking for that batch have not reserved of it: per (warehouse, product, batch)
+    the named units ≤ its on hand - reserved for it (``INSUFFICIENT_STOCK`` naming the
+    batch on the last such line). Under the supply lock; nothing for the manufacturer."""
+    if supplier_id is None:
+        return
+    wanted: dict[tuple[int, int, str], int] = defaultdict(int)
+    for warehouse_id, product, batch_no, quantity, field in named:
+        key = (warehouse_id, product.id, batch_no)
+        wanted[key] += quantity
+        stock = await batch_stock(
+            manufacturer_id, supplier_id, [warehouse_id], product.id, batch_no
+        )
+        on, reserved = stock.get((warehouse_id, batch_no), (0, 0))
+        if wanted[key] > on - reserved:
+            raise DomainError(
+                ErrorCode.INSUFFICIENT_STOCK,
+                f"Only {max(on - reserved, 0)} of {product.sku} batch {batch_no} free "
+                f"({reserved} of {on} reserved for other orders), {wanted[key]} to ship.",
+                field,
+            )
+
+
 async def lock_order_supply(orders: list[Order]) -> dict[Pair, SupplyStock]:
     """Lock every supply row the orders may hold reservations on, *before* reading their
     reservations: a backorder fill (which locks the same rows) cannot slip in between."""

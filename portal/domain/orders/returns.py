@@ -16,7 +16,8 @@ oldest first, never more than shipped - returned (``RETURN_EXCEEDS_SHIPPED``), a
 shipment (``returnsAgainstShipments``) never more than the shipment's quantity less its
 other returns, and, for a shipment of a shipping notice, also within its order lines.
 Source-free (``sourceFreeReturns``) names the warehouse. Serials must be among those
-shipped to the partner (by the source documents; source-free: the partner's units).
+shipped to the partner (by the source documents; source-free: the partner's units), and
+so must a batch (``BATCH_MISMATCH``; source-free: the warehouse must hold it).
 ``exchange`` (``exchanges`` on) records the replacement shipment of the same quantities
 in the same document.
 """
@@ -253,15 +254,35 @@ def _require_shipped_serials(
         )
 
 
+def _require_shipped_batch(
+    product: Product, batch_no: str | None, shipped: Shipped, index: int
+) -> None:
+    """A returned batch is one the source documents shipped of that product."""
+    if batch_no is not None and batch_no not in shipped.get(product.id, {}):
+        raise DomainError(
+            ErrorCode.BATCH_MISMATCH,
+            f"{product.sku} batch {batch_no} was not shipped to the partner here.",
+            ["lines", str(index), "batchNo"],
+        )
+
+
+Shipped = dict[int, dict[str, set[int]]]  # product -> batch -> order lines that shipped it
+
+
 def _spread(
     product: Product,
     quantity: int,
     serials: list[str],
     order_lines: list[OrderLine],
     index: int,
+    shipped_with: set[int] | None = None,
 ) -> list[Part]:
-    """Take ``quantity`` from the order lines of the product, oldest first."""
-    candidates = [ln for ln in order_lines if ln.product_id == product.id]
+    """Take ``quantity`` from the order lines of the product, oldest first (those that
+    shipped the returned batch, ``shipped_with``, before the others)."""
+    candidates = sorted(
+        (ln for ln in order_lines if ln.product_id == product.id),
+        key=lambda ln: ln.id not in (shipped_with or set()),
+    )
     available = sum(ln.shipped - ln.returned for ln in candidates)
     if quantity > available:
         raise _exceeds(product, available, index)
@@ -286,13 +307,18 @@ async def _order_lines_locked(m: int, order_ids: list[int]) -> list[OrderLine]:
     return list(await query)
 
 
-async def _notice_serials(m: int, order_line_ids: list[int]) -> set[str]:
+async def _notice_shipped(m: int, order_line_ids: list[int]) -> tuple[set[str], Shipped]:
+    """The serials and the batches (with the order lines that shipped them) of the order
+    lines' shipping notices."""
     serials: set[str] = set()
+    batches: Shipped = defaultdict(lambda: defaultdict(set))
     for row in await ShippingNoticeLine.filter(
         manufacturer_id=m, order_line_id__in=order_line_ids
-    ).values_list("serials", flat=True):
-        serials.update(row)
-    return serials
+    ).values("serials", "batch_no", "product_id", "order_line_id"):
+        serials.update(row["serials"])
+        if row["batch_no"] is not None:
+            batches[int(row["product_id"])][row["batch_no"]].add(int(row["order_line_id"]))
+    return serials, batches
 
 
 async def _against_orders(
@@ -329,11 +355,13 @@ async def _against_orders(
             )
     warehouse = await Warehouse.get(manufacturer_id=m, id=first.ship_to_warehouse_id)
     order_lines = await _order_lines_locked(m, [o.id for o in orders])
-    shipped_serials = await _notice_serials(m, [ln.id for ln in order_lines])
+    shipped_serials, shipped_batches = await _notice_shipped(m, [ln.id for ln in order_lines])
     parts: list[Part] = []
-    for index, (product, quantity, serials, _) in enumerate(cleaned):
+    for index, (product, quantity, serials, batch_no) in enumerate(cleaned):
         _require_shipped_serials(product, serials, shipped_serials, index)
-        parts.extend(_spread(product, quantity, serials, order_lines, index))
+        _require_shipped_batch(product, batch_no, shipped_batches, index)
+        shipped_with = shipped_batches[product.id][batch_no] if batch_no else set()
+        parts.extend(_spread(product, quantity, serials, order_lines, index, shipped_with))
     destination: tuple[int | None, int | None] = (None, None)
     if first.supplier_partner_id is not None:
         source_warehouse = (
@@ -376,9 +404,12 @@ async def _against_shipment(
         )
     shipped: dict[int, int] = defaultdict(int)
     shipped_serials: set[str] = set()
+    shipped_batches: Shipped = defaultdict(dict)
     for line in await ShipmentLine.filter(manufacturer_id=m, shipment_id=shipment.id):
         shipped[line.product_id] += line.quantity
         shipped_serials.update(line.serials)
+        if line.batch_no is not None:
+            shipped_batches[line.product_id][line.batch_no] = set()
     returned: dict[int, int] = defaultdict(int)
     earlier = await StockReturn.filter(manufacturer_id=m, shipment_id=shipment.id).exclude(
         status=ReturnStatus.CANCELLED
@@ -398,8 +429,9 @@ async def _against_shipment(
         order_lines = [ln for ln in locked if ln.id in ids]
     parts: list[Part] = []
     taken: dict[int, int] = defaultdict(int)
-    for index, (product, quantity, serials, _) in enumerate(cleaned):
+    for index, (product, quantity, serials, batch_no) in enumerate(cleaned):
         _require_shipped_serials(product, serials, shipped_serials, index)
+        _require_shipped_batch(product, batch_no, shipped_batches, index)
         taken[product.id] += quantity
         available = shipped[product.id] - returned[product.id]
         if taken[product.id] > available:

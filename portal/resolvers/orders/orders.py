@@ -117,7 +117,13 @@ async def adjust_reservation(info: Info, input: AdjustReservationInput) -> Order
             info.context.principal,
             object_id(input.id),
             [
-                orders.ReservationInput(line.sku, line.warehouse_code, line.quantity)
+                orders.ReservationInput(
+                    line.sku,
+                    line.warehouse_code,
+                    line.quantity,
+                    object_id(line.order_line_id) if line.order_line_id is not None else None,
+                    line.batch_no,
+                )
                 for line in input.lines
             ],
         )

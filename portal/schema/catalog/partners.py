@@ -19,9 +19,14 @@ class Partner:
     active: bool
     parent_id: strawberry.Private[int | None]
 
-    @strawberry.field(description="The upper-level partner; null when not visible to you.")
+    @strawberry.field(
+        description="The upper-level partner; null when not visible to you "
+        "(a partner sees its own parent: its supplier)."
+    )
     async def parent(self, info: Info) -> Partner | None:
-        if self.parent_id is None or not info.context.principal.sees_partner(self.parent_id):
+        principal = info.context.principal
+        own = principal.is_partner and int(self.id) == principal.partner_id
+        if self.parent_id is None or not (own or principal.sees_partner(self.parent_id)):
             return None
         parent = await info.context.loaders.catalog.partner.load(self.parent_id)
         return Partner.from_model(parent) if parent else None

@@ -213,6 +213,12 @@ class ReservationLineInput:
     sku: str
     warehouse_code: str
     quantity: int = strawberry.field(description="The new reserved quantity (0 releases).")
+    order_line_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The line, where the order has several lines of the SKU."
+    )
+    batch_no: str | None = strawberry.field(
+        default=None, description="Or the SKU's line asking for this batch."
+    )
 
 
 @strawberry.input
