@@ -1,14 +1,16 @@
 // Rebates: a partner sees, for each program it is in, its statement as progress toward the
 // next tier (a progressbar with its value in words, then attained, rate, accrued, paid and
 // the periods failing a compliance condition); a manager sees every program's liability
-// (accrued, paid or credited, open = accrued − paid, from rebateLiability) with a chart of
-// what each month accrued, and pays interim or closes a program with one click each (the
-// result next to the button; closing asks first). The page builds its own markup into
+// (accrued, paid or credited, open = accrued − paid, from rebateLiability), its currency and
+// interim schedule (paid through which interval), a chart of what each month accrued, the
+// payouts made (interval, partner, amount: RebateProgram.payouts), and pays interim or
+// closes a program with one click each (the result next to the button; closing asks first). The page builds its own markup into
 // #rebates-root (index.html holds only that container).
 import { $, actions, beside, button, gql, labelled, mutate, row, say } from "./api.js";
 import { drawLines } from "./chart.js";
 
-const PROGRAM = "id name periodFrom periodTo measure mode growth requireCompliance currency status tiers { threshold rate }";
+const PROGRAM = "id name periodFrom periodTo measure mode growth requireCompliance currency interimSchedule interimThrough status tiers { threshold rate }";
+const PAYOUTS = "payouts { partnerCode kind interval amount claimId createdAt }";
 const LIABILITY = "programId currency partners accrued paid open accruals { period accrued }";
 const COLOURS = ["#2b5fb4", "#c2361b", "#137a2e", "#c77800", "#6b3fa0", "#00838f", "#8d6e63", "#ad1457"];
 const el = (tag, props = {}) => Object.assign(document.createElement(tag), props);
@@ -40,8 +42,12 @@ const MANAGER = `
     </details>
   </figure>
   <div class="scroll"><table id="rb-liability" class="stack"><thead><tr><th>Program</th><th>Periods</th><th>Measure</th><th>Status</th>
-    <th>Partners</th><th>Accrued</th><th>Paid / credited</th><th>Open</th><th>Actions</th></tr></thead><tbody></tbody></table></div>
-  <p id="rb-empty" hidden>No rebate program.</p>`;
+    <th>Partners</th><th>Accrued</th><th>Paid / credited</th><th>Open</th><th>Currency</th><th>Interim payouts</th><th>Actions</th></tr></thead><tbody></tbody></table></div>
+  <p id="rb-empty" hidden>No rebate program.</p>
+  <h3>Payouts made</h3>
+  <p>Each payment of a program to a partner: on its schedule (the interval it is for), on account by hand, or at closing.</p>
+  <div class="scroll"><table id="rb-payouts" class="stack"><thead><tr><th>Program</th><th>Interval</th><th>Partner</th><th>Amount</th><th>Paid on</th><th>Claim</th></tr></thead><tbody></tbody></table></div>
+  <p id="rb-no-payouts" hidden>No payout yet.</p>`;
 
 export async function startRebates(viewer) {
   const root = $("#rebates-root");
@@ -51,8 +57,8 @@ export async function startRebates(viewer) {
   else { root.replaceChildren(html(MANAGER)); await loadRebateLiability(); }
 }
 
-async function programs() {
-  const { rebatePrograms } = await gql(`{ rebatePrograms(first: 100) { edges { node { ${PROGRAM} } } } }`);
+async function programs(fields = PROGRAM) {
+  const { rebatePrograms } = await gql(`{ rebatePrograms(first: 100) { edges { node { ${fields} } } } }`);
   return rebatePrograms.edges.map((e) => e.node);
 }
 
@@ -115,6 +121,7 @@ function statementCard(p, s) {
   fact("Left to next tier", s.remainingToNext == null ? "—" : measured(p, s.remainingToNext), "left");
   fact("Accrued", `${money(s.accrued)} ${p.currency}`, "accrued");
   fact("Paid", `${money(s.paid)} ${p.currency}`, "paid");
+  fact("Interim payouts", schedule(p), "schedule");
   if (p.requireCompliance) {
     fact("Failing periods", s.failingPeriods.length ? `${s.failingPeriods.join(", ")} (not counted: report on time, resolve open exceptions)` : "none", "failing");
   }
@@ -140,21 +147,44 @@ async function liabilities(ids) {
 }
 
 export async function loadRebateLiability() {
-  const all = await programs();
+  const all = await programs(`${PROGRAM} ${PAYOUTS}`);
   const found = await liabilities(all.map((p) => p.id));
   shown = { all, liabilities: found };
   $("#rb-liability tbody").replaceChildren(...all.map((p) => liabilityRow(p, found.get(p.id))));
   labelled($("#rb-liability"));
   $("#rb-empty").hidden = all.length > 0;
   drawAccruals();
+  showPayouts(all);
+}
+
+const ACTIONS = 10;  // the column of the buttons
+
+// "Quarterly, paid through 2026-Q3", "Monthly, no interval paid yet" or "By hand only".
+function schedule(p) {
+  if (p.interimSchedule === "NONE") return "By hand only";
+  const every = p.interimSchedule === "MONTHLY" ? "Monthly" : "Quarterly";
+  return `${every}, ${p.interimThrough ? `paid through ${p.interimThrough}` : "no interval paid yet"}`;
 }
 
 function liabilityRow(p, l) {
   const tr = row(p.name, `${p.periodFrom} to ${p.periodTo}`, `${p.growth ? "growth, " : ""}${p.measure.toLowerCase().replaceAll("_", " ")}, ${p.mode.toLowerCase()}`,
-    p.status, l.partners, money(l.accrued), money(l.paid), `${money(l.open)} ${l.currency}`,
+    p.status, l.partners, money(l.accrued), money(l.paid), `${money(l.open)} ${l.currency}`, p.currency, schedule(p),
     actions(...(p.status === "OPEN" ? [payButton(p), closeButton(p)] : [])));
   tr.dataset.program = p.id;
   return tr;
+}
+
+// Every payout of the programs shown, newest program first, each program's oldest first.
+function showPayouts(all) {
+  const interval = (x) => x.interval ?? (x.kind === "FINAL" ? "final (closing)" : "on account (by hand)");
+  const rows = all.flatMap((p) => p.payouts.map((x) => {
+    const tr = row(p.name, interval(x), x.partnerCode, `${money(x.amount)} ${p.currency}`, x.createdAt.slice(0, 10), x.claimId);
+    tr.dataset.program = p.id; tr.dataset.interval = x.interval ?? "";
+    return tr;
+  }));
+  $("#rb-payouts tbody").replaceChildren(...rows);
+  labelled($("#rb-payouts"));
+  $("#rb-no-payouts").hidden = rows.length > 0;
 }
 
 // After a payment: the program's row again (its figures and buttons), the result kept.
@@ -164,10 +194,11 @@ async function refresh(p, status) {
   const program = { ...p, status };
   const tr = $(`#rb-liability tr[data-program="${p.id}"]`);
   const cells = liabilityRow(program, l).cells;
-  [...tr.cells].forEach((td, i) => { if (i !== 8) td.textContent = cells[i].textContent; });
-  if (status !== "OPEN") tr.cells[8].querySelectorAll("button").forEach((b) => b.remove());
+  [...tr.cells].forEach((td, i) => { if (i !== ACTIONS) td.textContent = cells[i].textContent; });
+  if (status !== "OPEN") tr.cells[ACTIONS].querySelectorAll("button").forEach((b) => b.remove());
   labelled($("#rb-liability"));
   drawAccruals();
+  showPayouts(await programs(`${PROGRAM} ${PAYOUTS}`));
   return l;
 }
 

@@ -1,6 +1,8 @@
 """Demo rebates: three programs running mid-way. A retroactive sell-in program for the
-distributors over the last three months and the next three (its first months paid on
-account, an interim payout), an incremental sell-through units program for the
+distributors over the last three months and the next three, paying quarterly on the
+automatic schedule (its elapsed quarter paid by the ``rebate_interims`` job's step, a
+payout per distributor naming the quarter) and the months since paid on account by hand
+(an interim payout without interval), an incremental sell-through units program for the
 resellers, and a growth program for DIST-NA (no history a year back: growth 0 %)."""
 
 from __future__ import annotations
@@ -8,11 +10,21 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from tortoise.transactions import in_transaction
+
 from portal.domain.access.principal import Principal
+from portal.domain.incentives.rebate_interims import pay_due
 from portal.domain.incentives.rebate_settlement import pay_interim
 from portal.domain.incentives.rebates import create_program
 from portal.domain.periods import period_containing
-from portal.models.enums import PartnerTier, PeriodGranularity, RebateMeasure, RebateMode, Role
+from portal.models.enums import (
+    PartnerTier,
+    PeriodGranularity,
+    RebateInterimSchedule,
+    RebateMeasure,
+    RebateMode,
+    Role,
+)
 
 VOLUME_PROGRAM = "Distributor volume rebate"
 
@@ -36,8 +48,12 @@ async def seed_rebates(admin: Principal, today: date, categories: list[str]) -> 
         partner_tier=PartnerTier.DISTRIBUTOR,
         categories=categories,
         tiers=_tiers(("0", "0"), ("10000", "1"), ("50000", "2"), ("250000", "3")),
+        interim_schedule=RebateInterimSchedule.QUARTERLY,
     )
-    await pay_interim(manager, volume.id)  # the quarter so far, paid on account
+    # Its first period is three months back: the quarter holding it has always elapsed.
+    async with in_transaction():
+        await pay_due(volume, today)  # what the daily job pays: the elapsed quarter(s)
+    await pay_interim(manager, volume.id)  # the months since, paid on account
     await create_program(
         manager,
         name="Reseller sell-through bands",

@@ -173,7 +173,8 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
         {},
     ),
     "rebatePrograms": (
-        "{ rebatePrograms { totalCount edges { node { id name tiers { threshold rate } } } } }",
+        "{ rebatePrograms { totalCount edges { node { id name tiers { threshold rate }"
+        " payouts { partnerCode kind interval amount claimId } } } } }",
         {},
     ),
     "rebateStatement": (

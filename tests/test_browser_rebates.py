@@ -54,12 +54,17 @@ def test_partner_sees_progress_toward_the_next_tier(browser, demo, width: int) -
         "left to the next tier" in words
         and volume.locator("dd[data-fact=left]").inner_text() in words
     )
-    # The quarter so far was paid on account: accrued > 0, paid as much.
+    # Paid so far (the elapsed quarter on schedule, the months since by hand); the demo's
+    # lot-tracked sell-in to DIST-NA, seeded after, accrued more since.
     accrued = _amount(volume.locator("dd[data-fact=accrued]").inner_text())
     assert accrued > 0
-    assert _amount(volume.locator("dd[data-fact=paid]").inner_text()) == pytest.approx(accrued)
+    assert 0 < _amount(volume.locator("dd[data-fact=paid]").inner_text()) <= accrued
     assert float(volume.locator("dd[data-fact=rate]").inner_text().split()[0]) > 0
     assert volume.locator("dd[data-fact=failing]").count() == 0  # no compliance condition
+    assert re.fullmatch(
+        r"Quarterly, paid through \d{4}-Q[1-4]",
+        volume.locator("dd[data-fact=schedule]").inner_text(),
+    )
     # The growth program: no history a year back, 0 % growth, the first tier ahead.
     growth = _card(page, GROWTH)
     assert "% growth" in growth.locator("dd[data-fact=attained]").inner_text()
@@ -128,6 +133,25 @@ def test_manager_sees_liability_and_accrual_per_month(browser, demo, width: int)
         .startswith(page.locator("#rb-chart .hit").first.get_attribute("data-period") or "?")
     )
     _inside(page, page.locator("#rb-liability button"), width)
+    # Each program's currency and interim schedule: the volume rebate pays quarterly and
+    # its elapsed quarter was paid; the others are paid by hand only.
+    currency = cells[VOLUME][7].split()[-1]
+    assert re.fullmatch(r"[A-Z]{3}", currency) and cells[VOLUME][8] == currency
+    through = re.fullmatch(r"Quarterly, paid through (\d{4}-Q[1-4])", cells[VOLUME][9])
+    assert through, cells[VOLUME]
+    assert cells[BANDS][9] == "By hand only" and cells[GROWTH][9] == "By hand only"
+    # The payouts made: the quarter's to each distributor (its interval named), then the
+    # months since on account by hand; together what the program paid.
+    payouts = page.locator("#rb-payouts tbody tr").filter(has_text=VOLUME)
+    rows = [[c.inner_text() for c in r.locator("td").all()] for r in payouts.all()]
+    scheduled = [r for r in rows if r[1] == through.group(1)]
+    assert sorted(r[2] for r in scheduled) == ["DIST-AP", "DIST-EU", "DIST-NA"], rows
+    assert all(_amount(r[3]) > 0 and r[3].endswith(currency) for r in scheduled), rows
+    assert all(r[1] in (through.group(1), "on account (by hand)") for r in rows), rows
+    assert len(rows) > 3  # October and November, paid by hand
+    assert sum(_amount(r[3]) for r in rows) == pytest.approx(_amount(cells[VOLUME][6]), abs=0.005)
+    assert page.locator("#rb-payouts tbody tr").count() == len(rows)  # no other program paid
+    _inside(page, page.locator("#rb-payouts td"), width)
     page.locator("#rebates-root").screenshot(path=str(ARTIFACTS / f"manager-rebates-{width}.png"))
     page.close()
 
@@ -147,6 +171,13 @@ def test_manager_pays_interim_and_closes_with_one_click_each(browser, demo) -> N
     assert f"Paid {owed:,.2f}" in result.inner_text()
     assert "error" not in (result.get_attribute("class") or "")
     _count(bands.locator("td").nth(7).filter(has_text="0.00 "), 1)
+    # The payment is listed among the payouts, one row per reseller paid, by hand.
+    paid_rows = page.locator("#rb-payouts tbody tr").filter(has_text=BANDS)
+    assert paid_rows.count() > 0
+    assert all("on account (by hand)" in r.inner_text() for r in paid_rows.all())
+    assert sum(_amount(r.locator("td").nth(3).inner_text()) for r in paid_rows.all()) == (
+        pytest.approx(owed, abs=0.005)
+    )
     _inside(page, bands.locator("button, .result"), width)
 
     # Closing asks first: dismissed, nothing happens.

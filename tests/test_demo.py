@@ -175,8 +175,19 @@ async def test_demo_history(db) -> None:
         s = await compute_statement(volume, partner)
         assert s.attained > 10000 and s.current_rate > 0 and s.next_threshold is not None
         assert s.accrued > 0 and s.paid == s.accrued
-    assert await RebatePayout.filter(kind="INTERIM").count() == 3
-    assert await Claim.filter(kind=ClaimKind.REBATE, status=ClaimStatus.CREDITED).count() == 3
+    # Quarterly on the automatic schedule: Q3 (August, September) has elapsed and was
+    # paid to each distributor, naming it; October and November since, by hand (no interval).
+    assert volume.interim_through == "2026-Q3"
+    scheduled = await RebatePayout.filter(program_id=volume.id, interval__not_isnull=True)
+    assert sorted(p.interval for p in scheduled) == ["2026-Q3"] * 3
+    assert all(p.amount > 0 for p in scheduled)
+    by_hand = await RebatePayout.filter(program_id=volume.id, interval__isnull=True).count()
+    assert 1 <= by_hand <= 3
+    interims = await RebatePayout.filter(kind="INTERIM").count()
+    assert interims == 3 + by_hand
+    assert (
+        await Claim.filter(kind=ClaimKind.REBATE, status=ClaimStatus.CREDITED).count() == interims
+    )
     resellers = await RebateProgram.get(require_compliance=True)
     failing = [
         bool((await compute_statement(resellers, reseller)).failing_periods)

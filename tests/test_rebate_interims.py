@@ -106,3 +106,44 @@ async def test_an_unknown_schedule_is_refused_by_the_schema(client) -> None:
     _, manager, _, _ = await _setup(client)
     refused = await manager.errors(CREATE, input=program(interimSchedule="WEEKLY"))
     assert refused and "WEEKLY" in refused[0]["message"]
+
+
+PAYOUTS = """query { rebatePrograms { edges { node { name payouts { partnerCode kind interval
+  amount claimId } } } } }"""
+
+
+async def test_program_payouts_in_the_graph_a_partner_its_own(client) -> None:
+    ch, manager, d1, d2 = await _setup(client)
+    await _ship(ch, "D1", "W1", 3000, date(2026, 8, 5))  # 30,000.00 at 2 %: 600.00
+    await _ship(ch, "D2", "W3", 1500, date(2026, 8, 6))  # 15,000.00 at 2 %: 300.00
+    both = await _create(
+        manager,
+        name="Both",
+        periodFrom="2026-07",
+        periodTo="2026-12",
+        partnerCodes=["D1", "D2"],
+        interimSchedule="QUARTERLY",
+    )
+    assert await pay_scheduled_interims(date(2026, 10, 1)) == 2
+    await _ship(ch, "D1", "W1", 100, date(2026, 10, 5))  # 1,000.00 more: 20.00 on account
+    paid = await manager(
+        "mutation($input: IdInput!) { payRebateInterim(input: $input) { errors { code } } }",
+        input={"id": both},
+    )
+    assert paid["payRebateInterim"]["errors"] == []
+    claims = {c.partner_id: c.id for c in await Claim.all().order_by("id")}
+    seen = (await manager(PAYOUTS))["rebatePrograms"]["edges"][0]["node"]["payouts"]
+    assert [(p["partnerCode"], p["kind"], p["interval"], p["amount"]) for p in seen] == [
+        ("D1", "INTERIM", "2026-Q3", "600.00"),
+        ("D2", "INTERIM", "2026-Q3", "300.00"),
+        ("D1", "INTERIM", None, "20.00"),  # paid by hand: no interval
+    ]
+    d1_id = (await Partner.get(code="D1")).id
+    assert seen[2]["claimId"] == str(claims[d1_id])
+    # A partner sees the program's payouts to itself only.
+    own = (await d2(PAYOUTS))["rebatePrograms"]["edges"][0]["node"]["payouts"]
+    assert [(p["partnerCode"], p["interval"], p["amount"]) for p in own] == [
+        ("D2", "2026-Q3", "300.00")
+    ]
+    mine = (await d1(PAYOUTS))["rebatePrograms"]["edges"][0]["node"]["payouts"]
+    assert [p["partnerCode"] for p in mine] == ["D1", "D1"]

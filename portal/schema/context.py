@@ -41,7 +41,7 @@ class Loaders:
         self.reconciliation = ReconciliationLoaders(principal.manufacturer_id)
         self.designs = DesignLoaders(principal)
         self.reporting = ReportingLoaders(principal.manufacturer_id)
-        self.incentives = IncentiveLoaders(principal.manufacturer_id)
+        self.incentives = IncentiveLoaders(principal.manufacturer_id, principal.partner_id)
         self.contracts = ContractLoaders(principal.manufacturer_id)
         self.orders = OrderLoaders(principal.manufacturer_id)
         self.checks = CheckLoaders(principal.manufacturer_id)

@@ -15,6 +15,7 @@ from portal.models import (
     CreditMemoLine,
     PosLine,
     PriceAgreementLine,
+    RebatePayout,
 )
 
 MAX_EVIDENCE = 200
@@ -95,3 +96,15 @@ async def evidence_of(manufacturer_id: int, claim_line_ids: Sequence[int]) -> li
         )
     grouped = group_under(claim_line_ids, found, lambda pair: pair[0], MAX_EVIDENCE)
     return [[e for _, e in group] for group in grouped]
+
+
+async def rebate_payouts_of(
+    manufacturer_id: int, partner_id: int | None, program_ids: Sequence[int]
+) -> list[list[RebatePayout]]:
+    """Each program's payouts, oldest first; only ``partner_id``'s when given (a partner
+    principal sees its own)."""
+    query = RebatePayout.filter(manufacturer_id=manufacturer_id, program_id__in=list(program_ids))
+    if partner_id is not None:
+        query = query.filter(partner_id=partner_id)
+    payouts = await query.order_by("program_id", "id")
+    return group_under(program_ids, payouts, lambda payout: payout.program_id)

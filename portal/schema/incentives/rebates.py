@@ -6,13 +6,16 @@ import datetime
 from decimal import Decimal
 
 import strawberry
+from strawberry.types import Info
 
 from portal.domain.incentives.rebate_liability import ProgramLiability
 from portal.domain.incentives.rebate_settlement import Statement
+from portal.models import RebatePayout as PayoutModel
 from portal.models import RebateProgram as ProgramModel
 from portal.models import enums
 from portal.schema.common import UserError
 from portal.schema.enums import PartnerTier
+from portal.schema.incentives.types import _partner_code as partner_code_of
 
 RebateMeasure = enums.RebateMeasure
 RebateMode = enums.RebateMode
@@ -30,6 +33,34 @@ class RebateTier:
         description="Volume (units or value), or percent growth for a growth program."
     )
     rate: Decimal = strawberry.field(description="Percent of the value, 0 to 100.")
+
+
+@strawberry.type
+class RebatePayout:
+    kind: str = strawberry.field(description="INTERIM (on account) or FINAL (at closing).")
+    interval: str | None = strawberry.field(
+        description="The scheduled interval an automatic interim payout is for (2026-10,"
+        " 2026-Q4); null for one paid by hand (payRebateInterim) or at closing."
+    )
+    amount: Decimal = strawberry.field(description="Negative for a debit memo at closing.")
+    claim_id: strawberry.ID
+    created_at: datetime.datetime
+    partner_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def partner_code(self, info: Info) -> str:
+        return await partner_code_of(info, self.partner_id)
+
+    @classmethod
+    def from_model(cls, p: PayoutModel) -> RebatePayout:
+        return cls(
+            kind=p.kind,
+            interval=p.interval,
+            amount=Decimal(p.amount),
+            claim_id=strawberry.ID(str(p.claim_id)),
+            created_at=p.created_at,
+            partner_id=p.partner_id,
+        )
 
 
 @strawberry.type
@@ -53,6 +84,14 @@ class RebateProgram:
     status: RebateStatus
     created_at: datetime.datetime
     closed_at: datetime.datetime | None
+
+    @strawberry.field(
+        description="Its payouts, oldest first (interim and final): every partner's for the"
+        " manufacturer's staff, a partner's own only."
+    )
+    async def payouts(self, info: Info) -> list[RebatePayout]:
+        found = await info.context.loaders.incentives.rebate_payouts.load(int(self.id))
+        return [RebatePayout.from_model(p) for p in found]
 
     @classmethod
     def from_model(cls, p: ProgramModel) -> RebateProgram:
