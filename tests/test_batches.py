@@ -333,8 +333,8 @@ async def test_orders_reserve_and_ship_batches_and_returns_give_them_back(client
     assert received["receiveReturn"]["errors"] == []
     assert await batches(s.admin) == {("W1", "L1"): 5, ("WR", "L1"): 5}
 
-    # From the manufacturer (supply stock is not kept per batch): the batch asked for ships.
-    await stock(s.shipping, "M1", 20, sku="LOT")
+    # From the manufacturer: the batch asked for is reserved from its supply batch and ships.
+    assert (await stock(s.shipping, "M1", 20, sku="LOT", batch="M-7"))["errors"] == []
     placed = (
         await s.d1(
             PLACE,
