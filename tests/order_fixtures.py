@@ -77,11 +77,13 @@ async def build_sides(client: Any, **settings: Any) -> Sides:
     )
 
 
-async def stock(graph: Graph, warehouse: str, quantity: int, sku: str = "SKU-A") -> dict[str, Any]:
-    body = await graph(
-        SUPPLY,
-        input={"warehouseCode": warehouse, "sku": sku, "quantity": quantity, "reason": "RECEIPT"},
-    )
+async def stock(
+    graph: Graph, warehouse: str, quantity: int, sku: str = "SKU-A", batch: str | None = None
+) -> dict[str, Any]:
+    change = {"warehouseCode": warehouse, "sku": sku, "quantity": quantity, "reason": "RECEIPT"}
+    if batch is not None:
+        change["batchNo"] = batch
+    body = await graph(SUPPLY, input=change)
     payload: dict[str, Any] = body["adjustSupplyStock"]
     return payload
 

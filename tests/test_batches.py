@@ -26,6 +26,8 @@ from portal.models import (
     Partner,
     Shipment,
     StockReturn,
+    SupplyBatch,
+    SupplyMovement,
     Warehouse,
 )
 from portal.models.enums import PartnerTier, Role
@@ -333,8 +335,8 @@ async def test_orders_reserve_and_ship_batches_and_returns_give_them_back(client
     assert received["receiveReturn"]["errors"] == []
     assert await batches(s.admin) == {("W1", "L1"): 5, ("WR", "L1"): 5}
 
-    # From the manufacturer (supply stock is not kept per batch): the batch asked for ships.
-    await stock(s.shipping, "M1", 20, sku="LOT")
+    # From the manufacturer: the batch asked for is reserved from its supply batch and ships.
+    assert (await stock(s.shipping, "M1", 20, sku="LOT", batch="M-7"))["errors"] == []
     placed = (
         await s.d1(
             PLACE,
@@ -724,3 +726,133 @@ def test_the_erp_feed_carries_a_line_batch() -> None:
     with pytest.raises(DomainError) as refused:
         _line(1, {"sku": "LOT", "quantity": 3, "batchNo": 7})
     assert (refused.value.code.value, refused.value.field) == ("INVALID", ["lines", "1", "batchNo"])
+
+
+async def test_manufacturer_supply_is_kept_reserved_and_shipped_per_batch(client) -> None:
+    s = await build_sides(client)
+    await products.create_product(s.ch.admin, sku="LOT", name="Lot", batch_controlled=True)
+    m = s.ch.admin.manufacturer_id
+
+    # A batch-controlled SKU's supply changes name the batch; a plain SKU's refuse one.
+    no_batch = await stock(s.shipping, "M1", 5, sku="LOT")
+    assert [(e["field"], e["code"]) for e in no_batch["errors"]] == [(["batchNo"], "REQUIRED")]
+    plain = await stock(s.shipping, "M1", 5, batch="L1")
+    assert [(e["field"], e["code"]) for e in plain["errors"]] == [(["batchNo"], "INVALID")]
+    assert await SupplyMovement.filter(manufacturer_id=m).count() == 0
+    assert (await stock(s.shipping, "M1", 10, sku="LOT", batch="L1"))["errors"] == []
+    added = await stock(s.shipping, "M1", 5, sku="LOT", batch="L2")
+    assert added["supplyStock"]["onHand"] == 15
+    # Never below zero: taking 6 of L2's 5 is refused naming the batch, nothing changes.
+    under = (await stock(s.shipping, "M1", -6, sku="LOT", batch="L2"))["errors"]
+    assert [e["code"] for e in under] == ["INSUFFICIENT_STOCK"]
+    assert "Only 5 of LOT batch L2" in under[0]["message"]
+    assert (await batch_rows(s.d1, None))["M1"] == (
+        15,
+        0,
+        15,
+        {"L1": (10, 0, 10), "L2": (5, 0, 5)},
+    )
+
+    # BLOCK: an order to the manufacturer asking for more of a batch than it holds is
+    # refused naming the batch (the SKU has 15); within it, reserved from that batch.
+    to_m1 = {"supplyWarehouseCode": "M1", "shipToWarehouseCode": "W2"}
+    short = (await s.d1(PLACE, input={**to_m1, "lines": [lot(12, "L1")]}))["placeOrder"]
+    assert [(e["field"], e["code"]) for e in short["errors"]] == [
+        (["lines", "0", "quantity"], "INSUFFICIENT_STOCK")
+    ]
+    assert "Only 10 of LOT batch L1" in short["errors"][0]["message"]
+    assert await Order.filter(manufacturer_id=m).count() == 0
+    placed = (await s.d1(PLACE, input={**to_m1, "lines": [lot(8, "L1")]}))["placeOrder"]
+    assert placed["errors"] == []
+    assert (await batch_rows(s.d1, None))["M1"] == (15, 8, 7, {"L1": (10, 8, 2), "L2": (5, 0, 5)})
+    # Shipping staff cannot take what is reserved of the batch.
+    taken = (await stock(s.shipping, "M1", -3, sku="LOT", batch="L1"))["errors"]
+    assert [(e["field"], e["code"]) for e in taken] == [(["quantity"], "INSUFFICIENT_STOCK")]
+    assert "Only 2 of LOT batch L1 are not reserved" in taken[0]["message"]
+    assert (await stock(s.shipping, "M1", -2, sku="LOT", batch="L1"))["errors"] == []
+
+    # The notice ships and consumes the batch; the sell-in shipment carries it.
+    oid = placed["order"]["id"]
+    await act(s.manager, "confirmOrder", oid)
+    sent = (await s.shipping(NOTICE, input={"orderIds": [oid], "documentNo": "DN-M1"}))[
+        "createShippingNotice"
+    ]
+    assert sent["errors"] == []
+    assert sent["shippingNotice"]["lines"] == [{"sku": "LOT", "quantity": 8, "batchNo": "L1"}]
+    receipt = await s.d1(ID_ACTION % "receiveShipment", id=sent["shippingNotice"]["shipmentId"])
+    assert receipt["receiveShipment"]["errors"] == []
+    assert await batches(s.admin) == {("W2", "L1"): 8}
+    assert (await batch_rows(s.d1, None))["M1"] == (5, 0, 5, {"L2": (5, 0, 5)})
+    held = await SupplyBatch.filter(manufacturer_id=m).order_by("batch_no")
+    assert [(b.batch_no, b.on_hand) for b in held] == [("L1", 0), ("L2", 5)]
+    moved = await SupplyMovement.filter(manufacturer_id=m).order_by("id")
+    assert [(mv.batch_no, mv.quantity) for mv in moved] == [
+        ("L1", 10),
+        ("L2", 5),
+        ("L1", -2),
+        ("L1", -8),
+    ]
+    assert await ledger_mismatches() == []
+    assert await reservation_mismatches() == []
+
+    # An order line asking for no batch names one on the notice: of it only what order
+    # lines asking for that batch have not reserved.
+    batch_order = (await s.d1(PLACE, input={**to_m1, "lines": [lot(4, "L2")]}))["placeOrder"]
+    other = (await s.d1(PLACE, input={**to_m1, "lines": [lot(1)]}))["placeOrder"]
+    assert batch_order["errors"] == [] and other["errors"] == []
+    await act(s.manager, "confirmOrder", other["order"]["id"])
+    pick = {
+        "orderIds": [other["order"]["id"]],
+        "documentNo": "DN-M2",
+        "lines": [
+            {"orderLineId": other["order"]["lines"][0]["id"], "quantity": 1, "batchNo": "L1"}
+        ],
+    }
+    empty = (await s.shipping(NOTICE, input=pick))["createShippingNotice"]["errors"]
+    assert [(e["field"], e["code"]) for e in empty] == [
+        (["lines", "0", "batchNo"], "INSUFFICIENT_STOCK")
+    ]
+    pick["lines"][0]["batchNo"] = "L2"
+    assert (await s.shipping(NOTICE, input=pick))["createShippingNotice"]["errors"] == []
+    assert (await batch_rows(s.d1, None))["M1"] == (4, 4, 0, {"L2": (4, 4, 0)})
+    assert await reservation_mismatches() == []
+
+    # check-ledger sees a supply batch that disagrees with its movements or its reservations.
+    await SupplyBatch.filter(manufacturer_id=m, batch_no="L2").update(on_hand=3)
+    problems = await reservation_mismatches()
+    assert any("on hand 3 != movements 4" in p for p in problems), problems
+    assert any("reserved 4 > on hand 3" in p for p in problems), problems
+
+
+async def test_allow_backorders_a_manufacturer_batch_until_it_arrives(client) -> None:
+    s = await build_sides(client, insufficient_stock_policy="ALLOW")
+    await products.create_product(s.ch.admin, sku="LOT", name="Lot", batch_controlled=True)
+    assert (await stock(s.shipping, "M1", 3, sku="LOT", batch="L1"))["errors"] == []
+    placed = (
+        await s.d1(
+            PLACE,
+            input={
+                "supplyWarehouseCode": "M1",
+                "shipToWarehouseCode": "W2",
+                "lines": [lot(5, "L1")],
+            },
+        )
+    )["placeOrder"]
+    assert placed["errors"] == []
+
+    async def line() -> tuple[int, int]:
+        got = await OrderLine.get(manufacturer_id=s.ch.admin.manufacturer_id)
+        return got.reserved, got.backordered
+
+    assert await line() == (3, 2)
+    assert (await stock(s.shipping, "M1", 10, sku="LOT", batch="L2"))["errors"] == []
+    assert await line() == (3, 2)  # another batch does not fill it
+    assert (await stock(s.shipping, "M1", 4, sku="LOT", batch="L1"))["errors"] == []
+    assert await line() == (5, 0)
+    assert (await batch_rows(s.d1, None))["M1"] == (
+        17,
+        5,
+        12,
+        {"L1": (7, 5, 2), "L2": (10, 0, 10)},
+    )
+    assert await reservation_mismatches() == []

@@ -8,13 +8,13 @@ from __future__ import annotations
 from ipaddress import ip_network
 
 from portal.domain.access.principal import Principal
-from portal.domain.catalog import tenants, warehouses
+from portal.domain.catalog import products, tenants, warehouses
 from portal.domain.integrations.erp import sync_erp
 from portal.domain.integrations.outbound import OutboundPolicy
 from portal.domain.integrations.outbound_http import guarded_client
 from portal.domain.orders import orders
 from portal.domain.orders.check import reservation_mismatches
-from portal.models import Partner, SupplyMovement, SupplyStock
+from portal.models import Partner, SupplyBatch, SupplyMovement, SupplyStock
 from portal.models.enums import Role
 from tests.fake_erp import FakeErp, serve_fake_erp
 from tests.ledger_fixtures import build_channel
@@ -78,3 +78,46 @@ async def test_an_erp_without_the_feed_syncs_as_before(db) -> None:
         )
         run = await sync_erp(ch.admin.manufacturer_id, http, backoff=0.01)
     assert (run.status, run.inventory_imported, run.item_errors) == ("OK", 0, [])
+
+
+async def test_inventory_feed_counts_a_batch_of_a_batch_controlled_sku(db) -> None:
+    ch = await build_channel()
+    await warehouses.create_warehouse(ch.admin, code="M1", name="Plant")
+    await products.create_product(ch.admin, sku="LOT", name="Lot", batch_controlled=True)
+
+    def lot(on_hand: int, stamp: str, batch: object = None) -> dict[str, object]:
+        item = count("LOT", on_hand, stamp)
+        if batch is not None:
+            item["batchNo"] = batch
+        return item
+
+    fake = FakeErp(
+        inventory=[
+            lot(30, "2026-10-01T00:00:00Z", "L1"),
+            lot(20, "2026-10-01T00:00:01Z", "L2"),
+            count("SKU-A", 5, "2026-10-01T00:00:02Z") | {"batchNo": "L1"},  # plain SKU
+            lot(5, "2026-10-01T00:00:03Z", 7),  # not text
+            lot(40, "2026-10-01T00:00:04Z"),  # the SKU's count below its batches' 50
+        ]
+    )
+    async with serve_fake_erp(fake) as erp, guarded_client(LOOPBACK) as http:
+        await tenants.update_settings(
+            ch.admin, outbound=LOOPBACK, erp_base_url=erp.url, erp_api_key=erp.api_key
+        )
+        run = await sync_erp(ch.admin.manufacturer_id, http, backoff=0.01)
+        assert run.status == "OK", run.error
+        assert run.inventory_imported == 2
+        assert [e["item"] for e in run.item_errors] == ["M1/SKU-A", "M1/LOT", "M1/LOT"]
+        assert "INVALID" in run.item_errors[0]["error"]
+        assert "INSUFFICIENT_STOCK" in run.item_errors[2]["error"]
+        # A count of one batch moves that batch and the SKU by the difference.
+        fake.inventory.append(lot(12, "2026-10-02T00:00:00Z", "L1"))
+        again = await sync_erp(ch.admin.manufacturer_id, http, backoff=0.01)
+        assert (again.inventory_imported, again.item_errors) == (1, [])
+    row = await SupplyStock.get(warehouse__code="M1", product__sku="LOT")
+    assert row.on_hand == 32
+    held = await SupplyBatch.filter(product_id=row.product_id).order_by("batch_no")
+    assert [(b.batch_no, b.on_hand) for b in held] == [("L1", 12), ("L2", 20)]
+    moved = await SupplyMovement.filter(product_id=row.product_id).order_by("id")
+    assert [(m.batch_no, m.quantity) for m in moved] == [("L1", 30), ("L2", 20), ("L1", -18)]
+    assert await reservation_mismatches() == []

@@ -48,7 +48,7 @@ from portal.models.orders.orders import (
     ShippingNotice,
     ShippingNoticeLine,
 )
-from portal.models.orders.supply import SupplyMovement, SupplyStock
+from portal.models.orders.supply import SupplyBatch, SupplyMovement, SupplyStock
 from portal.models.reconciliation.rows import (
     ExceptionEvent,
     ReconcileDirty,
@@ -139,6 +139,7 @@ __all__ = [
     "Submission",
     "SubmissionContent",
     "SubmissionIssue",
+    "SupplyBatch",
     "SupplyMovement",
     "SupplyStock",
     "TokenUsage",

@@ -317,7 +317,8 @@ async def _import_shipment(system: Principal, item: dict[str, Any], run: ErpSync
 
 
 async def _import_inventory(system: Principal, item: dict[str, Any], run: ErpSyncRun) -> None:
-    """A manufacturer warehouse's on hand of a SKU, as the ERP counts it (absolute)."""
+    """A manufacturer warehouse's on hand of a SKU, as the ERP counts it (absolute); with
+    ``batchNo``, of that batch of a batch-controlled SKU."""
     from portal.domain.orders.supply import set_supply_on_hand
 
     on_hand = item.get("on_hand")
@@ -329,8 +330,17 @@ async def _import_inventory(system: Principal, item: dict[str, Any], run: ErpSyn
         sku=str(item.get("sku") or ""),
         on_hand=on_hand,
         source=("ERP", run.id),
+        batch_no=_batch_of(item),
     )
     run.inventory_imported += 1
+
+
+def _batch_of(item: dict[str, Any]) -> str | None:
+    """An inventory item's optional ``batchNo`` (text)."""
+    batch_no = item.get("batchNo")
+    if batch_no is not None and not isinstance(batch_no, str):
+        raise DomainError(ErrorCode.INVALID, "batchNo is text.", ["batchNo"])
+    return batch_no
 
 
 def _line(index: int, line: dict[str, Any]) -> LineInput:

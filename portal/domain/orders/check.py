@@ -6,7 +6,8 @@
 - nothing reserves more than is on hand (the supply row's for the manufacturer, the
   ledger balance of the partner's own stock for a partner supplier), nor below zero;
 - at a partner supplier, order lines asking for a batch reserve no more than the batch's
-  stock (``BatchBalance`` of the partner's own stock).
+  stock (``BatchBalance`` of the partner's own stock); at the manufacturer, see
+  :mod:`portal.domain.orders.check_batches`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections import defaultdict
 
 from tortoise.functions import Sum
 
+from portal.domain.orders.check_batches import batch_reservations, supply_batch_mismatches
 from portal.models import (
     BatchBalance,
     OrderLine,
@@ -52,12 +54,14 @@ async def reservation_mismatches() -> list[str]:
         ledger[(b["manufacturer_id"], b["warehouse_id"], b["product_id"])] += b["quantity"]
 
     problems = []
+    supply_hand: dict[Key, int] = {}
     for s in await SupplyStock.all().values(
         "manufacturer_id", "partner_id", "warehouse_id", "product_id", "on_hand", "reserved"
     ):
         key = (s["manufacturer_id"], s["warehouse_id"], s["product_id"])
         if s["partner_id"] is None:
             hand = s["on_hand"]
+            supply_hand[key] = hand
             if hand != moved.get(key, 0):
                 problems.append(f"supply {key}: on hand {hand} != movements {moved.get(key, 0)}")
         else:
@@ -76,17 +80,15 @@ async def reservation_mismatches() -> list[str]:
                 f"order line {line['id']}: reserved {line['reserved']} "
                 f"!= reservations {per_line.get(line['id'], 0)}"
             )
-    return problems + await _batch_reservation_mismatches()
+    return (
+        problems
+        + await _batch_reservation_mismatches()
+        + await supply_batch_mismatches(supply_hand)
+    )
 
 
 async def _batch_reservation_mismatches() -> list[str]:
-    reserved: dict[tuple[int, int, int, str], int] = defaultdict(int)
-    for r in await Reservation.filter(
-        order_line__batch_no__isnull=False,
-        order_line__order__supplier_partner_id__isnull=False,
-    ).values("manufacturer_id", "warehouse_id", "product_id", "order_line__batch_no", "quantity"):
-        key = (r["manufacturer_id"], r["warehouse_id"], r["product_id"], r["order_line__batch_no"])
-        reserved[key] += r["quantity"]
+    reserved = await batch_reservations(partner_supplier=True)
     if not reserved:
         return []
     hand: dict[tuple[int, int, int, str], int] = defaultdict(int)

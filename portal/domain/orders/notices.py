@@ -368,7 +368,8 @@ async def _consume(
     rows: dict[tuple[int, int], SupplyStock],
     token_id: int | None,
 ) -> None:
-    """Shipped quantities leave their reservations (and a manufacturer warehouse's on hand);
+    """Shipped quantities leave their reservations (and a manufacturer warehouse's on hand,
+    per batch for a batch-controlled SKU);
     ``rows``: the orders' supply rows, locked."""
     reserved = [p for p in picks if p.reserved and p.warehouse_id is not None]
     changes: dict[tuple[int, int], int] = defaultdict(int)
@@ -378,13 +379,20 @@ async def _consume(
         await add_reservation(p.line, p.warehouse_id or 0, -p.quantity)
     await set_reserved(rows, changes)
     if supplier_id is None:
-        for pair, delta in changes.items():
+        moved: dict[tuple[tuple[int, int], str | None], int] = defaultdict(int)
+        for p in reserved:
+            moved[((p.warehouse_id or 0, p.product.id), p.batch_no)] -= p.quantity
+        for (pair, batch_no), delta in sorted(
+            moved.items(), key=lambda m: (m[0][0], m[0][1] or "")
+        ):
             await move_supply(
                 rows[pair],
                 delta,
                 reason="SHIPPED",
                 source=("SHIPPING_NOTICE", notice.id),
                 token_id=token_id,
+                batch_no=batch_no,
+                field=["lines"],
             )
 
 

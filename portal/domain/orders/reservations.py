@@ -102,10 +102,10 @@ async def reserve(
 async def batch_free(
     manufacturer_id: int, supplier_id: int | None, line: OrderLine, warehouse_ids: list[int]
 ) -> dict[int, int]:
-    """What each warehouse of a partner supplier can still reserve of the batch the line
+    """What each warehouse of the supplier can still reserve of the batch the line
     asks for (on hand of the batch - reserved for it; under the supply lock); empty when
-    the line names no batch or the supplier is the manufacturer (not kept per batch)."""
-    if line.batch_no is None or supplier_id is None:
+    the line names no batch."""
+    if line.batch_no is None:
         return {}
     stock = await batch_stock(
         manufacturer_id, supplier_id, warehouse_ids, line.product_id, line.batch_no
@@ -125,9 +125,7 @@ async def require_unreserved_batches(
     """A batch named on a notice line (its order line asked for none) ships only what order
     lines asking for that batch have not reserved of it: per (warehouse, product, batch)
     the named units ≤ its on hand - reserved for it (``INSUFFICIENT_STOCK`` naming the
-    batch on the last such line). Under the supply lock; nothing for the manufacturer."""
-    if supplier_id is None:
-        return
+    batch on the last such line). Under the supply lock."""
     wanted: dict[tuple[int, int, str], int] = defaultdict(int)
     for warehouse_id, product, batch_no, quantity, field in named:
         key = (warehouse_id, product.id, batch_no)

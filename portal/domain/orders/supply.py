@@ -16,7 +16,7 @@ transactions hold the whole database).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from tortoise.transactions import in_transaction
 
@@ -25,7 +25,14 @@ from portal.domain.access.principal import Action, Principal
 from portal.domain.bounds.quantities import Sign, check_quantity
 from portal.domain.catalog.lookups import CODE_LENGTH, get_product
 from portal.domain.errors import DomainError, ErrorCode, check_code
-from portal.models import StockBalance, SupplyMovement, SupplyStock, Warehouse
+from portal.domain.ledger.batches import check_batch
+from portal.domain.orders.supply_batches import (
+    batches_on_hand,
+    move_supply_batch,
+    reserved_of_batch,
+    supply_batch,
+)
+from portal.models import Product, StockBalance, SupplyMovement, SupplyStock, Warehouse
 from portal.models.enums import Owner, WarehouseKind
 
 Pair = tuple[int, int]  # warehouse id, product id
@@ -109,13 +116,22 @@ async def move_supply(
     reason: str,
     source: tuple[str, int | None],
     token_id: int | None,
+    batch_no: str | None = None,
+    field: Sequence[str] = ("batchNo",),
 ) -> None:
-    """Change a manufacturer warehouse's on hand (locked ``row``) with its movement."""
+    """Change a manufacturer warehouse's on hand (locked ``row``) with its movement, and
+    the batch's (never below zero) when the movement carries one."""
+    if batch_no is not None:
+        product = await Product.get(manufacturer_id=row.manufacturer_id, id=row.product_id)
+        await move_supply_batch(
+            row, batch_no, quantity, label=f"{product.sku} batch {batch_no}", field=field
+        )
     await SupplyMovement.create(
         manufacturer_id=row.manufacturer_id,
         warehouse_id=row.warehouse_id,
         product_id=row.product_id,
         quantity=quantity,
+        batch_no=batch_no,
         reason=reason,
         source_type=source[0],
         source_id=source[1],
@@ -128,12 +144,20 @@ async def move_supply(
 
 
 async def adjust_supply(
-    principal: Principal, *, warehouse_code: str, sku: str, quantity: int, reason: str
+    principal: Principal,
+    *,
+    warehouse_code: str,
+    sku: str,
+    quantity: int,
+    reason: str,
+    batch_no: str | None = None,
 ) -> SupplyStock:
     """Shipping staff record a change of a manufacturer warehouse's on hand.
 
-    Never below what is reserved (``INSUFFICIENT_STOCK``); an increase fills backorders
-    of that warehouse's orders, oldest first."""
+    A batch-controlled SKU's change names its batch (``REQUIRED``; ``INVALID`` for another
+    SKU). Never below what is reserved, nor a batch below zero or what order lines asking
+    for it reserve (``INSUFFICIENT_STOCK``); an increase fills backorders of that
+    warehouse's orders, oldest first."""
     from portal.domain.orders.backorders import fill_backorders
 
     principal.require(Action.ADJUST_SUPPLY)
@@ -147,6 +171,7 @@ async def adjust_supply(
         )
     product = await get_product(principal, sku)
     check_quantity(quantity, ["quantity"], sign=Sign.NON_ZERO)
+    batch = check_batch(product, batch_no, ["batchNo"])
     if reason not in ADJUSTMENT_REASONS:
         raise DomainError(
             ErrorCode.INVALID, f"reason is one of {', '.join(ADJUSTMENT_REASONS)}.", ["reason"]
@@ -161,12 +186,36 @@ async def adjust_supply(
                 f"{-quantity} requested.",
                 ["quantity"],
             )
+        if batch is not None:
+            await _keep_batch_reserved(row, product.sku, batch, quantity, ["quantity"])
         await move_supply(
-            row, quantity, reason=reason, source=("ADJUSTMENT", None), token_id=principal.token_id
+            row,
+            quantity,
+            reason=reason,
+            source=("ADJUSTMENT", None),
+            token_id=principal.token_id,
+            batch_no=batch,
         )
         if quantity > 0:
             await fill_backorders(principal.manufacturer_id, None, warehouse.id, product.id, row)
     return row
+
+
+async def _keep_batch_reserved(
+    row: SupplyStock, sku: str, batch_no: str, quantity: int, field: list[str]
+) -> None:
+    """A decrease of a batch leaves what order lines asking for it reserve."""
+    if quantity >= 0:
+        return
+    held = (await supply_batch(row, batch_no)).on_hand
+    reserved = await reserved_of_batch(row, batch_no)
+    if held + quantity < reserved:
+        raise DomainError(
+            ErrorCode.INSUFFICIENT_STOCK,
+            f"Only {max(held - reserved, 0)} of {sku} batch {batch_no} are not reserved; "
+            f"{-quantity} requested.",
+            field,
+        )
 
 
 async def set_supply_on_hand(
@@ -176,10 +225,16 @@ async def set_supply_on_hand(
     sku: str,
     on_hand: int,
     source: tuple[str, int | None],
+    batch_no: str | None = None,
 ) -> SupplyStock:
     """The ERP's count of a manufacturer warehouse's on hand: the difference is posted as a
     movement (reason ``ERP``); below what is reserved it is ``INSUFFICIENT_STOCK`` and
-    nothing changes; an increase fills backorders."""
+    nothing changes; an increase fills backorders.
+
+    With ``batch_no`` (batch-controlled SKUs only, else ``INVALID``) it counts that batch:
+    the batch and the SKU move by the difference, never below what order lines asking for
+    the batch reserve. Without, a batch-controlled SKU's count is never below its
+    batches' sum."""
     from portal.domain.orders.backorders import fill_backorders
 
     principal.require(Action.ADJUST_SUPPLY)
@@ -198,18 +253,33 @@ async def set_supply_on_hand(
             ["warehouse_code"],
         )
     product = await get_product(principal, sku)
+    batch = check_batch(product, batch_no, ["batch_no"], required=False)
     async with in_transaction():
         rows = await lock_supply(principal.manufacturer_id, None, [(warehouse.id, product.id)])
         row = rows[(warehouse.id, product.id)]
-        if on_hand < row.reserved:
+        if batch is None:
+            delta = on_hand - row.on_hand
+            floor = await batches_on_hand(row) if product.batch_controlled else 0
+            if on_hand < floor:
+                raise DomainError(
+                    ErrorCode.INSUFFICIENT_STOCK,
+                    f"{floor} of {product.sku} are held in batches; on hand {on_hand} is less.",
+                    ["on_hand"],
+                )
+        else:
+            delta = on_hand - (await supply_batch(row, batch)).on_hand
+            await _keep_batch_reserved(row, product.sku, batch, delta, ["on_hand"])
+        if row.on_hand + delta < row.reserved:
             raise DomainError(
                 ErrorCode.INSUFFICIENT_STOCK,
-                f"{row.reserved} of {product.sku} are reserved; on hand {on_hand} is less.",
+                f"{row.reserved} of {product.sku} are reserved; "
+                f"on hand {row.on_hand + delta} is less.",
                 ["on_hand"],
             )
-        delta = on_hand - row.on_hand
         if delta:
-            await move_supply(row, delta, reason="ERP", source=source, token_id=None)
+            await move_supply(
+                row, delta, reason="ERP", source=source, token_id=None, batch_no=batch
+            )
         if delta > 0:
             await fill_backorders(principal.manufacturer_id, None, warehouse.id, product.id, row)
     return row

@@ -4,7 +4,9 @@ for the manufacturer's own warehouses the on-hand quantity with its movement log
 A partner supplier's on hand is its ledger balance (``stock_balance``); the manufacturer's
 warehouses are outside the channel ledger, so their on hand is kept here, changed only by
 ``SupplyMovement`` rows (adjustments by shipping staff, shipping notices) and proved equal
-to their sum by ``portal check-ledger``.
+to their sum by ``portal check-ledger``. For a batch-controlled SKU the part of that on
+hand held per batch is ``SupplyBatch`` (moved by the same movements, which carry the
+batch), changed only under the ``SupplyStock`` row's lock.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ class SupplyMovement(Model):
     warehouse_id = fields.IntField()
     product_id = fields.IntField()
     quantity = fields.IntField()
+    batch_no = fields.CharField(max_length=64, null=True)  # batch-controlled SKUs
     reason = fields.CharField(max_length=40)
     source_type = fields.CharField(max_length=24)
     source_id = fields.BigIntField(null=True)
@@ -63,3 +66,23 @@ class SupplyMovement(Model):
     class Meta:
         table = "supply_movement"
         indexes = (("manufacturer_id", "warehouse_id", "product_id"),)
+
+
+class SupplyBatch(Model):
+    """A manufacturer warehouse's on hand of one batch of a batch-controlled SKU: the sum
+    of the movements carrying that batch, never below zero; all batches ≤ the SKU's."""
+
+    id = fields.BigIntField(primary_key=True)
+    manufacturer: fields.ForeignKeyRelation[Manufacturer] = fields.ForeignKeyField(
+        "models.Manufacturer", related_name="supply_batches"
+    )
+    manufacturer_id: int
+    warehouse_id = fields.IntField()
+    product_id = fields.IntField()
+    batch_no = fields.CharField(max_length=64)
+    on_hand = fields.IntField(default=0)
+
+    class Meta:
+        table = "supply_batch"
+        unique_together = (("manufacturer", "warehouse_id", "product_id", "batch_no"),)
+        indexes = (("manufacturer_id", "product_id"),)

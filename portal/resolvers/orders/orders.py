@@ -139,6 +139,7 @@ async def adjust_supply_stock(info: Info, input: AdjustSupplyStockInput) -> Supp
             sku=input.sku,
             quantity=input.quantity,
             reason=input.reason,
+            batch_no=input.batch_no,
         )
     )
     return SupplyStockPayload(

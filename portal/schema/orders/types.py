@@ -233,6 +233,10 @@ class AdjustSupplyStockInput:
     sku: str
     quantity: int = strawberry.field(description="Signed change of on hand.")
     reason: str = strawberry.field(description="RECEIPT COUNT DAMAGE ERP OTHER")
+    batch_no: str | None = strawberry.field(
+        default=None,
+        description="The batch changed: required for a batch-controlled SKU, refused otherwise.",
+    )
 
 
 @strawberry.type
