@@ -20,15 +20,12 @@ from portal.domain.catalog.tenants import settings_of
 from portal.domain.contracts.buffers import buffered_quantities
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.orders.supply import Pair, on_hand, supplier_warehouses
+from portal.domain.orders.supply_batches import batch_stock
 from portal.models import (
-    BatchBalance,
     Partner,
-    Reservation,
-    SupplyBatch,
     SupplyStock,
     Warehouse,
 )
-from portal.models.enums import Owner
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,49 +43,6 @@ class AvailabilityRow:
     reserved: int
     available: int
     batches: list[BatchAvailability] = field(default_factory=list)
-
-
-async def batch_stock(
-    manufacturer_id: int,
-    supplier_id: int | None,
-    warehouse_ids: Iterable[int],
-    product_id: int,
-    batch_no: str | None = None,
-) -> dict[tuple[int, str], tuple[int, int]]:
-    """(warehouse, batch) → (on hand, reserved by order lines asking for that batch) of a
-    partner supplier's own stock (``BatchBalance``) or the manufacturer's supply stock
-    (``SupplyBatch``). Under the ``SupplyStock`` lock of the (warehouse, product) when
-    reserving."""
-    ids = set(warehouse_ids)
-    only = {} if batch_no is None else {"batch_no": batch_no}
-    if supplier_id is None:
-        hand = SupplyBatch.filter(
-            manufacturer_id=manufacturer_id, warehouse_id__in=ids, product_id=product_id, **only
-        ).values_list("warehouse_id", "batch_no", "on_hand")
-    else:
-        hand = BatchBalance.filter(
-            manufacturer_id=manufacturer_id,
-            warehouse_id__in=ids,
-            product_id=product_id,
-            owner=Owner.PARTNER,
-            **only,
-        ).values_list("warehouse_id", "batch_no", "quantity")
-    held = Reservation.filter(
-        manufacturer_id=manufacturer_id,
-        warehouse_id__in=ids,
-        product_id=product_id,
-        order_line__batch_no__isnull=False,
-    )
-    if batch_no is not None:
-        held = held.filter(order_line__batch_no=batch_no)
-    stock: dict[tuple[int, str], tuple[int, int]] = {}
-    for warehouse_id, batch, quantity in await hand:
-        stock[(int(warehouse_id), str(batch))] = (int(quantity), 0)
-    for r in await held.values("warehouse_id", "order_line__batch_no", "quantity"):
-        key = (r["warehouse_id"], r["order_line__batch_no"])
-        on, reserved = stock.get(key, (0, 0))
-        stock[key] = (on, reserved + r["quantity"])
-    return stock
 
 
 async def held_for_others(

@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from portal.domain.errors import DomainError, ErrorCode
-from portal.domain.orders.availability import available_locked, batch_stock
+from portal.domain.orders.availability import available_locked
 from portal.domain.orders.supply import Pair, lock_supply
+from portal.domain.orders.supply_batches import batch_stock
 from portal.models import Order, OrderLine, Product, Reservation, SupplyStock, Warehouse
 from portal.models.enums import InsufficientStockPolicy, OrderingMode
 

@@ -27,9 +27,9 @@ from portal.domain.catalog.lookups import CODE_LENGTH, get_product
 from portal.domain.errors import DomainError, ErrorCode, check_code
 from portal.domain.ledger.batches import check_batch
 from portal.domain.orders.supply_batches import (
+    batch_stock,
     batches_on_hand,
     move_supply_batch,
-    reserved_of_batch,
     supply_batch,
 )
 from portal.models import Product, StockBalance, SupplyMovement, SupplyStock, Warehouse
@@ -207,8 +207,10 @@ async def _keep_batch_reserved(
     """A decrease of a batch leaves what order lines asking for it reserve."""
     if quantity >= 0:
         return
-    held = (await supply_batch(row, batch_no)).on_hand
-    reserved = await reserved_of_batch(row, batch_no)
+    stock = await batch_stock(
+        row.manufacturer_id, None, [row.warehouse_id], row.product_id, batch_no
+    )
+    held, reserved = stock.get((row.warehouse_id, batch_no), (0, 0))
     if held + quantity < reserved:
         raise DomainError(
             ErrorCode.INSUFFICIENT_STOCK,
