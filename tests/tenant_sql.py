@@ -43,10 +43,12 @@ def tables_of(sql: str) -> list[tuple[str, str, str]]:
 def untenanted_in(sql: str, tenant_tables: frozenset[str]) -> list[str]:
     """The tenant tables this statement reaches without their tenant key."""
     refs = [r for r in tables_of(sql) if r[1] in tenant_tables]
+    read = {r[2] for r in refs if r[0] != "INTO"}  # an INSERT's target filters nothing
     missing = []
     for verb, table, alias in refs:
         if verb == "INTO":
-            columns = sql.split(table, 1)[1].split(")", 1)[0]
+            target = re.search(rf'\bINTO\s+"?{re.escape(table)}\b', sql, re.IGNORECASE)
+            columns = sql[target.end() if target else 0 :].split(")", 1)[0]
             if "manufacturer_id" not in columns:
                 missing.append(table)
             continue
@@ -54,7 +56,7 @@ def untenanted_in(sql: str, tenant_tables: frozenset[str]) -> list[str]:
         bare = re.compile(r'(?<![."\w])"?manufacturer_id"?\s*(=|IN\b|ANY\b)', re.IGNORECASE)
         if qualified.search(sql):
             continue
-        if len({r[2] for r in refs}) == 1 and bare.search(sql):
+        if len(read) == 1 and bare.search(sql):
             continue
         missing.append(table)
     return missing

@@ -225,10 +225,10 @@ async def test_a_key_marked_again_during_a_drain_stays_dirty(db) -> None:
     await mark_dirty(1, [(7, 9, day)])
     seen = [(d.id, d.version) for d in await ReconcileDirty.all()]
     await mark_dirty(1, [(7, 9, day)])  # the same key and date, committed mid-recompute
-    await clear_dirty(seen)
+    await clear_dirty(1, seen)
     left = await ReconcileDirty.all()
     assert [(d.warehouse_id, d.product_id, d.from_date) for d in left] == [(7, 9, day)]
-    await clear_dirty((d.id, d.version) for d in left)
+    await clear_dirty(1, [(d.id, d.version) for d in left])
     assert await ReconcileDirty.all().count() == 0
 
 

@@ -24,6 +24,7 @@ from tortoise.queryset import QuerySet
 
 from portal.domain.access.principal import Action, Principal
 from portal.domain.errors import DomainError, ErrorCode
+from portal.domain.tenancy import tenants_with
 from portal.models import JobFailure
 
 log = logging.getLogger(__name__)
@@ -82,10 +83,12 @@ class ItemGuard:
     @classmethod
     async def open(cls, kind: str) -> ItemGuard:
         """Reads the unresolved failures of ``kind`` once, to resolve those that now pass."""
-        rows = await JobFailure.filter(kind=kind, resolved_at__isnull=True).values_list(
-            "manufacturer_id", "item_key"
-        )
-        return cls(kind, {(int(m), str(k)) for m, k in rows})
+        unresolved = JobFailure.filter(kind=kind, resolved_at__isnull=True)
+        found: set[tuple[int, str]] = set()
+        for m in await tenants_with(unresolved):
+            keys = await unresolved.filter(manufacturer_id=m).values_list("item_key", flat=True)
+            found.update((m, str(k)) for k in keys)
+        return cls(kind, found)
 
     async def run(
         self, manufacturer_id: int, item_key: str, work: Callable[[], Awaitable[T]]

@@ -44,3 +44,27 @@ def joined(query: QuerySet[M], manufacturer_id: int, *relations: str) -> QuerySe
     """``select_related`` whose joined rows also name the tenant (a co-located join)."""
     tenant = {f"{relation}__manufacturer_id": manufacturer_id for relation in relations}
     return query.filter(**tenant).select_related(*relations)
+
+
+async def tenants_with(query: QuerySet[M]) -> list[int]:
+    """The manufacturers holding rows of ``query``: how a periodic job finds its work
+    before it reads and writes each tenant's rows with the tenant key (on a sharded
+    engine, this one statement runs on every node; the rest are routed to one)."""
+    found = await query.distinct().values_list("manufacturer_id", flat=True)
+    return sorted({int(m) for m in found})  # type: ignore[call-overload]
+
+
+async def tenant_by_tenant(query: QuerySet[M], *order: str) -> list[M]:
+    """The rows of a cross-tenant ``query`` (a periodic job's due work), read one tenant at
+    a time with the tenant key, tenants in id order."""
+    return [
+        row
+        for m in await tenants_with(query)
+        for row in await query.filter(manufacturer_id=m).order_by(*(order or ("id",)))
+    ]
+
+
+def tenant_of(manufacturer_id: int | None) -> dict[str, int]:
+    """The tenant filter of a job's first read of its subject by id, when the job recorded
+    its tenant (``filter(id=…, **tenant_of(m))``); older jobs name only the id."""
+    return {} if manufacturer_id is None else {"manufacturer_id": manufacturer_id}

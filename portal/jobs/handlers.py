@@ -64,6 +64,7 @@ async def _validate_submission(args: dict[str, Any], ctx: JobContext) -> dict[st
 
     status = await validate_submission(
         int(args["submission_id"]),
+        manufacturer_id=ctx.manufacturer_id,
         heartbeat=beat,
         queue=ctx.queue,
         chunk_rows=ctx.settings.validation_chunk_rows,
@@ -106,7 +107,8 @@ async def _maintain_partitions(args: dict[str, Any], ctx: JobContext) -> dict[st
 
 
 async def _validate_claim(args: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
-    return {"status": (await validate_claim(int(args["claim_id"]))).value}
+    claim_id = int(args["claim_id"])
+    return {"status": (await validate_claim(claim_id, manufacturer_id=ctx.manufacturer_id)).value}
 
 
 async def _claim_validation_failed(args: dict[str, Any], error: str) -> None:
@@ -114,7 +116,7 @@ async def _claim_validation_failed(args: dict[str, Any], error: str) -> None:
 
 
 async def _credit_claim(args: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
-    return {"status": (await credit_claim(int(args["claim_id"]))).value}
+    return {"status": (await credit_claim(int(args["claim_id"]), ctx.manufacturer_id)).value}
 
 
 async def _revalidate_held_claim(args: dict[str, Any], ctx: JobContext) -> dict[str, Any]:

@@ -45,6 +45,7 @@ class JobContext:
     settings: Settings  # the process's (validation chunk size, issue retention, …)
     http: httpx.AsyncClient | None = None
     queue: JobQueue | None = None  # to chain a follow-up job (recorded first, as always)
+    manufacturer_id: int | None = None  # the tenant the job was recorded for, if one
 
 
 Handler = Callable[[dict[str, Any], JobContext], Awaitable[Any]]
@@ -154,6 +155,7 @@ async def run_job(
             settings=settings or Settings(),
             http=http,
             queue=queue,
+            manufacturer_id=job.manufacturer_id,
         )
         result = await handler(dict(job.args), context)
     except asyncio.CancelledError:

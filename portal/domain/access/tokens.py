@@ -17,7 +17,7 @@ from portal.domain.access.principal import Action, Principal
 from portal.domain.catalog.lookups import get_partner
 from portal.domain.errors import DomainError, ErrorCode, check_length
 from portal.domain.job_failures import ItemGuard
-from portal.domain.tenancy import visible_to
+from portal.domain.tenancy import save_fields, tenants_with, visible_to
 from portal.jobs.kinds import TOKEN_USAGE_ROLLUP
 from portal.models import ApiToken, TokenUsage
 from portal.models.enums import Role
@@ -132,22 +132,26 @@ async def roll_up_token_usage() -> int:
 
     Each token under a guard: one that fails is recorded in its manufacturer's
     ``jobFailures`` and skipped (its usage rows are dropped with the others)."""
-    rows = await TokenUsage.all().order_by("id").limit(10_000).values("id", "token_id", "used_at")
-    if not rows:
-        return 0
-    latest: dict[int, datetime] = {}
-    for row in rows:
-        if row["used_at"] > latest.get(row["token_id"], row["used_at"].min.replace(tzinfo=UTC)):
-            latest[row["token_id"]] = row["used_at"]
-    guard = await ItemGuard.open(TOKEN_USAGE_ROLLUP)
-    for token in await ApiToken.filter(id__in=list(latest)):
+    guard: ItemGuard | None = None
+    folded = 0
+    for m in await tenants_with(TokenUsage.all()):
+        usage = TokenUsage.filter(manufacturer_id=m)
+        rows = await usage.order_by("id").limit(10_000).values("id", "token_id", "used_at")
+        if not rows:
+            continue
+        latest: dict[int, datetime] = {}
+        for row in rows:
+            if row["used_at"] > latest.get(row["token_id"], row["used_at"].min.replace(tzinfo=UTC)):
+                latest[row["token_id"]] = row["used_at"]
+        guard = guard or await ItemGuard.open(TOKEN_USAGE_ROLLUP)
+        for token in await ApiToken.filter(manufacturer_id=m, id__in=list(latest)):
 
-        async def fold(token: ApiToken = token) -> None:
-            used_at = latest[token.id]
-            if token.last_used_at is None or token.last_used_at < used_at:
-                token.last_used_at = used_at
-                await token.save(update_fields=["last_used_at"])
+            async def fold(token: ApiToken = token, used_at: datetime = latest[token.id]) -> None:
+                if token.last_used_at is None or token.last_used_at < used_at:
+                    token.last_used_at = used_at
+                    await save_fields(token, "last_used_at")
 
-        await guard.run(token.manufacturer_id, f"token {token.id}", fold)
-    await TokenUsage.filter(id__lte=rows[-1]["id"]).delete()
-    return len(latest)
+            await guard.run(m, f"token {token.id}", fold)
+        await usage.filter(id__lte=rows[-1]["id"]).delete()
+        folded += len(latest)
+    return folded

@@ -17,7 +17,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from portal.domain.job_failures import ItemGuard
-from portal.domain.tenancy import save_fields
+from portal.domain.tenancy import save_fields, tenant_by_tenant
 from portal.jobs.kinds import CONTRACT_EXPIRY
 from portal.models import InventoryContract, InventoryContractLine, OutboxEvent, Product
 from portal.models.enums import InventoryContractStatus
@@ -61,11 +61,11 @@ async def _event(contract: InventoryContract, event_type: str, lines: list[dict[
 async def warn_and_end(today: date | None = None) -> dict[str, int]:
     today = today or datetime.now(UTC).date()
     guard = await ItemGuard.open(CONTRACT_EXPIRY)
-    due = await InventoryContract.filter(
+    due = InventoryContract.filter(
         status=InventoryContractStatus.ACTIVE, valid_to__lte=today + timedelta(days=WARN_DAYS)
-    ).order_by("id")
+    )
     counts = {"warned": 0, "ended": 0}
-    for contract in due:
+    for contract in await tenant_by_tenant(due):
 
         async def settle(contract: InventoryContract = contract) -> str | None:
             async with in_transaction():

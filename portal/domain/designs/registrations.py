@@ -30,7 +30,7 @@ from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.idempotency import idempotent
 from portal.domain.job_failures import ItemGuard
 from portal.domain.reporting import customers as end_customers
-from portal.domain.tenancy import visible_to
+from portal.domain.tenancy import save_fields, tenant_by_tenant, visible_to
 from portal.jobs.kinds import EXPIRE_DESIGNS
 from portal.models import (
     DesignEvent,
@@ -308,14 +308,14 @@ async def expire_due(today: date | None = None) -> int:
     guard: one that fails is recorded in its manufacturer's ``jobFailures``, the rest go on)."""
     today = today or datetime.now(UTC).date()
     guard = await ItemGuard.open(EXPIRE_DESIGNS)
-    due = await DesignRegistration.filter(status=DesignStatus.APPROVED, expires_on__lt=today)
+    due = DesignRegistration.filter(status=DesignStatus.APPROVED, expires_on__lt=today)
     expired = 0
-    for registration in due:
+    for registration in await tenant_by_tenant(due):
 
         async def expire(registration: DesignRegistration = registration) -> int:
             async with in_transaction():
                 registration.status = DesignStatus.EXPIRED
-                await registration.save(update_fields=["status", "updated_at"])
+                await save_fields(registration, "status")
                 await _event(registration, None, "EXPIRED")
                 await _announce(registration, "design.expired")
             return 1

@@ -43,7 +43,7 @@ from portal.domain.incentives.codes import ClaimLineCode, money
 from portal.domain.incentives.evidence import Terms
 from portal.domain.incentives.memos import issue_memo
 from portal.domain.periods import Period, parse_period, stored_period
-from portal.domain.tenancy import visible_to
+from portal.domain.tenancy import tenant_of, visible_to
 from portal.jobs.kinds import CREDIT_CLAIM, VALIDATE_CLAIM
 from portal.jobs.records import JobQueue, dispatch
 from portal.models import (
@@ -473,18 +473,21 @@ def _choose(candidates: list[Terms]) -> Terms:
     ]
 
 
-async def validate_claim(claim_id: int, today: date | None = None) -> ClaimStatus:
+async def validate_claim(
+    claim_id: int, today: date | None = None, manufacturer_id: int | None = None
+) -> ClaimStatus:
     """Validate every line against the agreements and the POS, allocating proved units.
 
     The claim is ``VALIDATING`` (committed at once, so the partner sees it) while the run
     lasts; the work is one transaction: a run that dies leaves the claim ``VALIDATING``
     with nothing allocated, for the job's retry (or ``REJECTED`` when the job gives up),
     and a repeat of a validated claim changes nothing."""
-    await Claim.filter(id=claim_id, status=ClaimStatus.SUBMITTED).update(
+    tenant = tenant_of(manufacturer_id)  # the job's tenant: statements routed to one node
+    await Claim.filter(id=claim_id, status=ClaimStatus.SUBMITTED, **tenant).update(
         status=ClaimStatus.VALIDATING, updated_at=datetime.now(UTC)
     )
     async with in_transaction():
-        query = Claim.filter(id=claim_id)
+        query = Claim.filter(id=claim_id, **tenant)
         if is_postgres():
             query = query.select_for_update()
         claim = await query.first()
@@ -751,7 +754,7 @@ async def review_claim(
     return claim
 
 
-async def credit_claim(claim_id: int) -> ClaimStatus:
+async def credit_claim(claim_id: int, manufacturer_id: int | None = None) -> ClaimStatus:
     """The ``credit_claim`` job: one credit memo (gapless number, ``credit_memo.created``)
     for an approved claim's approved lines, and the claim ``CREDITED``, in one transaction.
 
@@ -760,7 +763,7 @@ async def credit_claim(claim_id: int) -> ClaimStatus:
     the same time on another worker (it waits on the first's row lock, then finds the
     claim ``CREDITED``), updates nothing and issues nothing."""
     async with in_transaction():
-        claim = await Claim.filter(id=claim_id).first()
+        claim = await Claim.filter(id=claim_id, **tenant_of(manufacturer_id)).first()
         if claim is None:
             return ClaimStatus.REJECTED
         m = claim.manufacturer_id

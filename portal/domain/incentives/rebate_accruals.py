@@ -40,6 +40,7 @@ from portal.domain.incentives.rebates import (
 )
 from portal.domain.job_failures import ItemGuard
 from portal.domain.ledger.reads import in_periods
+from portal.domain.reconciliation.dirty import clear_marked
 from portal.jobs.kinds import ACCRUE_REBATES
 from portal.models import LedgerEntry, ProductPrice, RebateAccrual, RebateDirty, RebateProgram
 from portal.models.enums import LedgerKind, Owner, RebateMeasure, RebateStatus
@@ -301,7 +302,10 @@ async def accrue_dirty(limit: int = DRAIN_LIMIT) -> int:
 
             if await guard.run(m, f"rebate program {program.id}", accrue) is None:
                 failed.add(m)  # its keys stay marked: retried on the next run
-    await _clear([(row.id, row.version) for row in dirty if row.manufacturer_id not in failed])
+    for m in sorted(set(per_tenant) - failed):
+        await clear_marked(
+            "rebate_dirty", m, [(r.id, r.version) for r in dirty if r.manufacturer_id == m]
+        )
     return len(dirty)
 
 
@@ -322,17 +326,3 @@ async def _accrue_program(program: RebateProgram, marked: set[Key]) -> None:
                     keys.add((partner_id, later))
     for partner_id in sorted(await refresh(program, keys)):
         await announce_accrued(program, partner_id)
-
-
-async def _clear(seen: list[tuple[int, int]]) -> None:
-    conn = connections.get("default")
-    if is_postgres():
-        await conn.execute_query(
-            "DELETE FROM rebate_dirty d USING unnest($1::bigint[], $2::int[]) AS t(id, version)"
-            " WHERE d.id = t.id AND d.version = t.version",
-            [[s[0] for s in seen], [s[1] for s in seen]],
-        )
-        return
-    await conn.execute_many(
-        "DELETE FROM rebate_dirty WHERE id = ? AND version = ?", [list(s) for s in seen]
-    )

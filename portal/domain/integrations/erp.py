@@ -18,7 +18,7 @@ import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 import httpx
 from tortoise.queryset import QuerySet
@@ -31,6 +31,7 @@ from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.integrations.outbound import OutboundError, OutboundRefused
 from portal.domain.integrations.outbound_http import fetch
 from portal.domain.ledger.shipments import LineInput, record_shipment
+from portal.domain.tenancy import tenants_with
 from portal.jobs.kinds import ERP_SYNC
 from portal.jobs.records import JobQueue, submit_job
 from portal.models import ErpCursor, ErpSyncRun, Job, ManufacturerSettings, Product
@@ -393,16 +394,11 @@ async def request_sync(principal: Principal, queue: JobQueue) -> Job:
 
 async def schedule_all(queue: JobQueue, *, min_interval: timedelta = timedelta(minutes=55)) -> int:
     """Cron: queue a sync for every manufacturer with an ERP configured and not synced lately."""
-    configured = await ManufacturerSettings.filter(erp_base_url__isnull=False).values_list(
-        "manufacturer_id", flat=True
-    )
+    configured = await tenants_with(ManufacturerSettings.filter(erp_base_url__isnull=False))
     recent = set(
-        await ErpSyncRun.filter(started_at__gt=datetime.now(UTC) - min_interval).values_list(
-            "manufacturer_id", flat=True
-        )
+        await tenants_with(ErpSyncRun.filter(started_at__gt=datetime.now(UTC) - min_interval))
     )
-    # flat=True gives the ids themselves; the stubs type every values_list row as a tuple
-    ids = cast(list[int], [m for m in configured if m not in recent])
+    ids = [m for m in configured if m not in recent]
     for manufacturer_id in ids:
         await submit_job(
             queue,

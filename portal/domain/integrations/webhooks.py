@@ -33,6 +33,7 @@ from portal.domain.integrations.outbound import (
     check_url,
 )
 from portal.domain.integrations.outbound_http import fetch
+from portal.domain.tenancy import joined, save_fields, tenants_with
 from portal.models import OutboxEvent, WebhookDelivery, WebhookEndpoint
 
 EVENT_TYPES = (
@@ -148,25 +149,32 @@ async def register_webhook(
 
 async def fan_out(limit: int = 1000) -> int:
     """Turn new outbox events into one pending delivery per subscribed endpoint."""
-    events = await OutboxEvent.filter(delivered_at__isnull=True).order_by("id").limit(limit)
+    pending = OutboxEvent.filter(delivered_at__isnull=True)
     created = 0
-    for event in events:
-        endpoints = await WebhookEndpoint.filter(manufacturer_id=event.manufacturer_id, active=True)
-        for endpoint in endpoints:
-            if endpoint.events and event.event_type not in endpoint.events:
-                continue
-            try:
-                await WebhookDelivery.create(
-                    manufacturer_id=event.manufacturer_id,
-                    endpoint=endpoint,
-                    event=event,
-                    next_attempt_at=datetime.now(UTC),
-                )
-                created += 1
-            except IntegrityError:
-                pass
-        event.delivered_at = datetime.now(UTC)
-        await event.save(update_fields=["delivered_at"])
+    for m in await tenants_with(pending):
+        for event in await pending.filter(manufacturer_id=m).order_by("id").limit(limit):
+            created += await _fan_out_event(event)
+    return created
+
+
+async def _fan_out_event(event: OutboxEvent) -> int:
+    created = 0
+    endpoints = await WebhookEndpoint.filter(manufacturer_id=event.manufacturer_id, active=True)
+    for endpoint in endpoints:
+        if endpoint.events and event.event_type not in endpoint.events:
+            continue
+        try:
+            await WebhookDelivery.create(
+                manufacturer_id=event.manufacturer_id,
+                endpoint=endpoint,
+                event=event,
+                next_attempt_at=datetime.now(UTC),
+            )
+            created += 1
+        except IntegrityError:
+            pass
+    event.delivered_at = datetime.now(UTC)
+    await save_fields(event, "delivered_at")
     return created
 
 
@@ -179,16 +187,15 @@ async def deliver_due(
     fault is recorded on that delivery and the others go on.
     """
     now = now or datetime.now(UTC)
-    due = (
-        await WebhookDelivery.filter(Q(status="PENDING") & Q(next_attempt_at__lte=now))
-        .order_by("id")
-        .limit(limit)
-        .select_related("endpoint", "event")
-    )
+    pending = WebhookDelivery.filter(Q(status="PENDING") & Q(next_attempt_at__lte=now))
     delivered = 0
-    for delivery in due:
-        if await _claim(delivery, now):
-            delivered += await _attempt(http, delivery, now)
+    for m in await tenants_with(pending):
+        due = await joined(
+            pending.filter(manufacturer_id=m).order_by("id").limit(limit), m, "endpoint", "event"
+        )
+        for delivery in due:
+            if await _claim(delivery, now):
+                delivered += await _attempt(http, delivery, now)
     return delivered
 
 
@@ -257,5 +264,13 @@ async def _attempt(http: httpx.AsyncClient, delivery: WebhookDelivery, now: date
         delivery.status = "FAILED"
     else:
         delivery.next_attempt_at = now + BASE_BACKOFF * 2 ** (delivery.attempts - 1)
-    await delivery.save()
+    await save_fields(
+        delivery,
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_status_code",
+        "last_error",
+        "delivered_at",
+    )
     return int(ok)

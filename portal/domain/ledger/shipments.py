@@ -30,7 +30,7 @@ from portal.domain.ledger.batches import check_batch, require_batches
 from portal.domain.ledger.posting import arrive, check_positive_quantity, move_in_transit
 from portal.domain.ledger.stock import require_in_stock
 from portal.domain.orders.completion import complete_received
-from portal.domain.tenancy import visible_to
+from portal.domain.tenancy import tenant_by_tenant, visible_to
 from portal.jobs.kinds import AUTO_RECEIVE_SHIPMENTS
 from portal.models import ManufacturerSettings, Product, Shipment, ShipmentLine, Warehouse
 from portal.models.enums import LedgerKind, ReceiptMode, ShipmentStatus
@@ -269,7 +269,8 @@ async def auto_receive_due(today: date | None = None) -> int:
     today = today or datetime.now(UTC).date()
     guard = await ItemGuard.open(AUTO_RECEIVE_SHIPMENTS)
     received = 0
-    for settings in await ManufacturerSettings.filter(shipment_receipt_mode=ReceiptMode.AFTER_DAYS):
+    after_days = ManufacturerSettings.filter(shipment_receipt_mode=ReceiptMode.AFTER_DAYS)
+    for settings in await tenant_by_tenant(after_days):
 
         async def due_ids(settings: ManufacturerSettings = settings) -> list[int]:
             due = today - timedelta(days=settings.receipt_after_days)

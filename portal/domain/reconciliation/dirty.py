@@ -56,22 +56,29 @@ async def mark_dirty(manufacturer_id: int, keys: Iterable[tuple[int, int, date]]
     )
 
 
-_CLEAR_PG = """
-DELETE FROM reconcile_dirty d USING unnest($1::bigint[], $2::int[]) AS t(id, version)
-WHERE d.id = t.id AND d.version = t.version"""
+async def clear_dirty(manufacturer_id: int, seen: Iterable[tuple[int, int]]) -> None:
+    """Delete a tenant's drained keys (id, version) that were not marked again meanwhile."""
+    await clear_marked("reconcile_dirty", manufacturer_id, list(seen))
 
 
-async def clear_dirty(seen: Iterable[tuple[int, int]]) -> None:
-    """Delete the drained keys (id, version) that were not marked again meanwhile."""
-    pairs = list(seen)
+async def clear_marked(table: str, manufacturer_id: int, pairs: list[tuple[int, int]]) -> None:
+    """Delete the rows (id, version) of a marked-keys table (``reconcile_dirty``,
+    ``rebate_dirty``) of one tenant, unless marked again (a newer version) meanwhile."""
+    if table not in ("reconcile_dirty", "rebate_dirty"):
+        raise ValueError(table)
     if not pairs:
         return
     conn = connections.get("default")
     if is_postgres():
-        await conn.execute_query(_CLEAR_PG, [[p[0] for p in pairs], [p[1] for p in pairs]])
+        await conn.execute_query(
+            f"DELETE FROM {table} d USING unnest($2::bigint[], $3::int[]) AS t(id, version)"
+            " WHERE d.manufacturer_id = $1 AND d.id = t.id AND d.version = t.version",
+            [manufacturer_id, [p[0] for p in pairs], [p[1] for p in pairs]],
+        )
         return
     await conn.execute_many(
-        "DELETE FROM reconcile_dirty WHERE id = ? AND version = ?", [list(p) for p in pairs]
+        f"DELETE FROM {table} WHERE manufacturer_id = ? AND id = ? AND version = ?",
+        [[manufacturer_id, *p] for p in pairs],
     )
 
 

@@ -373,19 +373,22 @@ async def drain_dirty(limit: int = 5000, today: date | None = None) -> int:
     Isolated per tenant and per key: a key whose recompute raises (a poisoned row) is
     recorded as a ``job_failure`` of its manufacturer and set aside, found by halving the
     failing batch; every other key and tenant is recomputed in the same run."""
-    dirty = await ReconcileDirty.all().order_by("id").limit(limit)
-    if not dirty:
-        return 0
-    by_manufacturer: dict[int, dict[Key, date]] = defaultdict(dict)
-    for d in dirty:
-        by_manufacturer[d.manufacturer_id][(d.warehouse_id, d.product_id)] = d.from_date
-    guard = await ItemGuard.open(RECONCILE)
+    tenants = await ReconcileDirty.all().distinct().values_list("manufacturer_id", flat=True)
+    guard: ItemGuard | None = None
     written = 0
-    for manufacturer_id, keys in by_manufacturer.items():
+    for manufacturer_id in sorted({int(t) for t in tenants}):  # type: ignore[call-overload]
+        # each tenant's oldest keys, up to ``limit``: one busy tenant never holds others back
+        dirty = (
+            await ReconcileDirty.filter(manufacturer_id=manufacturer_id).order_by("id").limit(limit)
+        )
+        if not dirty:
+            continue
+        guard = guard or await ItemGuard.open(RECONCILE)
+        keys = {(d.warehouse_id, d.product_id): d.from_date for d in dirty}
         written += await _recompute_isolated(guard, manufacturer_id, keys, today)
-    # A key marked again meanwhile has a newer version: it stays for the next run. A key
-    # set aside is cleared too: its failure is recorded, and its next change marks it again.
-    await clear_dirty((d.id, d.version) for d in dirty)
+        # A key marked again meanwhile has a newer version: it stays for the next run. A key
+        # set aside is cleared too: its failure is recorded, its next change marks it again.
+        await clear_dirty(manufacturer_id, [(d.id, d.version) for d in dirty])
     return written
 
 
@@ -438,7 +441,9 @@ async def full_recompute(
     )
     reports = await _current_stock_reports(manufacturer_id, names)
     keys.update(
-        await StockLine.filter(submission_id__in=[r.id for r in reports.values()])
+        await StockLine.filter(
+            manufacturer_id=manufacturer_id, submission_id__in=[r.id for r in reports.values()]
+        )
         .distinct()
         .values_list("warehouse_id", "product_id")
     )

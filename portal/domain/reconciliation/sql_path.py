@@ -121,13 +121,13 @@ WITH per AS (
 ), reported_warehouse AS (
     SELECT DISTINCT r.id AS submission_id, r.partner_id, r.period, l.warehouse_id
     FROM reports r JOIN stock_line l ON l.submission_id = r.id
-    WHERE l.warehouse_id BETWEEN $12 AND $13
+    WHERE l.manufacturer_id = $1 AND l.warehouse_id BETWEEN $12 AND $13
       AND l.warehouse_id IN (SELECT warehouse_id FROM recon_key)
 ), reported AS (
     SELECT r.period, l.warehouse_id, l.product_id, sum(l.quantity) AS quantity
     FROM reports r JOIN stock_line l ON l.submission_id = r.id
     JOIN recon_key k ON k.warehouse_id = l.warehouse_id AND k.product_id = l.product_id
-    WHERE l.warehouse_id BETWEEN $12 AND $13
+    WHERE l.manufacturer_id = $1 AND l.warehouse_id BETWEEN $12 AND $13
     GROUP BY 1, 2, 3
 ), grid AS (
     SELECT k.warehouse_id, k.product_id, k.partner_id, k.from_start, per.*,
@@ -157,7 +157,7 @@ WITH per AS (
 ), prices AS (
     SELECT DISTINCT ON (pp.product_id, per.name) pp.product_id, per.name, pp.price
     FROM product_price pp JOIN per ON pp.valid_from <= per.end_on
-    WHERE pp.product_id IN (SELECT product_id FROM recon_key)
+    WHERE pp.manufacturer_id = $1 AND pp.product_id IN (SELECT product_id FROM recon_key)
     ORDER BY pp.product_id, per.name, pp.valid_from DESC, pp.id DESC
 ), computed AS (
     SELECT s.*,

@@ -16,7 +16,13 @@ from portal.domain.catalog.tenants import settings_of
 from portal.domain.job_failures import ItemGuard
 from portal.domain.periods import Period, parse_period, period_containing
 from portal.jobs.kinds import SEND_REMINDERS
-from portal.models import ManufacturerSettings, OutboxEvent, Partner, Submission
+from portal.models import (
+    Manufacturer,
+    ManufacturerSettings,
+    OutboxEvent,
+    Partner,
+    Submission,
+)
 from portal.models.enums import ACCEPTED_STATUSES, SubmissionKind
 
 REMINDER_EVENT = "reminder.due"
@@ -90,7 +96,8 @@ async def record_reminders(today: date | None = None, *, days_before: int = 3) -
     today = today or datetime.now(UTC).date()
     guard = await ItemGuard.open(SEND_REMINDERS)
     created = 0
-    for settings in await ManufacturerSettings.all():
+    for m in await Manufacturer.all().order_by("id").values_list("id", flat=True):
+        settings = await settings_of(int(m))  # type: ignore[call-overload]
 
         async def remind(settings: ManufacturerSettings = settings) -> int:
             return await _remind(settings, today, days_before)

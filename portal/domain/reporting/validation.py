@@ -182,6 +182,7 @@ async def series_of(submission: Submission) -> list[Submission]:
 async def validate_submission(
     submission_id: int,
     *,
+    manufacturer_id: int | None = None,
     heartbeat: Heartbeat | None = None,
     queue: JobQueue | None = None,
     chunk_rows: int | None = None,
@@ -192,16 +193,19 @@ async def validate_submission(
     validated set-based on PostgreSQL (``set_based``, default: on PostgreSQL), row by row
     otherwise; both give the same issues and lines."""
     use_sql = is_postgres() if set_based is None else set_based and is_postgres()
-    status = await _validate(submission_id, heartbeat, chunk_rows or CHUNK, use_sql)
+    submission = await _load(submission_id, manufacturer_id)
+    status = await _validate(submission, heartbeat, chunk_rows or CHUNK, use_sql)
     if status.accepted and queue is not None:
         await request_reconcile(queue)
     return status
 
 
-async def fail_validation(submission_id: int) -> SubmissionStatus:
+async def fail_validation(
+    submission_id: int, manufacturer_id: int | None = None
+) -> SubmissionStatus:
     """The validation job failed for good: the submission is ``REJECTED`` with a file-level
     ``VALIDATION_FAILED`` issue, never left ``VALIDATING``. A final one is left as it is."""
-    submission = await Submission.get(id=submission_id)
+    submission = await _load(submission_id, manufacturer_id)
     if submission.status.final:
         return submission.status
     async with in_transaction():
@@ -222,7 +226,9 @@ async def fail_validation(submission_id: int) -> SubmissionStatus:
                 )
             ],
         )
-        await Submission.filter(id=submission_id).update(
+        await Submission.filter(
+            manufacturer_id=submission.manufacturer_id, id=submission_id
+        ).update(
             status=SubmissionStatus.REJECTED,
             error_count=F("error_count") + 1,
             validated_at=datetime.now(UTC),
@@ -231,10 +237,17 @@ async def fail_validation(submission_id: int) -> SubmissionStatus:
     return SubmissionStatus.REJECTED
 
 
+async def _load(submission_id: int, manufacturer_id: int | None) -> Submission:
+    """The submission a job names; with its tenant (what the job recorded) when known."""
+    if manufacturer_id is None:
+        return await Submission.get(id=submission_id)
+    return await Submission.get(manufacturer_id=manufacturer_id, id=submission_id)
+
+
 async def _validate(
-    submission_id: int, heartbeat: Heartbeat | None, chunk_rows: int, set_based: bool
+    submission: Submission, heartbeat: Heartbeat | None, chunk_rows: int, set_based: bool
 ) -> SubmissionStatus:
-    submission = await Submission.get(id=submission_id)
+    submission_id = submission.id
     if submission.status.final:
         return submission.status
     # Each chunk commits its lines, issues and progress together, so a run that was
@@ -246,9 +259,9 @@ async def _validate(
         not staged and submission.status is SubmissionStatus.VALIDATING and submission.rows_done > 0
     )
     if not resume:
-        await Submission.filter(id=submission_id).update(
-            status=SubmissionStatus.VALIDATING, rows_done=0, error_count=0, warning_count=0
-        )
+        await Submission.filter(
+            manufacturer_id=submission.manufacturer_id, id=submission_id
+        ).update(status=SubmissionStatus.VALIDATING, rows_done=0, error_count=0, warning_count=0)
         await pos_lines_of(submission).delete()
         for model in (SubmissionIssue, StockLine):
             await model.filter(
@@ -257,7 +270,9 @@ async def _validate(
     settings = await settings_of(submission.manufacturer_id)
     content = await _Content.load(submission)
     rows_total = content.rows_total
-    await Submission.filter(id=submission_id).update(rows_total=rows_total)
+    await Submission.filter(manufacturer_id=submission.manufacturer_id, id=submission_id).update(
+        rows_total=rows_total
+    )
     period = parse_period(submission.period, settings.period_granularity)
     layout = await layout_for(submission)
     earlier = await series_of(submission)
@@ -296,7 +311,7 @@ async def _validate(
         return await _finish(submission, SubmissionStatus.REJECTED, run.rows)
     status = _decide(run, settings.file_rejection_policy)
     if status.accepted and not submission.dry_run:
-        await post_submission(submission_id, status, run.rows)
+        await post_submission(submission.manufacturer_id, submission_id, status, run.rows)
         return status
     return await _finish(submission, status, run.rows)
 
@@ -345,7 +360,7 @@ async def _validate_staged(
     settings = await settings_of(submission.manufacturer_id)
     status = _decide(run, settings.file_rejection_policy)
     if status.accepted and not submission.dry_run:
-        await post_submission(submission.id, status, run.rows)
+        await post_submission(submission.manufacturer_id, submission.id, status, run.rows)
         return status
     return await _finish(submission, status, run.rows)
 
@@ -361,7 +376,7 @@ def _decide(run: _Run, policy: FileRejectionPolicy) -> SubmissionStatus:
 
 
 async def _finish(submission: Submission, status: SubmissionStatus, rows: int) -> SubmissionStatus:
-    await Submission.filter(id=submission.id).update(
+    await Submission.filter(manufacturer_id=submission.manufacturer_id, id=submission.id).update(
         status=status, rows_total=rows, rows_done=rows, validated_at=datetime.now(UTC)
     )
     await _announce(submission, status)
@@ -407,7 +422,9 @@ class _Run:
 
     async def restore(self) -> None:
         """Continue after the last committed chunk of an interrupted run."""
-        fresh = await Submission.get(id=self.submission.id)
+        fresh = await Submission.get(
+            manufacturer_id=self.submission.manufacturer_id, id=self.submission.id
+        )
         self.rows = fresh.rows_done
         self.errors, self.warnings = fresh.error_count, fresh.warning_count
         mine = {"manufacturer_id": self.tenant, "submission_id": self.submission.id}
@@ -550,7 +567,9 @@ class _Run:
             )
             self.listed += len(listed)
         self.rows_total = max(self.rows, self.rows_total)
-        await Submission.filter(id=self.submission.id).update(
+        await Submission.filter(
+            manufacturer_id=self.submission.manufacturer_id, id=self.submission.id
+        ).update(
             rows_done=self.rows,
             error_count=self.errors,
             warning_count=self.warnings,
@@ -558,10 +577,12 @@ class _Run:
         )
 
 
-async def post_submission(submission_id: int, status: SubmissionStatus, rows: int) -> None:
+async def post_submission(
+    manufacturer_id: int, submission_id: int, status: SubmissionStatus, rows: int
+) -> None:
     """Post an accepted submission and set its final status, in one transaction, once."""
     async with in_transaction():
-        query = Submission.filter(id=submission_id)
+        query = Submission.filter(manufacturer_id=manufacturer_id, id=submission_id)
         if is_postgres():
             query = query.select_for_update()
         submission = await query.get()
@@ -594,11 +615,13 @@ async def post_submission(submission_id: int, status: SubmissionStatus, rows: in
                     ).values_list("warehouse_id", "product_id")
                     await mark_dirty(submission.manufacturer_id, [(w, p, start) for w, p in lines])
         if previous is not None:
-            await Submission.filter(id=previous.id).update(superseded_by_id=submission.id)
+            await Submission.filter(
+                manufacturer_id=previous.manufacturer_id, id=previous.id
+            ).update(superseded_by_id=submission.id)
         now = datetime.now(UTC)
-        await Submission.filter(id=submission_id).update(
-            status=status, posted_at=now, validated_at=now, rows_total=rows, rows_done=rows
-        )
+        await Submission.filter(
+            manufacturer_id=submission.manufacturer_id, id=submission_id
+        ).update(status=status, posted_at=now, validated_at=now, rows_total=rows, rows_done=rows)
         if (
             submission.kind is SubmissionKind.POS
             and previous is not None
