@@ -1,7 +1,7 @@
 """Partner-file ingestion on PostgreSQL + Redis with a real worker, against raw COPY.
 
     PORTAL_DATABASE_URL=postgres://.../db PORTAL_REDIS_URL=redis://.../7 \
-        python bench/ingest.py [--rows 250000,1000000] [--xlsx-rows 100000]
+        python bench/ingest.py [--rows 250000,1000000] [--xlsx-rows 100000] [--files 1]
 
 For each size, generates a POS CSV, uploads it through ``POST /uploads`` (the app
 in-process), and lets a real ``portal worker --burst`` process validate and post it; the
@@ -12,6 +12,10 @@ is JSON: per size ratio (end-to-end / COPY), rows_per_s, worker_peak_rss_mb; the
 the XLSX its end-to-end rows_per_s and, parsed alone in this process, parse_rows_per_s
 (the portal's reader: zip guards, calamine, cells as text) against
 openpyxl_parse_rows_per_s (openpyxl read-only, the reader it replaced, same cell text).
+With ``--files N`` each size is N reports into the same tenant, one per month ending
+2026-10 (the last N partitions of ``pos_line``): the figures of each are listed under
+``files``, the last one's at the top, so that ingesting into a history of (N - 1) x rows
+lines compares with the first.
 
 The database and Redis come from ``PORTAL_DATABASE_URL`` / ``PORTAL_REDIS_URL``; the
 database is created when missing and migrated, never dropped, and nothing is flushed: the
@@ -55,12 +59,12 @@ HEADER = list(POS_FIELDS)
 COPY_TABLE = f"bench_copy_pos_{os.getpid()}"
 
 
-def row(n: int) -> list[str]:
+def row(n: int, month: str = "2026-10") -> list[str]:
     return [
         f"W{n % 4}",
         f"S{n % SKUS:04d}",
         str(1 + n % 3),
-        f"2026-10-{1 + n % 28:02d}",
+        f"{month}-{1 + n % 28:02d}",
         f"Customer {n % CUSTOMERS} Inc.",
         "US",
         f"{10000 + n % 900}",
@@ -71,12 +75,12 @@ def row(n: int) -> list[str]:
     ]
 
 
-def make_csv(rows: int) -> bytes:
+def make_csv(rows: int, month: str = "2026-10") -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(HEADER)
     for n in range(rows):
-        writer.writerow(row(n))
+        writer.writerow(row(n, month))
     return buffer.getvalue().encode()
 
 
@@ -113,6 +117,12 @@ def parse_rates(data: bytes, rows: int) -> dict[str, float]:
     }
 
 
+def report_months(count: int) -> list[str]:
+    """``count`` consecutive months ending with 2026-10, oldest first."""
+    indexes = [2026 * 12 + 9 - n for n in range(count)]  # months since year 0, 2026-10 first
+    return [f"{i // 12}-{i % 12 + 1:02d}" for i in reversed(indexes)]
+
+
 async def seed() -> str:
     manufacturer, _ = await create_manufacturer(f"Bench ingest {os.getpid()} {time.time():.0f}")
     admin = Principal(manufacturer_id=manufacturer.id, role=Role.ADMIN)
@@ -135,12 +145,17 @@ def vm_hwm_kb(pid: int) -> int:
 
 
 async def ingest(
-    client: httpx.AsyncClient, token: str, data: bytes, name: str, env: dict[str, str]
+    client: httpx.AsyncClient,
+    token: str,
+    data: bytes,
+    name: str,
+    env: dict[str, str],
+    period: str = "2026-10",
 ) -> tuple[float, str]:
     start = time.perf_counter()
     response = await client.post(
         "/uploads",
-        data={"kind": "POS", "period": "2026-10"},
+        data={"kind": "POS", "period": period},
         files={"file": (name, data)},
         headers={"Authorization": f"Bearer {token}"},
         timeout=600,
@@ -233,6 +248,12 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", default="1000000", help="sizes, comma-separated")
     parser.add_argument("--xlsx-rows", type=int, default=100_000)
+    parser.add_argument(
+        "--files",
+        type=int,
+        default=1,
+        help="reports per size, one per month ending 2026-10, into the same tenant",
+    )
     args = parser.parse_args()
     url = os.environ.get("PORTAL_DATABASE_URL", "")
     redis_url = os.environ.get("PORTAL_REDIS_URL", "")
@@ -258,22 +279,29 @@ async def main() -> None:
         ) as client:
             for rows in sizes:
                 token = await seed()  # a tenant per size: a first report, not a resubmission
-                data = make_csv(rows)
-                print(f"CSV: {rows} rows, {len(data) / 1e6:.1f} MB", file=sys.stderr)
-                csv_s, csv_outcome = await ingest(client, token, data, "pos.csv", env)
-                print(f"CSV end-to-end: {csv_s:.1f}s {csv_outcome}", file=sys.stderr)
-                copy_s = await copy_baseline(url, data)
-                print(f"COPY: {copy_s:.2f}s", file=sys.stderr)
-                results[f"csv_{rows}"] = {
-                    "rows": rows,
-                    "end_to_end_s": round(csv_s, 2),
-                    "copy_s": round(copy_s, 3),
-                    "ratio": round(csv_s / copy_s, 1),
-                    "rows_per_s": round(rows / csv_s),
-                    "worker_peak_rss_mb": round(PEAKS[-1], 1),
-                    "outcome": csv_outcome,
-                }
-                del data
+                runs = []
+                for month in report_months(args.files):  # --files: one report per month
+                    data = make_csv(rows, month)
+                    print(f"CSV {month}: {rows} rows, {len(data) / 1e6:.1f} MB", file=sys.stderr)
+                    csv_s, outcome = await ingest(client, token, data, "pos.csv", env, month)
+                    print(f"CSV end-to-end: {csv_s:.1f}s {outcome}", file=sys.stderr)
+                    copy_s = await copy_baseline(url, data)
+                    print(f"COPY: {copy_s:.2f}s", file=sys.stderr)
+                    runs.append(
+                        {
+                            "period": month,
+                            "end_to_end_s": round(csv_s, 2),
+                            "copy_s": round(copy_s, 3),
+                            "ratio": round(csv_s / copy_s, 1),
+                            "rows_per_s": round(rows / csv_s),
+                            "worker_peak_rss_mb": round(PEAKS[-1], 1),
+                            "outcome": outcome,
+                        }
+                    )
+                    del data
+                results[f"csv_{rows}"] = {"rows": rows, **runs[-1]}
+                if len(runs) > 1:  # the tenant's history grew to files x rows POS lines
+                    results[f"csv_{rows}"]["files"] = runs
             if args.xlsx_rows:
                 token = await seed()
                 xlsx = make_xlsx(args.xlsx_rows)
