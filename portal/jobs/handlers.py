@@ -72,8 +72,8 @@ async def _validate_submission(args: dict[str, Any], ctx: JobContext) -> dict[st
     return {"status": status.value}
 
 
-async def _validation_failed(args: dict[str, Any], error: str) -> None:
-    await fail_validation(int(args["submission_id"]))
+async def _validation_failed(args: dict[str, Any], error: str, tenant: int | None) -> None:
+    await fail_validation(int(args["submission_id"]), tenant)
 
 
 async def _send_reminders(args: dict[str, Any], ctx: JobContext) -> dict[str, int]:
@@ -111,8 +111,8 @@ async def _validate_claim(args: dict[str, Any], ctx: JobContext) -> dict[str, An
     return {"status": (await validate_claim(claim_id, manufacturer_id=ctx.manufacturer_id)).value}
 
 
-async def _claim_validation_failed(args: dict[str, Any], error: str) -> None:
-    await fail_claim_validation(int(args["claim_id"]))
+async def _claim_validation_failed(args: dict[str, Any], error: str, tenant: int | None) -> None:
+    await fail_claim_validation(int(args["claim_id"]), tenant)
 
 
 async def _credit_claim(args: dict[str, Any], ctx: JobContext) -> dict[str, Any]:

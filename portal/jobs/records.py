@@ -50,7 +50,8 @@ class JobContext:
 
 Handler = Callable[[dict[str, Any], JobContext], Awaitable[Any]]
 # Called once when a job of its kind fails for good: (job args, error text).
-FailureHandler = Callable[[dict[str, Any], str], Awaitable[None]]
+# (arguments, error, the tenant the job was recorded for, if one)
+FailureHandler = Callable[[dict[str, Any], str, int | None], Awaitable[None]]
 
 
 def arq_job_id(job_id: int, dispatch_no: int) -> str:
@@ -208,6 +209,6 @@ async def _settle(job: Job, error: str, on_failure: Mapping[str, FailureHandler]
     if settle is None:
         return
     try:
-        await settle(dict(job.args), error)
+        await settle(dict(job.args), error, job.manufacturer_id)
     except Exception:
         log.exception("job %s (%s): settling its final failure failed", job.id, job.kind)

@@ -653,10 +653,12 @@ async def _store_validated(
     await _announce(claim, "claim.validated", ClaimStatus.VALIDATED, approved)
 
 
-async def fail_claim_validation(claim_id: int) -> None:
+async def fail_claim_validation(claim_id: int, manufacturer_id: int | None = None) -> None:
     """The validation job failed for good: the claim is rejected, never left pending."""
     await Claim.filter(
-        id=claim_id, status__in=[ClaimStatus.SUBMITTED, ClaimStatus.VALIDATING]
+        id=claim_id,
+        status__in=[ClaimStatus.SUBMITTED, ClaimStatus.VALIDATING],
+        **tenant_of(manufacturer_id),
     ).update(status=ClaimStatus.REJECTED, review_note="Validation failed; submit it again.")
 
 
