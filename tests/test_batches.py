@@ -34,7 +34,7 @@ from portal.models.enums import PartnerTier, Role
 from tests.graph import Graph
 from tests.jobs import run_jobs
 from tests.ledger_fixtures import build_channel
-from tests.order_fixtures import ADJUST, PLACE, act, build_sides, place, stock
+from tests.order_fixtures import ADJUST, act, build_sides, place, stock
 
 SETUP = [
     ("createPartner", "CreatePartnerInput", {"code": "D1", "name": "D1", "tier": "DISTRIBUTOR"}),
@@ -337,16 +337,9 @@ async def test_orders_reserve_and_ship_batches_and_returns_give_them_back(client
 
     # From the manufacturer: the batch asked for is reserved from its supply batch and ships.
     assert (await stock(s.shipping, "M1", 20, sku="LOT", batch="M-7"))["errors"] == []
-    placed = (
-        await s.d1(
-            PLACE,
-            input={
-                "supplyWarehouseCode": "M1",
-                "shipToWarehouseCode": "W2",
-                "lines": [lot(6, "M-7")],
-            },
-        )
-    )["placeOrder"]
+    placed = await place(
+        s.d1, supplyWarehouseCode="M1", shipToWarehouseCode="W2", lines=[lot(6, "M-7")]
+    )
     assert placed["errors"] == []
     mid = placed["order"]["id"]
     await act(s.manager, "confirmOrder", mid)
@@ -756,13 +749,13 @@ async def test_manufacturer_supply_is_kept_reserved_and_shipped_per_batch(client
     # BLOCK: an order to the manufacturer asking for more of a batch than it holds is
     # refused naming the batch (the SKU has 15); within it, reserved from that batch.
     to_m1 = {"supplyWarehouseCode": "M1", "shipToWarehouseCode": "W2"}
-    short = (await s.d1(PLACE, input={**to_m1, "lines": [lot(12, "L1")]}))["placeOrder"]
+    short = await place(s.d1, **to_m1, lines=[lot(12, "L1")])
     assert [(e["field"], e["code"]) for e in short["errors"]] == [
         (["lines", "0", "quantity"], "INSUFFICIENT_STOCK")
     ]
     assert "Only 10 of LOT batch L1" in short["errors"][0]["message"]
     assert await Order.filter(manufacturer_id=m).count() == 0
-    placed = (await s.d1(PLACE, input={**to_m1, "lines": [lot(8, "L1")]}))["placeOrder"]
+    placed = await place(s.d1, **to_m1, lines=[lot(8, "L1")])
     assert placed["errors"] == []
     assert (await batch_rows(s.d1, None))["M1"] == (15, 8, 7, {"L1": (10, 8, 2), "L2": (5, 0, 5)})
     # Shipping staff cannot take what is reserved of the batch.
@@ -797,8 +790,8 @@ async def test_manufacturer_supply_is_kept_reserved_and_shipped_per_batch(client
 
     # An order line asking for no batch names one on the notice: of it only what order
     # lines asking for that batch have not reserved.
-    batch_order = (await s.d1(PLACE, input={**to_m1, "lines": [lot(4, "L2")]}))["placeOrder"]
-    other = (await s.d1(PLACE, input={**to_m1, "lines": [lot(1)]}))["placeOrder"]
+    batch_order = await place(s.d1, **to_m1, lines=[lot(4, "L2")])
+    other = await place(s.d1, **to_m1, lines=[lot(1)])
     assert batch_order["errors"] == [] and other["errors"] == []
     await act(s.manager, "confirmOrder", other["order"]["id"])
     pick = {
@@ -828,16 +821,9 @@ async def test_allow_backorders_a_manufacturer_batch_until_it_arrives(client) ->
     s = await build_sides(client, insufficient_stock_policy="ALLOW")
     await products.create_product(s.ch.admin, sku="LOT", name="Lot", batch_controlled=True)
     assert (await stock(s.shipping, "M1", 3, sku="LOT", batch="L1"))["errors"] == []
-    placed = (
-        await s.d1(
-            PLACE,
-            input={
-                "supplyWarehouseCode": "M1",
-                "shipToWarehouseCode": "W2",
-                "lines": [lot(5, "L1")],
-            },
-        )
-    )["placeOrder"]
+    placed = await place(
+        s.d1, supplyWarehouseCode="M1", shipToWarehouseCode="W2", lines=[lot(5, "L1")]
+    )
     assert placed["errors"] == []
 
     async def line() -> tuple[int, int]:
