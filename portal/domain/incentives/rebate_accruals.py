@@ -41,6 +41,7 @@ from portal.domain.incentives.rebates import (
 from portal.domain.job_failures import ItemGuard
 from portal.domain.ledger.reads import in_periods
 from portal.domain.reconciliation.dirty import clear_marked
+from portal.domain.tenancy import tenants_with
 from portal.jobs.kinds import ACCRUE_REBATES
 from portal.models import LedgerEntry, ProductPrice, RebateAccrual, RebateDirty, RebateProgram
 from portal.models.enums import LedgerKind, Owner, RebateMeasure, RebateStatus
@@ -270,17 +271,14 @@ async def accrue_dirty(limit: int = DRAIN_LIMIT) -> int:
     marked for the next run; the other tenants go on."""
     # Each tenant's oldest keys, up to ``limit`` per tenant: a tenant whose program keeps
     # failing (its keys stay marked) never holds the others' keys back.
-    tenants = await RebateDirty.all().distinct().values_list("manufacturer_id", flat=True)
-    dirty = [
-        row
-        for m in sorted({int(t) for t in tenants})  # type: ignore[call-overload]
-        for row in await RebateDirty.filter(manufacturer_id=m).order_by("id").limit(limit)
-    ]
+    dirty: dict[int, list[RebateDirty]] = {}
+    for m in await tenants_with(RebateDirty.all()):
+        rows = await RebateDirty.filter(manufacturer_id=m).order_by("id").limit(limit)
+        if rows:
+            dirty[m] = rows
     if not dirty:
         return 0
-    per_tenant: dict[int, set[Key]] = defaultdict(set)
-    for row in dirty:
-        per_tenant[row.manufacturer_id].add((row.partner_id, row.period))
+    per_tenant = {m: {(r.partner_id, r.period) for r in rows} for m, rows in dirty.items()}
     guard = await ItemGuard.open(ACCRUE_REBATES)
     failed: set[int] = set()
     for m, marked in sorted(per_tenant.items()):
@@ -302,11 +300,9 @@ async def accrue_dirty(limit: int = DRAIN_LIMIT) -> int:
 
             if await guard.run(m, f"rebate program {program.id}", accrue) is None:
                 failed.add(m)  # its keys stay marked: retried on the next run
-    for m in sorted(set(per_tenant) - failed):
-        await clear_marked(
-            "rebate_dirty", m, [(r.id, r.version) for r in dirty if r.manufacturer_id == m]
-        )
-    return len(dirty)
+    for m in sorted(set(dirty) - failed):
+        await clear_marked("rebate_dirty", m, [(r.id, r.version) for r in dirty[m]])
+    return sum(len(rows) for rows in dirty.values())
 
 
 async def _accrue_program(program: RebateProgram, marked: set[Key]) -> None:

@@ -152,14 +152,15 @@ async def fan_out(limit: int = 1000) -> int:
     pending = OutboxEvent.filter(delivered_at__isnull=True)
     created = 0
     for m in await tenants_with(pending):
+        endpoints = await WebhookEndpoint.filter(manufacturer_id=m, active=True)
         for event in await pending.filter(manufacturer_id=m).order_by("id").limit(limit):
-            created += await _fan_out_event(event)
+            created += await _fan_out_event(event, endpoints)
     return created
 
 
-async def _fan_out_event(event: OutboxEvent) -> int:
+async def _fan_out_event(event: OutboxEvent, endpoints: list[WebhookEndpoint]) -> int:
+    """One pending delivery per endpoint of the event's tenant subscribed to its type."""
     created = 0
-    endpoints = await WebhookEndpoint.filter(manufacturer_id=event.manufacturer_id, active=True)
     for endpoint in endpoints:
         if endpoint.events and event.event_type not in endpoint.events:
             continue

@@ -33,6 +33,7 @@ from portal.domain.reconciliation.formula import classify, component_of, compone
 from portal.domain.reconciliation.sql_path import recompute_set_based
 from portal.domain.reconciliation.totals import partners_of, refresh_totals
 from portal.domain.reporting.accepted import current_reports
+from portal.domain.tenancy import tenants_with
 from portal.jobs.kinds import RECONCILE
 from portal.models import (
     LedgerEntry,
@@ -374,10 +375,9 @@ async def drain_dirty(limit: int = 5000, today: date | None = None) -> int:
     Isolated per tenant and per key: a key whose recompute raises (a poisoned row) is
     recorded as a ``job_failure`` of its manufacturer and set aside, found by halving the
     failing batch; every other key and tenant is recomputed in the same run."""
-    tenants = await ReconcileDirty.all().distinct().values_list("manufacturer_id", flat=True)
     guard: ItemGuard | None = None
     written = 0
-    for manufacturer_id in sorted({int(t) for t in tenants}):  # type: ignore[call-overload]
+    for manufacturer_id in await tenants_with(ReconcileDirty.all()):
         # each tenant's oldest keys, up to ``limit``: one busy tenant never holds others back
         dirty = (
             await ReconcileDirty.filter(manufacturer_id=manufacturer_id).order_by("id").limit(limit)

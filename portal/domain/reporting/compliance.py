@@ -15,14 +15,9 @@ from portal.domain.catalog.lookups import partner_scope
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.job_failures import ItemGuard
 from portal.domain.periods import Period, parse_period, period_containing
+from portal.domain.tenancy import tenant_by_tenant
 from portal.jobs.kinds import SEND_REMINDERS
-from portal.models import (
-    Manufacturer,
-    ManufacturerSettings,
-    OutboxEvent,
-    Partner,
-    Submission,
-)
+from portal.models import ManufacturerSettings, OutboxEvent, Partner, Submission
 from portal.models.enums import ACCEPTED_STATUSES, SubmissionKind
 
 REMINDER_EVENT = "reminder.due"
@@ -96,8 +91,7 @@ async def record_reminders(today: date | None = None, *, days_before: int = 3) -
     today = today or datetime.now(UTC).date()
     guard = await ItemGuard.open(SEND_REMINDERS)
     created = 0
-    for m in await Manufacturer.all().order_by("id").values_list("id", flat=True):
-        settings = await settings_of(int(m))  # type: ignore[call-overload]
+    for settings in await tenant_by_tenant(ManufacturerSettings.all()):
 
         async def remind(settings: ManufacturerSettings = settings) -> int:
             return await _remind(settings, today, days_before)

@@ -46,6 +46,7 @@ from portal.domain.reporting.lines import pos_lines_of
 from portal.domain.reporting.pos_staging import stage_pos
 from portal.domain.reporting.row_validation import CheckedPos, CheckedStock, RowChecker, RowIssue
 from portal.domain.reporting.stored import StoredFile
+from portal.domain.tenancy import tenant_of
 from portal.jobs.records import JobQueue
 from portal.models import (
     MappingTemplate,
@@ -193,7 +194,7 @@ async def validate_submission(
     validated set-based on PostgreSQL (``set_based``, default: on PostgreSQL), row by row
     otherwise; both give the same issues and lines."""
     use_sql = is_postgres() if set_based is None else set_based and is_postgres()
-    submission = await _load(submission_id, manufacturer_id)
+    submission = await Submission.filter(id=submission_id, **tenant_of(manufacturer_id)).get()
     status = await _validate(submission, heartbeat, chunk_rows or CHUNK, use_sql)
     if status.accepted and queue is not None:
         await request_reconcile(queue)
@@ -205,7 +206,7 @@ async def fail_validation(
 ) -> SubmissionStatus:
     """The validation job failed for good: the submission is ``REJECTED`` with a file-level
     ``VALIDATION_FAILED`` issue, never left ``VALIDATING``. A final one is left as it is."""
-    submission = await _load(submission_id, manufacturer_id)
+    submission = await Submission.filter(id=submission_id, **tenant_of(manufacturer_id)).get()
     if submission.status.final:
         return submission.status
     async with in_transaction():
@@ -235,13 +236,6 @@ async def fail_validation(
         )
     await _announce(submission, SubmissionStatus.REJECTED)
     return SubmissionStatus.REJECTED
-
-
-async def _load(submission_id: int, manufacturer_id: int | None) -> Submission:
-    """The submission a job names; with its tenant (what the job recorded) when known."""
-    if manufacturer_id is None:
-        return await Submission.get(id=submission_id)
-    return await Submission.get(manufacturer_id=manufacturer_id, id=submission_id)
 
 
 async def _validate(
