@@ -40,9 +40,11 @@ class Allocation(NamedTuple):
     quantity: int
 
 
-# The claim's lines reached through (claim_id, line_no): with the tenant alone (even as a
-# sub-select) the planner scanned every line of the tenant through (manufacturer_id, ...)
-# and hashed them, per claim: quadratic in the tenant's claims.
+# The claim's lines reached through (manufacturer_id, claim_id, line_no): with the tenant
+# alone (even as a sub-select) the planner scanned every line of the tenant through
+# (manufacturer_id, ...) and hashed them, per claim: quadratic in the tenant's claims; on a
+# (claim_id, line_no) key it still ANDed the tenant's index in while claim_line had no
+# statistics (a new database: 97 ms per 500-line claim after 40 claims, 8 ms now).
 _UPDATE_PG = """
 UPDATE claim_line c
 SET approved_quantity = v.approved_quantity, unit_credit = v.unit_credit, amount = v.amount,

@@ -72,7 +72,11 @@ class ClaimLine(Model):
 
     class Meta:
         table = "claim_line"
-        unique_together = (("claim", "line_no"),)
+        # The tenant leads the claim's key: one index answers (tenant, claim) -- a planner
+        # without statistics ANDed the tenant's (manufacturer_id, ...) index into every
+        # claim's read and update, reading the tenant's lines per claim -- and a unique key
+        # that holds the shard key is what a sharded table (Citus) can enforce.
+        unique_together = (("manufacturer_id", "claim", "line_no"),)
         indexes = (("manufacturer_id", "agreement_line_id"),)
 
 
