@@ -11,12 +11,17 @@ authorized price, so not provable). Then, timed, for every partner and month: th
 (``submit_claim``) and its validation (``validate_claim``) -- the functions the graph
 and the job call. Against it, one SQL statement computes the same approved amount per
 partner, month, SKU and end customer into a plain table; both sides must agree (the
-mismatches are printed; the SQL side's time is the best of three runs). The last line is JSON with ratio (domain / SQL) and lines_per_s
-(POS lines per second of domain time).
+mismatches are printed; the SQL side's time is the best of three runs). Beside it, the
+floor: one hand-written statement that writes what an audited claim must keep -- every
+claimed line with its result and every proving POS line as an allocation row -- into
+tables shaped and indexed like ``claim_line`` and ``claim_allocation`` (best of three).
+The last line is JSON with ratio (domain / SQL), ratio_to_floor (domain / floor) and
+lines_per_s (POS lines per second of domain time).
 
 The database comes from ``PORTAL_DATABASE_URL`` (PostgreSQL); it is created when missing
 and migrated, never dropped, and nothing in it is flushed: the bench works in a tenant of
-its own (a new manufacturer per run) and drops only the baseline table it creates.
+its own (a new manufacturer per run) and drops only the baseline and floor tables it
+creates.
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ from portal.settings import Settings
 
 BOOK_COST = Decimal("100.00")
 BASELINE = f"bench_claims_baseline_{os.getpid()}"
+FLOOR_TABLE = f"bench_claims_floor_{os.getpid()}"
 SQL_RUNS = 3
 ANALYZED = (
     "submission",
@@ -79,6 +85,49 @@ WHERE s.manufacturer_id = $1 AND s.kind = 'POS' AND s.superseded_by_id IS NULL
   AND NOT s.dry_run AND s.status IN ('ACCEPTED', 'ACCEPTED_WITH_WARNINGS')
   AND (l.unit_price IS NULL OR l.unit_price <= al.authorized_price)
 GROUP BY s.partner_id, s.period, l.product_id, l.end_customer_id, al.book_cost, al.authorized_price
+"""
+
+# The floor: the rows a claim must keep to be audited, written by hand in one statement --
+# each provable (partner, month, agreement line) as a claim line with its result and each
+# proving POS line as an allocation row -- into tables shaped and indexed like claim_line
+# and claim_allocation. What the domain cannot do without (it also keeps pools, proves twice:
+# draft and validation, records a job per claim and writes each line twice: submitted,
+# then validated).
+FLOOR = """
+WITH proved AS MATERIALIZED (
+    SELECT dense_rank() OVER (ORDER BY s.partner_id, s.period) AS claim_no, l.id AS pos_id,
+           l.product_id, l.end_customer_id, l.quantity, a.id AS agreement_id,
+           al.id AS agreement_line_id, al.book_cost - al.authorized_price AS credit
+    FROM submission s
+    JOIN pos_line l ON l.submission_id = s.id AND l.manufacturer_id = s.manufacturer_id
+    JOIN price_agreement a ON a.manufacturer_id = s.manufacturer_id
+      AND a.partner_id = s.partner_id AND a.end_customer_id = l.end_customer_id
+      AND l.sold_on BETWEEN a.valid_from AND a.valid_to
+    JOIN price_agreement_line al ON al.agreement_id = a.id AND al.product_id = l.product_id
+      AND al.manufacturer_id = s.manufacturer_id
+    WHERE s.manufacturer_id = $1 AND s.kind = 'POS' AND s.superseded_by_id IS NULL
+      AND NOT s.dry_run AND s.status IN ('ACCEPTED', 'ACCEPTED_WITH_WARNINGS')
+      AND (l.unit_price IS NULL OR l.unit_price <= al.authorized_price)
+), lines AS (
+    INSERT INTO {floor}_line (id, manufacturer_id, claim_id, line_no, product_id, sku,
+        quantity, end_customer_name, agreement_id, agreement_line_id, approved_quantity,
+        unit_credit, amount, clawed_back_quantity, status, codes)
+    SELECT row_number() OVER (), $1, p.claim_no,
+           row_number() OVER (PARTITION BY p.claim_no ORDER BY p.agreement_line_id),
+           p.product_id, pr.sku, sum(p.quantity), e.name, p.agreement_id, p.agreement_line_id,
+           sum(p.quantity), p.credit, round(sum(p.quantity) * p.credit, 2), 0, 'APPROVED', '[]'
+    FROM proved p
+    JOIN product pr ON pr.id = p.product_id AND pr.manufacturer_id = $1
+    JOIN end_customer e ON e.id = p.end_customer_id AND e.manufacturer_id = $1
+    GROUP BY p.claim_no, p.agreement_line_id, p.agreement_id, p.product_id, pr.sku, e.name,
+             p.credit
+    RETURNING id, claim_id, agreement_line_id
+)
+INSERT INTO {floor}_alloc (id, manufacturer_id, pool_id, claim_line_id, agreement_line_id,
+    pos_line_id, quantity, reason, "at")
+SELECT row_number() OVER (ORDER BY p.pos_id), $1, 0, x.id, p.agreement_line_id, p.pos_id,
+       p.quantity, 'CLAIMED', now()
+FROM proved p JOIN lines x ON x.claim_id = p.claim_no AND x.agreement_line_id = p.agreement_line_id
 """
 
 COMPARE = """
@@ -234,6 +283,32 @@ async def claim_everything(m: int, months: list[date]) -> tuple[int, int, dict[s
     return claim_count, line_count, phases
 
 
+async def written_floor(conn: asyncpg.Connection, m: int) -> tuple[float, tuple[int, int, Decimal]]:
+    """The best of three runs of ``FLOOR`` into tables created (and dropped) here, with the
+    lines, allocation rows and amount it wrote."""
+    best = float("inf")
+    for table in ("line", "alloc"):
+        like = "claim_line" if table == "line" else "claim_allocation"
+        await conn.execute(f"CREATE TABLE {FLOOR_TABLE}_{table} (LIKE {like} INCLUDING INDEXES)")
+    try:
+        for attempt in range(SQL_RUNS):
+            if attempt:
+                await conn.execute(f"TRUNCATE {FLOOR_TABLE}_line, {FLOOR_TABLE}_alloc")
+            start = time.perf_counter()
+            async with conn.transaction():
+                await conn.execute("SET LOCAL enable_nestloop = off")  # as the baseline
+                await conn.execute(FLOOR.format(floor=FLOOR_TABLE), m)
+            best = min(best, time.perf_counter() - start)
+        rows = (
+            await conn.fetchval(f"SELECT count(*) FROM {FLOOR_TABLE}_line"),
+            await conn.fetchval(f"SELECT count(*) FROM {FLOOR_TABLE}_alloc"),
+            await conn.fetchval(f"SELECT coalesce(sum(amount), 0) FROM {FLOOR_TABLE}_line"),
+        )
+    finally:
+        await conn.execute(f"DROP TABLE IF EXISTS {FLOOR_TABLE}_line, {FLOOR_TABLE}_alloc")
+    return best, rows
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--partners", type=int, default=20)
@@ -275,6 +350,7 @@ async def main() -> None:
             await conn.execute("SET LOCAL enable_nestloop = off")
             await conn.execute(SET_BASED.format(baseline=BASELINE), m)
         sql_s = min(sql_s, time.perf_counter() - start)
+    floor_s, floor_rows = await written_floor(conn, m)
     baseline_rows = await conn.fetchval(f"SELECT count(*) FROM {BASELINE}")
     mismatches = await conn.fetch(COMPARE.format(baseline=BASELINE), m)
     for row in mismatches[:20]:
@@ -283,6 +359,9 @@ async def main() -> None:
         "SELECT coalesce(sum(approved_amount), 0) FROM claim WHERE manufacturer_id = $1", m
     )
     sql_amount = await conn.fetchval(f"SELECT coalesce(sum(amount), 0) FROM {BASELINE}")
+    domain_allocations = await conn.fetchval(
+        "SELECT count(*) FROM claim_allocation WHERE manufacturer_id = $1", m
+    )
     await conn.execute(f"DROP TABLE {BASELINE}")
     await conn.close()
     await close_database()
@@ -290,7 +369,10 @@ async def main() -> None:
         f"{pos_lines} POS lines, {claim_count} claims of {claim_lines} lines: domain"
         f" {domain_s:.2f} s ({pos_lines / domain_s:,.0f} POS lines/s,"
         f" {claim_lines / domain_s:,.0f} claim lines/s) vs SQL {sql_s:.3f} s;"
-        f" approved {domain_amount} vs {sql_amount}; {len(mismatches)} mismatch(es)"
+        f" approved {domain_amount} vs {sql_amount}; {len(mismatches)} mismatch(es);"
+        f" floor (the same {floor_rows[0]} lines and {floor_rows[1]} allocation rows written by"
+        f" hand, {floor_rows[2]}) {floor_s:.3f} s; the domain wrote {domain_allocations}"
+        " allocation rows"
     )
     print(
         json.dumps(
@@ -308,6 +390,12 @@ async def main() -> None:
                 **{k: round(v, 2) for k, v in phases.items()},
                 "sql_s": round(sql_s, 3),
                 "ratio": round(domain_s / sql_s, 1),
+                "floor_s": round(floor_s, 3),
+                "floor_lines": floor_rows[0],
+                "floor_allocations": floor_rows[1],
+                "floor_amount": str(floor_rows[2]),
+                "domain_allocations": domain_allocations,
+                "ratio_to_floor": round(domain_s / floor_s, 1),
                 "lines_per_s": round(pos_lines / domain_s),
             }
         )
