@@ -33,6 +33,26 @@ async def test_every_table_but_the_tenant_root_has_manufacturer_id(client) -> No
     assert missing == []
 
 
+async def test_every_unique_key_of_a_distributed_table_holds_the_tenant(client) -> None:
+    """A sharded engine enforces a unique key only when it holds the distribution column;
+    on one node a key led by the tenant is also the one index a (tenant, parent) read
+    needs."""
+    offenders = []
+    for model in Tortoise.apps["models"].values():
+        meta = model._meta
+        if meta.db_table in NOT_DISTRIBUTED:
+            continue
+        for key in meta.unique_together:
+            columns = [meta.fields_db_projection.get(name, f"{name}_id") for name in key]
+            if "manufacturer_id" not in columns:
+                offenders.append(f"{meta.db_table}{tuple(columns)}")
+        for name, field in meta.fields_map.items():
+            column = meta.fields_db_projection.get(name)
+            if field.unique and not field.pk and column and column != "manufacturer_id":
+                offenders.append(f"{meta.db_table}.{column}")
+    assert sorted(offenders) == []
+
+
 def test_the_statement_check_catches_a_missing_tenant_filter() -> None:
     tenant = frozenset({"pos_line", "submission"})
     bad = 'SELECT "id" FROM "pos_line" WHERE "submission_id"=$1'

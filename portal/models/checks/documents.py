@@ -71,5 +71,5 @@ class InventoryDocumentLine(Model):
 
     class Meta:
         table = "inventory_document_line"
-        unique_together = (("document", "product_id"),)
-        indexes = (("manufacturer_id", "document_id", "id"),)
+        unique_together = (("manufacturer_id", "document", "product_id"),)
+        indexes = (("manufacturer_id", "document_id", "id"), ("document_id",))

@@ -73,5 +73,5 @@ class InventoryCheckLine(Model):
 
     class Meta:
         table = "inventory_check_line"
-        unique_together = (("check", "product_id"),)
-        indexes = (("manufacturer_id", "check_id", "id"),)
+        unique_together = (("manufacturer_id", "check", "product_id"),)
+        indexes = (("manufacturer_id", "check_id", "id"), ("check_id",))

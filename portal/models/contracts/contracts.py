@@ -67,8 +67,8 @@ class InventoryContractLine(Model):
 
     class Meta:
         table = "inventory_contract_line"
-        unique_together = (("contract", "line_no"),)
-        indexes = (("manufacturer_id", "product_id"),)
+        unique_together = (("manufacturer_id", "contract", "line_no"),)
+        indexes = (("manufacturer_id", "product_id"), ("contract_id",))
 
     @property
     def remaining(self) -> int:

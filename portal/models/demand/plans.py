@@ -49,8 +49,8 @@ class SalesAgreementLine(Model):
 
     class Meta:
         table = "sales_agreement_line"
-        unique_together = (("agreement", "product_id", "period"),)
-        indexes = (("manufacturer_id", "partner_id", "period"),)
+        unique_together = (("manufacturer_id", "agreement", "product_id", "period"),)
+        indexes = (("manufacturer_id", "partner_id", "period"), ("agreement_id",))
 
 
 class Forecast(Model):
@@ -88,8 +88,8 @@ class ForecastLine(Model):
 
     class Meta:
         table = "forecast_line"
-        unique_together = (("forecast", "product_id", "period"),)
-        indexes = (("manufacturer_id", "partner_id", "period"),)
+        unique_together = (("manufacturer_id", "forecast", "product_id", "period"),)
+        indexes = (("manufacturer_id", "partner_id", "period"), ("forecast_id",))
 
 
 class ForecastAdjustment(Model):

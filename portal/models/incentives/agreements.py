@@ -51,5 +51,5 @@ class PriceAgreementLine(Model):
 
     class Meta:
         table = "price_agreement_line"
-        unique_together = (("agreement", "product_id"),)
-        indexes = (("manufacturer_id", "product_id"),)
+        unique_together = (("manufacturer_id", "agreement", "product_id"),)
+        indexes = (("manufacturer_id", "product_id"), ("agreement_id",))

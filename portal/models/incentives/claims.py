@@ -77,7 +77,7 @@ class ClaimLine(Model):
         # claim's read and update, reading the tenant's lines per claim -- and a unique key
         # that holds the shard key is what a sharded table (Citus) can enforce.
         unique_together = (("manufacturer_id", "claim", "line_no"),)
-        indexes = (("manufacturer_id", "agreement_line_id"),)
+        indexes = (("manufacturer_id", "agreement_line_id"), ("claim_id",))
 
 
 class ClaimPool(Model):

@@ -69,8 +69,8 @@ class OrderLine(Model):
 
     class Meta:
         table = "order_line"
-        unique_together = (("order", "line_no"),)
-        indexes = (("manufacturer_id", "product_id"), ("product_id",))
+        unique_together = (("manufacturer_id", "order", "line_no"),)
+        indexes = (("manufacturer_id", "product_id"), ("product_id",), ("order_id",))
 
 
 class Reservation(Model):
@@ -89,10 +89,11 @@ class Reservation(Model):
 
     class Meta:
         table = "order_reservation"
-        unique_together = (("order_line", "warehouse_id"),)
+        unique_together = (("manufacturer_id", "order_line", "warehouse_id"),)
         indexes = (
             ("manufacturer_id", "warehouse_id", "product_id"),
             ("manufacturer_id", "order_id"),
+            ("order_line_id",),
         )
 
 

@@ -53,8 +53,8 @@ class SubmissionContent(Model):
 
     id = fields.BigIntField(primary_key=True)
     manufacturer_id = fields.IntField()  # tenant key, as on its parent
-    submission: fields.OneToOneRelation[Submission] = fields.OneToOneField(
-        "models.Submission", related_name="content", on_delete=fields.CASCADE
+    submission: fields.ForeignKeyRelation[Submission] = fields.ForeignKeyField(
+        "models.Submission", related_name="contents", on_delete=fields.CASCADE
     )
     submission_id: int
     # GraphQL: list of row dicts
@@ -64,6 +64,8 @@ class SubmissionContent(Model):
 
     class Meta:
         table = "submission_content"
+        unique_together = (("manufacturer_id", "submission"),)  # one per submission
+        indexes = (("submission_id",),)  # the foreign key's checks
 
 
 class SubmissionIssue(Model):
