@@ -56,7 +56,9 @@ def untenanted_in(sql: str, tenant_tables: frozenset[str]) -> list[str]:
         bare = re.compile(r'(?<![."\w])"?manufacturer_id"?\s*(=|IN\b|ANY\b)', re.IGNORECASE)
         if qualified.search(sql):
             continue
-        if len(read) == 1 and bare.search(sql):
+        # unqualified, it filters only after WHERE (an UPDATE's SET may write the column)
+        where = re.search(r"\bWHERE\b", sql, re.IGNORECASE)
+        if len(read) == 1 and where and bare.search(sql, where.end()):
             continue
         missing.append(table)
     return missing

@@ -66,6 +66,12 @@ def test_the_statement_check_catches_a_missing_tenant_filter() -> None:
     assert untenanted_in(join, tenant) == ["pos_line"]
     assert untenanted_in(join + " AND l.manufacturer_id = $1", tenant) == []
     assert untenanted_in('INSERT INTO "pos_line" ("row") VALUES ($1)', tenant) == ["pos_line"]
+    # a whole-row save writes the tenant column in SET and filters by id alone
+    resave = 'UPDATE "submission" SET "manufacturer_id"=$1,"period"=$2 WHERE "id"=$3'
+    assert untenanted_in(resave, tenant) == ["submission"]
+    assert (
+        untenanted_in(resave.replace('"id"=$3', '"manufacturer_id"=$3 AND "id"=$4'), tenant) == []
+    )
 
 
 @pytest.mark.parametrize("settings", ["postgres"], indirect=True)
@@ -150,3 +156,65 @@ async def test_every_statement_of_the_jobs_filters_on_the_tenant(db) -> None:
         for table in untenanted_in(sql, tenant_tables):
             offenders.setdefault(table, set()).add(" ".join(sql.split())[:300])
     assert offenders == {}, "\n".join(f"{t}: {sorted(s)}" for t, s in offenders.items())
+
+
+@pytest.mark.parametrize("settings", ["postgres"], indirect=True)
+async def test_every_edit_of_a_loaded_row_filters_on_the_tenant(db) -> None:
+    """Edits of a row read first (a partner, a product and its price, a SKU mapping, the
+    settings, a warehouse, a design's review and close, an exception) update it by id *and*
+    tenant, never by id alone as ``instance.save()`` does."""
+    from datetime import date
+    from decimal import Decimal
+
+    from portal.demo import seed_demo
+    from portal.domain.access.principal import Principal
+    from portal.domain.catalog import partners, products, tenants, warehouses
+    from portal.domain.catalog.tenants import settings_of
+    from portal.domain.designs import registrations
+    from portal.domain.reconciliation.exceptions import update_exception
+    from portal.models import DesignRegistration, Product, ReconciliationRow, Warehouse
+    from portal.models.enums import DesignStatus, ExceptionStatus
+
+    await seed_demo()
+    partner = await Partner.filter(parent_id__isnull=True).order_by("id").first()
+    assert partner is not None
+    m = partner.manufacturer_id
+    admin = Principal(manufacturer_id=m, role=Role.ADMIN)
+    product, other = await Product.filter(manufacturer_id=m).order_by("id").limit(2)
+    warehouse = await Warehouse.filter(manufacturer_id=m, partner_id=partner.id).first()
+    submitted = await DesignRegistration.filter(
+        manufacturer_id=m, status=DesignStatus.SUBMITTED
+    ).first()
+    approved = await DesignRegistration.filter(
+        manufacturer_id=m, status=DesignStatus.APPROVED
+    ).first()
+    row = await ReconciliationRow.filter(
+        manufacturer_id=m, exception_status=ExceptionStatus.OPEN
+    ).first()
+    assert warehouse and submitted and approved and row
+    tolerance = (await settings_of(m)).tolerance_percent
+    with recording_statements() as seen:
+        await partners.update_partner(admin, partner.code, name="Renamed partner")
+        await products.update_product(admin, product.sku, name="Renamed product")
+        for price in (Decimal("10.00"), Decimal("11.00")):  # the second edits the first
+            await products.set_list_price(
+                admin, product.sku, price=price, valid_from=date(2026, 1, 1)
+            )
+        for sku in (product.sku, other.sku):  # the second remaps the first
+            await products.map_partner_sku(
+                admin, partner_sku="PN-1", sku=sku, partner_code=partner.code
+            )
+        await tenants.update_settings(admin, tolerance_percent=tolerance)
+        await warehouses.update_warehouse(admin, warehouse.code, name="Renamed warehouse")
+        await registrations.review_design(admin, submitted.id, approve=False, note="No.")
+        await registrations.close_design(admin, approved.id, won=True)
+        await update_exception(admin, row.id, owner_email="owner@example.com")
+    updates = [sql for sql in seen if sql.lstrip().upper().startswith("UPDATE")]
+    assert len(updates) >= 9
+    tenant_tables = frozenset(_tables()) - NOT_DISTRIBUTED
+    offenders = sorted(
+        " ".join(sql.split())[:200] for sql in updates if untenanted_in(sql, tenant_tables)
+    )
+    assert offenders == []
+    assert (await Partner.get(id=partner.id)).name == "Renamed partner"
+    assert (await Product.get(id=product.id)).name == "Renamed product"

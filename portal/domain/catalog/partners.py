@@ -11,6 +11,7 @@ from portal.domain.access.principal import Action, Principal
 from portal.domain.catalog.lookups import get_partner
 from portal.domain.errors import DomainError, ErrorCode, check_code, check_length, require
 from portal.domain.idempotency import idempotent
+from portal.domain.tenancy import save_fields
 from portal.models import Partner
 from portal.models.enums import PartnerTier
 
@@ -100,5 +101,5 @@ async def update_partner(
         partner.parent_id = await _parent(principal, parent_code, partner.id)
     if active is not None:
         partner.active = active
-    await partner.save()
+    await save_fields(partner, "name", "tier", "parent_id", "active")
     return partner

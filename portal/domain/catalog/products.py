@@ -15,6 +15,7 @@ from portal.domain.bounds.dates import check_planning_date
 from portal.domain.catalog.lookups import get_partner, get_product
 from portal.domain.errors import DomainError, ErrorCode, check_code, check_length, require
 from portal.domain.idempotency import idempotent
+from portal.domain.tenancy import save_fields
 from portal.models import PartnerSkuMapping, Product, ProductPrice
 
 
@@ -124,7 +125,7 @@ async def update_product(
         product.batch_controlled = batch_controlled
     if active is not None:
         product.active = active
-    await product.save()
+    await save_fields(product, "name", "category", "batch_controlled", "active")
     return product
 
 
@@ -145,7 +146,7 @@ async def set_list_price(
     if not created:
         entry.price = clean
         entry.currency = check_currency(currency)
-        await entry.save()
+        await save_fields(entry, "price", "currency")
     return entry
 
 
@@ -184,7 +185,7 @@ async def map_partner_sku(
     )
     if not created and mapping.product_id != product.id:
         mapping.product = product
-        await mapping.save()
+        await save_fields(mapping, "product_id")
     return mapping
 
 

@@ -11,6 +11,7 @@ from portal.domain.access.principal import Action, Principal
 from portal.domain.access.tokens import create_token
 from portal.domain.errors import DomainError, ErrorCode, check_length, require
 from portal.domain.integrations.outbound import OutboundPolicy, check_url
+from portal.domain.tenancy import save_fields
 from portal.models import Manufacturer, ManufacturerSettings
 from portal.models.enums import Role
 
@@ -93,7 +94,7 @@ async def update_settings(
         if not hasattr(settings, name):
             raise DomainError(ErrorCode.INVALID, f"Unknown setting {name}.", [name])
         setattr(settings, name, value)
-    await settings.save()
+    await save_fields(settings, *changes)
     return settings
 
 

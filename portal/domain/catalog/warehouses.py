@@ -10,6 +10,7 @@ from portal.domain.access.principal import Action, Principal
 from portal.domain.catalog.lookups import get_warehouse, partner_scope
 from portal.domain.errors import DomainError, ErrorCode, check_code, check_length, require
 from portal.domain.idempotency import idempotent
+from portal.domain.tenancy import save_fields
 from portal.models import Partner, Warehouse
 from portal.models.enums import WarehouseKind
 
@@ -88,5 +89,5 @@ async def update_warehouse(
         warehouse.name = check_length(require(name, "name"), "name")
     if active is not None:
         warehouse.active = active
-    await warehouse.save()
+    await save_fields(warehouse, "name", "active")
     return warehouse

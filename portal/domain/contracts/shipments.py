@@ -28,6 +28,7 @@ from portal.domain.ledger.shipments import (
     receive,
     receive_per_mode,
 )
+from portal.domain.tenancy import save_fields
 from portal.models import InventoryContract, InventoryContractLine, Product, Shipment, Warehouse
 from portal.models.enums import InventoryContractType
 
@@ -53,7 +54,7 @@ async def ship_line(
         source=SOURCE,
     )
     line.shipment_id = shipment.id
-    await line.save(update_fields=["shipment_id"])
+    await save_fields(line, "shipment_id")
     if contract.type is InventoryContractType.WDS:
         await receive(shipment, day, principal.token_id)
     else:

@@ -253,7 +253,9 @@ async def review_design(
             for sku, price in (authorized_prices or {}).items():
                 product = await get_product(principal, sku, field="authorizedPrices")
                 updated = await DesignLine.filter(
-                    registration_id=registration.id, product_id=product.id
+                    manufacturer_id=registration.manufacturer_id,
+                    registration_id=registration.id,
+                    product_id=product.id,
                 ).update(authorized_price=check_price(price, "authorizedPrices"))
                 if not updated:
                     raise DomainError(
@@ -270,7 +272,7 @@ async def review_design(
                 )
             registration.status = DesignStatus.REJECTED
         registration.review_note = clean_note or None
-        await registration.save()
+        await save_fields(registration, "status", "expires_on", "review_note")
         await _event(
             registration,
             principal,
@@ -298,7 +300,7 @@ async def close_design(
             ErrorCode.INVALID_STATE, "Only an approved registration is won or lost.", ["id"]
         )
     registration.status = DesignStatus.WON if won else DesignStatus.LOST
-    await registration.save()
+    await save_fields(registration, "status")
     await _event(registration, principal, registration.status.value)
     return registration
 

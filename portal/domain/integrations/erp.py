@@ -31,7 +31,7 @@ from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.integrations.outbound import OutboundError, OutboundRefused
 from portal.domain.integrations.outbound_http import fetch
 from portal.domain.ledger.shipments import LineInput, record_shipment
-from portal.domain.tenancy import tenants_with
+from portal.domain.tenancy import save_fields, tenants_with
 from portal.jobs.kinds import ERP_SYNC
 from portal.jobs.records import JobQueue, submit_job
 from portal.models import ErpCursor, ErpSyncRun, Job, ManufacturerSettings, Product
@@ -251,7 +251,7 @@ async def _finish(run: ErpSyncRun, status: str, error: str | None, http_status: 
     run.error = error
     run.http_status = http_status
     run.finished_at = datetime.now(UTC)
-    await run.save()
+    await save_fields(run, "status", "error", "http_status", "finished_at")
 
 
 async def _import_product(system: Principal, item: dict[str, Any], run: ErpSyncRun) -> None:

@@ -30,7 +30,7 @@ from portal.domain.ledger.batches import check_batch, require_batches
 from portal.domain.ledger.posting import arrive, check_positive_quantity, move_in_transit
 from portal.domain.ledger.stock import require_in_stock
 from portal.domain.orders.completion import complete_received
-from portal.domain.tenancy import tenant_by_tenant, visible_to
+from portal.domain.tenancy import save_fields, tenant_by_tenant, visible_to
 from portal.jobs.kinds import AUTO_RECEIVE_SHIPMENTS
 from portal.models import ManufacturerSettings, Product, Shipment, ShipmentLine, Warehouse
 from portal.models.enums import LedgerKind, ReceiptMode, ShipmentStatus
@@ -255,7 +255,7 @@ async def receive(shipment: Shipment, received_on: date, token_id: int | None) -
     )
     shipment.status = ShipmentStatus.RECEIVED
     shipment.received_on = received_on
-    await shipment.save(update_fields=["status", "received_on"])
+    await save_fields(shipment, "status", "received_on")
     if shipment.source == CONTRACT_SOURCE:
         await contract_received(shipment)
     await complete_received(tenant, shipment.partner_id, None, shipment.warehouse_id)

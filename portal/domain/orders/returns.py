@@ -46,6 +46,7 @@ from portal.domain.ledger.shipments import (
     require_lines_in_stock,
 )
 from portal.domain.orders.orders import visible_orders
+from portal.domain.tenancy import save_fields
 from portal.models import (
     Order,
     OrderLine,
@@ -196,7 +197,7 @@ async def request_return(
                 stock_return.replacement_shipment_id = await _replacement(
                     principal, stock_return, warehouse, cleaned
                 )
-                await stock_return.save(update_fields=["replacement_shipment_id"])
+                await save_fields(stock_return, "replacement_shipment_id")
             await _announce(stock_return)
         return stock_return
 

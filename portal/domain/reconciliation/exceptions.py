@@ -18,7 +18,7 @@ from portal.domain.incentives.price_protection_held import record_revalidations
 from portal.domain.ledger.adjustments import AdjustmentReason, post_adjustment
 from portal.domain.periods import parse_period
 from portal.domain.reconciliation.recompute import recompute
-from portal.domain.tenancy import joined, visible_to
+from portal.domain.tenancy import joined, save_fields, visible_to
 from portal.models import ExceptionEvent, Product, ReconciliationRow, Warehouse
 from portal.models.enums import ExceptionReason, ExceptionStatus, ReconciliationStatus
 
@@ -128,7 +128,7 @@ async def update_exception(
             row.reason = reason
         if clean_note:
             events.append(("COMMENT", {"note": clean_note}))
-        await row.save(update_fields=["exception_status", "owner_email", "reason"])
+        await save_fields(row, "exception_status", "owner_email", "reason")
         if row.exception_status is ExceptionStatus.RESOLVED:
             # Held price-protection lines of the row's warehouse and SKU: revalidated.
             await record_revalidations(row.manufacturer_id, {(row.warehouse_id, row.product_id)})

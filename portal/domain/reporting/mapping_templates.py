@@ -12,6 +12,7 @@ from portal.domain.bounds.text import SHORT, clean_text, text_problem
 from portal.domain.catalog.lookups import partner_scope
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.reporting.files import fields_of
+from portal.domain.tenancy import save_fields
 from portal.models import MappingTemplate
 from portal.models.enums import SubmissionKind
 
@@ -90,12 +91,15 @@ async def save_template(
         "header_row": header_row,
         "partner_skus": partner_skus,
     }
-    template, _ = await MappingTemplate.update_or_create(
+    template, created = await MappingTemplate.get_or_create(
         manufacturer_id=principal.manufacturer_id,
         partner_id=partner_id,
         name=clean_name,
         defaults=values,
     )
+    if not created:  # replaced by tenant and id (``update_or_create`` saves by id alone)
+        template.update_from_dict(values)
+        await save_fields(template, *values)
     return template
 
 
