@@ -251,7 +251,18 @@ async def _finish(run: ErpSyncRun, status: str, error: str | None, http_status: 
     run.error = error
     run.http_status = http_status
     run.finished_at = datetime.now(UTC)
-    await save_fields(run, "status", "error", "http_status", "finished_at")
+    await save_fields(
+        run,
+        "status",
+        "error",
+        "http_status",
+        "finished_at",
+        "products_imported",
+        "shipments_imported",
+        "shipments_skipped",
+        "inventory_imported",
+        "item_errors",
+    )
 
 
 async def _import_product(system: Principal, item: dict[str, Any], run: ErpSyncRun) -> None:
