@@ -195,7 +195,7 @@ async def ingest(
         nonlocal final_at
         while not final_at:
             status = await Submission.filter(id=submission_id).values_list("status", flat=True)
-            if status and SubmissionStatus(str(status[0])).final:
+            if status and SubmissionStatus(status[0]).final:
                 final_at = time.perf_counter() - start
                 return
             if worker.returncode is not None:
