@@ -4,6 +4,7 @@ issues on a tenant table filters on it (what a sharded engine routes by)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 
 import httpx
@@ -53,6 +54,20 @@ async def test_every_unique_key_of_a_distributed_table_holds_the_tenant(client) 
     assert sorted(offenders) == []
 
 
+def _offenders(statements: Iterable[str]) -> dict[str, set[str]]:
+    """Per tenant table, the statements that reach it without its tenant key."""
+    tenant_tables = frozenset(_tables()) - NOT_DISTRIBUTED
+    found: dict[str, set[str]] = {}
+    for sql in statements:
+        for table in untenanted_in(sql, tenant_tables):
+            found.setdefault(table, set()).add(" ".join(sql.split())[:300])
+    return found
+
+
+def _listed(offenders: dict[str, set[str]]) -> str:
+    return "\n".join(f"{t}: {sorted(s)}" for t, s in offenders.items())
+
+
 def test_the_statement_check_catches_a_missing_tenant_filter() -> None:
     tenant = frozenset({"pos_line", "submission"})
     bad = 'SELECT "id" FROM "pos_line" WHERE "submission_id"=$1'
@@ -79,8 +94,6 @@ async def test_every_statement_of_the_access_sweep_filters_on_the_tenant(client)
     from tests import test_access_sweep as sweep
 
     victim_id, other_partner = await sweep._seed_victim()
-    tenant_tables = frozenset(_tables()) - NOT_DISTRIBUTED
-    offenders: dict[str, set[str]] = {}
     d1 = await Partner.get(manufacturer_id=victim_id, code="D1")
     _, owner = await create_token(victim_id, Role.ADMIN)
     _, partner = await create_token(victim_id, Role.PARTNER_ADMIN, partner_id=d1.id)
@@ -97,10 +110,8 @@ async def test_every_statement_of_the_access_sweep_filters_on_the_tenant(client)
                 else:
                     await graph.raw(f"mutation {{ {name} {{ errors {{ code }} }} }}")
     assert len(seen) > 100
-    for sql in seen:
-        for table in untenanted_in(sql, tenant_tables):
-            offenders.setdefault(table, set()).add(" ".join(sql.split())[:300])
-    assert offenders == {}, "\n".join(f"{t}: {sorted(s)}" for t, s in offenders.items())
+    offenders = _offenders(seen)
+    assert offenders == {}, _listed(offenders)
 
 
 # A periodic job first finds which tenants have work (the dirty keys, the due deliveries,
@@ -148,14 +159,8 @@ async def test_every_statement_of_the_jobs_filters_on_the_tenant(db) -> None:
             await schedule_erp_sync(ParkedQueue())
             await full_recompute(submission.manufacturer_id, submission.period)
     assert len(seen) > 50
-    tenant_tables = frozenset(_tables()) - NOT_DISTRIBUTED
-    offenders: dict[str, set[str]] = {}
-    for sql in seen:
-        if _CROSS_TENANT.search(sql):
-            continue
-        for table in untenanted_in(sql, tenant_tables):
-            offenders.setdefault(table, set()).add(" ".join(sql.split())[:300])
-    assert offenders == {}, "\n".join(f"{t}: {sorted(s)}" for t, s in offenders.items())
+    offenders = _offenders(sql for sql in seen if not _CROSS_TENANT.search(sql))
+    assert offenders == {}, _listed(offenders)
 
 
 @pytest.mark.parametrize("settings", ["postgres"], indirect=True)
@@ -211,10 +216,7 @@ async def test_every_edit_of_a_loaded_row_filters_on_the_tenant(db) -> None:
         await update_exception(admin, row.id, owner_email="owner@example.com")
     updates = [sql for sql in seen if sql.lstrip().upper().startswith("UPDATE")]
     assert len(updates) >= 9
-    tenant_tables = frozenset(_tables()) - NOT_DISTRIBUTED
-    offenders = sorted(
-        " ".join(sql.split())[:200] for sql in updates if untenanted_in(sql, tenant_tables)
-    )
-    assert offenders == []
+    offenders = _offenders(updates)
+    assert offenders == {}, _listed(offenders)
     assert (await Partner.get(id=partner.id)).name == "Renamed partner"
     assert (await Product.get(id=product.id)).name == "Renamed product"

@@ -49,8 +49,8 @@ class JobContext:
 
 
 Handler = Callable[[dict[str, Any], JobContext], Awaitable[Any]]
-# Called once when a job of its kind fails for good: (job args, error text).
-# (arguments, error, the tenant the job was recorded for, if one)
+# Called once when a job of its kind fails for good: (job args, error text, the tenant the
+# job was recorded for, if one).
 FailureHandler = Callable[[dict[str, Any], str, int | None], Awaitable[None]]
 
 
