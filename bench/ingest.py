@@ -6,10 +6,10 @@
 
 For each size, generates a POS CSV, uploads it through ``POST /uploads`` (the app
 in-process), and lets a real ``portal worker --burst`` process validate and post it; the
-end-to-end time runs from the upload until that worker finds its queue empty and exits. In the same run the same rows,
-pre-parsed, are loaded with asyncpg's ``copy_records_to_table`` into a table shaped like
-``pos_line``. Then an XLSX (``--xlsx-rows``, 0 to skip) goes the same way. The last line
-is JSON: per size ratio (end-to-end / COPY), rows_per_s, worker_peak_rss_mb, and
+end-to-end time runs from the upload until that worker finds its queue empty and exits.
+In the same run the same rows, pre-parsed, are loaded with asyncpg's
+``copy_records_to_table`` into a table shaped like ``pos_line``. Then an XLSX
+(``--xlsx-rows``, 0 to skip) goes the same way. The last line is JSON: per size ratio (end-to-end / COPY), rows_per_s, worker_peak_rss_mb, and
 accepted_s / accepted_rows_per_s (from the upload to the submission's final status, seen
 by polling every 50 ms: the end-to-end time also runs the jobs the acceptance queued, e.g.
 the reconciliation, until the burst worker finds its queue empty); then for
@@ -43,6 +43,8 @@ import json
 import os
 import sys
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -148,11 +150,12 @@ async def seed() -> str:
     return token
 
 
-def vm_hwm_kb(pid: int) -> int:
-    """The peak resident set of a running process (Linux), in KiB."""
+def memory_kb(pid: int, field: str) -> int:
+    """A running process's ``VmHWM`` (peak resident set) or ``VmRSS`` (resident set now),
+    in KiB (Linux)."""
     text = Path(f"/proc/{pid}/status").read_text()
     return next(
-        (int(line.split()[1]) for line in text.splitlines() if line.startswith("VmHWM:")), 0
+        (int(line.split()[1]) for line in text.splitlines() if line.startswith(f"{field}:")), 0
     )
 
 
@@ -169,11 +172,22 @@ async def start_worker(env: dict[str, str], *, burst: bool) -> asyncio.subproces
     )
 
 
-def vm_rss_kb(pid: int) -> int:
-    text = Path(f"/proc/{pid}/status").read_text()
-    return next(
-        (int(line.split()[1]) for line in text.splitlines() if line.startswith("VmRSS:")), 0
-    )
+@asynccontextmanager
+async def resident_worker(
+    env: dict[str, str], wanted: bool
+) -> AsyncIterator[asyncio.subprocess.Process | None]:
+    """``--resident``: one ``portal worker`` (not burst), polling before the first upload,
+    stopped when the bench ends however it ends; otherwise nothing."""
+    if not wanted:
+        yield None
+        return
+    worker = await start_worker(env, burst=False)
+    try:
+        await asyncio.sleep(RESIDENT_WARMUP_S)
+        yield worker
+    finally:
+        worker.terminate()
+        await worker.wait()
 
 
 async def ingest(
@@ -208,7 +222,7 @@ async def ingest(
         nonlocal peak
         while worker.returncode is None and not (resident and final_at):
             try:
-                peak = max(peak, (vm_rss_kb if resident else vm_hwm_kb)(worker.pid))
+                peak = max(peak, memory_kb(worker.pid, "VmRSS" if resident else "VmHWM"))
             except OSError:
                 return
             await asyncio.sleep(0.1)
@@ -334,11 +348,8 @@ async def main() -> None:
     await close_database()
 
     results: dict[str, object] = {"worker": "resident" if args.resident else "burst"}
-    resident = await start_worker(env, burst=False) if args.resident else None
-    if resident is not None:
-        await asyncio.sleep(RESIDENT_WARMUP_S)  # started and polling before the first upload
     app = create_app(settings, scheduler_interval=None)
-    async with app.router.lifespan_context(app):
+    async with resident_worker(env, args.resident) as resident, app.router.lifespan_context(app):
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://bench"
         ) as client:
@@ -391,9 +402,6 @@ async def main() -> None:
                     **rates,
                 }
             results["empty_worker_run_s"] = round(await empty_worker_run(env), 2)
-    if resident is not None:
-        resident.terminate()
-        await resident.wait()
     print(json.dumps(results))
 
 
