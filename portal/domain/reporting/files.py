@@ -398,7 +398,9 @@ class _Rows:
             return None
         if not "".join(record).strip():  # a blank record
             return None
-        if self.pick is not None and len(record) >= self.width:  # no cell missing
+        if self.pick is not None:
+            if len(record) < self.width:  # cells missing at the end: empty
+                record = record + [""] * (self.width - len(record))
             values = dict(zip(self.names, map(str.strip, self.pick(record)), strict=True))
         else:
             values = {

@@ -3,22 +3,26 @@
     outcome = await stage_pos(submission, checker, rows, chunk_rows=5000, cap=1000)
 
 Rows stream from the stored file a slice at a time
-(:func:`~portal.domain.reporting.files.stream_rows`), get the checks
-that need no table in Python (:mod:`portal.domain.reporting.pos_rows`) and are copied in
-chunks into a temporary staging table of the validating transaction. Then SQL does what
+(:func:`~portal.domain.reporting.files.stream_rows`), get the checks that need no table in
+Python (:mod:`portal.domain.reporting.pos_rows`) and are copied, as they are read, by one
+COPY into a temporary staging table of the validating transaction. Then SQL does what
 needs tables: warehouse and SKU (or partner SKU), the period, serial counts, duplicate
 lines and serials, serial units never shipped or already sold; it writes the listed
 issues, registers new end customers (one per key) and inserts the accepted lines with
 ``INSERT ... SELECT``, all in that one transaction. The result is the one the row-by-row
 path gives (``tests/test_ingest_paths.py``): the same issues (codes, rows, messages, the
 same first ``cap`` listed, in the order of chunks), the same lines and customers.
-Progress (``rows_done``) is written on another connection while the rows stream; a run
-that dies leaves nothing but that progress, and the next run starts over.
+Progress (``rows_done``) and the job's heartbeat are written every second on another
+connection while the rows stream and are checked; a run that dies leaves nothing but that
+progress, and the next run starts over.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import asyncio
+import gc
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -38,6 +42,7 @@ from portal.models import Submission
 from portal.models.enums import IssueSeverity
 
 Heartbeat = Callable[[], Awaitable[None]]
+KEEP_UP_SECONDS = 1.0  # progress and heartbeat while a file is staged and checked
 
 
 @dataclass(slots=True)
@@ -71,13 +76,7 @@ INSERT INTO pos_checked
 SELECT seq, row, warehouse_code, sku, quantity, sold_on, name, country, postal_code,
        unit_price, currency, invoice_no, serials, batch_no, customer_key, field, code, message,
        warehouse_id, product_id, product_sku, serial_controlled, batch_controlled, NULL,
-       -- a line without serials repeating the invoice, product and batch of an earlier one
-       CASE WHEN invoice_no <> '' AND cardinality(serials) = 0 AND rank = {ranks.VALID}
-                 AND count(*) FILTER (
-                     WHERE invoice_no <> '' AND cardinality(serials) = 0 AND rank = {ranks.VALID}
-                 ) OVER (PARTITION BY invoice_no, product_id, batch_no ORDER BY seq) > 1
-            THEN {ranks.INVOICE_REPEATED} ELSE rank END,
-       own_rank
+       rank, own_rank
 FROM (
     SELECT s.seq, s.row, s.warehouse_code, s.sku, s.quantity, s.sold_on, s.name, s.country,
            s.postal_code, s.unit_price, s.currency, s.invoice_no, s.serials, s.batch_no,
@@ -116,6 +115,24 @@ FROM (
         WHERE m.manufacturer_id = $1 AND m.partner_id = $2
     ) pm ON pm.partner_sku = s.sku
 ) checked"""
+
+# A passing line without serials repeating the invoice, product and batch of an earlier
+# one. The repeated keys are found by hashing (most files have none), and only their lines
+# are put in order.
+_INVOICE_REPEATED = f"""
+WITH eligible AS (
+    SELECT seq, invoice_no, product_id, batch_no FROM pos_checked
+    WHERE invoice_no <> '' AND cardinality(serials) = 0 AND rank = {ranks.VALID}
+), repeated AS (
+    SELECT seq, row_number() OVER (PARTITION BY invoice_no, product_id, batch_no ORDER BY seq)
+    FROM eligible
+    WHERE (invoice_no, product_id, batch_no) IN (
+        SELECT invoice_no, product_id, batch_no FROM eligible
+        GROUP BY invoice_no, product_id, batch_no HAVING count(*) > 1
+    )
+)
+UPDATE pos_checked c SET rank = {ranks.INVOICE_REPEATED}
+FROM repeated r WHERE r.row_number > 1 AND c.seq = r.seq"""
 
 # Passing lines sharing a serial with another passing line: decided in file order below.
 _SERIAL_CONTESTED = f"""
@@ -182,14 +199,27 @@ SELECT chunk, sum(errors)::int AS errors, sum(valid)::int AS valid FROM (
     SELECT seq / $1, count(*), 0 FROM pos_serial_issue GROUP BY 1
 ) t GROUP BY chunk ORDER BY chunk"""
 
-# A new customer is registered under the first spelling of its key in the file.
+# A new customer is registered under the first spelling of its key in the file (the first
+# lines found by hashing the keys, not by sorting every line).
 _CUSTOMERS = f"""
 INSERT INTO end_customer (manufacturer_id, key, name, country, postal_code)
-SELECT DISTINCT ON (c.customer_key) $1, c.customer_key, left(c.name, 300), left(c.country, 2),
-       left(c.postal_code, 20)
-FROM pos_checked c WHERE c.rank = {ranks.VALID} AND c.seq < $2
-ORDER BY c.customer_key, c.seq
+SELECT $1, c.customer_key, left(c.name, 300), left(c.country, 2), left(c.postal_code, 20)
+FROM pos_checked c
+WHERE c.seq IN (
+    SELECT min(seq) FROM pos_checked
+    WHERE rank = {ranks.VALID} AND seq < $2 GROUP BY customer_key
+)
+ORDER BY c.customer_key
 ON CONFLICT (manufacturer_id, key) DO NOTHING"""
+
+# For the validating transaction: the sorts and hashes over a whole file's lines stay in
+# memory (at least this much per operation; a larger work_mem set by the operator is
+# kept), and no JIT: compiling the checks' expressions took longer than it saved.
+_SESSION = """
+SELECT set_config('work_mem', GREATEST(
+           pg_size_bytes(current_setting('work_mem')), pg_size_bytes('256MB')
+       ) / 1024 || 'kB', true),
+       set_config('jit', 'off', true)"""
 
 _LINES = f"""
 INSERT INTO pos_line (manufacturer_id, submission_id, row, warehouse_id, product_id, quantity,
@@ -269,24 +299,115 @@ def _message(r: Any, period_name: str) -> tuple[str | None, str, str]:
     )
 
 
-class _Stager:
+class _Feed:
+    """A file's rows as staging records, read by a task of their own outside the
+    validating transaction (the stored file's slices are read on the pool while the
+    transaction's connection is busy with the COPY) and handed over a chunk at a time.
+
+    A :class:`FileProblem` met while reading ends the feed and drops the rows of the chunk
+    it cut (as the row-by-row path commits whole chunks only); ``done`` counts the rows
+    handed to the COPY."""
+
     def __init__(
-        self, tx: BaseDBAsyncClient, progress: BaseDBAsyncClient, submission: Submission
+        self, stager: PosStager, rows: AsyncIterator[tuple[int, dict[str, str]]], chunk_rows: int
     ) -> None:
-        self.tx = tx
-        self.progress = progress  # a pooled client outside the transaction: seen at once
-        self.submission = submission
+        self.stager = stager
+        self.rows = rows
+        self.chunk_rows = chunk_rows
+        self.chunks: asyncio.Queue[list[tuple[Any, ...]] | None] = asyncio.Queue(maxsize=2)
+        self.done = 0
+        self.problem: FileProblem | None = None
+        self.keeper: asyncio.Task[None] | None = None  # see _keep_up
 
-    async def copy(self, records: list[tuple[Any, ...]]) -> None:
-        async with self.tx.acquire_connection() as conn:
-            await conn.copy_records_to_table(_STAGE, records=records, columns=STAGE_COLUMNS)
+    async def read(self) -> None:
+        """The reading task: every chunk, then ``None``."""
+        chunk: list[tuple[Any, ...]] = []
+        seq = 0
+        try:
+            async for row, values in self.rows:
+                chunk.append(self.stager.record(seq, row, values))
+                seq += 1
+                if len(chunk) >= self.chunk_rows:
+                    await self.chunks.put(chunk)
+                    chunk = []
+        except FileProblem as found:
+            self.problem, chunk = found, []
+        if chunk:
+            await self.chunks.put(chunk)
+        await self.chunks.put(None)
 
-    async def report(self, rows: int, total: int) -> None:
-        await self.progress.execute_query(
-            "UPDATE submission SET rows_done = $1, rows_total = GREATEST(rows_total, $1) "
-            "WHERE manufacturer_id = $2 AND id = $3",
-            [rows, self.submission.manufacturer_id, self.submission.id],
-        )
+    async def records(self, reader: asyncio.Task[None]) -> AsyncIterator[tuple[Any, ...]]:
+        """The records for the COPY, as the reading task hands them over."""
+        while True:
+            chunk = await _first(self.chunks.get(), reader)
+            if chunk is None:
+                return
+            if self.keeper is not None and self.keeper.done():
+                self.keeper.result()  # the lease or the progress failed: stop here
+            for record in chunk:
+                yield record
+            self.done += len(chunk)
+
+
+async def _first(
+    got: Coroutine[Any, Any, list[tuple[Any, ...]] | None], reader: asyncio.Task[None]
+) -> list[tuple[Any, ...]] | None:
+    """The next chunk, or the reading task's failure if it ends without handing one."""
+    getting = asyncio.ensure_future(got)
+    try:
+        await asyncio.wait({getting, reader}, return_when=asyncio.FIRST_COMPLETED)
+        if not getting.done():
+            reader.result()  # it failed (it puts None when it ends well)
+            return await getting
+        return getting.result()
+    finally:
+        getting.cancel()
+
+
+async def _keep_up(feed: _Feed, submission: Submission, heartbeat: Heartbeat | None) -> None:
+    """Every second, on a pooled connection outside the validating transaction (so that
+    both are seen at once): the rows read so far as the submission's progress, and the
+    job's heartbeat, also through the set-based checks that follow the reading."""
+    progress = connections.get("default")
+    reported = 0
+    while True:
+        await asyncio.sleep(KEEP_UP_SECONDS)
+        if (done := feed.done) != reported:
+            reported = done
+            await progress.execute_query(
+                "UPDATE submission SET rows_done = $1, rows_total = GREATEST(rows_total, $1) "
+                "WHERE manufacturer_id = $2 AND id = $3",
+                [done, submission.manufacturer_id, submission.id],
+            )
+        if heartbeat is not None:
+            await heartbeat()
+
+
+class _CollectionPause:
+    """Python's cyclic garbage collector off while rows stream: they make no cycles, and
+    the collections their millions of short-lived tuples and dicts set off were a sixth
+    of the reading's time. Stagings may overlap: the last one to end turns it back on,
+    if it was on when the first began."""
+
+    def __init__(self) -> None:
+        self.running = 0
+        self.resume = False
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        if self.running == 0:
+            self.resume = gc.isenabled()
+            gc.disable()
+        self.running += 1
+        try:
+            yield
+        finally:
+            self.running -= 1
+            if self.running == 0 and self.resume:
+                gc.enable()
+
+
+_collection_paused = _CollectionPause()
 
 
 async def stage_pos(
@@ -301,37 +422,40 @@ async def stage_pos(
 ) -> tuple[StagedOutcome, FileProblem | None]:
     """Validate a POS report's rows and write its issues and lines, in one transaction.
 
-    A :class:`FileProblem` met while reading is returned with what was read before it in
-    whole chunks (as the row-by-row path commits them); the caller records it."""
-    problem: FileProblem | None = None
-    stager = PosStager(checker)
-    progress = connections.get("default")
-    async with in_transaction() as tx:
-        staging = _Stager(tx, progress, submission)
-        await tx.execute_script(_CREATE_STAGE)
-        done = 0
-        chunk: list[tuple[Any, ...]] = []
-        try:
-            async for row, values in rows:
-                chunk.append(stager.record(done + len(chunk), row, values))
-                if len(chunk) >= chunk_rows:
-                    await staging.copy(chunk)
-                    done += len(chunk)
-                    chunk = []
-                    await staging.report(done, done)
-                    if heartbeat is not None:
-                        await heartbeat()
-            if chunk:
-                await staging.copy(chunk)
-                done += len(chunk)
-        except FileProblem as found:
-            problem = found  # the rows of the unfinished chunk are dropped, as they are there
-        if heartbeat is not None:  # the set-based checks ahead hold no other heartbeat
-            await heartbeat()
-        outcome = await _check_and_write(
-            tx, submission, checker, done, series_ids=series_ids, chunk_rows=chunk_rows, cap=cap
-        )
-    return outcome, problem
+    The rows go to the staging table in one COPY fed as they are read, so that the
+    database stores them while Python reads the next ones. A :class:`FileProblem` met
+    while reading is returned with what was read before it in whole chunks (as the
+    row-by-row path commits them); the caller records it."""
+    feed = _Feed(PosStager(checker), rows, chunk_rows)
+    # both created outside the transaction: their statements go to the pool, not to it
+    reader = asyncio.create_task(feed.read())
+    keeper = feed.keeper = asyncio.create_task(_keep_up(feed, submission, heartbeat))
+    try:
+        async with in_transaction() as tx:
+            await tx.execute_query(_SESSION)
+            await tx.execute_script(_CREATE_STAGE)
+            async with tx.acquire_connection() as conn:
+                with _collection_paused():
+                    await conn.copy_records_to_table(
+                        _STAGE, records=feed.records(reader), columns=STAGE_COLUMNS
+                    )
+            outcome = await _check_and_write(
+                tx,
+                submission,
+                checker,
+                feed.done,
+                series_ids=series_ids,
+                chunk_rows=chunk_rows,
+                cap=cap,
+            )
+            if keeper.done():  # a lost lease rolls the whole validation back
+                keeper.result()
+    finally:
+        for task in (reader, keeper):
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
+    return outcome, feed.problem
 
 
 async def _check_and_write(
@@ -351,6 +475,7 @@ async def _check_and_write(
     await tx.execute_query(
         _CHECK, [tenant, partner, checker.layout.partner_skus, period.start, period.end]
     )
+    await tx.execute_query(_INVOICE_REPEATED)
     await tx.execute_script("ANALYZE pos_checked")
     await _decide_contested_serials(tx)
     await tx.execute_query(_SERIAL_STOCK, [tenant, partner, series_ids])

@@ -111,7 +111,10 @@ class PosLine(Model):
     id = fields.BigIntField(primary_key=True)
     manufacturer_id = fields.IntField()  # tenant key, as on its parent
     submission: fields.ForeignKeyRelation[Submission] = fields.ForeignKeyField(
-        "models.Submission", related_name="pos_lines", on_delete=fields.CASCADE
+        "models.Submission",
+        related_name="pos_lines",
+        on_delete=fields.CASCADE,
+        db_constraint=False,  # written only for the submission validating them: no per-row check
     )
     submission_id: int
     row = fields.IntField()
