@@ -8,7 +8,10 @@ For each size, generates a POS CSV, uploads it through ``POST /uploads`` (the ap
 in-process), and lets a real ``portal worker --burst`` process validate and post it; the
 end-to-end time runs from the upload until that worker finds its queue empty and exits.
 In the same run the same rows, pre-parsed, are loaded with asyncpg's
-``copy_records_to_table`` into a table shaped like ``pos_line``. Then an XLSX
+``copy_records_to_table`` into a table shaped like ``pos_line`` (``copy_s``), and into
+``pos_line`` itself in a transaction rolled back (``floor_s``: the least an ingest that
+keeps the lines writes, before any check; ``floor_ratio`` is it against the COPY,
+``ratio_to_floor`` the end to end against it). Then an XLSX
 (``--xlsx-rows``, 0 to skip) goes the same way. The last line is JSON: per size ratio (end-to-end / COPY), rows_per_s, worker_peak_rss_mb, and
 accepted_s / accepted_rows_per_s (from the upload to the submission's final status, seen
 by polling every 50 ms: the end-to-end time also runs the jobs the acceptance queued, e.g.
@@ -70,6 +73,22 @@ SKUS = 200
 CUSTOMERS = 5000
 HEADER = list(POS_FIELDS)
 COPY_TABLE = f"bench_copy_pos_{os.getpid()}"
+POS_LINE_COLUMNS = [
+    "manufacturer_id",
+    "row",
+    "submission_id",
+    "warehouse_id",
+    "product_id",
+    "quantity",
+    "sold_on",
+    "end_customer_id",
+    "end_customer_name",
+    "unit_price",
+    "currency",
+    "invoice_no",
+    "serials",
+    "batch_no",
+]
 RESIDENT_WARMUP_S = 5.0
 
 
@@ -266,7 +285,11 @@ async def empty_worker_run(env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
-async def copy_baseline(url: str, data: bytes) -> float:
+async def copy_baseline(url: str, data: bytes) -> tuple[float, float]:
+    """Seconds of COPY of the file's rows, parsed beforehand, into a plain table shaped
+    like ``pos_line`` (the baseline), and into ``pos_line`` itself, with its keys, its
+    partitions and ids from its sequence, in a transaction rolled back (the floor: the
+    least that an ingest keeping the lines writes, before any check)."""
     parsed = [
         (
             1,
@@ -310,8 +333,17 @@ async def copy_baseline(url: str, data: bytes) -> float:
     )
     elapsed = time.perf_counter() - start
     await conn.execute(f"DROP TABLE {COPY_TABLE}")  # the bench's own table, and only it
+    lines = [(0, n + 2, *r, None) for n, r in enumerate(parsed)]  # in POS_LINE_COLUMNS order
+    transaction = conn.transaction()
+    await transaction.start()
+    try:
+        start = time.perf_counter()
+        await conn.copy_records_to_table("pos_line", records=lines, columns=POS_LINE_COLUMNS)
+        floor = time.perf_counter() - start
+    finally:
+        await transaction.rollback()  # nothing stays (the sequence moves on)
     await conn.close()
-    return elapsed
+    return elapsed, floor
 
 
 async def main() -> None:
@@ -363,14 +395,17 @@ async def main() -> None:
                         client, token, data, "pos.csv", env, month, resident
                     )
                     print(f"CSV end-to-end: {csv_s:.1f}s {outcome}", file=sys.stderr)
-                    copy_s = await copy_baseline(url, data)
-                    print(f"COPY: {copy_s:.2f}s", file=sys.stderr)
+                    copy_s, floor_s = await copy_baseline(url, data)
+                    print(f"COPY: {copy_s:.2f}s, into pos_line {floor_s:.2f}s", file=sys.stderr)
                     runs.append(
                         {
                             "period": month,
                             "end_to_end_s": round(csv_s, 2),
                             "copy_s": round(copy_s, 3),
                             "ratio": round(csv_s / copy_s, 1),
+                            "floor_s": round(floor_s, 3),
+                            "floor_ratio": round(floor_s / copy_s, 1),
+                            "ratio_to_floor": round(csv_s / floor_s, 1),
                             "rows_per_s": round(rows / csv_s),
                             "accepted_s": round(ACCEPTED[-1], 2),
                             "accepted_rows_per_s": round(rows / ACCEPTED[-1]),

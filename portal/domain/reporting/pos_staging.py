@@ -120,19 +120,18 @@ FROM (
 # one. The repeated keys are found by hashing (most files have none), and only their lines
 # are put in order.
 _INVOICE_REPEATED = f"""
-WITH eligible AS (
-    SELECT seq, invoice_no, product_id, batch_no FROM pos_checked
-    WHERE invoice_no <> '' AND cardinality(serials) = 0 AND rank = {ranks.VALID}
-), repeated AS (
-    SELECT seq, row_number() OVER (PARTITION BY invoice_no, product_id, batch_no ORDER BY seq)
-    FROM eligible
-    WHERE (invoice_no, product_id, batch_no) IN (
-        SELECT invoice_no, product_id, batch_no FROM eligible
-        GROUP BY invoice_no, product_id, batch_no HAVING count(*) > 1
-    )
-)
 UPDATE pos_checked c SET rank = {ranks.INVOICE_REPEATED}
-FROM repeated r WHERE r.row_number > 1 AND c.seq = r.seq"""
+FROM (
+    SELECT seq, row_number() OVER (PARTITION BY invoice_no, product_id, batch_no ORDER BY seq)
+    FROM pos_checked
+    WHERE invoice_no <> '' AND cardinality(serials) = 0 AND rank = {ranks.VALID}
+      AND (invoice_no, product_id, batch_no) IN (
+          SELECT invoice_no, product_id, batch_no FROM pos_checked
+          WHERE invoice_no <> '' AND cardinality(serials) = 0 AND rank = {ranks.VALID}
+          GROUP BY invoice_no, product_id, batch_no HAVING count(*) > 1
+      )
+) r
+WHERE r.row_number > 1 AND c.seq = r.seq"""
 
 # Passing lines sharing a serial with another passing line: decided in file order below.
 _SERIAL_CONTESTED = f"""
@@ -475,8 +474,9 @@ async def _check_and_write(
     await tx.execute_query(
         _CHECK, [tenant, partner, checker.layout.partner_skus, period.start, period.end]
     )
-    await tx.execute_query(_INVOICE_REPEATED)
+    # the statistics first: without them the repeated keys' join is a nested loop
     await tx.execute_script("ANALYZE pos_checked")
+    await tx.execute_query(_INVOICE_REPEATED)
     await _decide_contested_serials(tx)
     await tx.execute_query(_SERIAL_STOCK, [tenant, partner, series_ids])
     await tx.execute_query(_SERIAL_STOCK_MARK)
