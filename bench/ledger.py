@@ -7,6 +7,8 @@ Posts N ledger entries through ``portal.domain.ledger.posting.post`` (balances l
 in the same transaction, batches of --batch movements, as a submission or an ERP import
 posts them), then copies the same rows into a plain table with asyncpg's
 ``copy_records_to_table``. Then 20 concurrent clients raise, ship and receive transfers.
+The same entries are also copied into ``ledger_entry`` itself in a transaction rolled back
+(``floor_s``; ``floor_ratio`` against the COPY, ``ratio_to_floor`` the domain against it).
 The last line is JSON: ratio (domain time / COPY time), rows_per_s, peak_rss_mb,
 transfers_per_s. The database comes from ``PORTAL_DATABASE_URL`` (migrated if it is not);
 the bench creates its own manufacturer and a scratch table for the COPY, drops that table
@@ -79,7 +81,12 @@ def movements(count: int, ws: list[Warehouse], ps: list[Product]) -> list[Moveme
     ]
 
 
-async def copy_baseline(url: str, moves: list[Movement], manufacturer_id: int) -> float:
+async def copy_baseline(
+    url: str, moves: list[Movement], manufacturer_id: int
+) -> tuple[float, float]:
+    """Seconds of COPY of the entries into a plain table (the baseline), and into
+    ``ledger_entry`` itself, with its keys, partitions and sequence, in a transaction rolled
+    back (the floor: the least a posting that keeps the entries writes, before any balance)."""
     table = f"bench_copy_{manufacturer_id}"  # the bench's own scratch table, dropped below
     conn = await asyncpg.connect(url)
     await conn.execute(
@@ -107,30 +114,35 @@ async def copy_baseline(url: str, moves: list[Movement], manufacturer_id: int) -
         )
         for i, m in enumerate(moves)
     ]
+    columns = [
+        "manufacturer_id",
+        "partner_id",
+        "warehouse_id",
+        "product_id",
+        "owner",
+        "quantity",
+        "kind",
+        "business_date",
+        "period",
+        "recorded_at",
+        "source_type",
+        "source_id",
+        "serials",
+    ]
     start = time.perf_counter()
-    await conn.copy_records_to_table(
-        table,
-        records=records,
-        columns=[
-            "manufacturer_id",
-            "partner_id",
-            "warehouse_id",
-            "product_id",
-            "owner",
-            "quantity",
-            "kind",
-            "business_date",
-            "period",
-            "recorded_at",
-            "source_type",
-            "source_id",
-            "serials",
-        ],
-    )
+    await conn.copy_records_to_table(table, records=records, columns=columns)
     elapsed = time.perf_counter() - start
     await conn.execute(f"DROP TABLE {table}")
+    transaction = conn.transaction()
+    await transaction.start()
+    try:
+        start = time.perf_counter()
+        await conn.copy_records_to_table("ledger_entry", records=records, columns=columns)
+        floor = time.perf_counter() - start
+    finally:
+        await transaction.rollback()  # nothing stays (the sequence moves on)
     await conn.close()
-    return elapsed
+    return elapsed, floor
 
 
 async def transfer_throughput(
@@ -185,8 +197,8 @@ async def main() -> None:
     domain_s = time.perf_counter() - start
     print(f"domain: {domain_s:.2f}s", file=sys.stderr)
 
-    copy_s = await copy_baseline(url, moves, admin.manufacturer_id)
-    print(f"copy: {copy_s:.2f}s", file=sys.stderr)
+    copy_s, floor_s = await copy_baseline(url, moves, admin.manufacturer_id)
+    print(f"copy: {copy_s:.2f}s, into ledger_entry {floor_s:.2f}s", file=sys.stderr)
 
     # Every transfer needs stock at its source: the posted SELL_IN entries provide it.
     transfers_per_s = await transfer_throughput(d1, ws, ps, args.transfers)
@@ -201,6 +213,9 @@ async def main() -> None:
                 "domain_s": round(domain_s, 3),
                 "copy_s": round(copy_s, 3),
                 "ratio": round(domain_s / copy_s, 2),
+                "floor_s": round(floor_s, 3),
+                "floor_ratio": round(floor_s / copy_s, 2),
+                "ratio_to_floor": round(domain_s / floor_s, 2),
                 "rows_per_s": round(len(moves) / domain_s),
                 "peak_rss_mb": round(peak_rss_mb, 1),
                 "transfers_per_s": round(transfers_per_s, 1),

@@ -147,15 +147,16 @@ class PosStager:
             if currency and (len(currency) != 3 or not (currency.isascii() and currency.isalpha())):
                 raise RowError("currency", "INVALID_CURRENCY", "currency is a 3-letter ISO code.")
             rank = SERIAL_LENGTH_RANK
-            serials = [s.strip() for s in values.get("serials", "").split(";") if s.strip()]
-            if any(len(serial) > SERIAL_LENGTH for serial in serials):
+            listed = values.get("serials", "")
+            serials = [s.strip() for s in listed.split(";") if s.strip()] if listed else []
+            if serials and any(len(serial) > SERIAL_LENGTH for serial in serials):
                 raise RowError(
                     "serials",
                     "FIELD_TOO_LONG",
                     f"A serial is longer than {SERIAL_LENGTH} characters.",
                 )
             rank = SERIAL_REPEATED
-            if len(set(serials)) != len(serials):
+            if len(serials) > 1 and len(set(serials)) != len(serials):
                 raise RowError("serials", "DUPLICATE_SERIAL", "")  # message: with the SKU, later
             invoice = values.get("invoice_no", "")
             batch_no = values.get("batch_no", "")
