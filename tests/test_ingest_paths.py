@@ -14,6 +14,7 @@ midway. Everything is compared by codes and names, never by ids.
 
 from __future__ import annotations
 
+import asyncio
 import random
 from datetime import date
 from typing import Any
@@ -25,7 +26,7 @@ from portal.domain.catalog import partners, products, tenants, warehouses
 from portal.domain.catalog.tenants import create_manufacturer
 from portal.domain.ledger import shipments
 from portal.domain.ledger.shipments import LineInput
-from portal.domain.reporting import submissions
+from portal.domain.reporting import stored, submissions
 from portal.domain.reporting.validation import validate_submission
 from portal.models import (
     BatchBalance,
@@ -369,3 +370,38 @@ async def test_batches_give_the_same_issues_lines_entries_and_batch_stock(app: A
     assert ("W2", "SKU-L", "L1", -1) in python["batches"]
     for part in ("submission", "issues", "lines", "entries", "customers", "serials", "batches"):
         assert sql[part] == python[part], part
+
+
+@pytest.mark.parametrize("settings", ["postgres"], indirect=True)
+async def test_more_stagings_at_once_than_pooled_connections_all_finish(
+    app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A staging holds a pooled connection for its transaction and needs another now and
+    then (its reading task reads the stored file a slice at a time, its progress): six at
+    once over a pool of five must not wait for each other for ever."""
+    monkeypatch.setattr(stored, "SLICE_BYTES", 256)  # many slices, each a query
+    manufacturer, _ = await create_manufacturer("Month end")
+    admin = Principal(manufacturer_id=manufacturer.id, role=Role.ADMIN)
+    await partners.create_partner(admin, code="D1", name="D1", tier=PartnerTier.DISTRIBUTOR)
+    await warehouses.create_warehouse(admin, code="W1", name="W1", partner_code="D1")
+    await products.create_product(admin, sku="SKU-A", name="A")
+    partner = await Partner.get(manufacturer_id=manufacturer.id, code="D1")
+    d1 = Principal(manufacturer.id, Role.PARTNER_INVENTORY, partner.id)
+    made = []
+    for month in range(5, 11):  # one report per month: six series
+        rows = [f"W1,SKU-A,1,2026-{month:02d}-05,C{n},US,,,,INV-{n}," for n in range(40)]
+        made.append(
+            await submissions.submit(
+                d1,
+                ParkedQueue(),  # type: ignore[arg-type]
+                kind=SubmissionKind.POS,
+                period=f"2026-{month:02d}",
+                file=("\n".join([HEADER, *rows]).encode(), "pos.csv"),
+            )
+        )
+    statuses = await asyncio.wait_for(
+        asyncio.gather(*(validate_submission(m.id, chunk_rows=3, set_based=True) for m in made)),
+        timeout=60,
+    )
+    assert [s.value for s in statuses] == ["ACCEPTED"] * 6
+    assert await PosLine.filter(manufacturer_id=manufacturer.id).count() == 6 * 40

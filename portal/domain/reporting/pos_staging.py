@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -43,6 +44,10 @@ from portal.models.enums import IssueSeverity
 
 Heartbeat = Callable[[], Awaitable[None]]
 KEEP_UP_SECONDS = 1.0  # progress and heartbeat while a file is staged and checked
+STAGINGS = 2  # stagings at once in a process; the connection pool holds 5
+_SLOTS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 @dataclass(slots=True)
@@ -425,6 +430,31 @@ async def stage_pos(
     database stores them while Python reads the next ones. A :class:`FileProblem` met
     while reading is returned with what was read before it in whole chunks (as the
     row-by-row path commits them); the caller records it."""
+    async with _staging_slot():
+        return await _stage(submission, checker, rows, series_ids, chunk_rows, cap, heartbeat)
+
+
+def _staging_slot() -> asyncio.Semaphore:
+    """At most :data:`STAGINGS` stagings at once in a process (per event loop): each holds a
+    pooled connection for its transaction while its reading task and its progress need
+    another one now and then; as many stagings as the pool has connections would hold them
+    all and wait for each other for ever."""
+    loop = asyncio.get_running_loop()
+    slot = _SLOTS.get(loop)
+    if slot is None:
+        slot = _SLOTS[loop] = asyncio.Semaphore(STAGINGS)
+    return slot
+
+
+async def _stage(
+    submission: Submission,
+    checker: RowChecker,
+    rows: AsyncIterator[tuple[int, dict[str, str]]],
+    series_ids: list[int],
+    chunk_rows: int,
+    cap: int,
+    heartbeat: Heartbeat | None,
+) -> tuple[StagedOutcome, FileProblem | None]:
     feed = _Feed(PosStager(checker), rows, chunk_rows)
     # both created outside the transaction: their statements go to the pool, not to it
     reader = asyncio.create_task(feed.read())
