@@ -405,3 +405,57 @@ async def test_more_stagings_at_once_than_pooled_connections_all_finish(
     )
     assert [s.value for s in statuses] == ["ACCEPTED"] * 6
     assert await PosLine.filter(manufacturer_id=manufacturer.id).count() == 6 * 40
+
+
+@pytest.mark.parametrize("settings", ["postgres"], indirect=True)
+async def test_a_staging_whose_reading_fails_leaves_no_task_behind(
+    app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reading task's failure ends the validation with that error, and neither it nor
+    the task keeping the progress and heartbeat goes on (a heartbeat left running would
+    keep a retried job's lease for ever)."""
+    manufacturer, _ = await create_manufacturer("Broken read")
+    admin = Principal(manufacturer_id=manufacturer.id, role=Role.ADMIN)
+    await partners.create_partner(admin, code="D1", name="D1", tier=PartnerTier.DISTRIBUTOR)
+    await warehouses.create_warehouse(admin, code="W1", name="W1", partner_code="D1")
+    await products.create_product(admin, sku="SKU-A", name="A")
+    partner = await Partner.get(manufacturer_id=manufacturer.id, code="D1")
+    d1 = Principal(manufacturer.id, Role.PARTNER_INVENTORY, partner.id)
+    rows = [f"W1,SKU-A,1,2026-10-05,C{n},US,,,,INV-{n}," for n in range(40)]
+    made = await submissions.submit(
+        d1,
+        ParkedQueue(),  # type: ignore[arg-type]
+        kind=SubmissionKind.POS,
+        period="2026-10",
+        file=("\n".join([HEADER, *rows]).encode(), "pos.csv"),
+    )
+    monkeypatch.setattr(stored, "SLICE_BYTES", 256)
+    read = stored.StoredFile.slices
+    calls = 0
+
+    async def breaking(self: stored.StoredFile) -> Any:
+        nonlocal calls
+        calls += 1
+        n = 0
+        async for part in read(self):
+            n += 1
+            if calls > 1 and n == 3:  # the scan reads it whole; the staging's read breaks
+                raise ConnectionError("the database went away")
+            yield part
+
+    monkeypatch.setattr(stored.StoredFile, "slices", breaking)
+    beats = 0
+
+    async def beat() -> None:
+        nonlocal beats
+        beats += 1
+
+    with pytest.raises(ConnectionError):
+        await validate_submission(made.id, chunk_rows=3, set_based=True, heartbeat=beat)
+    names = {getattr(t.get_coro(), "__qualname__", "") for t in asyncio.all_tasks()}
+    left = names & {"_keep_up", "_Feed.read"}
+    assert left == set()
+    after = beats
+    await asyncio.sleep(1.5)  # longer than the keeper's period
+    assert beats == after
+    assert await PosLine.filter(manufacturer_id=manufacturer.id).count() == 0

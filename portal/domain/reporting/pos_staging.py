@@ -23,7 +23,7 @@ import asyncio
 import gc
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -44,7 +44,7 @@ from portal.models.enums import IssueSeverity
 
 Heartbeat = Callable[[], Awaitable[None]]
 KEEP_UP_SECONDS = 1.0  # progress and heartbeat while a file is staged and checked
-STAGINGS = 2  # stagings at once in a process; the connection pool holds 5
+COLLECT_EVERY_ROWS = 200_000  # a full garbage collection while the collector is paused
 _SLOTS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
     weakref.WeakKeyDictionary()
 )
@@ -334,6 +334,8 @@ class _Feed:
                 if len(chunk) >= self.chunk_rows:
                     await self.chunks.put(chunk)
                     chunk = []
+                if seq % COLLECT_EVERY_ROWS == 0 and not gc.isenabled():
+                    gc.collect()  # other jobs' cycles, while collections are paused
         except FileProblem as found:
             self.problem, chunk = found, []
         if chunk:
@@ -391,7 +393,8 @@ class _CollectionPause:
     """Python's cyclic garbage collector off while rows stream: they make no cycles, and
     the collections their millions of short-lived tuples and dicts set off were a sixth
     of the reading's time. Stagings may overlap: the last one to end turns it back on,
-    if it was on when the first began."""
+    if it was on when the first began. It is off for the whole process, so the reading
+    collects in full every :data:`COLLECT_EVERY_ROWS` rows (the other jobs' cycles)."""
 
     def __init__(self) -> None:
         self.running = 0
@@ -430,61 +433,61 @@ async def stage_pos(
     database stores them while Python reads the next ones. A :class:`FileProblem` met
     while reading is returned with what was read before it in whole chunks (as the
     row-by-row path commits them); the caller records it."""
-    async with _staging_slot():
-        return await _stage(submission, checker, rows, series_ids, chunk_rows, cap, heartbeat)
+    feed = _Feed(PosStager(checker), rows, chunk_rows)
+    # created outside the transaction (its statements go to the pool, not to it), and
+    # before the wait for a staging slot, which keeps the job's lease too
+    keeper = feed.keeper = asyncio.create_task(_keep_up(feed, submission, heartbeat))
+    reader: asyncio.Task[None] | None = None
+    try:
+        async with _staging_slot():
+            reader = asyncio.create_task(feed.read())  # outside the transaction as well
+            async with in_transaction() as tx:
+                await tx.execute_query(_SESSION)
+                await tx.execute_script(_CREATE_STAGE)
+                async with tx.acquire_connection() as conn:
+                    with _collection_paused():
+                        await conn.copy_records_to_table(
+                            _STAGE, records=feed.records(reader), columns=STAGE_COLUMNS
+                        )
+                outcome = await _check_and_write(
+                    tx,
+                    submission,
+                    checker,
+                    feed.done,
+                    series_ids=series_ids,
+                    chunk_rows=chunk_rows,
+                    cap=cap,
+                )
+                if keeper.done():  # the heartbeat or the progress failed: roll back
+                    keeper.result()
+    finally:
+        tasks = [t for t in (reader, keeper) if t is not None]
+        for task in tasks:
+            task.cancel()
+        # their own failures are not raised again here (the reader's reached the COPY); a
+        # cancellation of this staging while it waits for them still is
+        await asyncio.gather(*tasks, return_exceptions=True)
+    return outcome, feed.problem
 
 
 def _staging_slot() -> asyncio.Semaphore:
-    """At most :data:`STAGINGS` stagings at once in a process (per event loop): each holds a
-    pooled connection for its transaction while its reading task and its progress need
-    another one now and then; as many stagings as the pool has connections would hold them
-    all and wait for each other for ever."""
+    """At most :func:`stagings_at_once` stagings at once in a process (per event loop):
+    each holds a pooled connection for its transaction while its reading task and its
+    progress need another one now and then; as many stagings as the pool has connections
+    would hold them all and wait for each other for ever."""
     loop = asyncio.get_running_loop()
     slot = _SLOTS.get(loop)
     if slot is None:
-        slot = _SLOTS[loop] = asyncio.Semaphore(STAGINGS)
+        slot = _SLOTS[loop] = asyncio.Semaphore(stagings_at_once())
     return slot
 
 
-async def _stage(
-    submission: Submission,
-    checker: RowChecker,
-    rows: AsyncIterator[tuple[int, dict[str, str]]],
-    series_ids: list[int],
-    chunk_rows: int,
-    cap: int,
-    heartbeat: Heartbeat | None,
-) -> tuple[StagedOutcome, FileProblem | None]:
-    feed = _Feed(PosStager(checker), rows, chunk_rows)
-    # both created outside the transaction: their statements go to the pool, not to it
-    reader = asyncio.create_task(feed.read())
-    keeper = feed.keeper = asyncio.create_task(_keep_up(feed, submission, heartbeat))
-    try:
-        async with in_transaction() as tx:
-            await tx.execute_query(_SESSION)
-            await tx.execute_script(_CREATE_STAGE)
-            async with tx.acquire_connection() as conn:
-                with _collection_paused():
-                    await conn.copy_records_to_table(
-                        _STAGE, records=feed.records(reader), columns=STAGE_COLUMNS
-                    )
-            outcome = await _check_and_write(
-                tx,
-                submission,
-                checker,
-                feed.done,
-                series_ids=series_ids,
-                chunk_rows=chunk_rows,
-                cap=cap,
-            )
-            if keeper.done():  # a lost lease rolls the whole validation back
-                keeper.result()
-    finally:
-        for task in (reader, keeper):
-            task.cancel()
-            with suppress(asyncio.CancelledError):
-                await task
-    return outcome, feed.problem
+def stagings_at_once() -> int:
+    """One staging per two pooled connections beyond the first (the pool's size is the
+    database URL's ``maxsize``, 5 by default: two stagings); at least one, which needs a
+    pool of two."""
+    size = getattr(connections.get("default"), "pool_maxsize", 5)
+    return max(1, (int(size) - 1) // 2)
 
 
 async def _check_and_write(
