@@ -26,6 +26,7 @@ WORKER = (
     "job_timeout_seconds",
     "job_max_attempts",
     "validation_chunk_rows",
+    "ingest_work_mem_mb",
 )
 
 

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     # arq cancels a job running longer; a cancelled validation resumes from its last chunk
     job_timeout_seconds: int = Field(default=3600, gt=0)
     validation_chunk_rows: int = Field(default=5000, gt=0)  # rows per committed step
+    # work_mem (MB) of a POS file's set-based validation on PostgreSQL; 0: the database's
+    ingest_work_mem_mb: int = Field(default=256, ge=0)
     # Non-public networks that webhooks and the ERP connector may reach anyway (CIDRs,
     # comma-separated in the environment); empty: only public addresses.
     outbound_allow_networks: Annotated[list[IPv4Network | IPv6Network], NoDecode] = []

@@ -20,13 +20,14 @@ from datetime import date
 from typing import Any
 
 import pytest
+from tortoise import connections
 
 from portal.domain.access.principal import Principal
 from portal.domain.catalog import partners, products, tenants, warehouses
 from portal.domain.catalog.tenants import create_manufacturer
 from portal.domain.ledger import shipments
 from portal.domain.ledger.shipments import LineInput
-from portal.domain.reporting import stored, submissions
+from portal.domain.reporting import pos_staging, stored, submissions
 from portal.domain.reporting.validation import validate_submission
 from portal.models import (
     BatchBalance,
@@ -459,3 +460,45 @@ async def test_a_staging_whose_reading_fails_leaves_no_task_behind(
     await asyncio.sleep(1.5)  # longer than the keeper's period
     assert beats == after
     assert await PosLine.filter(manufacturer_id=manufacturer.id).count() == 0
+
+
+@pytest.mark.parametrize("settings", ["postgres"], indirect=True)
+async def test_the_validating_transaction_has_the_ingest_work_mem_and_no_jit(
+    app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PORTAL_INGEST_WORK_MEM_MB is the set-based validation's work_mem (0: the database's
+    own), JIT off, for that transaction only."""
+    manufacturer, _ = await create_manufacturer("Work mem")
+    admin = Principal(manufacturer_id=manufacturer.id, role=Role.ADMIN)
+    await partners.create_partner(admin, code="D1", name="D1", tier=PartnerTier.DISTRIBUTOR)
+    await warehouses.create_warehouse(admin, code="W1", name="W1", partner_code="D1")
+    await products.create_product(admin, sku="SKU-A", name="A")
+    partner = await Partner.get(manufacturer_id=manufacturer.id, code="D1")
+    d1 = Principal(manufacturer.id, Role.PARTNER_INVENTORY, partner.id)
+    seen: list[tuple[str, str]] = []
+    checked = pos_staging._check_and_write
+
+    async def observed(tx: Any, *args: Any, **kwargs: Any) -> Any:
+        _, rows = await tx.execute_query(
+            "SELECT current_setting('work_mem') AS w, current_setting('jit') AS j"
+        )
+        seen.append((rows[0]["w"], rows[0]["j"]))
+        return await checked(tx, *args, **kwargs)
+
+    monkeypatch.setattr(pos_staging, "_check_and_write", observed)
+    conn = connections.get("default")
+    _, rows = await conn.execute_query("SELECT current_setting('work_mem') AS w")
+    database_default = rows[0]["w"]
+    for month, work_mem in ((9, 64), (10, 0)):
+        made = await submissions.submit(
+            d1,
+            ParkedQueue(),  # type: ignore[arg-type]
+            kind=SubmissionKind.POS,
+            period=f"2026-{month:02d}",
+            file=(f"{HEADER}\nW1,SKU-A,1,2026-{month:02d}-05,C,US,,,,INV-1,".encode(), "p.csv"),
+        )
+        status = await validate_submission(made.id, set_based=True, work_mem_mb=work_mem)
+        assert status.value == "ACCEPTED"
+    assert seen == [("64MB", "off"), (database_default, "off")]
+    _, rows = await conn.execute_query("SELECT current_setting('work_mem') AS w")
+    assert rows[0]["w"] == database_default  # the transaction's own, gone with it

@@ -68,6 +68,7 @@ async def _validate_submission(args: dict[str, Any], ctx: JobContext) -> dict[st
         heartbeat=beat,
         queue=ctx.queue,
         chunk_rows=ctx.settings.validation_chunk_rows,
+        work_mem_mb=ctx.settings.ingest_work_mem_mb,
     )
     return {"status": status.value}
 

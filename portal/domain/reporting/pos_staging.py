@@ -43,6 +43,7 @@ from portal.models import Submission
 from portal.models.enums import IssueSeverity
 
 Heartbeat = Callable[[], Awaitable[None]]
+WORK_MEM_MB = 256  # the default of PORTAL_INGEST_WORK_MEM_MB: a 1M-line file sorts in memory
 KEEP_UP_SECONDS = 1.0  # progress and heartbeat while a file is staged and checked
 COLLECT_EVERY_ROWS = 200_000  # a full garbage collection while the collector is paused
 _SLOTS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
@@ -216,13 +217,12 @@ WHERE c.seq IN (
 ORDER BY c.customer_key
 ON CONFLICT (manufacturer_id, key) DO NOTHING"""
 
-# For the validating transaction: the sorts and hashes over a whole file's lines stay in
-# memory (at least this much per operation; a larger work_mem set by the operator is
-# kept), and no JIT: compiling the checks' expressions took longer than it saved.
+# For the validating transaction: work_mem for the sorts and hashes over a whole file's
+# lines ($1 MB per operation, PORTAL_INGEST_WORK_MEM_MB; 0 keeps the database's), and no
+# JIT: compiling the checks' expressions took longer than it saved.
 _SESSION = """
-SELECT set_config('work_mem', GREATEST(
-           pg_size_bytes(current_setting('work_mem')), pg_size_bytes('256MB')
-       ) / 1024 || 'kB', true),
+SELECT set_config('work_mem', CASE WHEN $1::int > 0 THEN ($1::int * 1024) || 'kB'
+                                   ELSE current_setting('work_mem') END, true),
        set_config('jit', 'off', true)"""
 
 _LINES = f"""
@@ -426,6 +426,7 @@ async def stage_pos(
     chunk_rows: int,
     cap: int,
     heartbeat: Heartbeat | None = None,
+    work_mem_mb: int = 0,
 ) -> tuple[StagedOutcome, FileProblem | None]:
     """Validate a POS report's rows and write its issues and lines, in one transaction.
 
@@ -442,7 +443,7 @@ async def stage_pos(
         async with _staging_slot():
             reader = asyncio.create_task(feed.read())  # outside the transaction as well
             async with in_transaction() as tx:
-                await tx.execute_query(_SESSION)
+                await tx.execute_query(_SESSION, [work_mem_mb])
                 await tx.execute_script(_CREATE_STAGE)
                 async with tx.acquire_connection() as conn:
                     with _collection_paused():

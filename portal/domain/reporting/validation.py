@@ -43,7 +43,7 @@ from portal.domain.reporting.files import (
     stream_rows,
 )
 from portal.domain.reporting.lines import pos_lines_of
-from portal.domain.reporting.pos_staging import stage_pos
+from portal.domain.reporting.pos_staging import WORK_MEM_MB, stage_pos
 from portal.domain.reporting.row_validation import CheckedPos, CheckedStock, RowChecker, RowIssue
 from portal.domain.reporting.stored import StoredFile
 from portal.domain.tenancy import tenant_of
@@ -188,6 +188,7 @@ async def validate_submission(
     queue: JobQueue | None = None,
     chunk_rows: int | None = None,
     set_based: bool | None = None,
+    work_mem_mb: int = WORK_MEM_MB,
 ) -> SubmissionStatus:
     """Validate, then post an accepted submission; with a ``queue`` an accepted one asks
     for its reconciliation at once (see :func:`request_reconcile`). A POS report is
@@ -195,7 +196,7 @@ async def validate_submission(
     otherwise; both give the same issues and lines."""
     use_sql = is_postgres() if set_based is None else set_based and is_postgres()
     submission = await Submission.filter(id=submission_id, **tenant_of(manufacturer_id)).get()
-    status = await _validate(submission, heartbeat, chunk_rows or CHUNK, use_sql)
+    status = await _validate(submission, heartbeat, chunk_rows or CHUNK, use_sql, work_mem_mb)
     if status.accepted and queue is not None:
         await request_reconcile(queue)
     return status
@@ -239,7 +240,11 @@ async def fail_validation(
 
 
 async def _validate(
-    submission: Submission, heartbeat: Heartbeat | None, chunk_rows: int, set_based: bool
+    submission: Submission,
+    heartbeat: Heartbeat | None,
+    chunk_rows: int,
+    set_based: bool,
+    work_mem_mb: int,
 ) -> SubmissionStatus:
     submission_id = submission.id
     if submission.status.final:
@@ -272,7 +277,15 @@ async def _validate(
     earlier = await series_of(submission)
     if staged:
         return await _validate_staged(
-            submission, content, layout, period, earlier, heartbeat, chunk_rows, rows_total
+            submission,
+            content,
+            layout,
+            period,
+            earlier,
+            heartbeat,
+            chunk_rows,
+            rows_total,
+            work_mem_mb,
         )
     checker = await RowChecker.load(
         submission.manufacturer_id,
@@ -319,6 +332,7 @@ async def _validate_staged(
     heartbeat: Heartbeat | None,
     chunk_rows: int,
     rows_total: int,
+    work_mem_mb: int,
 ) -> SubmissionStatus:
     """POS on PostgreSQL: the rows are staged and checked set-based (:mod:`pos_staging`),
     with the same outcome as the row-by-row path."""
@@ -342,6 +356,7 @@ async def _validate_staged(
         chunk_rows=chunk_rows,
         cap=ISSUE_CAP,
         heartbeat=heartbeat,
+        work_mem_mb=work_mem_mb,
     )
     run = _Run(submission, checker, heartbeat, rows_total)
     run.rows, run.valid = outcome.rows, outcome.valid
