@@ -373,6 +373,17 @@ async def test_batches_give_the_same_issues_lines_entries_and_batch_stock(app: A
         assert sql[part] == python[part], part
 
 
+async def one_partner(name: str) -> Principal:
+    """A tenant with one partner D1, its warehouse W1 and a product SKU-A: D1's principal."""
+    manufacturer, _ = await create_manufacturer(name)
+    admin = Principal(manufacturer_id=manufacturer.id, role=Role.ADMIN)
+    await partners.create_partner(admin, code="D1", name="D1", tier=PartnerTier.DISTRIBUTOR)
+    await warehouses.create_warehouse(admin, code="W1", name="W1", partner_code="D1")
+    await products.create_product(admin, sku="SKU-A", name="A")
+    partner = await Partner.get(manufacturer_id=manufacturer.id, code="D1")
+    return Principal(manufacturer.id, Role.PARTNER_INVENTORY, partner.id)
+
+
 @pytest.mark.parametrize("settings", ["postgres"], indirect=True)
 async def test_more_stagings_at_once_than_pooled_connections_all_finish(
     app: Any, monkeypatch: pytest.MonkeyPatch
@@ -381,13 +392,7 @@ async def test_more_stagings_at_once_than_pooled_connections_all_finish(
     then (its reading task reads the stored file a slice at a time, its progress): six at
     once over a pool of five must not wait for each other for ever."""
     monkeypatch.setattr(stored, "SLICE_BYTES", 256)  # many slices, each a query
-    manufacturer, _ = await create_manufacturer("Month end")
-    admin = Principal(manufacturer_id=manufacturer.id, role=Role.ADMIN)
-    await partners.create_partner(admin, code="D1", name="D1", tier=PartnerTier.DISTRIBUTOR)
-    await warehouses.create_warehouse(admin, code="W1", name="W1", partner_code="D1")
-    await products.create_product(admin, sku="SKU-A", name="A")
-    partner = await Partner.get(manufacturer_id=manufacturer.id, code="D1")
-    d1 = Principal(manufacturer.id, Role.PARTNER_INVENTORY, partner.id)
+    d1 = await one_partner("Month end")
     made = []
     for month in range(5, 11):  # one report per month: six series
         rows = [f"W1,SKU-A,1,2026-{month:02d}-05,C{n},US,,,,INV-{n}," for n in range(40)]
@@ -405,7 +410,7 @@ async def test_more_stagings_at_once_than_pooled_connections_all_finish(
         timeout=60,
     )
     assert [s.value for s in statuses] == ["ACCEPTED"] * 6
-    assert await PosLine.filter(manufacturer_id=manufacturer.id).count() == 6 * 40
+    assert await PosLine.filter(manufacturer_id=d1.manufacturer_id).count() == 6 * 40
 
 
 @pytest.mark.parametrize("settings", ["postgres"], indirect=True)
@@ -415,13 +420,7 @@ async def test_a_staging_whose_reading_fails_leaves_no_task_behind(
     """The reading task's failure ends the validation with that error, and neither it nor
     the task keeping the progress and heartbeat goes on (a heartbeat left running would
     keep a retried job's lease for ever)."""
-    manufacturer, _ = await create_manufacturer("Broken read")
-    admin = Principal(manufacturer_id=manufacturer.id, role=Role.ADMIN)
-    await partners.create_partner(admin, code="D1", name="D1", tier=PartnerTier.DISTRIBUTOR)
-    await warehouses.create_warehouse(admin, code="W1", name="W1", partner_code="D1")
-    await products.create_product(admin, sku="SKU-A", name="A")
-    partner = await Partner.get(manufacturer_id=manufacturer.id, code="D1")
-    d1 = Principal(manufacturer.id, Role.PARTNER_INVENTORY, partner.id)
+    d1 = await one_partner("Broken read")
     rows = [f"W1,SKU-A,1,2026-10-05,C{n},US,,,,INV-{n}," for n in range(40)]
     made = await submissions.submit(
         d1,
@@ -459,7 +458,7 @@ async def test_a_staging_whose_reading_fails_leaves_no_task_behind(
     after = beats
     await asyncio.sleep(1.5)  # longer than the keeper's period
     assert beats == after
-    assert await PosLine.filter(manufacturer_id=manufacturer.id).count() == 0
+    assert await PosLine.filter(manufacturer_id=d1.manufacturer_id).count() == 0
 
 
 @pytest.mark.parametrize("settings", ["postgres"], indirect=True)
@@ -468,13 +467,7 @@ async def test_the_validating_transaction_has_the_ingest_work_mem_and_no_jit(
 ) -> None:
     """PORTAL_INGEST_WORK_MEM_MB is the set-based validation's work_mem (0: the database's
     own), JIT off, for that transaction only."""
-    manufacturer, _ = await create_manufacturer("Work mem")
-    admin = Principal(manufacturer_id=manufacturer.id, role=Role.ADMIN)
-    await partners.create_partner(admin, code="D1", name="D1", tier=PartnerTier.DISTRIBUTOR)
-    await warehouses.create_warehouse(admin, code="W1", name="W1", partner_code="D1")
-    await products.create_product(admin, sku="SKU-A", name="A")
-    partner = await Partner.get(manufacturer_id=manufacturer.id, code="D1")
-    d1 = Principal(manufacturer.id, Role.PARTNER_INVENTORY, partner.id)
+    d1 = await one_partner("Work mem")
     seen: list[tuple[str, str]] = []
     checked = pos_staging._check_and_write
 
