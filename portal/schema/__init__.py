@@ -2,7 +2,10 @@
 
     schema = build_schema(settings)
 
-Depth, token, alias and cost limits are always on, and strings with NUL are refused;
+Depth, token, alias and cost limits are always on, and strings with NUL are refused (a
+text's parse and validation are kept for the next operation with the same text; the cost and
+the variables are checked every time); objects of plain fields run in one loop
+(plain_fields.py);
 unexpected errors are masked (statement timeouts and bad variable values are not
 unexpected); batching is off (strawberry's default); introspection and "Did you mean"
 suggestions are off in production.
@@ -19,6 +22,7 @@ from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
 )
@@ -27,13 +31,16 @@ from strawberry.schema.config import StrawberryConfig
 from portal.db import is_statement_timeout
 from portal.domain.errors import DomainError, PermissionDenied
 from portal.domain.pagination import DEFAULT_PAGE_SIZE
-from portal.schema.limits.cost import QueryCostLimiter
-from portal.schema.limits.nul_strings import RefuseNulStrings
+from portal.schema.limits.cost import QueryCost
+from portal.schema.limits.nul_strings import RefuseNulStrings, nul_variables
 from portal.schema.limits.suggestions import HideSuggestions
+from portal.schema.limits.validation import ValidateOperations, ValidDocuments
+from portal.schema.plain_fields import PlainFieldsExecutor
 from portal.schema.root import Mutation, Query, Subscription
 from portal.settings import Settings
 
 MASKED_MESSAGE = "Unexpected error."
+DOCUMENTS_KEPT = 256  # the parsed and the validated texts each schema remembers
 
 
 def _should_mask(error: GraphQLError) -> bool:
@@ -47,16 +54,19 @@ def _should_mask(error: GraphQLError) -> bool:
 
 
 def build_schema(settings: Settings) -> Schema:
+    cost = QueryCost(
+        max_cost=settings.max_query_cost,
+        default_page_size=DEFAULT_PAGE_SIZE,
+        max_page_size=settings.max_page_size,
+    )
+    documents = ValidDocuments(maxsize=DOCUMENTS_KEPT)
     extensions: list[Callable[[], SchemaExtension]] = [
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
+        lambda: ParserCache(maxsize=DOCUMENTS_KEPT),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-        lambda: QueryCostLimiter(
-            max_cost=settings.max_query_cost,
-            default_page_size=DEFAULT_PAGE_SIZE,
-            max_page_size=settings.max_page_size,
-        ),
         RefuseNulStrings,
+        lambda: ValidateOperations(documents, checks=[nul_variables, cost.errors]),
         lambda: MaskErrors(should_mask_error=_should_mask, error_message=MASKED_MESSAGE),
     ]
     if settings.production:
@@ -66,5 +76,6 @@ def build_schema(settings: Settings) -> Schema:
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
+        execution_context_class=PlainFieldsExecutor,
         config=StrawberryConfig(disable_field_suggestions=settings.production),
     )

@@ -1,7 +1,7 @@
 """Refuse operations whose estimated cost is over a limit, before they run.
 
-    Schema(..., extensions=[lambda: QueryCostLimiter(max_cost=5000, default_page_size=20,
-                                                     max_page_size=100)])
+    cost = QueryCost(max_cost=5000, default_page_size=20, max_page_size=100)
+    errors = cost.errors(execution_context)  # run by ValidateOperations, once per operation
 
 Every field costs 1, plus its children's cost times its multiplier: a field with a
 ``first`` argument (a connection or a paged list) multiplies by ``first`` (its default page
@@ -15,79 +15,87 @@ and the ``limit``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from graphql import (
     FieldNode,
+    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     GraphQLInterfaceType,
     GraphQLNamedType,
     GraphQLObjectType,
+    GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    ValidationContext,
-    ValidationRule,
     VariableNode,
     get_named_type,
 )
-from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
 
 from portal.domain.errors import ErrorCode
 
 
-class QueryCostLimiter(SchemaExtension):
+class QueryCost:
+    """The limit, checked on each operation once its document is valid (see validation.py)."""
+
     def __init__(self, *, max_cost: int, default_page_size: int, max_page_size: int) -> None:
         self.max_cost = max_cost
         self.default_page_size = default_page_size
         self.max_page_size = max_page_size
 
-    def on_operation(self) -> Iterator[None]:
-        limiter = self
-        variables = self.execution_context.variables or {}
-
-        class QueryCostRule(ValidationRule):
-            def enter_operation_definition(
-                self, node: OperationDefinitionNode, *_args: object
-            ) -> None:
-                root = self.context.schema.get_root_type(node.operation)
-                if root is None:
-                    return
-                cost = CostEstimate(limiter, self.context, variables).of(node.selection_set, root)
-                if cost > limiter.max_cost:
-                    self.report_error(
-                        GraphQLError(
-                            f"The operation's estimated cost {cost} exceeds the limit of "
-                            f"{limiter.max_cost}: ask for smaller pages or fewer nested lists.",
-                            node,
-                            extensions={
-                                "code": ErrorCode.QUERY_TOO_COSTLY.value,
-                                "cost": cost,
-                                "limit": limiter.max_cost,
-                            },
-                        )
+    def errors(self, context: ExecutionContext) -> list[GraphQLError]:
+        document = context.graphql_document
+        if document is None:
+            return []
+        schema = context.schema._schema
+        fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        errors = []
+        for node in document.definitions:
+            if not isinstance(node, OperationDefinitionNode):
+                continue
+            root = schema.get_root_type(node.operation)
+            if root is None:
+                continue
+            cost = CostEstimate(self, schema, fragments, context.variables or {}).of(
+                node.selection_set, root
+            )
+            if cost > self.max_cost:
+                errors.append(
+                    GraphQLError(
+                        f"The operation's estimated cost {cost} exceeds the limit of "
+                        f"{self.max_cost}: ask for smaller pages or fewer nested lists.",
+                        node,
+                        extensions={
+                            "code": ErrorCode.QUERY_TOO_COSTLY.value,
+                            "cost": cost,
+                            "limit": self.max_cost,
+                        },
                     )
-
-        self.execution_context.validation_rules = (
-            *self.execution_context.validation_rules,
-            QueryCostRule,
-        )
-        yield
+                )
+        return errors
 
 
 class CostEstimate:
     """The cost of one operation; each fragment is costed once (memoised)."""
 
     def __init__(
-        self, limiter: QueryCostLimiter, context: ValidationContext, variables: Mapping[str, Any]
+        self,
+        limiter: QueryCost,
+        schema: GraphQLSchema,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        variables: Mapping[str, Any],
     ) -> None:
         self.limiter = limiter
-        self.context = context
+        self.schema = schema
+        self.named_fragments = fragments
         self.variables = variables
-        self.fragments: dict[str, int] = {}
+        self.fragment_costs: dict[str, int] = {}
 
     def of(self, selection_set: SelectionSetNode, parent: GraphQLNamedType) -> int:
         total = 0
@@ -96,21 +104,21 @@ class CostEstimate:
                 total += self.field(selection, parent)
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
-                inner = self.context.schema.get_type(condition.name.value) if condition else parent
+                inner = self.schema.get_type(condition.name.value) if condition else parent
                 total += self.of(selection.selection_set, inner or parent)
             elif isinstance(selection, FragmentSpreadNode):
                 total += self.fragment(selection.name.value)
         return total
 
     def fragment(self, name: str) -> int:
-        if name not in self.fragments:
-            self.fragments[name] = 0  # a cycle (refused by validation anyway) costs nothing more
-            fragment = self.context.get_fragment(name)
+        if name not in self.fragment_costs:
+            self.fragment_costs[name] = 0  # a cycle (refused by validation) costs nothing more
+            fragment = self.named_fragments.get(name)
             if fragment is not None:
-                inner = self.context.schema.get_type(fragment.type_condition.name.value)
+                inner = self.schema.get_type(fragment.type_condition.name.value)
                 if inner is not None:
-                    self.fragments[name] = self.of(fragment.selection_set, inner)
-        return self.fragments[name]
+                    self.fragment_costs[name] = self.of(fragment.selection_set, inner)
+        return self.fragment_costs[name]
 
     def field(self, node: FieldNode, parent: GraphQLNamedType) -> int:
         fields = (

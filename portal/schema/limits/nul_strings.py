@@ -1,6 +1,6 @@
 """Refuse any operation with a NUL character in a string, literal or variable.
 
-    Schema(..., extensions=[RefuseNulStrings])
+    Schema(..., extensions=[RefuseNulStrings, ... ValidateOperations(checks=[nul_variables])])
 
 PostgreSQL cannot store NUL in text, and no value of this API needs one: the operation is
 refused before it runs, with ``extensions.code`` ``INVALID``, whatever field would have
@@ -9,11 +9,11 @@ received the string.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from graphql import GraphQLError, StringValueNode, ValidationRule
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import AddValidationRules
+from strawberry.types import ExecutionContext
 
 from portal.domain.errors import ErrorCode
 
@@ -41,21 +41,21 @@ def nul_error(node: StringValueNode | None = None) -> GraphQLError:
     return GraphQLError(MESSAGE, node, extensions={"code": ErrorCode.INVALID.value})
 
 
-class RefuseNulStrings(SchemaExtension):
-    def on_operation(self) -> Iterator[None]:
-        variables_hold_nul = holds_nul(self.execution_context.variables or {})
+class NulStringRule(ValidationRule):
+    """NUL in a literal: part of the document's validation (cached with it)."""
 
-        class NulStringRule(ValidationRule):
-            def enter_document(self, *_args: object) -> None:
-                if variables_hold_nul:
-                    self.report_error(nul_error())
+    def enter_string_value(self, node: StringValueNode, *_args: object) -> None:
+        if NUL in node.value:
+            self.report_error(nul_error(node))
 
-            def enter_string_value(self, node: StringValueNode, *_args: object) -> None:
-                if NUL in node.value:
-                    self.report_error(nul_error(node))
 
-        self.execution_context.validation_rules = (
-            *self.execution_context.validation_rules,
-            NulStringRule,
-        )
-        yield
+class RefuseNulStrings(AddValidationRules):
+    """The literals' rule; the variables are checked by :func:`nul_variables`."""
+
+    def __init__(self) -> None:
+        super().__init__([NulStringRule])
+
+
+def nul_variables(context: ExecutionContext) -> list[GraphQLError]:
+    """NUL in a variable's value (run by ValidateOperations on each operation)."""
+    return [nul_error()] if holds_nul(context.variables or {}) else []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
@@ -37,6 +38,7 @@ ROW_VALUES = {  # what a ReconciliationRow is built from: name -> field path
     "sku": "product__sku",
 }
 GRAPH_FIGURES = [n for n in FIGURE_NAMES if n not in ("abs_gap", "stock_submission_id")]
+PLAIN_FIGURES = [n for n in GRAPH_FIGURES if n != "status"]  # values as read
 POS_KINDS = (enums.LedgerKind.SELL_THROUGH, enums.LedgerKind.CUSTOMER_RETURN)
 ReconciliationStatus = enums.ReconciliationStatus
 ExceptionStatus = enums.ExceptionStatus
@@ -151,30 +153,34 @@ class ReconciliationRow:
         return cls.from_values(values)
 
     @classmethod
-    def from_values(cls, v: dict[str, Any]) -> ReconciliationRow:
-        """A row from ``QuerySet.values(**ROW_VALUES)``: no model instances for big pages."""
-        return cls(
+    def from_values(cls, v: Mapping[str, Any]) -> ReconciliationRow:
+        """A row from ``QuerySet.values(**ROW_VALUES)``: no model instances for big pages.
+
+        Built without the dataclass's ``__init__`` (a third of a 500-row page's conversion):
+        every field is set here, which a test checks against the constructor."""
+        row = object.__new__(cls)
+        fields = row.__dict__
+        for name in PLAIN_FIGURES:
+            fields[name] = v[name]
+        status, exception_status, reason = v["status"], v["exception_status"], v["reason"]
+        stock_submission_id = v["stock_submission_id"]
+        fields.update(
+            id=strawberry.ID(str(v["id"])),
+            period=v["period"],
+            status=ReconciliationStatus(status),
+            exception_status=ExceptionStatus(exception_status) if exception_status else None,
+            owner=v["owner_email"],
+            reason=ExceptionReason(reason) if reason else None,
+            stock_submission_id=strawberry.ID(str(stock_submission_id))
+            if stock_submission_id
+            else None,
             partner_code=v["partner_code"],
             warehouse_code=v["warehouse_code"],
             sku=v["sku"],
-            id=strawberry.ID(str(v["id"])),
-            period=v["period"],
-            # Generated fields (``__annotations__`` above, unknown to mypy): all go by name.
-            **{
-                name: ReconciliationStatus(v[name]) if name == "status" else v[name]
-                for name in GRAPH_FIGURES
-            },
-            exception_status=ExceptionStatus(v["exception_status"])
-            if v["exception_status"]
-            else None,
-            owner=v["owner_email"],
-            reason=ExceptionReason(v["reason"]) if v["reason"] else None,
-            stock_submission_id=strawberry.ID(str(v["stock_submission_id"]))
-            if v["stock_submission_id"]
-            else None,
             keys=(v["partner_id"], v["warehouse_id"], v["product_id"]),
             pk=v["id"],
         )
+        return row
 
 
 @strawberry.input
