@@ -28,6 +28,7 @@ from graphql import (
     GraphQLOutputType,
     GraphQLString,
     Undefined,
+    is_enum_type,
     is_leaf_type,
     is_list_type,
     is_non_null_type,
@@ -36,19 +37,18 @@ from graphql import (
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
-# What graphql-core's Int, String and ID give back unchanged: an int within 32 bits, a str.
-_AS_IS: dict[object, tuple[type, int, int]] = {
-    GraphQLInt: (int, -(2**31), 2**31 - 1),
-    GraphQLString: (str, 0, 0),
-    GraphQLID: (str, 0, 0),
-}
-_LEAF, _OBJECT, _LIST = 0, 1, 2
+# The kinds of completion. graphql-core's Int gives back an int within 32 bits unchanged,
+# String and ID a str; any other value of theirs, and any other leaf, goes to its coercion.
+_STR, _INT, _LEAF, _ENUM, _OBJECT, _LIST = range(6)
+_AS_STR = (GraphQLString, GraphQLID)
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 
 # How a value of a type is completed: (kind, whether non-null, what the kind needs):
-# a leaf's output coercion and as-is type; an object's type and field details; a list's item.
+# a leaf's output coercion (an enum's with its memo of coerced values); an object's type
+# and field details; a list's item completion.
 _Completion = tuple[int, bool, Any]
-# A field: response name, how its value is read from the source, how it is completed.
-_Field = tuple[str, Callable[[Any], Any], _Completion]
+# A field: response name, how its value is read from the source, then its completion.
+_Field = tuple[str, Callable[[Any], Any], int, bool, Any]
 
 
 class _Refused(Exception):
@@ -104,37 +104,41 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
             completion = _completion(field_def.type, details)
             if read is None or completion is None:
                 return None
-            plan.append((response_name, read, completion))
+            plan.append((response_name, read, *completion))
         return plan
 
     def _read(self, plan: list[_Field], source: Any) -> dict[str, Any]:
         results: dict[str, Any] = {}
         try:
-            for response_name, read, completion in plan:
-                results[response_name] = self._complete(completion, read(source))
+            for response_name, read, kind, non_null, needs in plan:
+                value = read(source)
+                if value is None:
+                    if non_null:
+                        raise _Refused
+                    results[response_name] = None
+                elif kind == _STR and type(value) is str:
+                    results[response_name] = value
+                elif kind == _INT and type(value) is int and _INT_MIN <= value <= _INT_MAX:
+                    results[response_name] = value
+                else:
+                    results[response_name] = self._complete(kind, needs, value)
         except _Refused:
             raise
         except Exception as error:  # the ordinary way reports it, located on its field
             raise _Refused from error
         return results
 
-    def _complete(self, completion: _Completion, value: Any) -> Any:
-        kind, non_null, needs = completion
-        if value is None:
-            if non_null:
-                raise _Refused
-            return None
-        if kind == _LEAF:
-            coerce, as_is = needs
-            if as_is is not None and type(value) is as_is[0]:
-                if as_is[0] is str or as_is[1] <= value <= as_is[2]:
-                    return value
-            if self.is_awaitable(value):
-                raise _Refused
-            coerced = coerce(value)
-            if coerced is None or coerced is Undefined:
-                raise _Refused
-            return coerced
+    def _complete(self, kind: int, needs: Any, value: Any) -> Any:
+        """A value that is not None (a null is settled by the caller)."""
+        if kind <= _ENUM:
+            if kind == _ENUM:
+                coerce, memo = needs
+                key = (type(value), value)  # members are hashable; a str is not a member
+                coerced = memo.get(key)
+                if coerced is None:
+                    coerced = memo[key] = _coerced(coerce, value, self.is_awaitable)
+                return coerced
+            return _coerced(needs, value, self.is_awaitable)
         if kind == _OBJECT:
             object_type, details = needs
             grouped_field_set, deferred, *_ = self.collect_subfields(object_type, details)
@@ -144,7 +148,25 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
             return self._read(plan, value)
         if not isinstance(value, list | tuple):
             raise _Refused
-        return [self._complete(needs, item) for item in value]
+        item_kind, item_non_null, item_needs = needs
+        items: list[Any] = []
+        for item in value:
+            if item is None:
+                if item_non_null:
+                    raise _Refused
+                items.append(None)
+            else:
+                items.append(self._complete(item_kind, item_needs, item))
+        return items
+
+
+def _coerced(coerce: Callable[[Any], Any], value: Any, is_awaitable: Callable[[Any], bool]) -> Any:
+    if is_awaitable(value):
+        raise _Refused
+    coerced = coerce(value)
+    if coerced is None or coerced is Undefined:
+        raise _Refused
+    return coerced
 
 
 def _reader(
@@ -164,7 +186,14 @@ def _completion(type_: GraphQLOutputType, details: Any) -> _Completion | None:
     non_null = is_non_null_type(type_)
     named = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
     if is_leaf_type(named):
-        return (_LEAF, non_null, (named.coerce_output_value, _AS_IS.get(named)))
+        coerce = named.coerce_output_value
+        if named in _AS_STR:
+            return (_STR, non_null, coerce)
+        if named is GraphQLInt:
+            return (_INT, non_null, coerce)
+        if is_enum_type(named):
+            return (_ENUM, non_null, (coerce, {}))
+        return (_LEAF, non_null, coerce)
     if is_object_type(named) and named.is_type_of is None:
         return (_OBJECT, non_null, (named, details))
     if is_list_type(named):
