@@ -353,7 +353,7 @@ async def main() -> None:
             db = connections.get("default")
             await db.execute_script(sql_path.SETTINGS)
             for sql, args in sql_path.statements(manufacturer_id, *rest):  # type: ignore[arg-type]
-                if sql.startswith("ANALYZE"):
+                if sql.startswith(("ANALYZE", "SET")):
                     await db.execute_query(sql, args)
                     continue
                 rows = await db.execute_query_dict("EXPLAIN (ANALYZE, BUFFERS) " + sql, args)

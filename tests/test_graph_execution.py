@@ -113,9 +113,7 @@ async def test_plain_fields_give_graphql_cores_data_and_errors(
     expected = await PLAIN.execute(query, variable_values=variables)
     got = await FAST.execute(query, variable_values=variables)
     assert got.data == expected.data
-    assert [e.formatted for e in got.errors or []] == [
-        e.formatted for e in expected.errors or []
-    ]
+    assert [e.formatted for e in got.errors or []] == [e.formatted for e in expected.errors or []]
     if bad is not None and query == QUERIES[0]:  # it selects every field of every leaf
         assert expected.errors, "the bad value is an error in graphql-core too"
 
