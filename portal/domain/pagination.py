@@ -20,6 +20,7 @@ from typing import Any, Generic, TypeVar
 from tortoise.fields import BigIntField
 from tortoise.queryset import QuerySet
 
+from portal.db import is_postgres
 from portal.domain.errors import DomainError, ErrorCode
 
 T = TypeVar("T")
@@ -86,6 +87,21 @@ async def paginate(
     return Page(rows, has_next, queryset.count, [encode_cursor(row.id) for row in rows])
 
 
+async def _value_rows(queryset: QuerySet[Any], values: dict[str, str]) -> list[Any]:
+    """The rows of ``queryset.values(**values)``: dicts, or on PostgreSQL the driver's
+    records (read by the same names; a CharEnumField as its stored text, not its member).
+    The records skip a dict per row and tortoise's conversions: a 500-row reconciliation
+    page spent 2.9 of its 6.2 ms there. Tortoise builds the statement (private but stable
+    calls, pinned below 2.0); the tests of the reconciliation page run on both backends."""
+    query = queryset.values(**values)
+    if not is_postgres():
+        return await query
+    query._choose_db_if_not_chosen()
+    query._make_query()
+    _, records = await query._db.execute_query(*query.query.get_parameterized_sql())
+    return list(records)
+
+
 def encode_offset(offset: int) -> str:
     return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode()
 
@@ -110,12 +126,12 @@ async def paginate_sorted(
 ) -> Page[Any]:
     """Offset pagination for connections sorted by something other than id.
 
-    With ``values`` (name -> field path) the items are plain dicts, not model instances:
-    for large pages of read-only rows."""
+    With ``values`` (name -> field path) the items are mappings by those names, not model
+    instances: for large pages of read-only rows (see :func:`_value_rows`)."""
     size = check_page_size(first, limit)
     start = decode_offset(after) + 1 if after else 0
     sliced = queryset.offset(start).limit(size + 1)
-    rows = await (sliced.values(**values) if values else sliced)
+    rows = await (_value_rows(sliced, values) if values else sliced)
     has_next = len(rows) > size
     rows = rows[:size]
     return Page(
