@@ -35,11 +35,19 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 
 def _serve(host: str, port: int) -> None:
+    import gc
+
     import uvicorn
 
     from portal.app import create_app
 
-    uvicorn.run(create_app(), host=host, port=port, proxy_headers=True, log_level="info")
+    app = create_app()
+    # What startup built (modules, the schema) lives as long as the process: out of the
+    # collector's way, a full collection no longer walks it (a 500-row reconciliation page
+    # spent 2.6 ms per request in collections, 0.9 ms with the startup heap frozen).
+    gc.collect()
+    gc.freeze()
+    uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
