@@ -8,14 +8,21 @@ builds rows without the dataclass constructor. Each is compared here with the or
 from __future__ import annotations
 
 import enum
+import typing
+from decimal import Decimal
 from typing import Any
 
 import pytest
 import strawberry
 from graphql.execution.executor import Executor
+from strawberry.extensions import FieldExtension, MaskErrors
+from strawberry.permission import BasePermission
+from strawberry.scalars import JSON
+from strawberry.schema.config import StrawberryConfig
 
 from portal.models.enums import ExceptionReason, ExceptionStatus, ReconciliationStatus
 from portal.schema import build_schema
+from portal.schema.limits.validation import ValidDocuments
 from portal.schema.plain_fields import PlainFieldsExecutor
 from portal.schema.reconciliation.types import ROW_VALUES, ReconciliationRow
 from portal.settings import Settings
@@ -197,3 +204,109 @@ def test_rows_from_values_equal_rows_from_the_constructor() -> None:
     built = ReconciliationRow(**figures)
     assert vars(fast) == vars(built)
     assert fast == built
+
+
+class Deny(BasePermission):
+    message = "denied"
+
+    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+        return False
+
+
+class Redact(FieldExtension):
+    def resolve(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
+        return "***"
+
+
+@strawberry.interface
+class Named:
+    name: str
+
+
+@strawberry.type
+class Pet(Named):
+    name: str
+
+
+@strawberry.type
+class Car:
+    name: str
+
+
+Nullish = typing.NewType("Nullish", object)
+NULLISH = StrawberryConfig(
+    scalar_map={
+        Nullish: strawberry.scalar(name="Nullish", serialize=lambda v: None, parse_value=str)
+    }
+)
+
+
+@strawberry.type
+class Odd:
+    name: str
+    secret: str = strawberry.field(permission_classes=[Deny])
+    iban: str = strawberry.field(extensions=[Redact()])
+    tags: list[str]
+    pet: Pet | None = None
+    odd: Nullish | None = None
+    amount: Decimal | None = None
+    details: JSON | None = None
+
+
+def odd(**changes: Any) -> Odd:
+    values: dict[str, Any] = {"name": "n", "secret": "s3cret", "iban": "DE00", "tags": ["a"]}
+    values.update(changes)
+    return Odd(**values)
+
+
+ODD_ROWS: list[Odd] = []
+
+
+@strawberry.type
+class OddQuery:
+    @strawberry.field
+    def rows(self) -> list[Odd | None]:
+        return ODD_ROWS
+
+
+ODD_PLAIN = strawberry.Schema(query=OddQuery, types=[Pet], extensions=[MaskErrors], config=NULLISH)
+ODD_FAST = strawberry.Schema(
+    query=OddQuery,
+    types=[Pet],
+    extensions=[MaskErrors],
+    config=NULLISH,
+    execution_context_class=PlainFieldsExecutor,
+)
+ODD_CASES = [  # (changes to the second row, the query): each an error or an exception
+    ({}, "{ rows { name secret } }"),  # a permission class on an attribute field
+    ({}, "{ rows { name iban } }"),  # a field extension on an attribute field
+    ({"tags": ["a", None]}, "{ rows { tags } }"),  # a null inside [String!]
+    ({"tags": range(3)}, "{ rows { tags } }"),  # an iterable, not a list (ints: refused)
+    ({"tags": ("t", "u")}, "{ rows { tags } }"),  # a tuple
+    ({"pet": Car(name="car")}, "{ rows { pet { name } } }"),  # an object of another type
+    ({"odd": 1}, "{ rows { odd } }"),  # a scalar whose serialisation gives null
+    ({"amount": RuntimeError("to 10.0.0.5 refused")}, "{ rows { amount } }"),  # an error
+    ({"details": ValueError("internal")}, "{ rows { details name } }"),
+]
+
+
+@pytest.mark.parametrize(("changes", "query"), ODD_CASES)
+async def test_plain_fields_leave_what_is_not_plain_to_graphql_core(
+    changes: dict[str, Any], query: str
+) -> None:
+    ODD_ROWS[:] = [odd(), odd(**changes), odd()]
+    expected = await ODD_PLAIN.execute(query)
+    got = await ODD_FAST.execute(query)
+    assert got.data == expected.data
+    assert [e.formatted for e in got.errors or []] == [e.formatted for e in expected.errors or []]
+    assert expected.errors or "iban" in query or "tags" in query
+
+
+def test_a_long_text_is_not_kept() -> None:
+    documents = ValidDocuments(maxsize=2, max_length=100)
+    documents.add("{ a }")
+    documents.add("#" + "x" * 200 + "\n{ a }")
+    assert "{ a }" in documents and "#" + "x" * 200 + "\n{ a }" not in documents
+    documents.add("{ b }")
+    documents.add("{ c }")
+    assert "{ a }" not in documents and "{ c }" in documents  # the least recently used out

@@ -3,8 +3,8 @@
     schema = build_schema(settings)
 
 Depth, token, alias and cost limits are always on, and strings with NUL are refused (a
-text's parse and validation are kept for the next operation with the same text; the cost and
-the variables are checked every time); objects of plain fields run in one loop
+valid text's validation is not repeated for the next operation with the same text; the cost
+and the variables are checked every time); objects of plain fields run in one loop
 (plain_fields.py);
 unexpected errors are masked (statement timeouts and bad variable values are not
 unexpected); batching is off (strawberry's default); introspection and "Did you mean"
@@ -22,7 +22,6 @@ from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
 )
@@ -40,7 +39,7 @@ from portal.schema.root import Mutation, Query, Subscription
 from portal.settings import Settings
 
 MASKED_MESSAGE = "Unexpected error."
-DOCUMENTS_KEPT = 256  # the parsed and the validated texts each schema remembers
+DOCUMENTS_KEPT = 256  # the valid texts each schema remembers (each of 20,000 chars at most)
 
 
 def _should_mask(error: GraphQLError) -> bool:
@@ -63,7 +62,6 @@ def build_schema(settings: Settings) -> Schema:
     extensions: list[Callable[[], SchemaExtension]] = [
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
-        lambda: ParserCache(maxsize=DOCUMENTS_KEPT),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         RefuseNulStrings,
         lambda: ValidateOperations(documents, checks=[nul_variables, cost.errors]),

@@ -8,10 +8,11 @@ the request's time. When every field selected on an object is read from an attri
 (strawberry's resolver-less fields: no arguments, permission classes or field extensions)
 and is a scalar, an enum, an object whose selected fields are again all such reads, or a
 list of those, and no extension resolves fields, this executor reads and serializes them in
-one loop, with the coercion graphql-core applies to leaves. Anything else, and any value
-that would be an error (a null where the type is non-null, a value the scalar refuses, an
-object of another type), goes the ordinary way for that object, so results, errors, paths
-and masking are those of graphql-core.
+one loop, with the coercion graphql-core applies to leaves. Anything else (a deferred or
+directed field, a field strawberry does not call basic), and any value that would be an
+error (a null where the type is non-null, a value the scalar refuses, an object of another
+type, an exception instance), goes the ordinary way for that object, so results, errors,
+paths and masking are those of graphql-core; tests/test_graph_execution.py compares them.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 _STR, _INT, _LEAF, _ENUM, _OBJECT, _LIST = range(6)
 _AS_STR = (GraphQLString, GraphQLID)
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+_PLANS_KEPT = 1_000
 
 # How a value of a type is completed: (kind, whether non-null, what the kind needs):
 # a leaf's output coercion (an enum's with its memo of coerced values); an object's type
@@ -82,6 +84,8 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
     ) -> list[_Field] | None:
         kept = self._plans.get(id(grouped_field_set))
         if kept is None:
+            if len(self._plans) >= _PLANS_KEPT:  # a subscription's events: new sets each
+                self._plans.clear()
             kept = (grouped_field_set, self._plan(parent_type, grouped_field_set))
             self._plans[id(grouped_field_set)] = kept
         return kept[1]
@@ -97,6 +101,8 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
             node = getattr(details[0], "node", None)
             if node is None or node.arguments or node.directives:
                 return None  # directives: @stream and the like are graphql-core's
+            if any(getattr(d, "defer_usage", None) is not None for d in details):
+                return None  # a deferred fragment's field: graphql-core delivers it later
             field_def = parent_type.fields.get(node.name.value)
             if field_def is None or field_def.args:
                 return None
@@ -130,6 +136,8 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
 
     def _complete(self, kind: int, needs: Any, value: Any) -> Any:
         """A value that is not None (a null is settled by the caller)."""
+        if isinstance(value, Exception):
+            raise _Refused  # graphql-core raises it as the field's error
         if kind <= _ENUM:
             if kind == _ENUM:
                 coerce, memo = needs
@@ -172,10 +180,17 @@ def _coerced(coerce: Callable[[Any], Any], value: Any, is_awaitable: Callable[[A
 def _reader(
     extensions: Mapping[str, Any], resolve: Callable[..., Any] | None
 ) -> Callable[[Any], Any] | None:
-    """How a resolver-less field reads its value; None for any other field."""
-    if not getattr(resolve, "_is_default", False):
-        return None
+    """How a resolver-less field reads its value; None for any other field.
+
+    strawberry itself decided the field is basic (no resolver, permission classes, field
+    extensions or exception handlers) when it built ``_get_basic_result`` for it."""
     field = extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if (
+        getattr(resolve, "__name__", "") != "_get_basic_result"
+        or not getattr(resolve, "_is_default", False)
+        or not getattr(field, "is_basic_field", False)
+    ):
+        return None
     name = getattr(field, "python_name", None)
     if getattr(field, "default_resolver", None) is getattr and name:
         return attrgetter(name)

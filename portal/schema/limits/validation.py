@@ -7,7 +7,8 @@
 The validation rules (graphql-core's, strawberry's, the depth, alias, NUL-literal and
 introspection rules of the other extensions) depend on the document only, and a schema's
 rules are fixed when it is built: a text that validated once is valid again, so this
-extension remembers the last ``maxsize`` valid texts and skips their validation. A document
+extension remembers the last ``maxsize`` valid texts (of at most ``max_length`` characters:
+256 x 20,000 at most per schema) and skips their validation. A document
 with errors is validated every time (its errors are neither kept nor shared). The checks that
 depend on the variables (the cost of pages asked with ``first: $n``, NUL in a value) run on
 every operation whose document is valid.
@@ -28,10 +29,13 @@ Check = Callable[[ExecutionContext], list[GraphQLError]]
 
 
 class ValidDocuments:
-    """The texts of the last ``maxsize`` documents found valid (least recently used out)."""
+    """The texts of the last ``maxsize`` documents found valid (least recently used out),
+    each at most ``max_length`` characters: a comment costs no token, so a valid text can be
+    as long as a request body; a longer text is validated every time, never kept."""
 
-    def __init__(self, maxsize: int = 256) -> None:
+    def __init__(self, maxsize: int = 256, max_length: int = 20_000) -> None:
         self.maxsize = maxsize
+        self.max_length = max_length
         self._texts: OrderedDict[str, None] = OrderedDict()
         self._lock = Lock()  # a schema may serve threads (strawberry's sync views)
 
@@ -43,6 +47,8 @@ class ValidDocuments:
             return True
 
     def add(self, text: str) -> None:
+        if len(text) > self.max_length:
+            return
         with self._lock:
             self._texts[text] = None
             self._texts.move_to_end(text)
