@@ -292,12 +292,15 @@ def statements(
     warehouse_ids, product_ids, starts = (list(column) for column in zip(*keys, strict=True))
     names, period_starts, ends, dues = (list(column) for column in zip(*periods, strict=True))
     ranges = [min(warehouse_ids), max(warehouse_ids)]  # lets warehouse_id's index narrow scans
+    moves: list[tuple[str, list[object]]] = [
+        (MOVES, [manufacturer_id, period_starts[0], ends[-1], *ranges])
+    ]
+    if len(keys) >= SCAN_KEYS:
+        moves = [(SCAN_MOVES, []), *moves, (PROBE_AGAIN, [])]
     return [
         (KEYS, [manufacturer_id, warehouse_ids, product_ids, starts]),
         ("ANALYZE recon_key", []),
-        *([(SCAN_MOVES, [])] if len(keys) >= SCAN_KEYS else []),
-        (MOVES, [manufacturer_id, period_starts[0], ends[-1], *ranges]),
-        *([(PROBE_AGAIN, [])] if len(keys) >= SCAN_KEYS else []),
+        *moves,
         ("ANALYZE recon_move (warehouse_id, product_id, period)", []),
         (
             COMPUTE,
