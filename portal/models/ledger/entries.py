@@ -69,7 +69,7 @@ class LedgerEntry(Model):
             ("source_type", "source_id"),
             ("partner_id",),
             ("product_id",),
-            ("reverses_id",),
+            ("reverses_id",),  # on PostgreSQL partial: reversals only (0042_hot_balances)
         )
 
 
