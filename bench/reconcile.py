@@ -15,7 +15,9 @@ endpoint running the same SQL and returning the same JSON (p50 over 30 requests 
 sums the rows per period as it did before the kept totals.
 The database comes from ``PORTAL_DATABASE_URL`` (migrated if it is not); the bench creates
 its own manufacturer and scratch table there, removes the table at the end, and touches
-nothing else. The last line is JSON with full_ratio, incremental_s,
+nothing else. The full recompute runs ``PORTAL_RECOMPUTE_CONCURRENCY`` batches at once (cold
+and warm; warm also one at a time: ``full_one_s``), the hand-written SQL is one statement.
+The last line is JSON with full_ratio, incremental_s,
 incremental_backdated_s, graph_ratio_p50, summary_p50_ms.
 """
 
@@ -293,12 +295,26 @@ async def main() -> None:
     # Cold: no rows yet, so every row is inserted and every exception opened (with its
     # audit and webhook events). Warm: the same full recompute over current rows, as
     # `portal reconcile --period P --through Q` runs once the workers keep them current.
+    # Both with PORTAL_RECOMPUTE_CONCURRENCY batches at once (as `portal reconcile` runs);
+    # the warm one also with one batch at a time (full_one_s).
+    lanes = settings.recompute_concurrency
     start = time.perf_counter()
-    rows = await full_recompute(admin.manufacturer_id, periods[0], through=periods[-1], today=TODAY)
+    rows = await full_recompute(
+        admin.manufacturer_id, periods[0], through=periods[-1], today=TODAY, concurrency=lanes
+    )
     full_cold_s = time.perf_counter() - start
-    start = time.perf_counter()
-    await full_recompute(admin.manufacturer_id, periods[0], through=periods[-1], today=TODAY)
-    full_s = time.perf_counter() - start
+    timed: dict[int, float] = {}
+    for concurrency in dict.fromkeys((lanes, 1)):
+        start = time.perf_counter()
+        await full_recompute(
+            admin.manufacturer_id,
+            periods[0],
+            through=periods[-1],
+            today=TODAY,
+            concurrency=concurrency,
+        )
+        timed[concurrency] = time.perf_counter() - start
+    full_s, full_one_s = timed[lanes], timed[1]
 
     m = admin.manufacturer_id
     baseline = f"bench_recon_baseline_{m}"  # the bench's own scratch table, dropped below
@@ -481,6 +497,9 @@ async def main() -> None:
                 "full_s": round(full_s, 2),
                 "sql_s": round(sql_s, 3),
                 "full_ratio": round(full_s / sql_s, 1),
+                "recompute_concurrency": lanes,
+                "full_one_s": round(full_one_s, 2),
+                "full_one_ratio": round(full_one_s / sql_s, 1),
                 "incremental_s": round(incremental_s, 3),
                 "incremental_backdated_s": round(incremental_backdated_s, 3),
                 "graph_p50_ms": round(graph_p50 * 1000, 1),

@@ -123,14 +123,20 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
     from portal.models import Manufacturer
 
     async def run() -> int:
-        await open_database(Settings())
+        settings = Settings()
+        await open_database(settings)
         try:
             tenants = Manufacturer.all()
             if args.manufacturer:
                 tenants = tenants.filter(name=args.manufacturer)
             total = 0
             for manufacturer in await tenants:
-                total += await full_recompute(manufacturer.id, args.period, through=args.through)
+                total += await full_recompute(
+                    manufacturer.id,
+                    args.period,
+                    through=args.through,
+                    concurrency=settings.recompute_concurrency,
+                )
             span = f"{args.period} to {args.through}" if args.through else args.period
             print(f"{total} reconciliation rows recomputed for {span}")
             return 0

@@ -16,6 +16,7 @@ from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]  # no stubs shipped
 from tortoise import Tortoise, connections
+from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
@@ -51,6 +52,12 @@ async def open_database(settings: Settings, *, create_schema: bool | None = None
     await Tortoise.init(config=config, _enable_global_fallback=True)
     if create_schema if create_schema is not None else settings.is_sqlite:
         await Tortoise.generate_schemas(safe=True)
+
+
+def in_a_transaction() -> bool:
+    """Whether this task runs inside ``in_transaction`` (its statements share one connection,
+    so they cannot run concurrently)."""
+    return isinstance(connections.get("default"), TransactionalDBClient)
 
 
 async def close_database() -> None:

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     validation_chunk_rows: int = Field(default=5000, gt=0)  # rows per committed step
     # work_mem (MB) of a POS file's set-based validation on PostgreSQL; 0: the database's
     ingest_work_mem_mb: int = Field(default=256, ge=0)
+    # batches of 20,000 keys that `portal reconcile` computes at once on PostgreSQL, each on
+    # its own pooled connection (the pool holds 5 unless the database URL's maxsize says)
+    recompute_concurrency: int = Field(default=2, gt=0)
     # Non-public networks that webhooks and the ERP connector may reach anyway (CIDRs,
     # comma-separated in the environment); empty: only public addresses.
     outbound_allow_networks: Annotated[list[IPv4Network | IPv6Network], NoDecode] = []

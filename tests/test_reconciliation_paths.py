@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 
 from portal.domain.access.principal import Principal
 from portal.domain.catalog import partners, products, tenants, warehouses
+from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.ledger import returns, shipments, transfers
 from portal.domain.ledger.adjustments import AdjustmentReason, post_adjustment
 from portal.domain.ledger.shipments import LineInput
@@ -390,3 +391,57 @@ async def test_partner_period_totals_follow_the_rows(app) -> None:
     await totals_match()
     after = await ReconciliationTotal.filter(period="2026-08").values_list("calculated", flat=True)
     assert sum(after) == sum(before) - 17
+
+
+@pytest.mark.parametrize("settings", ["postgres"], indirect=True)
+async def test_concurrent_batches_agree_and_a_failing_one_is_raised(app, monkeypatch) -> None:
+    """A full recompute's batches computed several at a time (each in its own transaction
+    on its own connection) give the rows and events of the Python path; inside a caller's
+    transaction they run one at a time; a failing batch's error is raised as it is."""
+    ch = await generate(app, random.Random(11))
+    keys = await all_keys()
+    mid = ch.admin.manufacturer_id
+    await forget_rows()
+    python_written = await recompute(mid, keys, today=TODAY, set_based=False)
+    python_rows, python_opened = await snapshot(), await announced()
+    monkeypatch.setattr(recompute_module, "SQL_BATCH", 3)
+    assert len(keys) > 3 * 3  # four batches or more
+
+    running, most = 0, 0
+    computing = recompute_module.recompute_set_based
+
+    async def counted(*args: object, **kwargs: object) -> int:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        try:
+            return await computing(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            running -= 1
+
+    monkeypatch.setattr(recompute_module, "recompute_set_based", counted)
+    await forget_rows()
+    written = await recompute(mid, keys, today=TODAY, set_based=True, concurrency=3)
+    assert most == 3
+    assert (await snapshot(), await announced()) == (python_rows, python_opened)
+    assert written == python_written
+
+    most = 0
+    async with in_transaction():  # one connection: the batches one after the other
+        again = await recompute(mid, keys, today=TODAY, set_based=True, concurrency=3)
+    assert most == 1
+    assert again == python_written
+
+    calls = 0
+
+    async def failing(*args: object, **kwargs: object) -> int:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise DomainError(ErrorCode.INVALID, "batch three", ["keys"])
+        return await computing(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(recompute_module, "recompute_set_based", failing)
+    with pytest.raises(DomainError) as raised:
+        await recompute(mid, keys, today=TODAY, set_based=True, concurrency=2)
+    assert raised.value.message == "batch three"

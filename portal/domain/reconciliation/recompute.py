@@ -11,6 +11,7 @@ transaction (``sql_path``); on SQLite (embedded scale) by ``_recompute_batch`` b
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections import defaultdict
@@ -21,7 +22,7 @@ from decimal import Decimal
 from tortoise.functions import Sum
 from tortoise.transactions import in_transaction
 
-from portal.db import is_postgres
+from portal.db import in_a_transaction, is_postgres
 from portal.domain.bulk import insert_rows
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.errors import DomainError, ErrorCode
@@ -74,6 +75,7 @@ async def recompute(
     until: date | None = None,
     today: date | None = None,
     set_based: bool | None = None,
+    concurrency: int = 1,
 ) -> int:
     """Recompute the rows of ``keys`` (each from the period of its date) through ``until``,
     then rewrite the per partner and period totals of what they touched
@@ -82,14 +84,17 @@ async def recompute(
     (:mod:`portal.domain.incentives.price_protection_held`).
 
     ``set_based`` defaults to the backend (PostgreSQL: yes); tests force each path to
-    compare them."""
+    compare them. ``concurrency``: batches computed at once on PostgreSQL (a full
+    recompute's; one batch is ``SQL_BATCH`` keys)."""
     if not keys:
         return 0
     settings = await settings_of(manufacturer_id)
     today = today or datetime.now(UTC).date()
     last = period_containing(until or today, settings.period_granularity)
     if is_postgres() if set_based is None else set_based:
-        written = await _recompute_postgres(manufacturer_id, keys, last, settings, today)
+        written = await _recompute_postgres(
+            manufacturer_id, keys, last, settings, today, concurrency
+        )
     else:
         written = 0
         items = sorted(keys.items())
@@ -114,8 +119,11 @@ async def _recompute_postgres(
     last: Period,
     settings: ManufacturerSettings,
     today: date,
+    concurrency: int,
 ) -> int:
-    """The same rows, set-based (``sql_path``), in batches of ``SQL_BATCH`` keys."""
+    """The same rows, set-based (``sql_path``), in batches of ``SQL_BATCH`` keys, each in
+    its own transaction; ``concurrency`` batches at a time on as many pooled connections
+    (the batches' keys are disjoint: no two batches write the same row)."""
     granularity = settings.period_granularity
     firsts = {key: period_containing(day, granularity).start for key, day in keys.items()}
     periods = [
@@ -123,11 +131,35 @@ async def _recompute_postgres(
         for p in _periods(period_containing(min(firsts.values()), granularity), last)
     ]
     items = sorted(firsts.items())
+    batches = [
+        [(w, p, day) for (w, p), day in items[start : start + SQL_BATCH]]
+        for start in range(0, len(items), SQL_BATCH)
+    ]
     written = 0
-    for start in range(0, len(items), SQL_BATCH):
-        batch = [(w, p, day) for (w, p), day in items[start : start + SQL_BATCH]]
+
+    async def run(batch: list[tuple[int, int, date]]) -> None:
+        nonlocal written
         async with in_transaction():
-            written += await recompute_set_based(manufacturer_id, batch, periods, settings, today)
+            kept = await recompute_set_based(manufacturer_id, batch, periods, settings, today)
+        written += kept  # after the await: concurrent lanes add to the same total
+
+    # inside a caller's transaction every batch shares its one connection: one at a time
+    if concurrency <= 1 or len(batches) == 1 or in_a_transaction():
+        for batch in batches:
+            await run(batch)
+        return written
+    pending = iter(batches)
+
+    async def lane() -> None:  # one pooled connection, one batch's transaction at a time
+        for batch in pending:
+            await run(batch)
+
+    try:
+        async with asyncio.TaskGroup() as lanes:  # a failing batch cancels the others'
+            for _ in range(min(concurrency, len(batches))):
+                lanes.create_task(lane())
+    except ExceptionGroup as failed:  # the batch's own error, as one lane would raise it
+        raise failed.exceptions[0] from None
     return written
 
 
@@ -425,10 +457,16 @@ async def _recompute_isolated(
 
 
 async def full_recompute(
-    manufacturer_id: int, period: str, today: date | None = None, through: str | None = None
+    manufacturer_id: int,
+    period: str,
+    today: date | None = None,
+    through: str | None = None,
+    *,
+    concurrency: int = 1,
 ) -> int:
     """Every key of the manufacturer, for one period or, with ``through``, for every period
-    from ``period`` to ``through`` at once (``portal reconcile --period P [--through Q]``)."""
+    from ``period`` to ``through`` at once (``portal reconcile --period P [--through Q]``),
+    ``concurrency`` batches at a time on PostgreSQL."""
     settings = await settings_of(manufacturer_id)
     first = parse_period(period, settings.period_granularity)
     last = parse_period(through, settings.period_granularity) if through else first
@@ -453,7 +491,11 @@ async def full_recompute(
         .values_list("warehouse_id", "product_id")
     )
     return await recompute(
-        manufacturer_id, dict.fromkeys(keys, first.start), until=last.end, today=today
+        manufacturer_id,
+        dict.fromkeys(keys, first.start),
+        until=last.end,
+        today=today,
+        concurrency=concurrency,
     )
 
 
