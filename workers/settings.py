@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from arq.worker import Worker
+from arq.worker import Worker, func
 
 from portal.db import close_database, open_database
 from portal.jobs.dispatch import ARQ_FUNCTION, ArqQueue, redis_settings
@@ -55,8 +55,15 @@ def _redis() -> Any:
     return redis_settings(url) if url else None
 
 
+# arq keeps no result of a portal job: its status is the database's, and a kept result
+# would make arq refuse the same id for an hour (``portal-job-<id>-<dispatch>``), which a
+# database recreated or restored with its job ids starting over would reuse: its jobs then
+# waited for the sweep's re-dispatches (5 minutes each) instead of running.
+PORTAL_JOB = func(run_portal_job, keep_result=0)
+
+
 class WorkerSettings:
-    functions = [run_portal_job]
+    functions = [PORTAL_JOB]
     cron_jobs = cron_jobs()
     on_startup = startup
     on_shutdown = shutdown
@@ -87,4 +94,4 @@ def build_worker(settings: Settings, *, burst: bool = False, **overrides: Any) -
     return Worker(**options)
 
 
-assert run_portal_job.__name__ == ARQ_FUNCTION
+assert run_portal_job.__name__ == PORTAL_JOB.name == ARQ_FUNCTION
