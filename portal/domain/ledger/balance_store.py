@@ -21,6 +21,7 @@ from portal.models import LedgerEntry, StockBalance
 from portal.models.enums import LedgerKind, Owner
 
 Key = tuple[int, int, Owner]  # warehouse, product, owner
+_OWNERS = {owner.value: owner for owner in Owner}
 
 
 @dataclass(slots=True)
@@ -94,7 +95,7 @@ async def _lock_pg(manufacturer_id: int, keys: list[Key]) -> dict[Key, BalanceRo
         [manufacturer_id, [k[0] for k in keys], [k[1] for k in keys], [k[2].value for k in keys]],
     )
     return {
-        (r["warehouse_id"], r["product_id"], Owner(r["owner"])): BalanceRow(
+        (r["warehouse_id"], r["product_id"], _OWNERS[r["owner"]]): BalanceRow(
             r["id"], r["quantity"], r["in_transit"]
         )
         for r in rows

@@ -66,15 +66,20 @@ def owner_of(warehouse: Warehouse) -> Owner:
 
 
 async def _lock_and_check(
-    manufacturer_id: int, movements: list[Movement], allow_negative: bool
+    manufacturer_id: int,
+    movements: list[Movement],
+    allow_negative: bool,
+    keys: list[Key] | None = None,
 ) -> tuple[dict[Key, store.BalanceRow], dict[Key, int]]:
+    """``keys``: each movement's key, when the caller has them already."""
+    keys = [m.key for m in movements] if keys is None else keys
     balances = await store.lock(
         manufacturer_id,
-        {m.key: m.warehouse.partner_id for m in movements},
+        {key: m.warehouse.partner_id for key, m in zip(keys, movements, strict=True)},
     )
     delta: dict[Key, int] = defaultdict(int)
-    for movement in movements:
-        delta[movement.key] += movement.quantity
+    for key, movement in zip(keys, movements, strict=True):
+        delta[key] += movement.quantity
     if not allow_negative:
         await check_locked(
             manufacturer_id,
@@ -111,10 +116,11 @@ async def post(
         else {}
     )
     granularity = (await settings_of(manufacturer_id)).period_granularity
-    balances, delta = await _lock_and_check(manufacturer_id, movements, allow_negative)
+    keys = [m.key for m in movements]  # (warehouse, product, owner), computed once
+    balances, delta = await _lock_and_check(manufacturer_id, movements, allow_negative, keys)
     periods: dict[date, str] = {}
     rows = []
-    for m in movements:
+    for key, m in zip(keys, movements, strict=True):
         period = periods.get(m.business_date)
         if period is None:
             period = periods[m.business_date] = period_of(m.business_date, granularity)
@@ -123,7 +129,7 @@ async def post(
                 m.warehouse.partner_id,
                 m.warehouse.id,
                 m.product_id,
-                m.owner,
+                key[2],
                 m.quantity,
                 m.kind,
                 m.business_date,
