@@ -58,6 +58,10 @@ INSERT INTO stock_balance
     (manufacturer_id, partner_id, warehouse_id, product_id, owner, quantity, in_transit, updated_at)
 SELECT $1, p, w, pr, o, 0, 0, now()
 FROM unnest($2::int[], $3::int[], $4::int[], $5::varchar[]) AS t(p, w, pr, o)
+WHERE NOT EXISTS (  -- a key with a balance costs a read, not an attempted insert
+    SELECT 1 FROM stock_balance b
+    WHERE b.manufacturer_id = $1 AND b.warehouse_id = t.w AND b.product_id = t.pr
+      AND b.owner = t.o)
 ON CONFLICT (manufacturer_id, warehouse_id, product_id, owner) DO NOTHING"""
 
 _ADD_PG = """
@@ -105,26 +109,23 @@ async def _lock_pg(manufacturer_id: int, keys: list[Key]) -> dict[Key, BalanceRo
 async def lock(manufacturer_id: int, wanted: dict[Key, int | None]) -> dict[Key, BalanceRow]:
     """Balance rows of ``wanted`` (key → partner id), created if missing, locked in key order.
 
-    On PostgreSQL the existing rows are locked first (in key order) and only the missing
-    ones are created and then locked (in key order): once a key has stock moved, posting to
-    it again costs no insert attempt."""
+    On PostgreSQL the missing rows are created first, then every wanted row is locked in
+    one statement in key order, so that concurrent postings always lock in the same order
+    (locking the existing rows before creating the others deadlocked: a key created
+    meanwhile by a third posting was then locked out of order)."""
     keys = sorted(wanted)
     if is_postgres():
-        locked = await _lock_pg(manufacturer_id, keys)
-        missing = [k for k in keys if k not in locked]
-        if missing:
-            await _conn().execute_query(
-                _CREATE_PG,
-                [
-                    manufacturer_id,
-                    [wanted[k] for k in missing],
-                    [k[0] for k in missing],
-                    [k[1] for k in missing],
-                    [k[2].value for k in missing],
-                ],
-            )
-            locked |= await _lock_pg(manufacturer_id, missing)
-        return locked
+        await _conn().execute_query(
+            _CREATE_PG,
+            [
+                manufacturer_id,
+                [wanted[k] for k in keys],
+                [k[0] for k in keys],
+                [k[1] for k in keys],
+                [k[2].value for k in keys],
+            ],
+        )
+        return await _lock_pg(manufacturer_id, keys)
     await StockBalance.bulk_create(
         [
             StockBalance(
