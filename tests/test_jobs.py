@@ -18,7 +18,8 @@ from portal.models import ApiToken, Job, TokenUsage
 from portal.models.enums import JobStatus
 from tests.conftest import ROOT
 from tests.graph import Graph
-from tests.jobs import ParkedQueue, run_jobs
+from tests.jobs import ParkedQueue, run_burst_worker, run_jobs
+from workers.settings import WorkerSettings
 
 
 async def test_token_usage_rollup_job_sets_last_used(client, app) -> None:
@@ -177,3 +178,18 @@ async def test_real_worker_process_runs_recorded_job(app, settings) -> None:
     assert again is not None
     await redis.delete(f"arq:job:{arq_id}")
     await redis.zrem("arq:queue", arq_id)
+
+
+@pytest.mark.parametrize("settings", ["postgres"], indirect=True)
+async def test_arq_keeps_no_result_of_a_job_it_gives_up_on(app, settings) -> None:
+    """A job arq stops retrying (its tries spent, e.g. workers killed under it) leaves no
+    result under its id either, so the id is free again."""
+    redis = app.state.queue.pool
+    arq_id = arq_job_id(999, 1)
+    queued = await redis.enqueue_job(
+        ARQ_FUNCTION, 999, _job_id=arq_id, _job_try=WorkerSettings.max_tries + 1
+    )
+    assert queued is not None
+    await run_burst_worker(settings)
+    assert await redis.exists(f"arq:result:{arq_id}") == 0
+    assert await redis.enqueue_job(ARQ_FUNCTION, 999, _job_id=arq_id) is not None

@@ -58,8 +58,11 @@ def _redis() -> Any:
 # arq keeps no result of a portal job: its status is the database's, and a kept result
 # would make arq refuse the same id for an hour (``portal-job-<id>-<dispatch>``), which a
 # database recreated or restored with its job ids starting over would reuse: its jobs then
-# waited for the sweep's re-dispatches (5 minutes each) instead of running.
-PORTAL_JOB = func(run_portal_job, keep_result=0)
+# waited for the sweep's re-dispatches (5 minutes each) instead of running. The function's
+# setting covers a job that finishes; the worker's (``KEEP_RESULT``) one that arq gives up
+# on (its tries spent, its data expired). arq's cron jobs keep none by default.
+KEEP_RESULT = 0
+PORTAL_JOB = func(run_portal_job, keep_result=KEEP_RESULT)
 
 
 class WorkerSettings:
@@ -70,6 +73,7 @@ class WorkerSettings:
     redis_settings = _redis()
     health_check_interval = 30
     max_tries = 5
+    keep_result = KEEP_RESULT
     allow_abort_jobs = True
     job_timeout = Settings().job_timeout_seconds  # arq's default (300 s) cut long files short
 
@@ -86,6 +90,7 @@ def build_worker(settings: Settings, *, burst: bool = False, **overrides: Any) -
         "redis_settings": redis_settings(settings.redis_url),
         "health_check_interval": WorkerSettings.health_check_interval,
         "max_tries": WorkerSettings.max_tries,
+        "keep_result": KEEP_RESULT,
         "job_timeout": settings.job_timeout_seconds,
         "burst": burst,
         "handle_signals": not burst,
