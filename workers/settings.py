@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from arq.worker import Worker, func
+from arq.worker import Worker
 
 from portal.db import close_database, open_database
 from portal.jobs.dispatch import ARQ_FUNCTION, ArqQueue, redis_settings
@@ -58,15 +58,14 @@ def _redis() -> Any:
 # arq keeps no result of a portal job: its status is the database's, and a kept result
 # would make arq refuse the same id for an hour (``portal-job-<id>-<dispatch>``), which a
 # database recreated or restored with its job ids starting over would reuse: its jobs then
-# waited for the sweep's re-dispatches (5 minutes each) instead of running. The function's
-# setting covers a job that finishes; the worker's (``KEEP_RESULT``) one that arq gives up
-# on (its tries spent, its data expired). arq's cron jobs keep none by default.
+# waited for the sweep's re-dispatches (5 minutes each) instead of running. The worker's
+# setting covers a job that finishes and one that arq gives up on (its tries spent, its
+# data expired); arq's cron jobs keep none by default.
 KEEP_RESULT = 0
-PORTAL_JOB = func(run_portal_job, keep_result=KEEP_RESULT)
 
 
 class WorkerSettings:
-    functions = [PORTAL_JOB]
+    functions = [run_portal_job]
     cron_jobs = cron_jobs()
     on_startup = startup
     on_shutdown = shutdown
@@ -99,4 +98,4 @@ def build_worker(settings: Settings, *, burst: bool = False, **overrides: Any) -
     return Worker(**options)
 
 
-assert run_portal_job.__name__ == PORTAL_JOB.name == ARQ_FUNCTION
+assert run_portal_job.__name__ == ARQ_FUNCTION

@@ -69,10 +69,9 @@ async def _lock_and_check(
     manufacturer_id: int,
     movements: list[Movement],
     allow_negative: bool,
-    keys: list[Key] | None = None,
+    keys: list[Key],
 ) -> tuple[dict[Key, store.BalanceRow], dict[Key, int]]:
-    """``keys``: each movement's key, when the caller has them already."""
-    keys = [m.key for m in movements] if keys is None else keys
+    """``keys``: each movement's key (``Movement.key``), in the movements' order."""
     balances = await store.lock(
         manufacturer_id,
         {key: m.warehouse.partner_id for key, m in zip(keys, movements, strict=True)},
@@ -174,7 +173,7 @@ async def post_one(
         manufacturer_id, [(m.warehouse, m.product_id)] if m.quantity > 0 else []
     )
     granularity = (await settings_of(manufacturer_id)).period_granularity
-    balances, _ = await _lock_and_check(manufacturer_id, [m], allow_negative=False)
+    balances, _ = await _lock_and_check(manufacturer_id, [m], False, [m.key])
     entry = await LedgerEntry.create(
         manufacturer_id=manufacturer_id,
         partner_id=m.warehouse.partner_id,

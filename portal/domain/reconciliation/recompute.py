@@ -143,21 +143,21 @@ async def _recompute_postgres(
             kept = await recompute_set_based(manufacturer_id, batch, periods, settings, today)
         written += kept  # after the await: concurrent lanes add to the same total
 
-    # inside a caller's transaction every batch shares its one connection: one at a time
-    if concurrency <= 1 or len(batches) == 1 or in_a_transaction():
-        for batch in batches:
-            await run(batch)
-        return written
     pending = iter(batches)
 
     async def lane() -> None:  # one pooled connection, one batch's transaction at a time
         for batch in pending:
             await run(batch)
 
+    # inside a caller's transaction every batch shares its one connection: one at a time
+    lanes = 1 if in_a_transaction() else min(concurrency, len(batches))
+    if lanes <= 1:
+        await lane()
+        return written
     try:
-        async with asyncio.TaskGroup() as lanes:  # a failing batch cancels the others'
-            for _ in range(min(concurrency, len(batches))):
-                lanes.create_task(lane())
+        async with asyncio.TaskGroup() as group:  # a failing batch cancels the others'
+            for _ in range(lanes):
+                group.create_task(lane())
     except ExceptionGroup as failed:  # the batch's own error, as one lane would raise it
         raise failed.exceptions[0] from None
     return written
