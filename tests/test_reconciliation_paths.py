@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from tortoise.transactions import in_transaction
@@ -317,17 +318,23 @@ async def test_set_based_and_python_rows_agree(app, monkeypatch, scan: bool) -> 
     assert updated != sql_rows
 
 
+async def python_baseline(app: Any) -> tuple[Any, ...]:
+    """The generated channel's rows computed afresh by the Python path: the tenant, its
+    keys, the rows written, the rows and the announced openings."""
+    ch = await generate(app, random.Random(11))
+    keys = await all_keys()
+    mid = ch.admin.manufacturer_id
+    await forget_rows()
+    written = await recompute(mid, keys, today=TODAY, set_based=False)
+    return mid, keys, written, await snapshot(), await announced()
+
+
 @pytest.mark.parametrize("settings", ["postgres"], indirect=True)
 async def test_set_based_batches_in_one_outer_transaction_agree(app, monkeypatch) -> None:
     """Batches of the set-based path run inside a caller's transaction: their temporary
     tables then last until the outer commit, and each batch drops the previous batch's
     before making its own; the rows and events are those of the Python path."""
-    ch = await generate(app, random.Random(11))
-    keys = await all_keys()
-    mid = ch.admin.manufacturer_id
-    await forget_rows()
-    python_written = await recompute(mid, keys, today=TODAY, set_based=False)
-    python_rows, python_opened = await snapshot(), await announced()
+    mid, keys, python_written, python_rows, python_opened = await python_baseline(app)
     await forget_rows()
     monkeypatch.setattr(recompute_module, "SQL_BATCH", 3)
     assert len(keys) > 3 * 3  # four batches or more
@@ -398,12 +405,7 @@ async def test_concurrent_batches_agree_and_a_failing_one_is_raised(app, monkeyp
     """A full recompute's batches computed several at a time (each in its own transaction
     on its own connection) give the rows and events of the Python path; inside a caller's
     transaction they run one at a time; a failing batch's error is raised as it is."""
-    ch = await generate(app, random.Random(11))
-    keys = await all_keys()
-    mid = ch.admin.manufacturer_id
-    await forget_rows()
-    python_written = await recompute(mid, keys, today=TODAY, set_based=False)
-    python_rows, python_opened = await snapshot(), await announced()
+    mid, keys, python_written, python_rows, python_opened = await python_baseline(app)
     monkeypatch.setattr(recompute_module, "SQL_BATCH", 3)
     assert len(keys) > 3 * 3  # four batches or more
 
