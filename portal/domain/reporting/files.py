@@ -88,6 +88,7 @@ class Layout:
 
 
 _CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
+_PLAIN = bytes(range(0x20, 0x7F)) + b"\t\r\n"  # printable ASCII and line ends (and tabs)
 
 
 class CsvScan:
@@ -102,6 +103,15 @@ class CsvScan:
         self._utf8 = codecs.getincrementaldecoder("utf-8")()
         self._utf8_ok = True
         self._cp1252_ok = True
+        # what decides whether PostgreSQL may parse the file (pos_csv): any quote, NUL or
+        # backslash-dot (COPY's end-of-data marker) anywhere; and whether it is plain
+        # (printable ASCII but for tabs and line ends), and has tabs
+        self.plain = True
+        self.tabs = False
+        self.quotes = False
+        self.nul = False
+        self.backslash_dot = False
+        self._last = b""
 
     def feed(self, block: bytes) -> None:
         if not block:
@@ -119,6 +129,12 @@ class CsvScan:
                 self._utf8_ok = False
         if self._cp1252_ok and any(byte in block for byte in _CP1252_UNDEFINED):
             self._cp1252_ok = False
+        self.plain = self.plain and block.isascii() and not block.translate(None, _PLAIN)
+        self.tabs = self.tabs or b"\t" in block
+        self.quotes = self.quotes or b'"' in block
+        self.nul = self.nul or b"\x00" in block
+        edge, self._last = self._last + block[:1], block[-1:]
+        self.backslash_dot = self.backslash_dot or b"\\." in edge or b"\\." in block
 
     @property
     def records(self) -> int:
@@ -391,7 +407,7 @@ class _Rows:
         if self.record_no < self.layout.header_row:
             return None
         if self.mapping is None:
-            self.mapping = _map_header([h.strip().lower() for h in record], self.layout)
+            self.mapping = map_header([h.strip().lower() for h in record], self.layout)
             self.names = list(self.mapping)
             self.pick = itemgetter(*self.mapping.values()) if len(self.mapping) > 1 else None
             self.width = max(self.mapping.values(), default=0) + 1
@@ -459,7 +475,7 @@ async def stream_rows(
     rows.finish()
 
 
-def _map_header(header: list[str], layout: Layout) -> dict[str, int]:
+def map_header(header: list[str], layout: Layout) -> dict[str, int]:
     expected, required = fields_of(layout.kind)
     wanted = {name: (layout.columns.get(name) or name).strip().lower() for name in expected}
     positions = {name: i for i, name in enumerate(header) if name}

@@ -41,6 +41,11 @@ INVOICE_REPEATED = 16  # SQL: the same invoice, product and batch again
 SERIAL_STOCK = 17  # SQL: serial never shipped to the partner or already sold
 VALID = 99
 
+# (field, code, message) of a required field left empty
+WAREHOUSE_REQUIRED = ("warehouse_code", "REQUIRED", "warehouse_code is required.")
+SKU_REQUIRED = ("sku", "REQUIRED", "sku is required.")
+CUSTOMER_REQUIRED = ("end_customer_name", "END_CUSTOMER_REQUIRED", "The end customer is required.")
+
 # seq, row, warehouse_code, sku, quantity, sold_on, name, country, postal_code, unit_price,
 # currency, invoice_no, serials, batch_no, customer_key, rank, field, code, message
 STAGE_COLUMNS = (
@@ -87,6 +92,51 @@ STAGE_TYPES = (
 )
 
 
+def country_of(text: str) -> str:
+    """A country as stored (upper case), or :class:`RowError`."""
+    country = text.upper()
+    if len(country) != 2 or not (country.isascii() and country.isalpha()):
+        raise RowError(
+            "end_customer_country",
+            "INVALID_COUNTRY",
+            "end_customer_country is a 2-letter ISO code.",
+        )
+    return country
+
+
+def price_of(checker: RowChecker, text: str) -> Decimal | None:
+    """A unit price (none when empty), or :class:`RowError`."""
+    price = checker.parse_number(text, "unit_price") if text else None
+    if price is not None and (price < 0 or price >= Decimal("1e14")):
+        raise RowError("unit_price", "INVALID_UNIT_PRICE", "unit_price must be 0 or more.")
+    return price
+
+
+def currency_of(text: str) -> str:
+    """A currency as stored (upper case, may be empty), or :class:`RowError`."""
+    currency = text.upper()
+    if currency and (len(currency) != 3 or not (currency.isascii() and currency.isalpha())):
+        raise RowError("currency", "INVALID_CURRENCY", "currency is a 3-letter ISO code.")
+    return currency
+
+
+def serials_of(text: str) -> list[str]:
+    """The serials listed (``;``-separated, trimmed), or :class:`RowError` for a long one."""
+    serials = [s.strip() for s in text.split(";") if s.strip()] if text else []
+    if serials and any(len(serial) > SERIAL_LENGTH for serial in serials):
+        raise RowError(
+            "serials", "FIELD_TOO_LONG", f"A serial is longer than {SERIAL_LENGTH} characters."
+        )
+    return serials
+
+
+def unrepeated(serials: list[str]) -> None:
+    """:class:`RowError` for a serial twice on a line (its message, with the SKU, is
+    written once the product is known)."""
+    if len(serials) > 1 and len(set(serials)) != len(serials):
+        raise RowError("serials", "DUPLICATE_SERIAL", "")
+
+
 class PosStager:
     """Turns rows into staging records; remembers one customer key per distinct name."""
 
@@ -114,11 +164,11 @@ class PosStager:
             rank = WAREHOUSE
             warehouse_code = values.get("warehouse_code", "")
             if not warehouse_code:
-                raise RowError("warehouse_code", "REQUIRED", "warehouse_code is required.")
+                raise RowError(*WAREHOUSE_REQUIRED)
             rank = SKU
             sku = values.get("sku", "")
             if not sku:
-                raise RowError("sku", "REQUIRED", "sku is required.")
+                raise RowError(*SKU_REQUIRED)
             rank = QUANTITY
             quantity = checker.row_quantity(values, Sign.NON_ZERO)
             rank = SOLD_ON
@@ -126,38 +176,17 @@ class PosStager:
             rank = CUSTOMER
             name = values.get("end_customer_name", "")
             if not name:
-                raise RowError(
-                    "end_customer_name", "END_CUSTOMER_REQUIRED", "The end customer is required."
-                )
+                raise RowError(*CUSTOMER_REQUIRED)
             rank = COUNTRY
-            country = values.get("end_customer_country", "").upper()
-            if len(country) != 2 or not (country.isascii() and country.isalpha()):
-                raise RowError(
-                    "end_customer_country",
-                    "INVALID_COUNTRY",
-                    "end_customer_country is a 2-letter ISO code.",
-                )
+            country = country_of(values.get("end_customer_country", ""))
             rank = PRICE
-            price_text = values.get("unit_price", "")
-            price = checker.parse_number(price_text, "unit_price") if price_text else None
-            if price is not None and (price < 0 or price >= Decimal("1e14")):
-                raise RowError("unit_price", "INVALID_UNIT_PRICE", "unit_price must be 0 or more.")
+            price = price_of(checker, values.get("unit_price", ""))
             rank = CURRENCY
-            currency = values.get("currency", "").upper()
-            if currency and (len(currency) != 3 or not (currency.isascii() and currency.isalpha())):
-                raise RowError("currency", "INVALID_CURRENCY", "currency is a 3-letter ISO code.")
+            currency = currency_of(values.get("currency", ""))
             rank = SERIAL_LENGTH_RANK
-            listed = values.get("serials", "")
-            serials = [s.strip() for s in listed.split(";") if s.strip()] if listed else []
-            if serials and any(len(serial) > SERIAL_LENGTH for serial in serials):
-                raise RowError(
-                    "serials",
-                    "FIELD_TOO_LONG",
-                    f"A serial is longer than {SERIAL_LENGTH} characters.",
-                )
+            serials = serials_of(values.get("serials", ""))
             rank = SERIAL_REPEATED
-            if len(serials) > 1 and len(set(serials)) != len(serials):
-                raise RowError("serials", "DUPLICATE_SERIAL", "")  # message: with the SKU, later
+            unrepeated(serials)
             invoice = values.get("invoice_no", "")
             batch_no = values.get("batch_no", "")
             postal = values.get("end_customer_postal_code", "")

@@ -26,7 +26,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Itera
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -43,6 +43,13 @@ from portal.models import Submission
 from portal.models.enums import IssueSeverity
 
 Heartbeat = Callable[[], Awaitable[None]]
+T = TypeVar("T")
+
+
+class Progress(Protocol):
+    done: int  # rows staged so far
+
+
 WORK_MEM_MB = 256  # the default of PORTAL_INGEST_WORK_MEM_MB: a 1M-line file sorts in memory
 KEEP_UP_SECONDS = 1.0  # progress and heartbeat while a file is staged and checked
 COLLECT_EVERY_ROWS = 200_000  # a full garbage collection while the collector is paused
@@ -60,7 +67,7 @@ class StagedOutcome:
 
 
 _STAGE = "pos_stage"
-_CREATE_STAGE = (
+CREATE_STAGE = (
     f"CREATE TEMP TABLE {_STAGE} ("
     + ", ".join(f"{c} {t}" for c, t in zip(STAGE_COLUMNS, STAGE_TYPES, strict=True))
     + ") ON COMMIT DROP"
@@ -220,7 +227,7 @@ ON CONFLICT (manufacturer_id, key) DO NOTHING"""
 # For the validating transaction: work_mem for the sorts and hashes over a whole file's
 # lines ($1 MB per operation, PORTAL_INGEST_WORK_MEM_MB; 0 keeps the database's), and no
 # JIT: compiling the checks' expressions took longer than it saved.
-_SESSION = """
+SESSION = """
 SELECT set_config('work_mem', CASE WHEN $1::int > 0 THEN ($1::int * 1024) || 'kB'
                                    ELSE current_setting('work_mem') END, true),
        set_config('jit', 'off', true)"""
@@ -321,7 +328,7 @@ class _Feed:
         self.chunks: asyncio.Queue[list[tuple[Any, ...]] | None] = asyncio.Queue(maxsize=2)
         self.done = 0
         self.problem: FileProblem | None = None
-        self.keeper: asyncio.Task[None] | None = None  # see _keep_up
+        self.keeper: asyncio.Task[None] | None = None  # see keep_up
 
     async def read(self) -> None:
         """The reading task: every chunk, then ``None``."""
@@ -345,7 +352,7 @@ class _Feed:
     async def records(self, reader: asyncio.Task[None]) -> AsyncIterator[tuple[Any, ...]]:
         """The records for the COPY, as the reading task hands them over."""
         while True:
-            chunk = await _first(self.chunks.get(), reader)
+            chunk = await first(self.chunks.get(), reader)
             if chunk is None:
                 return
             if self.keeper is not None and self.keeper.done():
@@ -355,10 +362,8 @@ class _Feed:
             self.done += len(chunk)
 
 
-async def _first(
-    got: Coroutine[Any, Any, list[tuple[Any, ...]] | None], reader: asyncio.Task[None]
-) -> list[tuple[Any, ...]] | None:
-    """The next chunk, or the reading task's failure if it ends without handing one."""
+async def first(got: Coroutine[Any, Any, T], reader: asyncio.Task[None]) -> T:
+    """What ``got`` gives, or the reading task's failure if it ends without handing one."""
     getting = asyncio.ensure_future(got)
     try:
         await asyncio.wait({getting, reader}, return_when=asyncio.FIRST_COMPLETED)
@@ -370,7 +375,7 @@ async def _first(
         getting.cancel()
 
 
-async def _keep_up(feed: _Feed, submission: Submission, heartbeat: Heartbeat | None) -> None:
+async def keep_up(feed: Progress, submission: Submission, heartbeat: Heartbeat | None) -> None:
     """Every second, on a pooled connection outside the validating transaction (so that
     both are seen at once): the rows read so far as the submission's progress, and the
     job's heartbeat, also through the set-based checks that follow the reading."""
@@ -437,20 +442,20 @@ async def stage_pos(
     feed = _Feed(PosStager(checker), rows, chunk_rows)
     # created outside the transaction (its statements go to the pool, not to it), and
     # before the wait for a staging slot, which keeps the job's lease too
-    keeper = feed.keeper = asyncio.create_task(_keep_up(feed, submission, heartbeat))
+    keeper = feed.keeper = asyncio.create_task(keep_up(feed, submission, heartbeat))
     reader: asyncio.Task[None] | None = None
     try:
-        async with _staging_slot():
+        async with staging_slot():
             reader = asyncio.create_task(feed.read())  # outside the transaction as well
             async with in_transaction() as tx:
-                await tx.execute_query(_SESSION, [work_mem_mb])
-                await tx.execute_script(_CREATE_STAGE)
+                await tx.execute_query(SESSION, [work_mem_mb])
+                await tx.execute_script(CREATE_STAGE)
                 async with tx.acquire_connection() as conn:
                     with _collection_paused():
                         await conn.copy_records_to_table(
                             _STAGE, records=feed.records(reader), columns=STAGE_COLUMNS
                         )
-                outcome = await _check_and_write(
+                outcome = await check_and_write(
                     tx,
                     submission,
                     checker,
@@ -471,7 +476,7 @@ async def stage_pos(
     return outcome, feed.problem
 
 
-def _staging_slot() -> asyncio.Semaphore:
+def staging_slot() -> asyncio.Semaphore:
     """At most :func:`stagings_at_once` stagings at once in a process (per event loop):
     each holds a pooled connection for its transaction while its reading task and its
     progress need another one now and then; as many stagings as the pool has connections
@@ -491,7 +496,7 @@ def stagings_at_once() -> int:
     return max(1, (int(size) - 1) // 2)
 
 
-async def _check_and_write(
+async def check_and_write(
     tx: BaseDBAsyncClient,
     submission: Submission,
     checker: RowChecker,

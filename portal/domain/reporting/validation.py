@@ -43,6 +43,7 @@ from portal.domain.reporting.files import (
     stream_rows,
 )
 from portal.domain.reporting.lines import pos_lines_of
+from portal.domain.reporting.pos_csv import stage_pos_csv
 from portal.domain.reporting.pos_staging import WORK_MEM_MB, stage_pos
 from portal.domain.reporting.row_validation import CheckedPos, CheckedStock, RowChecker, RowIssue
 from portal.domain.reporting.stored import StoredFile
@@ -348,16 +349,32 @@ async def _validate_staged(
         {},
         {s.id for s in earlier},
     )
-    outcome, problem = await stage_pos(
-        submission,
-        checker,
-        _rows(content, layout),
-        series_ids=[s.id for s in earlier],
-        chunk_rows=chunk_rows,
-        cap=ISSUE_CAP,
-        heartbeat=heartbeat,
-        work_mem_mb=work_mem_mb,
-    )
+    parsed = None
+    if content.scan is not None:  # a CSV: parsed by PostgreSQL if it reads as Python does
+        parsed = await stage_pos_csv(
+            submission,
+            checker,
+            content.stored,
+            content.scan,
+            series_ids=[s.id for s in earlier],
+            chunk_rows=chunk_rows,
+            cap=ISSUE_CAP,
+            heartbeat=heartbeat,
+            work_mem_mb=work_mem_mb,
+        )
+    if parsed is not None:
+        outcome, problem = parsed, None
+    else:
+        outcome, problem = await stage_pos(
+            submission,
+            checker,
+            _rows(content, layout),
+            series_ids=[s.id for s in earlier],
+            chunk_rows=chunk_rows,
+            cap=ISSUE_CAP,
+            heartbeat=heartbeat,
+            work_mem_mb=work_mem_mb,
+        )
     run = _Run(submission, checker, heartbeat, rows_total)
     run.rows, run.valid = outcome.rows, outcome.valid
     run.errors, run.warnings = outcome.errors, outcome.warnings
