@@ -63,7 +63,6 @@ from portal.domain.reporting.files import (
     map_header,
 )
 from portal.domain.reporting.pos_rows import (
-    STAGE_COLUMNS,
     country_of,
     currency_of,
     price_of,
@@ -96,6 +95,8 @@ _VERDICT_COLUMNS = (
     "code",
     "message",
 )
+# the staging query's parameters, after the five of the checks (pos_staging)
+_WHITESPACE, _FIELDS, _CODES, _MESSAGES, _REFUSED = (f"${n}" for n in range(6, 11))
 _CREATE_VERDICT = """
 CREATE TEMP TABLE pos_verdict (
     kind int, value text, value2 text, number int, day date, price numeric, text text,
@@ -147,12 +148,12 @@ class _Shape:
         """What str.strip() would trim here ($1 of the statements)."""
         return " " if self.plain else WHITESPACE
 
-    def field(self, name: str) -> str:
-        """The SQL of a field's trimmed text ($1: the whitespace)."""
+    def field(self, name: str, whitespace: str = "$1") -> str:
+        """The SQL of a field's trimmed text (``whitespace``: the parameter to trim)."""
         column = self.mapping.get(name)
         if column is None or column >= self.width:  # not in the file, or past its records
             return "''::text"
-        return f"btrim(c{column}, $1)"
+        return f"btrim(c{column}, {whitespace})"
 
 
 def _shape(scan: CsvScan, checker: RowChecker) -> _Shape:
@@ -330,7 +331,7 @@ def _literal(text: str) -> str:
 def _fields(shape: _Shape) -> str:
     """Every POS field's trimmed text, by name (one evaluation each: OFFSET 0 keeps the
     planner from copying the expressions into the query above)."""
-    return ", ".join(f"{shape.field(name)} AS {name}" for name in POS_FIELDS)
+    return ", ".join(f"{shape.field(name, _WHITESPACE)} AS {name}" for name in POS_FIELDS)
 
 
 def _distinct_sql(shape: _Shape) -> str:
@@ -358,8 +359,8 @@ GROUP BY GROUPING SETS ((quantity), (sold_on), (unit_price), (currency), (serial
 def _text_issues(shape: _Shape) -> tuple[str, list[str], list[str], list[str]]:
     """The SQL of a row's first text problem, as :meth:`RowChecker.check_text` finds it
     (fields in the header's order, characters before length): its number in the three
-    lists of fields, codes and messages ($5: the refused characters, unless the file is
-    plain, where lengths in bytes are lengths in characters and none is refused)."""
+    lists of fields, codes and messages (the refused characters a parameter, unless the
+    file is plain, where lengths in bytes are lengths in characters and none is refused)."""
     names = [name for name in POS_FIELDS if name in shape.mapping]
     fields: list[str] = []
     codes: list[str] = []
@@ -369,7 +370,7 @@ def _text_issues(shape: _Shape) -> tuple[str, list[str], list[str], list[str]]:
         limit = FIELD_LIMITS[name]
         long = f"octet_length(v.{name}) > {limit}"
         for code, what, test in (
-            ("INVALID_CHARACTERS", "control or invalid characters", f"v.{name} ~ $5"),
+            ("INVALID_CHARACTERS", "control or invalid characters", f"v.{name} ~ {_REFUSED}"),
             (
                 "FIELD_TOO_LONG",
                 f"more than {limit} characters",
@@ -383,14 +384,14 @@ def _text_issues(shape: _Shape) -> tuple[str, list[str], list[str], list[str]]:
                 cases.append(f"WHEN {test} THEN {len(fields)}")
     suspect = [f"octet_length(v.{name}) > {FIELD_LIMITS[name]}" for name in names]
     if not shape.plain:
-        suspect.insert(0, f"concat({', '.join(f'v.{name}' for name in names)}) ~ $5")
+        suspect.insert(0, f"concat({', '.join(f'v.{name}' for name in names)}) ~ {_REFUSED}")
     sql = f"CASE WHEN {' OR '.join(suspect)} THEN CASE {' '.join(cases)} END END"
     return sql, fields, codes, messages
 
 
 def _stage_sql(shape: _Shape, text_issue: str) -> str:
-    """The staging records of :meth:`PosStager.record`, from the raw rows and verdicts
-    ($2-$4: the text problems' fields, codes and messages)."""
+    """A query of the staging records :meth:`PosStager.record` gives, from the raw rows and
+    the verdicts (its parameters follow the five of the checks: :func:`_parameters`)."""
     required = {
         ranks.WAREHOUSE: ranks.WAREHOUSE_REQUIRED,
         ranks.SKU: ranks.SKU_REQUIRED,
@@ -414,23 +415,23 @@ def _stage_sql(shape: _Shape, text_issue: str) -> str:
 
     valid = ranks.VALID
     return f"""
-INSERT INTO pos_stage ({", ".join(STAGE_COLUMNS)})
-SELECT row - 2, row,
-       CASE WHEN rank >= {ranks.WAREHOUSE} THEN warehouse_code ELSE '' END,
-       CASE WHEN rank >= {ranks.SKU} THEN sku ELSE '' END,
-       CASE WHEN rank > {ranks.QUANTITY} THEN q_number END,
-       CASE WHEN rank > {ranks.SOLD_ON} THEN d_day END,
-       CASE WHEN rank = {valid} THEN end_customer_name ELSE '' END,
-       CASE WHEN rank = {valid} THEN c_text ELSE '' END,
-       CASE WHEN rank = {valid} THEN end_customer_postal_code ELSE '' END,
-       CASE WHEN rank = {valid} THEN p_price END,
-       CASE WHEN rank = {valid} THEN u_text ELSE '' END,
-       CASE WHEN rank = {valid} THEN invoice_no ELSE '' END,
+SELECT row - 2 AS seq, row,
+       CASE WHEN rank >= {ranks.WAREHOUSE} THEN warehouse_code ELSE '' END AS warehouse_code,
+       CASE WHEN rank >= {ranks.SKU} THEN sku ELSE '' END AS sku,
+       CASE WHEN rank > {ranks.QUANTITY} THEN q_number END AS quantity,
+       CASE WHEN rank > {ranks.SOLD_ON} THEN d_day END AS sold_on,
+       CASE WHEN rank = {valid} THEN end_customer_name ELSE '' END AS name,
+       CASE WHEN rank = {valid} THEN c_text ELSE '' END AS country,
+       CASE WHEN rank = {valid} THEN end_customer_postal_code ELSE '' END AS postal_code,
+       CASE WHEN rank = {valid} THEN p_price END AS unit_price,
+       CASE WHEN rank = {valid} THEN u_text ELSE '' END AS currency,
+       CASE WHEN rank = {valid} THEN invoice_no ELSE '' END AS invoice_no,
        CASE WHEN rank IN ({ranks.SERIAL_REPEATED}, {valid}) THEN s_serials
-            ELSE '{{}}'::text[] END,
-       CASE WHEN rank = {valid} THEN batch_no ELSE '' END,
-       CASE WHEN rank = {valid} THEN k_text END,
-       rank, {issue(0, "$2")}, {issue(1, "$3")}, {issue(2, "$4")}
+            ELSE '{{}}'::text[] END AS serials,
+       CASE WHEN rank = {valid} THEN batch_no ELSE '' END AS batch_no,
+       CASE WHEN rank = {valid} THEN k_text END AS customer_key,
+       rank, {issue(0, "$7")} AS field, {issue(1, "$8")} AS code,
+       {issue(2, "$9")} AS message
 FROM (
     SELECT v.*, q.number AS q_number, d.day AS d_day, c.text AS c_text, p.price AS p_price,
            u.text AS u_text, s.serials AS s_serials, k.text AS k_text,
@@ -462,9 +463,11 @@ FROM (
 ) staged"""
 
 
-async def _stage(conn: Any, data: _Blocks, shape: _Shape, checker: RowChecker) -> int:
-    """The file COPYed into ``pos_raw``, its values checked, its records in
-    ``pos_stage``: the number of rows."""
+async def _stage(
+    conn: Any, data: _Blocks, shape: _Shape, checker: RowChecker
+) -> tuple[int, tuple[str, list[Any]]]:
+    """The file COPYed into ``pos_raw`` and its values checked: the number of rows, and
+    the query of their staging records with its parameters."""
     columns = shape.columns
     await conn.execute(
         "CREATE TEMP TABLE pos_raw (row int GENERATED ALWAYS AS IDENTITY (START WITH 2), "
@@ -495,12 +498,8 @@ async def _stage(conn: Any, data: _Blocks, shape: _Shape, checker: RowChecker) -
     await conn.execute("ANALYZE pos_verdict")
     text_issue, fields, codes, messages = _text_issues(shape)
     refused = [] if shape.plain else [refused_pattern()]
-    status = await conn.execute(
-        _stage_sql(shape, text_issue), shape.whitespace, fields, codes, messages, *refused
-    )
-    if int(status.split()[-1]) != rows:  # every row has its verdicts: never drop one
-        raise RuntimeError(f"pos_csv staged {status} of {rows} rows")
-    return rows
+    parameters = [shape.whitespace, fields, codes, messages, *refused]
+    return rows, (_stage_sql(shape, text_issue), parameters)
 
 
 @dataclass
@@ -534,9 +533,8 @@ async def stage_pos_csv(
             data = _Blocks(stored, shape.data_from)
             async with in_transaction() as tx:
                 await tx.execute_query(pos_staging.SESSION, [work_mem_mb])
-                await tx.execute_script(pos_staging.CREATE_STAGE)
                 async with tx.acquire_connection() as conn:
-                    progress.done = await _stage(conn, data, shape, checker)
+                    progress.done, staged = await _stage(conn, data, shape, checker)
                 outcome = await pos_staging.check_and_write(
                     tx,
                     submission,
@@ -545,6 +543,7 @@ async def stage_pos_csv(
                     series_ids=series_ids,
                     chunk_rows=chunk_rows,
                     cap=cap,
+                    staged=staged,
                 )
                 if keeper.done():  # the heartbeat or the progress failed: roll back
                     keeper.result()

@@ -84,7 +84,11 @@ CREATE TEMP TABLE pos_checked (
     batch_controlled boolean, detail text, rank int, own_rank int
 ) ON COMMIT DROP"""
 
-_CHECK = f"""
+
+def _check(staged: str) -> str:
+    """The checks over ``staged``: the staging table, or a query of the same columns whose
+    parameters follow the five of these checks."""
+    return f"""
 INSERT INTO pos_checked
 SELECT seq, row, warehouse_code, sku, quantity, sold_on, name, country, postal_code,
        unit_price, currency, invoice_no, serials, batch_no, customer_key, field, code, message,
@@ -116,7 +120,7 @@ FROM (
                     THEN {ranks.BATCH} END
            ) AS rank,
            s.rank AS own_rank
-    FROM {_STAGE} s
+    FROM {staged} s
     LEFT JOIN warehouse w
         ON w.manufacturer_id = $1 AND w.partner_id = $2 AND w.active
            AND w.code = s.warehouse_code
@@ -128,6 +132,7 @@ FROM (
         WHERE m.manufacturer_id = $1 AND m.partner_id = $2
     ) pm ON pm.partner_sku = s.sku
 ) checked"""
+
 
 # A passing line without serials repeating the invoice, product and batch of an earlier
 # one. The repeated keys are found by hashing (most files have none), and only their lines
@@ -202,13 +207,14 @@ FROM pos_serial_issue
 ORDER BY chunk, phase, seq, n"""
 
 _COUNT = f"""
-SELECT chunk, sum(errors)::int AS errors, sum(valid)::int AS valid FROM (
+SELECT chunk, sum(errors)::int AS errors, sum(valid)::int AS valid,
+       sum(checked)::int AS checked FROM (
     SELECT seq / $1 AS chunk,
            count(*) FILTER (WHERE rank < {ranks.VALID} AND rank <> {ranks.SERIAL_STOCK}) AS errors,
-           count(*) FILTER (WHERE rank = {ranks.VALID}) AS valid
+           count(*) FILTER (WHERE rank = {ranks.VALID}) AS valid, count(*) AS checked
     FROM pos_checked GROUP BY 1
     UNION ALL
-    SELECT seq / $1, count(*), 0 FROM pos_serial_issue GROUP BY 1
+    SELECT seq / $1, count(*), 0, 0 FROM pos_serial_issue GROUP BY 1
 ) t GROUP BY chunk ORDER BY chunk"""
 
 # A new customer is registered under the first spelling of its key in the file (the first
@@ -505,14 +511,20 @@ async def check_and_write(
     series_ids: list[int],
     chunk_rows: int,
     cap: int,
+    staged: tuple[str, list[Any]] | None = None,
 ) -> StagedOutcome:
+    """The set-based checks of the staged records, then their issues and lines written.
+    ``staged``: a query giving the records (and its parameters), instead of the staging
+    table."""
     tenant, partner = submission.manufacturer_id, submission.partner_id
     period = checker.period
     await tx.execute_script(_CREATE_CHECKED + ";" + _CREATE_SERIAL_ISSUE)
-    await tx.execute_script(f"ANALYZE {_STAGE}")  # a temp table has no statistics otherwise
-    await tx.execute_query(
-        _CHECK, [tenant, partner, checker.layout.partner_skus, period.start, period.end]
-    )
+    checks = [tenant, partner, checker.layout.partner_skus, period.start, period.end]
+    if staged is None:
+        await tx.execute_script(f"ANALYZE {_STAGE}")  # a temp table has no statistics otherwise
+        await tx.execute_query(_check(_STAGE), checks)
+    else:  # the records straight from a query: never written to the staging table
+        await tx.execute_query(_check(f"({staged[0]})"), checks + staged[1])
     # the statistics first: without them the repeated keys' join is a nested loop
     await tx.execute_script("ANALYZE pos_checked")
     await tx.execute_query(_INVOICE_REPEATED)
@@ -520,6 +532,8 @@ async def check_and_write(
     await tx.execute_query(_SERIAL_STOCK, [tenant, partner, series_ids])
     await tx.execute_query(_SERIAL_STOCK_MARK)
     _, counts = await tx.execute_query(_COUNT, [chunk_rows])
+    if sum(count["checked"] for count in counts) != rows:  # never a row lost on the way
+        raise RuntimeError(f"{rows} rows staged, {sum(c['checked'] for c in counts)} checked")
     errors = valid = 0
     saved_below = rows  # lines of the chunks that began with at most ``cap`` errors are kept
     for count in counts:
