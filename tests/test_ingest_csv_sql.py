@@ -181,6 +181,9 @@ async def test_records_shorter_or_longer_than_the_header_read_the_same(
     long = [row + ",,L1,extra" for row in short]
     python, copied = await compare(csv_of(*long, header=header), parsed_by)
     assert copied and {i[2] for i in python["issues"]} == {"INVALID"}  # L1: not batch-controlled
+    wide = [row + "," * 140 for row in short]  # more fields than concat() takes arguments
+    python, copied = await compare(csv_of(*wide, header=header), parsed_by)
+    assert copied and len(python["lines"]) == 2
 
 
 @pytest.mark.parametrize("settings", ["postgres"], indirect=True)
@@ -195,6 +198,7 @@ async def test_records_shorter_or_longer_than_the_header_read_the_same(
         "windows-1252",
         "end-of-data marker",
         "header row 2",
+        "too many fields",
     ],
 )
 async def test_files_postgres_would_read_otherwise_fall_back_to_python(
@@ -217,6 +221,8 @@ async def test_files_postgres_would_read_otherwise_fall_back_to_python(
         data = data.decode().encode("cp1252")
     elif case == "end-of-data marker":
         data = csv_of(good[0], "\\.", good[1])
+    elif case == "too many fields":  # more than MAX_COLUMNS: Python reads it
+        data = csv_of(*(row + "," * 300 for row in good))
     else:
         data = b"Report of October\n" + csv_of(*good)
         template = {"columns": {}, "header_row": 2}

@@ -75,6 +75,7 @@ from portal.domain.reporting.stored import StoredFile
 from portal.models import Submission
 
 log = logging.getLogger(__name__)
+MAX_COLUMNS = 200  # fields on a record COPY takes (a table has at most 1,600 columns)
 
 # the characters Python's str.strip() removes, for btrim
 WHITESPACE = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
@@ -188,7 +189,10 @@ def _shape(scan: CsvScan, checker: RowChecker) -> _Shape:
         raise _NotThisWay(problem.code) from None
     # no quotes: no field holds a line end; tabs only as delimiters
     plain = scan.plain and not scan.quotes and (delimiter == "\t" or not scan.tabs)
-    return _Shape(delimiter, _data_width(scan, end + 1, delimiter), mapping, end + 1, plain)
+    width = _data_width(scan, end + 1, delimiter)
+    if width > MAX_COLUMNS:
+        raise _NotThisWay(f"{width} fields on a record")
+    return _Shape(delimiter, width, mapping, end + 1, plain)
 
 
 def _data_width(scan: CsvScan, start: int, delimiter: str) -> int:
@@ -337,7 +341,7 @@ def _fields(shape: _Shape) -> str:
 def _distinct_sql(shape: _Shape) -> str:
     """The distinct values of the fields checked in Python, and the file's gates: blank
     records, and the widest record in bytes."""
-    raw = ", ".join(shape.columns)
+    raw = " || ".join(shape.columns)  # (concat() takes at most 100 arguments)
     warehouse = shape.field("warehouse_code")
     width = " + ".join(f"octet_length({c})" for c in shape.columns)
     return f"""
@@ -349,7 +353,7 @@ FROM (
            {shape.field("unit_price")} AS unit_price, {shape.field("currency")} AS currency,
            {shape.field("serials")} AS serials, {shape.field("end_customer_name")} AS name,
            {shape.field("end_customer_country")} AS country,
-           {warehouse} = '' AND btrim(concat({raw}), $1) = '' AS blank, {width} AS width
+           {warehouse} = '' AND btrim({raw}, $1) = '' AS blank, {width} AS width
     FROM pos_raw OFFSET 0
 ) v
 GROUP BY GROUPING SETS ((quantity), (sold_on), (unit_price), (currency), (serials),
