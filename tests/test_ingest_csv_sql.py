@@ -248,6 +248,7 @@ async def test_the_refused_characters_and_whitespace_are_pythons(app: Any) -> No
         if not 0xD800 <= cp <= 0xDFFF and has_bad_characters(chr(cp))
     ]
     assert sorted(rows[0]["cps"]) == python
+    assert WHITESPACE == "".join(c for c in map(chr, range(0x110000)) if c.isspace())
     samples = [f"{c}{c}a{c}b{c}" for c in WHITESPACE] + [" \u200b x \ufeff", "\u180e y"]
     _, rows = await conn.execute_query(
         "SELECT array_agg(btrim(s, $2) ORDER BY n) AS t FROM unnest($1::text[])"

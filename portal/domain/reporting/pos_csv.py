@@ -11,9 +11,10 @@ date, country, price, currency, serials; and a customer's key per name and count
 in Python once per *distinct* value, through the very functions the row-by-row staging
 uses (:mod:`portal.domain.reporting.pos_rows`), and come back as a small table; text
 bounds (lengths, refused characters) are SQL, the refused characters one regular
-expression built from :func:`~portal.domain.bounds.text.has_bad_characters` itself. One
-``INSERT ... SELECT`` then writes the staging records :class:`~.pos_rows.PosStager` would
-have written, and the set-based checks of :mod:`~.pos_staging` take over.
+expression built from :func:`~portal.domain.bounds.text.has_bad_characters` itself (a
+*plain* file, printable ASCII only, needs neither it nor more than spaces trimmed). A
+query of the staging records :class:`~.pos_rows.PosStager` would have written then feeds
+the set-based checks of :mod:`~.pos_staging` directly.
 
 PostgreSQL's CSV reader agrees with Python's only on well-formed files, so a file goes
 this way only when it is proven to read the same; otherwise ``None`` and the caller
@@ -22,11 +23,11 @@ stages it row by row (same outcome, slower):
 - CSV in UTF-8, its header on the first line (the layout's ``header_row`` 1), no quote in
   the header line, its line end ``\\n`` or ``\\r\\n``;
 - no NUL and no ``\\.`` (COPY's end-of-data marker) anywhere;
-- every quote where both readers see the same thing: at a field's start, doubled, or
-  closing one (a quote after any other character is read literally by Python and opens a
-  quoted part in PostgreSQL);
-- COPY accepts it: as many fields on every record as in the header, one kind of line end
-  (a ragged or mixed file is refused by COPY, and the transaction rolls back);
+- well quoted: each field without a quote or quoted whole, its inner quotes doubled (a
+  quote inside an unquoted field is literal to Python and opens a quoted part for COPY);
+- COPY accepts it: as many fields on every record as on the first data record (at most
+  :data:`MAX_COLUMNS`), one kind of line end (a ragged or mixed file is refused by COPY,
+  and the transaction rolls back);
 - no blank record (Python skips them, keeping their numbers), and no record that could
   be longer than a line may be (:data:`~.files.MAX_LINE_CHARS`).
 """
@@ -77,8 +78,11 @@ from portal.models import Submission
 log = logging.getLogger(__name__)
 MAX_COLUMNS = 200  # fields on a record COPY takes (a table has at most 1,600 columns)
 
-# the characters Python's str.strip() removes, for btrim
-WHITESPACE = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+# the characters Python's str.strip() removes (str.isspace), for btrim; a test checks it
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 
 # the per-value verdicts, one kind per checked field
 QUANTITY, SOLD_ON, COUNTRY, PRICE, CURRENCY, SERIALS, KEY = range(1, 8)
@@ -434,8 +438,8 @@ SELECT row - 2 AS seq, row,
             ELSE '{{}}'::text[] END AS serials,
        CASE WHEN rank = {valid} THEN batch_no ELSE '' END AS batch_no,
        CASE WHEN rank = {valid} THEN k_text END AS customer_key,
-       rank, {issue(0, "$7")} AS field, {issue(1, "$8")} AS code,
-       {issue(2, "$9")} AS message
+       rank, {issue(0, _FIELDS)} AS field, {issue(1, _CODES)} AS code,
+       {issue(2, _MESSAGES)} AS message
 FROM (
     SELECT v.*, q.number AS q_number, d.day AS d_day, c.text AS c_text, p.price AS p_price,
            u.text AS u_text, s.serials AS s_serials, k.text AS k_text,
