@@ -126,6 +126,9 @@ async def test_quoting_whitespace_and_unicode_read_the_same(
         "W1,SKU-A,٣,2026-10-05,Acme,US,,,,INV-15,",  # an Arabic-Indic digit
         "W1,SKU-S,1,2026-10-05,Acme,US,,,, INV-16 , S3 ; ",
         "W1,SKU-A,1,2026-10-05,ACME inc.,US,,,,INV-17,",
+        # too long for their fields (a 20,000-digit price has no numeric to be stored in)
+        "W1,SKU-A,1,2026-10-05,Acme,US,,0." + "0" * 20000 + "1,,INV-18,",
+        "W1,SKU-A," + "1" * 40 + ",2026-10-05,Acme,US,,,,INV-19,",
     ]
     for end in ("\n", "\r\n"):
         data = csv_of(*rows, end=end)

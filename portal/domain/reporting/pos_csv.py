@@ -307,21 +307,33 @@ def _verdicts(checker: RowChecker, found: list[Any]) -> list[tuple[Any, ...]]:
     def price(text: str) -> Decimal | None:
         return price_of(checker, text)
 
+    def fits(name: str, value: str) -> bool:
+        """Within its length: a longer value fails its row's text check, ranked first, so
+        it needs no verdict (and may not be storable: a 20,000-digit price)."""
+        return len(value) <= FIELD_LIMITS[name]
+
     records: list[tuple[Any, ...]] = []
     countries: dict[str, str | None] = {}
     for r in found:
-        if r["quantity"] is not None:
-            records.append(_checked(QUANTITY, ranks.QUANTITY, r["quantity"], quantity, "number"))
-        elif r["sold_on"] is not None:
-            records.append(_checked(SOLD_ON, ranks.SOLD_ON, r["sold_on"], sold_on, "day"))
-        elif r["unit_price"] is not None:
-            records.append(_checked(PRICE, ranks.PRICE, r["unit_price"], price, "price"))
-        elif r["currency"] is not None:
-            records.append(_checked(CURRENCY, ranks.CURRENCY, r["currency"], currency_of, "text"))
-        elif r["serials"] is not None:
-            records.append(_serials(r["serials"]))
+        if (text := r["quantity"]) is not None:
+            if fits("quantity", text):
+                records.append(_checked(QUANTITY, ranks.QUANTITY, text, quantity, "number"))
+        elif (text := r["sold_on"]) is not None:
+            if fits("sold_on", text):
+                records.append(_checked(SOLD_ON, ranks.SOLD_ON, text, sold_on, "day"))
+        elif (text := r["unit_price"]) is not None:
+            if fits("unit_price", text):
+                records.append(_checked(PRICE, ranks.PRICE, text, price, "price"))
+        elif (text := r["currency"]) is not None:
+            if fits("currency", text):
+                records.append(_checked(CURRENCY, ranks.CURRENCY, text, currency_of, "text"))
+        elif (text := r["serials"]) is not None:
+            if fits("serials", text):
+                records.append(_serials(text))
         elif r["name"] is not None:
             name, country = r["name"], r["country"]
+            if not (fits("end_customer_name", name) and fits("end_customer_country", country)):
+                continue
             if country not in countries:
                 verdict = _checked(COUNTRY, ranks.COUNTRY, country, country_of, "text")
                 countries[country] = verdict[6]  # the upper-case country, if it is one
