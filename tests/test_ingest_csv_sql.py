@@ -19,7 +19,7 @@ import pytest
 from tortoise import connections
 
 from portal.domain.bounds.text import has_bad_characters
-from portal.domain.reporting import mapping_templates, submissions, validation
+from portal.domain.reporting import mapping_templates, pos_csv, submissions, validation
 from portal.domain.reporting.pos_csv import WHITESPACE, refused_pattern
 from portal.domain.reporting.validation import validate_submission
 from portal.models import Submission
@@ -259,3 +259,19 @@ async def test_the_refused_characters_and_whitespace_are_pythons(app: Any) -> No
         [samples, WHITESPACE],
     )
     assert rows[0]["t"] == [s.strip() for s in samples]
+
+
+@pytest.mark.parametrize("settings", ["postgres"], indirect=True)
+async def test_a_failure_after_the_copy_falls_back_to_python(
+    app: Any, parsed_by: dict[int, bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A defect of the COPY path (here: its value checks raising) never fails a file
+    Python reads: the transaction rolls back and Python reads it."""
+
+    def broken(*args: Any) -> Any:
+        raise ValueError("a defect")
+
+    monkeypatch.setattr(pos_csv, "_verdicts", broken)
+    rows = ["W1,SKU-A,1,2026-10-05,Acme,US,,,,INV-1,", "W1,SKU-A,2,2026-10-06,B,DE,,,,INV-2,"]
+    python, copied = await compare(csv_of(*rows), parsed_by)
+    assert not copied and len(python["lines"]) == 2

@@ -554,7 +554,15 @@ async def stage_pos_csv(
             async with in_transaction() as tx:
                 await tx.execute_query(pos_staging.SESSION, [work_mem_mb])
                 async with tx.acquire_connection() as conn:
-                    progress.done, staged = await _stage(conn, data, shape, checker)
+                    try:
+                        progress.done, staged = await _stage(conn, data, shape, checker)
+                    except _NotThisWay:
+                        raise
+                    except Exception as error:  # a defect here must not fail a good file
+                        log.warning(
+                            "submission %s: not parsed by PostgreSQL", submission.id, exc_info=True
+                        )
+                        raise _NotThisWay(f"{type(error).__name__}: {error}") from error
                 outcome = await pos_staging.check_and_write(
                     tx,
                     submission,
