@@ -137,6 +137,10 @@ async def test_quoting_whitespace_and_unicode_read_the_same(
         assert {i[2] for i in python["issues"]} >= {"INVALID_CHARACTERS", "FIELD_TOO_LONG"}
     _, copied = await compare(b"\xef\xbb\xbf" + csv_of(*rows), parsed_by)  # a BOM
     assert copied
+    windows = [r for r in rows if r.encode("cp1252", errors="ignore").decode("cp1252") == r]
+    windows.append("W1,SKU-A,1,2026-10-05,M\u00fcller \u20ac \u2019s,DE,,,,INV-20,")
+    python, copied = await compare(csv_of(*windows).decode().encode("cp1252"), parsed_by)
+    assert copied and len(windows) >= 10 and len(python["lines"]) >= 5  # Windows-1252
 
 
 @pytest.mark.parametrize("settings", ["postgres"], indirect=True)
@@ -198,7 +202,7 @@ async def test_records_shorter_or_longer_than_the_header_read_the_same(
         "ragged",
         "blank record",
         "mixed line ends",
-        "windows-1252",
+        "neither UTF-8 nor Windows-1252",
         "end-of-data marker",
         "header row 2",
         "too many fields",
@@ -219,9 +223,8 @@ async def test_files_postgres_would_read_otherwise_fall_back_to_python(
         data = csv_of(good[0], "", ",,,,,,,,,,", good[1])
     elif case == "mixed line ends":
         data = csv_of(*good) + b"\r\n" + good[0].encode()
-    elif case == "windows-1252":
-        data = csv_of(*good, "W1,SKU-A,1,2026-10-05,M\u00fcller \u20ac,DE,,,,INV-3,", end="\r\n")
-        data = data.decode().encode("cp1252")
+    elif case == "neither UTF-8 nor Windows-1252":  # Python rejects it: ENCODING
+        data = csv_of(*good) + b"\nW1,SKU-A,1,2026-10-05,\x81\xff,US,,,,,"
     elif case == "end-of-data marker":
         data = csv_of(good[0], "\\.", good[1])
     elif case == "too many fields":  # more than MAX_COLUMNS: Python reads it
@@ -231,7 +234,10 @@ async def test_files_postgres_would_read_otherwise_fall_back_to_python(
         template = {"columns": {}, "header_row": 2}
     python, copied = await compare(data, parsed_by, template)
     assert not copied
-    assert python["submission"][1] >= 2  # rows read
+    if case.startswith("neither"):
+        assert [i[2] for i in python["issues"]] == ["ENCODING"]
+    else:
+        assert python["submission"][1] >= 2  # rows read
 
 
 @pytest.mark.parametrize("settings", ["postgres"], indirect=True)

@@ -20,8 +20,9 @@ PostgreSQL's CSV reader agrees with Python's only on well-formed files, so a fil
 this way only when it is proven to read the same; otherwise ``None`` and the caller
 stages it row by row (same outcome, slower):
 
-- CSV in UTF-8, its header on the first line (the layout's ``header_row`` 1), no quote in
-  the header line, its line end ``\\n`` or ``\\r\\n``;
+- CSV in UTF-8 or Windows-1252 (sent to COPY as UTF-8), its header on the first line
+  (the layout's ``header_row`` 1), no quote in the header line, its line end ``\\n`` or
+  ``\\r\\n``;
 - no NUL and no ``\\.`` (COPY's end-of-data marker) anywhere;
 - well quoted: each field without a quote or quoted whole, its inner quotes doubled (a
   quote inside an unquoted field is literal to Python and opens a quoted part for COPY);
@@ -143,6 +144,7 @@ class _Shape:
     mapping: dict[str, int]  # field -> column
     data_from: int  # bytes before the first data record (BOM and header line)
     plain: bool  # every field printable ASCII: only spaces to trim, lengths in bytes
+    encoding: str = "utf-8"  # utf-8 or cp1252 (sent to COPY as UTF-8)
 
     @property
     def columns(self) -> list[str]:
@@ -172,9 +174,10 @@ def _shape(scan: CsvScan, checker: RowChecker) -> _Shape:
         delimiter = CsvParser(scan, layout).delimiter
     except FileProblem as problem:
         raise _NotThisWay(problem.code) from None
-    if encoding not in ("utf-8", "utf-8-sig"):
+    if encoding not in ("utf-8", "utf-8-sig", "cp1252"):
         raise _NotThisWay(f"encoding {encoding}")
     bom = 3 if encoding == "utf-8-sig" else 0
+    encoding = "cp1252" if encoding == "cp1252" else "utf-8"
     end = scan.head.find(b"\n", bom)
     if end < 0:
         raise _NotThisWay("no complete header line in the head")
@@ -183,7 +186,7 @@ def _shape(scan: CsvScan, checker: RowChecker) -> _Shape:
         line = line[:-1]
     if b'"' in line or b"\r" in line:
         raise _NotThisWay("a quote or carriage return in the header line")
-    header = line.decode()
+    header = line.decode(encoding)
     if not header.strip():
         raise _NotThisWay("a blank header line")
     names = header.split(delimiter)
@@ -193,17 +196,17 @@ def _shape(scan: CsvScan, checker: RowChecker) -> _Shape:
         raise _NotThisWay(problem.code) from None
     # no quotes: no field holds a line end; tabs only as delimiters
     plain = scan.plain and not scan.quotes and (delimiter == "\t" or not scan.tabs)
-    width = _data_width(scan, end + 1, delimiter)
+    width = _data_width(scan, end + 1, delimiter, encoding)
     if width > MAX_COLUMNS:
         raise _NotThisWay(f"{width} fields on a record")
-    return _Shape(delimiter, width, mapping, end + 1, plain)
+    return _Shape(delimiter, width, mapping, end + 1, plain, encoding)
 
 
-def _data_width(scan: CsvScan, start: int, delimiter: str) -> int:
+def _data_width(scan: CsvScan, start: int, delimiter: str, encoding: str) -> int:
     """The fields of the first data record: COPY wants as many on every record (Python
     pads a short record with empty cells and ignores cells past the header's)."""
     whole = len(scan.head) < 65536  # the head is the whole file
-    text = scan.head[start:].decode(errors="ignore")
+    text = scan.head[start:].decode(encoding, errors="ignore")  # (a character cut at the end)
     records = csv.reader(
         io.StringIO(text if whole else text[: text.rfind("\n") + 1]), delimiter=delimiter
     )
@@ -223,7 +226,9 @@ async def _quotes_agree(stored: StoredFile, shape: _Shape) -> bool:
     d = re.escape(shape.delimiter)
     field = f'(?:"[^"]*(?:""[^"]*)*"|[^"{d}\r\n]*)'
     record = re.compile(f"{field}(?:{d}{field})*(?:\r\n|\n|\r)")
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    decoder = codecs.getincrementaldecoder(
+        "utf-8-sig" if shape.encoding == "utf-8" else shape.encoding
+    )()
     text = ""
     async for block in stored.slices():
         text += decoder.decode(block)
@@ -242,15 +247,17 @@ class _Blocks:
     must start outside the validating transaction: its slices are read on the pool while
     the transaction's connection is busy with the COPY."""
 
-    def __init__(self, stored: StoredFile, skip: int) -> None:
+    def __init__(self, stored: StoredFile, shape: _Shape) -> None:
         self.queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=2)
-        self.reader = asyncio.create_task(self._read(stored, skip))
+        self.reader = asyncio.create_task(self._read(stored, shape.data_from, shape.encoding))
 
-    async def _read(self, stored: StoredFile, skip: int) -> None:
+    async def _read(self, stored: StoredFile, skip: int, encoding: str) -> None:
         async for block in stored.slices():
             if skip:
                 cut = min(skip, len(block))
                 block, skip = block[cut:], skip - cut
+            if encoding != "utf-8":  # one byte a character: a slice cuts none in two
+                block = block.decode(encoding).encode()
             if block:
                 await self.queue.put(block)
         await self.queue.put(None)
@@ -550,7 +557,7 @@ async def stage_pos_csv(
         if scan.quotes and not await _quotes_agree(stored, shape):
             raise _NotThisWay("a quote inside a field")
         async with pos_staging.staging_slot():
-            data = _Blocks(stored, shape.data_from)
+            data = _Blocks(stored, shape)
             async with in_transaction() as tx:
                 await tx.execute_query(pos_staging.SESSION, [work_mem_mb])
                 async with tx.acquire_connection() as conn:
