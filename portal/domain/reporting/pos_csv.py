@@ -319,22 +319,16 @@ def _verdicts(checker: RowChecker, found: list[Any]) -> list[tuple[Any, ...]]:
         it needs no verdict (and may not be storable: a 20,000-digit price)."""
         return len(value) <= FIELD_LIMITS[name]
 
+    single = (  # a field checked alone: (its column, verdict kind, rank, parse, slot)
+        ("quantity", QUANTITY, ranks.QUANTITY, quantity, "number"),
+        ("sold_on", SOLD_ON, ranks.SOLD_ON, sold_on, "day"),
+        ("unit_price", PRICE, ranks.PRICE, price, "price"),
+        ("currency", CURRENCY, ranks.CURRENCY, currency_of, "text"),
+    )
     records: list[tuple[Any, ...]] = []
     countries: dict[str, str | None] = {}
     for r in found:
-        if (text := r["quantity"]) is not None:
-            if fits("quantity", text):
-                records.append(_checked(QUANTITY, ranks.QUANTITY, text, quantity, "number"))
-        elif (text := r["sold_on"]) is not None:
-            if fits("sold_on", text):
-                records.append(_checked(SOLD_ON, ranks.SOLD_ON, text, sold_on, "day"))
-        elif (text := r["unit_price"]) is not None:
-            if fits("unit_price", text):
-                records.append(_checked(PRICE, ranks.PRICE, text, price, "price"))
-        elif (text := r["currency"]) is not None:
-            if fits("currency", text):
-                records.append(_checked(CURRENCY, ranks.CURRENCY, text, currency_of, "text"))
-        elif (text := r["serials"]) is not None:
+        if (text := r["serials"]) is not None:
             if fits("serials", text):
                 records.append(_serials(text))
         elif r["name"] is not None:
@@ -348,6 +342,10 @@ def _verdicts(checker: RowChecker, found: list[Any]) -> list[tuple[Any, ...]]:
             upper = countries[country]
             key = None if upper is None else customer_key(name, upper)
             records.append(_row(KEY, name, country, text=key))
+        else:
+            column, kind, rank, parse, slot = next(c for c in single if r[c[0]] is not None)
+            if fits(column, r[column]):
+                records.append(_checked(kind, rank, r[column], parse, slot))
     return records
 
 
@@ -359,6 +357,9 @@ def _fields(shape: _Shape) -> str:
     """Every POS field's trimmed text, by name (one evaluation each: OFFSET 0 keeps the
     planner from copying the expressions into the query above)."""
     return ", ".join(f"{shape.field(name, _WHITESPACE)} AS {name}" for name in POS_FIELDS)
+
+
+_TOTAL = (1 << 7) - 1  # GROUPING() of the distinct query's () set: none of the 7 grouped
 
 
 def _distinct_sql(shape: _Shape) -> str:
@@ -514,13 +515,13 @@ async def _stage(
     except asyncpg.PostgresError as error:  # ragged, mixed line ends, unterminated quote
         raise _NotThisWay(f"COPY: {error}") from None
     found = await conn.fetch(_distinct_sql(shape), shape.whitespace)
-    total = next(r for r in found if r["unused"] == 127)
+    total = next(r for r in found if r["unused"] == _TOTAL)
     rows = int(total["rows"])
     if total["blanks"]:
         raise _NotThisWay("blank records")
     if rows and 2 * int(total["widest"]) + 3 * shape.width >= MAX_LINE_CHARS:
         raise _NotThisWay("a record that may be longer than a line")
-    records = _verdicts(checker, [r for r in found if r["unused"] != 127])
+    records = _verdicts(checker, [r for r in found if r["unused"] != _TOTAL])
     await conn.copy_records_to_table("pos_verdict", records=records, columns=_VERDICT_COLUMNS)
     await conn.execute("ANALYZE pos_verdict")
     text_issue, fields, codes, messages = _text_issues(shape)

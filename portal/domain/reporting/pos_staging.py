@@ -67,7 +67,7 @@ class StagedOutcome:
 
 
 _STAGE = "pos_stage"
-CREATE_STAGE = (
+_CREATE_STAGE = (
     f"CREATE TEMP TABLE {_STAGE} ("
     + ", ".join(f"{c} {t}" for c, t in zip(STAGE_COLUMNS, STAGE_TYPES, strict=True))
     + ") ON COMMIT DROP"
@@ -455,7 +455,7 @@ async def stage_pos(
             reader = asyncio.create_task(feed.read())  # outside the transaction as well
             async with in_transaction() as tx:
                 await tx.execute_query(SESSION, [work_mem_mb])
-                await tx.execute_script(CREATE_STAGE)
+                await tx.execute_script(_CREATE_STAGE)
                 async with tx.acquire_connection() as conn:
                     with _collection_paused():
                         await conn.copy_records_to_table(
@@ -532,8 +532,9 @@ async def check_and_write(
     await tx.execute_query(_SERIAL_STOCK, [tenant, partner, series_ids])
     await tx.execute_query(_SERIAL_STOCK_MARK)
     _, counts = await tx.execute_query(_COUNT, [chunk_rows])
-    if sum(count["checked"] for count in counts) != rows:  # never a row lost on the way
-        raise RuntimeError(f"{rows} rows staged, {sum(c['checked'] for c in counts)} checked")
+    checked = sum(count["checked"] for count in counts)
+    if checked != rows:  # never a row lost on the way
+        raise RuntimeError(f"{rows} rows staged, {checked} checked")
     errors = valid = 0
     saved_below = rows  # lines of the chunks that began with at most ``cap`` errors are kept
     for count in counts:
