@@ -17,7 +17,7 @@ from portal.domain.catalog.tenants import update_settings
 from portal.domain.reporting.submissions import submit
 from portal.domain.reporting.validation import validate_submission
 from portal.jobs.handlers import HANDLERS, VALIDATE_SUBMISSION
-from portal.jobs.records import heartbeat, run_job
+from portal.jobs.records import run_job
 from portal.jobs.sweep import sweep
 from portal.models import Job, StockLine, Submission, SubmissionContent, SubmissionIssue
 from portal.models.enums import FileRejectionPolicy, JobStatus, SubmissionKind, SubmissionStatus
@@ -83,7 +83,7 @@ async def test_a_cancelled_validation_resumes_from_its_last_chunk(settings: Sett
         # The worker's run is cancelled (as arq's job_timeout does) after its first chunk.
         async def cancelled_after_first_chunk(args: dict[str, Any], ctx: Any) -> Any:
             async def beat() -> None:
-                await heartbeat(ctx.job_id, ctx.lease_seconds)
+                await ctx.heartbeat()
                 raise asyncio.CancelledError
 
             return await validate_submission(

@@ -12,7 +12,7 @@ import pytest
 from portal.domain.catalog.tenants import create_manufacturer
 from portal.jobs.dispatch import ARQ_FUNCTION
 from portal.jobs.handlers import HANDLERS, TOKEN_USAGE_ROLLUP
-from portal.jobs.records import arq_job_id, run_job, submit_job
+from portal.jobs.records import JobContext, LeaseLost, arq_job_id, run_job, submit_job
 from portal.jobs.sweep import sweep
 from portal.models import ApiToken, Job, TokenUsage
 from portal.models.enums import JobStatus
@@ -111,6 +111,57 @@ async def test_failing_job_is_retried_then_marked_failed(db) -> None:
     )
     job = await Job.get(id=job.id)
     assert job.status == JobStatus.FAILED and "ERP said no" in job.error and len(calls) == 2
+
+
+@pytest.mark.parametrize("ending", ["heartbeat", "failure", "success"])
+async def test_a_run_that_lost_its_lease_leaves_the_job_to_the_run_after(db, ending) -> None:
+    """Run 1 pauses past its lease; run 2 claims the job and finishes it. Whatever run 1
+    does next, it cannot overwrite run 2's outcome: its heartbeat raises LeaseLost (and the
+    handler stops there), its failure or its result is not written."""
+    job = await Job.create(kind="slow")
+    seen: list[object] = []
+
+    async def slow(args: dict[str, object], ctx: JobContext) -> dict[str, int]:
+        seen.append(ctx.attempt)
+        if ctx.attempt == 1:
+            await Job.filter(id=ctx.job_id).update(
+                lease_until=datetime.now(UTC) - timedelta(seconds=1)
+            )
+            again = await run_job(ctx.job_id, {"slow": slow}, lease_seconds=60, max_attempts=3)
+            assert again == JobStatus.DONE
+            if ending == "heartbeat":
+                with pytest.raises(LeaseLost):
+                    await ctx.heartbeat()
+                seen.append("stopped")
+                await ctx.heartbeat()
+            if ending == "failure":
+                raise ValueError("run 1 failed late")
+        return {"attempt": ctx.attempt}
+
+    assert await run_job(job.id, {"slow": slow}, lease_seconds=60, max_attempts=3) is None
+    job = await Job.get(id=job.id)
+    assert (job.status, job.attempts, job.result, job.error) == (
+        JobStatus.DONE,
+        2,
+        {"attempt": 2},
+        None,
+    )
+    assert seen == ([1, 2, "stopped"] if ending == "heartbeat" else [1, 2])
+
+
+async def test_a_heartbeat_keeps_the_lease_of_the_run_that_holds_it(db) -> None:
+    job = await Job.create(kind="beating")
+    leases: list[datetime] = []
+
+    async def beating(args: dict[str, object], ctx: JobContext) -> None:
+        await Job.filter(id=ctx.job_id).update(lease_until=datetime.now(UTC))
+        await ctx.heartbeat()
+        leases.append((await Job.get(id=ctx.job_id)).lease_until)
+
+    assert await run_job(job.id, {"beating": beating}, lease_seconds=600, max_attempts=1) == (
+        JobStatus.DONE
+    )
+    assert leases[0] > datetime.now(UTC) + timedelta(seconds=500)
 
 
 @pytest.mark.parametrize("settings", ["postgres"], indirect=True)

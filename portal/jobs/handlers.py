@@ -40,7 +40,7 @@ from portal.jobs.kinds import (
     VALIDATE_CLAIM,
     VALIDATE_SUBMISSION,
 )
-from portal.jobs.records import FailureHandler, Handler, JobContext, heartbeat
+from portal.jobs.records import FailureHandler, Handler, JobContext
 
 
 async def _token_usage_rollup(args: dict[str, Any], ctx: JobContext) -> dict[str, int]:
@@ -59,13 +59,10 @@ async def _erp_sync(args: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
 
 
 async def _validate_submission(args: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
-    async def beat() -> None:
-        await heartbeat(ctx.job_id, ctx.lease_seconds)
-
     status = await validate_submission(
         int(args["submission_id"]),
         manufacturer_id=ctx.manufacturer_id,
-        heartbeat=beat,
+        heartbeat=ctx.heartbeat,
         queue=ctx.queue,
         chunk_rows=ctx.settings.validation_chunk_rows,
         work_mem_mb=ctx.settings.ingest_work_mem_mb,

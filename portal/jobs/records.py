@@ -7,7 +7,10 @@
 
 A job is claimed atomically (``QUEUED``, or ``RUNNING`` with an expired lease), so the
 at-least-once delivery of arq and the sweep's re-dispatch never run it twice at once,
-and a finished job is never run again. Handlers must be idempotent all the same.
+and a finished job is never run again. A run whose lease ran out can be overtaken by a
+later claim: every write of a run is fenced by its claim (``attempts``), so the overtaken
+run's heartbeat raises :class:`LeaseLost` and its outcome is dropped. Handlers must be
+idempotent all the same.
 """
 
 from __future__ import annotations
@@ -46,6 +49,16 @@ class JobContext:
     http: httpx.AsyncClient | None = None
     queue: JobQueue | None = None  # to chain a follow-up job (recorded first, as always)
     manufacturer_id: int | None = None  # the tenant the job was recorded for, if one
+    attempt: int = 0  # this run's claim: the job's ``attempts`` when it was claimed
+
+    async def heartbeat(self) -> None:
+        """Keep this run's lease; raises :class:`LeaseLost` if another run holds the job."""
+        await heartbeat(self.job_id, self.lease_seconds, self.attempt)
+
+
+class LeaseLost(Exception):
+    """The run's lease ran out and another run claimed the job: this one must stop and
+    write nothing more (the other run finishes the job)."""
 
 
 Handler = Callable[[dict[str, Any], JobContext], Awaitable[Any]]
@@ -118,11 +131,21 @@ async def claim(job_id: int, lease_seconds: int) -> Job | None:
     return await Job.get(id=job_id) if updated else None
 
 
-async def heartbeat(job_id: int, lease_seconds: int) -> None:
-    """Long handlers call this to keep their lease."""
-    await Job.filter(id=job_id, status=JobStatus.RUNNING).update(
+def _owned(job_id: int, attempt: int) -> Q:
+    """The job while the run of ``attempt`` still holds it: a later claim raised
+    ``attempts`` (so ``attempts`` fences a run that lost its lease)."""
+    return Q(id=job_id, status=JobStatus.RUNNING, attempts=attempt)
+
+
+async def heartbeat(job_id: int, lease_seconds: int, attempt: int) -> None:
+    """Long handlers call this to keep their lease; :class:`LeaseLost` when the run of
+    ``attempt`` no longer holds the job (its lease ran out and another run claimed it, or
+    the job was settled meanwhile)."""
+    kept = await Job.filter(_owned(job_id, attempt)).update(
         lease_until=_now() + timedelta(seconds=lease_seconds)
     )
+    if not kept:
+        raise LeaseLost(f"job {job_id}: attempt {attempt} no longer holds the job")
 
 
 async def run_job(
@@ -136,7 +159,8 @@ async def run_job(
     on_failure: Mapping[str, FailureHandler] | None = None,
     settings: Settings | None = None,
 ) -> JobStatus | None:
-    """Run a recorded job if it is claimable; returns its new status (None: skipped).
+    """Run a recorded job if it is claimable; returns its new status (None: skipped, or
+    the run lost its lease to a later run, which owns the job's outcome).
 
     A job that fails for good (``max_attempts`` reached) is ``FAILED`` and its kind's
     ``on_failure`` handler settles what it was working on (a submission is rejected, never
@@ -157,33 +181,51 @@ async def run_job(
             http=http,
             queue=queue,
             manufacturer_id=job.manufacturer_id,
+            attempt=job.attempts,
         )
         result = await handler(dict(job.args), context)
     except asyncio.CancelledError:
         log.warning("job %s (%s) cancelled on attempt %s", job.id, job.kind, job.attempts)
         await asyncio.shield(_give_back(job, job.attempts >= max_attempts, on_failure))
         raise
+    except LeaseLost:
+        _lost(job)
+        return None
     except Exception as exc:
         log.exception("job %s (%s) failed on attempt %s", job.id, job.kind, job.attempts)
         final = job.attempts >= max_attempts or isinstance(exc, LookupError)
         error = "".join(traceback.format_exception_only(exc)).strip()[:4000]
-        await Job.filter(id=job.id).update(
+        if not await Job.filter(_owned(job.id, job.attempts)).update(
             status=JobStatus.FAILED if final else JobStatus.QUEUED,
             error=error,
             lease_until=None,
             finished_at=_now() if final else None,
-        )
+        ):
+            _lost(job)
+            return None
         if final:
             await _settle(job, error, on_failure)
         return JobStatus.FAILED if final else JobStatus.QUEUED
-    await Job.filter(id=job.id).update(
+    if not await Job.filter(_owned(job.id, job.attempts)).update(
         status=JobStatus.DONE,
         result=result if isinstance(result, dict | list | int | str | None) else str(result),
         error=None,
         lease_until=None,
         finished_at=_now(),
-    )
+    ):
+        _lost(job)
+        return None
     return JobStatus.DONE
+
+
+def _lost(job: Job) -> None:
+    """A run that lost its lease leaves the job to the run that claimed it after."""
+    log.warning(
+        "job %s (%s): attempt %s lost its lease to a later run, which finishes the job",
+        job.id,
+        job.kind,
+        job.attempts,
+    )
 
 
 CANCELLED = "cancelled (job timeout or worker shutdown)"
@@ -193,13 +235,15 @@ async def _give_back(
     job: Job, final: bool, on_failure: Mapping[str, FailureHandler] | None
 ) -> None:
     """A cancelled run: queued again for the sweep, or failed for good at its last attempt."""
-    await Job.filter(id=job.id, status=JobStatus.RUNNING).update(
+    if not await Job.filter(_owned(job.id, job.attempts)).update(
         status=JobStatus.FAILED if final else JobStatus.QUEUED,
         error=CANCELLED,
         lease_until=None,
         enqueued_at=None,
         finished_at=_now() if final else None,
-    )
+    ):
+        _lost(job)
+        return
     if final:
         await _settle(job, CANCELLED, on_failure)
 
