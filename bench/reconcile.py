@@ -12,7 +12,9 @@ submission for the last period, then after one for the period 9 months back
 backdated submission); (c) the ``reconciliation`` query for a 500-row page against a plain Starlette
 endpoint running the same SQL and returning the same JSON (p50 over 30 requests each);
 (d) ``channelSummary`` over the 12 last periods (p50 over 30 requests), beside the SQL that
-sums the rows per period as it did before the kept totals.
+sums the rows per period as it did before the kept totals; (e) the cold recompute's floor:
+the rows and events it wrote, copied into tables like theirs in a transaction rolled back
+(``cold_floor_s`` per table, ``cold_floor_ratio`` their sum against the SQL).
 The database comes from ``PORTAL_DATABASE_URL`` (migrated if it is not); the bench creates
 its own manufacturer and scratch table there, removes the table at the end, and touches
 nothing else. The full recompute runs ``PORTAL_RECOMPUTE_CONCURRENCY`` batches at once (cold
@@ -267,6 +269,35 @@ class _Parked:
         return None
 
 
+# What a cold recompute writes: its rows and the opened exceptions' audit and webhook events.
+WRITTEN = (
+    ("reconciliation_row", "manufacturer_id = $1"),
+    ("exception_event", "manufacturer_id = $1 AND action = 'OPENED'"),
+    ("outbox_event", "manufacturer_id = $1 AND event_type = 'exception.opened'"),
+)
+
+
+async def cold_floor(conn: asyncpg.Connection, manufacturer_id: int) -> dict[str, float]:
+    """The least a cold recompute costs before it computes anything: the rows and events it
+    wrote, copied by one ``INSERT … SELECT`` each into a table like theirs (same columns and
+    indexes, logged), in a transaction rolled back; seconds per table."""
+    times: dict[str, float] = {}
+    transaction = conn.transaction()
+    await transaction.start()
+    try:
+        for table, where in WRITTEN:
+            copy = f"bench_floor_{table}_{manufacturer_id}"
+            await conn.execute(f"CREATE TABLE {copy} (LIKE {table} INCLUDING INDEXES)")
+            start = time.perf_counter()
+            await conn.execute(
+                f"INSERT INTO {copy} SELECT * FROM {table} WHERE {where}", manufacturer_id
+            )
+            times[table] = time.perf_counter() - start
+    finally:
+        await transaction.rollback()
+    return times
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--partners", type=int, default=100)
@@ -340,6 +371,7 @@ async def main() -> None:
         m,
     )
     await conn.execute(f"DROP TABLE {baseline}")
+    floor = await cold_floor(conn, m)
 
     partner = await Partner.get(manufacturer_id=m, code="P000")
     p0 = Principal(admin.manufacturer_id, Role.PARTNER_INVENTORY, partner.id)
@@ -494,6 +526,8 @@ async def main() -> None:
                 "full_cold_s": round(full_cold_s, 2),
                 "full_cold_ratio": round(full_cold_s / sql_s, 1),
                 "exceptions_opened": opened,
+                "cold_floor_s": {k: round(v, 2) for k, v in floor.items()},
+                "cold_floor_ratio": round(sum(floor.values()) / sql_s, 1),
                 "full_s": round(full_s, 2),
                 "sql_s": round(sql_s, 3),
                 "full_ratio": round(full_s / sql_s, 1),
