@@ -8,9 +8,14 @@ from __future__ import annotations
 
 from ipaddress import IPv4Network, IPv6Network
 from typing import Annotated, Any, Literal
+from urllib.parse import parse_qs, urlsplit
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# the least pool a PostgreSQL database URL may set (``maxsize``): a POS file's staging holds
+# one connection for its transaction while its progress and heartbeat go through another
+MIN_POOL = 2
 
 
 class Settings(BaseSettings):
@@ -61,6 +66,15 @@ class Settings(BaseSettings):
     def _known_scheme(cls, value: str) -> str:
         if not value.startswith(("sqlite://", "postgres://", "asyncpg://", "psycopg://")):
             raise ValueError("PORTAL_DATABASE_URL must start with sqlite:// or postgres://")
+        sizes = parse_qs(urlsplit(value).query, keep_blank_values=True).get("maxsize")
+        if sizes and not value.startswith("sqlite://"):
+            size = sizes[-1]
+            if not size.isdigit() or int(size) < MIN_POOL:
+                raise ValueError(
+                    f"PORTAL_DATABASE_URL: maxsize must be a whole number of at least {MIN_POOL}"
+                    " (a file's validation holds one connection for its transaction and"
+                    f" reports its progress on another), not {size!r}"
+                )
         return value
 
     @field_validator("outbound_allow_networks", mode="before")
