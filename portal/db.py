@@ -20,6 +20,7 @@ from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
+from portal import pooled_transactions
 from portal.settings import Settings
 
 MODELS_APP = "models"
@@ -48,6 +49,7 @@ def tortoise_config(database_url: str, statement_timeout_ms: int = 0) -> dict[st
 async def open_database(settings: Settings, *, create_schema: bool | None = None) -> None:
     """Initialise Tortoise for this process. ``create_schema`` defaults to SQLite only."""
     EXECUTOR_CACHE.clear()  # prepared statements of a previous database (tests switch)
+    pooled_transactions.install()
     config = tortoise_config(settings.database_url, settings.database_statement_timeout_ms)
     await Tortoise.init(config=config, _enable_global_fallback=True)
     if create_schema if create_schema is not None else settings.is_sqlite:
