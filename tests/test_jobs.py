@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import os
 import sys
 from datetime import UTC, datetime, timedelta
@@ -147,6 +148,63 @@ async def test_a_run_that_lost_its_lease_leaves_the_job_to_the_run_after(db, end
         None,
     )
     assert seen == ([1, 2, "stopped"] if ending == "heartbeat" else [1, 2])
+
+
+async def test_a_job_longer_than_its_lease_keeps_it_without_heartbeating(db) -> None:
+    """The run renews its lease itself: a handler that never heartbeats (a recompute, an
+    ERP sync) and runs past its lease is not taken over by the runs the sweep dispatches."""
+    job = await Job.create(kind="long")
+
+    async def long(args: dict[str, object], ctx: JobContext) -> dict[str, int]:
+        await asyncio.sleep(2.5)
+        return {"attempt": ctx.attempt}
+
+    first = asyncio.create_task(run_job(job.id, {"long": long}, lease_seconds=1, max_attempts=5))
+    others = []
+    for _ in range(10):  # other deliveries of the job, meanwhile
+        await asyncio.sleep(0.25)
+        others.append(await run_job(job.id, {"long": long}, lease_seconds=1, max_attempts=5))
+    assert await first == JobStatus.DONE
+    assert others == [None] * 10
+    job = await Job.get(id=job.id)
+    assert (job.status, job.attempts, job.result) == (JobStatus.DONE, 1, {"attempt": 1})
+
+
+@pytest.mark.parametrize("settings", ["postgres"], indirect=True)
+async def test_a_run_stalled_after_its_claim_keeps_its_own_token(db, monkeypatch) -> None:
+    """The claim and the read of its token are one transaction: a run that stalls right
+    after its claim (past its lease, here 0 s) cannot read the token of the run that
+    claims after it, so the two never run as the same attempt."""
+    job = await Job.create(kind="k")
+    tokens: list[int] = []
+
+    async def k(args: dict[str, object], ctx: JobContext) -> dict[str, int]:
+        tokens.append(ctx.attempt)
+        await asyncio.sleep(0.2)
+        return {"attempt": ctx.attempt}
+
+    get = Job.get
+    later: list[asyncio.Task[JobStatus | None]] = []
+
+    async def stalled_get(*args: object, **kwargs: object) -> Job:
+        if not later:  # the first run, between its claim and its read
+            later.append(
+                asyncio.create_task(
+                    run_job(job.id, {"k": k}, lease_seconds=60, max_attempts=5),
+                    context=contextvars.Context(),  # another worker: not this transaction
+                )
+            )
+            await asyncio.sleep(0.5)
+        return await get(*args, **kwargs)
+
+    monkeypatch.setattr(Job, "get", stalled_get)
+    first = await run_job(job.id, {"k": k}, lease_seconds=0, max_attempts=5)
+    second = await later[0]
+    monkeypatch.setattr(Job, "get", get)
+    assert sorted(tokens) == [1, 2]
+    assert (first, second) == (None, JobStatus.DONE)
+    job = await Job.get(id=job.id)
+    assert (job.status, job.attempts, job.result) == (JobStatus.DONE, 2, {"attempt": 2})
 
 
 async def test_a_heartbeat_keeps_the_lease_of_the_run_that_holds_it(db) -> None:

@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 import httpx
 from tortoise.expressions import F, Q
+from tortoise.transactions import in_transaction
 
 from portal.models import Job
 from portal.models.enums import JobStatus
@@ -121,14 +122,18 @@ async def dispatch(queue: JobQueue, job: Job) -> bool:
 
 
 async def claim(job_id: int, lease_seconds: int) -> Job | None:
+    """The job, if this run claimed it: its ``attempts`` is this run's token. The claim and
+    the read of the token are one transaction (the row stays locked on PostgreSQL), so a
+    run stalled between them cannot read a later run's token as its own."""
     now = _now()
     claimable = Q(status=JobStatus.QUEUED) | Q(status=JobStatus.RUNNING, lease_until__lt=now)
-    updated = await Job.filter(Q(id=job_id) & claimable).update(
-        status=JobStatus.RUNNING,
-        attempts=F("attempts") + 1,
-        lease_until=now + timedelta(seconds=lease_seconds),
-    )
-    return await Job.get(id=job_id) if updated else None
+    async with in_transaction():
+        updated = await Job.filter(Q(id=job_id) & claimable).update(
+            status=JobStatus.RUNNING,
+            attempts=F("attempts") + 1,
+            lease_until=now + timedelta(seconds=lease_seconds),
+        )
+        return await Job.get(id=job_id) if updated else None
 
 
 def _owned(job_id: int, attempt: int) -> Q:
@@ -183,7 +188,7 @@ async def run_job(
             manufacturer_id=job.manufacturer_id,
             attempt=job.attempts,
         )
-        result = await handler(dict(job.args), context)
+        result = await _leased(handler(dict(job.args), context), job, lease_seconds)
     except asyncio.CancelledError:
         log.warning("job %s (%s) cancelled on attempt %s", job.id, job.kind, job.attempts)
         await asyncio.shield(_give_back(job, job.attempts >= max_attempts, on_failure))
@@ -216,6 +221,37 @@ async def run_job(
         _lost(job)
         return None
     return JobStatus.DONE
+
+
+async def _leased(work: Awaitable[Any], job: Job, lease_seconds: int) -> Any:
+    """Await the handler's ``work`` while renewing the run's lease every third of it, so
+    that a job longer than its lease (a recompute, an ERP sync, a posting) keeps it
+    whether or not its handler heartbeats. If the renewal finds the job held by a later
+    run (this process stalled past the lease), the work is cancelled: ``LeaseLost``."""
+    running = asyncio.ensure_future(work)
+    lost: list[LeaseLost] = []
+
+    async def renew() -> None:
+        while True:
+            await asyncio.sleep(max(lease_seconds / 3, 0.1))
+            try:
+                await heartbeat(job.id, lease_seconds, job.attempts)
+            except LeaseLost as exc:
+                lost.append(exc)
+                running.cancel()
+                return
+
+    renewing = asyncio.create_task(renew())
+    try:
+        return await running
+    except asyncio.CancelledError:
+        current = asyncio.current_task()
+        if lost and (current is None or not current.cancelling()):
+            raise lost[0] from None  # cancelled by the renewal, not from outside
+        raise
+    finally:
+        renewing.cancel()
+        await asyncio.gather(renewing, return_exceptions=True)
 
 
 def _lost(job: Job) -> None:
