@@ -226,6 +226,18 @@ async def test_costly_nested_query_is_refused_while_a_normal_page_passes(client)
         n=100,
     )
     assert errors[0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
+    # a page size the variable leaves to the operation's default, or gives as 100.0 (the
+    # Int 100 once coerced), is costed at what execution will use
+    nested = (
+        "query($n: Int{default}) {{ submissions(first: $n) {{ edges {{ node {{"
+        " errors(first: $n) {{ totalCount }} }} }} }} }}"
+    )
+    for query, variables in [
+        (nested.format(default=" = 100"), {}),
+        (nested.format(default=""), {"n": 100.0}),
+    ]:
+        errors = await graph.errors(query, **variables)
+        assert errors[0]["extensions"]["code"] == "QUERY_TOO_COSTLY", (query, variables)
     page = await graph(
         "{ submissions(first: 100) { totalCount edges { node { id status rowsTotal } } } }"
     )

@@ -5,7 +5,8 @@
 
 Every field costs 1, plus its children's cost times its multiplier: a field with a
 ``first`` argument (a connection or a paged list) multiplies by ``first`` (its default page
-size when not given; at most ``max_page_size``); any other field, the ``edges`` of a
+size when not given, the operation's default when given by a variable left out; at most
+``max_page_size``); any other field, the ``edges`` of a
 connection (its connection counted the page) and the short plain lists (document lines,
 conflicts: bounded, loaded in batches) by 1. Aliases and fragments count wherever they are
 spread; introspection fields cost 1. An operation
@@ -34,6 +35,7 @@ from graphql import (
     VariableNode,
     get_named_type,
 )
+from graphql.execution.values import VariableValues, get_variable_values
 from strawberry.types import ExecutionContext
 
 from portal.domain.errors import ErrorCode
@@ -62,9 +64,13 @@ class QueryCost:
             root = schema.get_root_type(node.operation)
             if root is None:
                 continue
-            cost = CostEstimate(self, schema, fragments, context.variables or {}).of(
-                node.selection_set, root
+            # the values execution will use: the operation's defaults filled in, each
+            # coerced to its type (100.0 is the Int 100); invalid ones are refused anyway
+            values = get_variable_values(
+                schema, node.variable_definitions or (), context.variables or {}
             )
+            variables = values.coerced if isinstance(values, VariableValues) else {}
+            cost = CostEstimate(self, schema, fragments, variables).of(node.selection_set, root)
             if cost > self.max_cost:
                 errors.append(
                     GraphQLError(
