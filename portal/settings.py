@@ -66,10 +66,22 @@ class Settings(BaseSettings):
     def _known_scheme(cls, value: str) -> str:
         if not value.startswith(("sqlite://", "postgres://", "asyncpg://", "psycopg://")):
             raise ValueError("PORTAL_DATABASE_URL must start with sqlite:// or postgres://")
-        sizes = parse_qs(urlsplit(value).query, keep_blank_values=True).get("maxsize")
-        if sizes and not value.startswith("sqlite://"):
-            size = sizes[-1]
-            if not size.isdigit() or int(size) < MIN_POOL:
+        if value.startswith("sqlite://"):
+            return value
+        query = parse_qs(urlsplit(value).query, keep_blank_values=True)
+        for spelling in ("max_size", "min_size"):  # asyncpg's, passed through by tortoise
+            if spelling in query:
+                raise ValueError(
+                    f"PORTAL_DATABASE_URL: set the pool with {spelling.replace('_', '')}, "
+                    f"not {spelling}"
+                )
+        if "maxsize" in query:
+            size = query["maxsize"][-1]
+            try:
+                valid = int(size) >= MIN_POOL
+            except ValueError:
+                valid = False
+            if not valid:
                 raise ValueError(
                     f"PORTAL_DATABASE_URL: maxsize must be a whole number of at least {MIN_POOL}"
                     " (a file's validation holds one connection for its transaction and"
