@@ -7,16 +7,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 
 from portal.app import create_app
+from portal.db import close_database, open_database
 from portal.domain.catalog.tenants import update_settings
+from portal.domain.reporting import validation
 from portal.domain.reporting.submissions import submit
 from portal.domain.reporting.validation import validate_submission
-from portal.jobs.handlers import HANDLERS, VALIDATE_SUBMISSION
+from portal.jobs.handlers import HANDLERS, ON_FAILURE, VALIDATE_SUBMISSION
 from portal.jobs.records import run_job
 from portal.jobs.sweep import sweep
 from portal.models import Job, StockLine, Submission, SubmissionContent, SubmissionIssue
@@ -80,11 +83,17 @@ async def test_a_cancelled_validation_resumes_from_its_last_chunk(settings: Sett
         )  # fmt: skip
         job = await Job.get(args={"submission_id": made.id})
 
-        # The worker's run is cancelled (as arq's job_timeout does) after its first chunk.
+        # The worker's run is cancelled (as arq's job_timeout does) in its second chunk
+        # (the heartbeat is the last statement of each chunk's transaction): the first
+        # chunk is committed, the second rolled back.
+        beats: list[int] = []
+
         async def cancelled_after_first_chunk(args: dict[str, Any], ctx: Any) -> Any:
             async def beat() -> None:
                 await ctx.heartbeat()
-                raise asyncio.CancelledError
+                beats.append(1)
+                if len(beats) == 2:
+                    raise asyncio.CancelledError
 
             return await validate_submission(
                 int(args["submission_id"]),
@@ -115,6 +124,55 @@ async def test_a_cancelled_validation_resumes_from_its_last_chunk(settings: Sett
         assert issues == [(3, "UNKNOWN_SKU"), (8, "DUPLICATE_LINE")]  # none twice
         rows = await StockLine.filter(submission_id=made.id).order_by("row").values_list("row")
         assert [r[0] for r in rows] == [2, 4, 5, 6, 7]
+
+
+async def test_a_run_overtaken_mid_validation_commits_no_more_chunks(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 1 stalls past its lease before writing its second chunk; run 2 claims the job
+    and validates and posts the submission. Run 1's chunk is then rolled back by its
+    heartbeat in the chunk's transaction: no line twice, the posted counts stand."""
+    await open_database(settings)
+    try:
+        t = await seven_row_tenant()
+        four = STOCK_HEADER + "W1,SKU-A,1\nW2,SKU-A,3\nW2,SKU-B,4\nW3,SKU-A,5\n"
+        made = await submit(
+            t.partner, ParkedQueue(), kind=SubmissionKind.STOCK, period="2026-10",
+            file=(four.encode(), "stock.csv"),
+        )  # fmt: skip
+        job = await Job.get(args={"submission_id": made.id})
+        run = {"lease_seconds": 300, "max_attempts": 5, "on_failure": ON_FAILURE}
+        run["settings"] = settings.model_copy(update={"validation_chunk_rows": 2})
+        flush = validation._Run.flush
+        outcomes: list[JobStatus | None] = []
+        stalled: list[bool] = []
+
+        async def stalling_flush(self: Any, chunk: list[Any]) -> None:
+            if self.rows == 2 and not stalled:  # run 1, before its second chunk
+                stalled.append(True)
+                await Job.filter(id=job.id).update(lease_until=datetime.now(UTC))
+                outcomes.append(await run_job(job.id, HANDLERS, **run))  # run 2
+            await flush(self, chunk)
+
+        monkeypatch.setattr(validation._Run, "flush", stalling_flush)
+        outcomes.append(await run_job(job.id, HANDLERS, **run))
+        assert outcomes == [JobStatus.DONE, None]
+        done = await Submission.get(id=made.id)
+        assert (done.status, done.rows_done, done.posted_at is not None) == (
+            SubmissionStatus.ACCEPTED,
+            4,
+            True,
+        )
+        rows = await StockLine.filter(submission_id=made.id).order_by("row").values_list("row")
+        assert [r[0] for r in rows] == [2, 3, 4, 5]
+        job = await Job.get(id=job.id)
+        assert (job.status, job.attempts, job.result) == (
+            JobStatus.DONE,
+            2,
+            {"status": "ACCEPTED"},
+        )
+    finally:
+        await close_database()
 
 
 async def test_progress_keeps_the_total_mid_way(db: Settings) -> None:

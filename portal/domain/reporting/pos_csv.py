@@ -583,6 +583,8 @@ async def stage_pos_csv(
                 )
                 if keeper.done():  # the heartbeat or the progress failed: roll back
                     keeper.result()
+                if heartbeat is not None:  # in the transaction: a run that lost its job
+                    await heartbeat()  # commits nothing (LeaseLost rolls back)
     except _NotThisWay as reason:
         log.info("submission %s is staged row by row: %s", submission.id, reason)
         return None

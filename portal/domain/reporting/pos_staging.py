@@ -472,6 +472,8 @@ async def stage_pos(
                 )
                 if keeper.done():  # the heartbeat or the progress failed: roll back
                     keeper.result()
+                if heartbeat is not None:  # in the transaction: a run that lost its job
+                    await heartbeat()  # commits nothing (LeaseLost rolls back)
     finally:
         tasks = [t for t in (reader, keeper) if t is not None]
         for task in tasks:

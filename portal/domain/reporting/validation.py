@@ -259,9 +259,14 @@ async def _validate(
         not staged and submission.status is SubmissionStatus.VALIDATING and submission.rows_done > 0
     )
     if not resume:
-        await Submission.filter(
-            manufacturer_id=submission.manufacturer_id, id=submission_id
-        ).update(status=SubmissionStatus.VALIDATING, rows_done=0, error_count=0, warning_count=0)
+        # never a posted one (an earlier run of the job may have posted it since it was read)
+        if not await Submission.filter(
+            manufacturer_id=submission.manufacturer_id, id=submission_id, posted_at__isnull=True
+        ).update(status=SubmissionStatus.VALIDATING, rows_done=0, error_count=0, warning_count=0):
+            posted = await Submission.get(
+                manufacturer_id=submission.manufacturer_id, id=submission_id
+            )
+            return posted.status
         await pos_lines_of(submission).delete()
         for model in (SubmissionIssue, StockLine):
             await model.filter(
@@ -319,7 +324,9 @@ async def _validate(
         return await _finish(submission, SubmissionStatus.REJECTED, run.rows)
     status = _decide(run, settings.file_rejection_policy)
     if status.accepted and not submission.dry_run:
-        await post_submission(submission.manufacturer_id, submission_id, status, run.rows)
+        await post_submission(
+            submission.manufacturer_id, submission_id, status, run.rows, heartbeat
+        )
         return status
     return await _finish(submission, status, run.rows)
 
@@ -386,7 +393,9 @@ async def _validate_staged(
     settings = await settings_of(submission.manufacturer_id)
     status = _decide(run, settings.file_rejection_policy)
     if status.accepted and not submission.dry_run:
-        await post_submission(submission.manufacturer_id, submission.id, status, run.rows)
+        await post_submission(
+            submission.manufacturer_id, submission.id, status, run.rows, heartbeat
+        )
         return status
     return await _finish(submission, status, run.rows)
 
@@ -477,8 +486,8 @@ class _Run:
             return
         async with in_transaction():  # lines, issues and progress of a chunk: all or nothing
             await self._flush(chunk)
-        if self.heartbeat is not None:
-            await self.heartbeat()
+            if self.heartbeat is not None:  # in the transaction: a run that lost its job
+                await self.heartbeat()  # commits nothing more (LeaseLost rolls back)
 
     async def _flush(self, chunk: list[tuple[int, dict[str, str]]]) -> None:
         issues: list[RowIssue] = []
@@ -604,9 +613,15 @@ class _Run:
 
 
 async def post_submission(
-    manufacturer_id: int, submission_id: int, status: SubmissionStatus, rows: int
+    manufacturer_id: int,
+    submission_id: int,
+    status: SubmissionStatus,
+    rows: int,
+    heartbeat: Heartbeat | None = None,
 ) -> None:
-    """Post an accepted submission and set its final status, in one transaction, once."""
+    """Post an accepted submission and set its final status, in one transaction, once.
+    ``heartbeat`` (the job's) runs in that transaction: a run that lost its job posts
+    nothing."""
     async with in_transaction():
         query = Submission.filter(manufacturer_id=manufacturer_id, id=submission_id)
         if is_postgres():
@@ -614,6 +629,8 @@ async def post_submission(
         submission = await query.get()
         if submission.posted_at is not None or submission.status.final:
             return
+        if heartbeat is not None:
+            await heartbeat()
         previous = await current_report(
             submission.manufacturer_id,
             submission.partner_id,
