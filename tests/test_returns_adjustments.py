@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 import pytest
@@ -58,6 +59,23 @@ async def test_return_posts_when_the_manufacturer_receives_it(db) -> None:
     with pytest.raises(DomainError) as twice:
         await returns.receive_return(ch.admin, rma.id)
     assert twice.value.code is ErrorCode.INVALID_STATE
+    assert await ledger_mismatches() == []
+
+
+async def test_concurrent_reversals_of_one_entry_reverse_it_once(db) -> None:
+    ch = await build_channel()
+    await _stocked(ch)
+    wrong = await post_adjustment(
+        ch.admin, warehouse_code="W1", sku="SKU-A", quantity=5, reason=AdjustmentReason.OTHER
+    )
+    outcomes = await asyncio.gather(
+        *(reverse_entry(ch.admin, wrong.id) for _ in range(8)), return_exceptions=True
+    )
+    refused = [o for o in outcomes if isinstance(o, DomainError)]
+    assert len(refused) == 7, outcomes
+    assert {o.code for o in refused} == {ErrorCode.INVALID_STATE}
+    assert await LedgerEntry.filter(reverses_id=wrong.id).count() == 1
+    assert await stock("W1") == 20
     assert await ledger_mismatches() == []
 
 

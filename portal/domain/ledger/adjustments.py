@@ -8,6 +8,7 @@ from enum import Enum
 
 from tortoise.transactions import in_transaction
 
+from portal.db import is_postgres
 from portal.domain.access.principal import Action, Principal
 from portal.domain.bounds.dates import check_business_date
 from portal.domain.bounds.quantities import Sign, check_quantity
@@ -198,6 +199,16 @@ async def reverse_entry(principal: Principal, entry_id: int, *, note: str = "") 
             ErrorCode.INVALID, "A reversal is not reversed; post a new entry.", ["id"]
         )
     async with in_transaction():
+        # concurrent reversals of one entry wait here for each other (no unique key can
+        # hold ``reverses_id`` once: the ledger is partitioned by date), so each sees the
+        # reversal the one before it wrote
+        locked = LedgerEntry.filter(
+            manufacturer_id=principal.manufacturer_id,
+            business_date=original.business_date,
+            id=original.id,
+        )
+        if is_postgres():
+            await locked.select_for_update()
         if await LedgerEntry.exists(
             manufacturer_id=principal.manufacturer_id, reverses_id=original.id
         ):
