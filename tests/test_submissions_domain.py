@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from portal.domain.errors import DomainError, ErrorCode
+from portal.domain.ledger.check import ledger_mismatches
 from portal.domain.reporting import drafts, submissions
 from portal.domain.reporting.compliance import ComplianceState, compliance
+from portal.domain.reporting.validation import validate_submission
 from portal.models import LedgerEntry, StockBalance, Submission, SubmissionIssue
 from portal.models.enums import LedgerKind, SubmissionKind, SubmissionStatus
-from tests.jobs import run_jobs
+from tests.jobs import ParkedQueue, run_jobs
 from tests.ledger_fixtures import build_channel, pos_line, ship_to_w1
 
 
@@ -149,3 +152,51 @@ async def test_history_import_keeps_the_receipt_time(app) -> None:
     assert (await Submission.get(id=made.id)).created_at == on_time
     states = {(r.partner_code, r.kind): r.state for r in await compliance(ch.admin, "2026-10")}
     assert states[("D1", SubmissionKind.STOCK)] is ComplianceState.ON_TIME
+
+
+async def _versions(ch, quantities: list[int]) -> list[Submission]:  # type: ignore[no-untyped-def]
+    """Versions of one POS report, recorded but not validated yet."""
+    return [
+        await submissions.submit(
+            ch.d1, ParkedQueue(), kind=SubmissionKind.POS, period="2026-10", lines=[pos(q)]
+        )
+        for q in quantities
+    ]
+
+
+async def _sold_and_current() -> tuple[int, list[int]]:
+    sold = await LedgerEntry.filter(kind=LedgerKind.SELL_THROUGH).values_list("quantity", flat=True)
+    current = await Submission.filter(
+        kind=SubmissionKind.POS, superseded_by_id__isnull=True
+    ).values_list("version", flat=True)
+    return -sum(sold), sorted(current)
+
+
+async def test_a_version_validated_after_a_later_one_is_superseded_at_once(db) -> None:
+    ch = await build_channel()
+    await ship_to_w1(ch, 1000, receiver=ch.d1)
+    first, second = await _versions(ch, [400, 650])
+    await validate_submission(second.id)
+    await validate_submission(first.id)  # validated last (a retry, a slow worker)
+    first = await Submission.get(id=first.id)
+    assert (first.status, first.superseded_by_id, first.posted_at) == (
+        SubmissionStatus.ACCEPTED,
+        second.id,
+        None,
+    )
+    assert await _sold_and_current() == (650, [2])
+    assert await on_hand() == 350
+    assert await ledger_mismatches() == []
+
+
+@pytest.mark.parametrize("settings", ["postgres"], indirect=True)
+async def test_versions_validated_at_once_leave_one_current_and_count_once(db) -> None:
+    ch = await build_channel()
+    await ship_to_w1(ch, 1000, receiver=ch.d1)
+    versions = await _versions(ch, [10 * q for q in range(1, 7)])
+    await asyncio.gather(*(validate_submission(v.id) for v in versions))
+    assert await _sold_and_current() == (60, [6])
+    superseded = await Submission.filter(superseded_by_id__isnull=False).count()
+    assert superseded == 5
+    assert await on_hand() == 940
+    assert await ledger_mismatches() == []

@@ -55,11 +55,7 @@ async def current_report(
     partner_id: int,
     kind: SubmissionKind,
     period: str,
-    *,
-    before_version: int | None = None,
 ) -> Submission | None:
-    """The current accepted version of one report (``before_version``: older than that)."""
+    """The current accepted version of one report."""
     query = current_reports(manufacturer_id, kind, partner_id=partner_id, periods=[period])
-    if before_version is not None:
-        query = query.filter(version__lt=before_version)
     return await query.order_by("-version").first()

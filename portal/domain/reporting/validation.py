@@ -623,10 +623,19 @@ async def post_submission(
     ``heartbeat`` (the job's) runs in that transaction: a run that lost its job posts
     nothing."""
     async with in_transaction():
-        query = Submission.filter(manufacturer_id=manufacturer_id, id=submission_id)
-        if is_postgres():
-            query = query.select_for_update()
-        submission = await query.get()
+        submission = await Submission.get(manufacturer_id=manufacturer_id, id=submission_id)
+        if is_postgres():  # the versions of one report post one at a time, in any order
+            await (
+                Submission.filter(
+                    manufacturer_id=manufacturer_id,
+                    partner_id=submission.partner_id,
+                    kind=submission.kind,
+                    period=submission.period,
+                )
+                .order_by("id")
+                .select_for_update()
+            )
+            submission = await Submission.get(manufacturer_id=manufacturer_id, id=submission_id)
         if submission.posted_at is not None or submission.status.final:
             return
         if heartbeat is not None:
@@ -636,8 +645,19 @@ async def post_submission(
             submission.partner_id,
             submission.kind,
             submission.period,
-            before_version=submission.version,
         )
+        if previous is not None and previous.version > submission.version:
+            # a later version was posted first (validated sooner): this one is superseded
+            # at once and moves nothing
+            await Submission.filter(manufacturer_id=manufacturer_id, id=submission_id).update(
+                status=status,
+                superseded_by_id=previous.id,
+                validated_at=datetime.now(UTC),
+                rows_total=rows,
+                rows_done=rows,
+            )
+            await _announce(submission, status)
+            return
         if submission.kind is SubmissionKind.POS:
             await _post_pos(submission, previous)
             if not submission.dry_run:  # the accepted lines consume SCS contracts
