@@ -114,6 +114,21 @@ async def test_failing_job_is_retried_then_marked_failed(db) -> None:
     assert job.status == JobStatus.FAILED and "ERP said no" in job.error and len(calls) == 2
 
 
+async def test_a_failed_attempt_is_queued_again_by_the_next_sweep(db) -> None:
+    job = await submit_job(ParkedQueue(), "flaky")  # dispatched: enqueued_at set
+    assert (await Job.get(id=job.id)).enqueued_at is not None
+
+    async def flaky(args: dict[str, object], ctx: JobContext) -> None:
+        raise ValueError("deadlock detected")
+
+    assert (
+        await run_job(job.id, {"flaky": flaky}, lease_seconds=60, max_attempts=3)
+        == JobStatus.QUEUED
+    )
+    # not left until its old dispatch is stale (PORTAL_JOB_LEASE_SECONDS): the next sweep
+    assert await sweep(ParkedQueue(), stale_seconds=300) == 1
+
+
 @pytest.mark.parametrize("ending", ["heartbeat", "failure", "success"])
 async def test_a_run_that_lost_its_lease_leaves_the_job_to_the_run_after(db, ending) -> None:
     """Run 1 pauses past its lease; run 2 claims the job and finishes it. Whatever run 1

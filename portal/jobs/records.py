@@ -204,6 +204,7 @@ async def run_job(
             status=JobStatus.FAILED if final else JobStatus.QUEUED,
             error=error,
             lease_until=None,
+            enqueued_at=None,  # retried by the next sweep (within a minute)
             finished_at=_now() if final else None,
         ):
             _lost(job)
