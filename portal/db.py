@@ -84,6 +84,20 @@ def is_statement_timeout(error: BaseException | None) -> bool:
     return False
 
 
+def is_transient_conflict(error: BaseException | None) -> bool:
+    """Whether PostgreSQL rolled back a transaction of this error's chain as a deadlock
+    victim (``40P01``) or a serialization failure (``40001``): running it again may pass."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(
+            error,
+            asyncpg.exceptions.DeadlockDetectedError | asyncpg.exceptions.SerializationError,
+        ):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
+
+
 def is_postgres() -> bool:
     return connections.get("default").capabilities.dialect == "postgres"
 

@@ -39,6 +39,7 @@ from portal.domain.bounds.quantities import check_quantity
 from portal.domain.bounds.text import clean_code, clean_text
 from portal.domain.catalog.lookups import get_warehouse, partner_scope
 from portal.domain.catalog.tenants import settings_of
+from portal.domain.conflicts import retried_on_conflict
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.idempotency import idempotent
 from portal.domain.ledger.posting import Movement, post
@@ -389,6 +390,7 @@ async def _document_lines(document: InventoryDocument) -> list[InventoryDocument
     ).order_by("id")
 
 
+@retried_on_conflict
 async def review_inventory_document(
     principal: Principal,
     queue: JobQueue | None,

@@ -30,6 +30,7 @@ from portal.domain.bounds.text import clean_text
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.checks.book import book_at, book_serials_at, movements_between
 from portal.domain.checks.sheets import get_check, lines_of
+from portal.domain.conflicts import retried_on_conflict
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.ledger.adjustments import CountVariance, post_count_variances
 from portal.domain.periods import parse_period
@@ -152,6 +153,7 @@ def _variances(
     return found
 
 
+@retried_on_conflict
 async def review_inventory_check(
     principal: Principal,
     queue: JobQueue | None,

@@ -14,6 +14,7 @@ from portal.domain.bounds.dates import check_business_date
 from portal.domain.bounds.quantities import Sign, check_quantity
 from portal.domain.bounds.text import clean_text
 from portal.domain.catalog.lookups import get_product, get_warehouse
+from portal.domain.conflicts import retried_on_conflict
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.ledger import serials as serial_units
 from portal.domain.ledger.posting import Movement, post, post_one
@@ -140,6 +141,7 @@ async def post_count_variances(
             await serial_units.arrive(v.product.id, v.found, warehouse)
 
 
+@retried_on_conflict
 async def post_adjustment(
     principal: Principal,
     *,
@@ -183,6 +185,7 @@ async def post_adjustment(
     return entry
 
 
+@retried_on_conflict
 async def reverse_entry(principal: Principal, entry_id: int, *, note: str = "") -> LedgerEntry:
     """Undo a ledger entry with an opposite one; an entry is reversed at most once."""
     principal.require(Action.APPROVE_MOVEMENTS)

@@ -12,6 +12,7 @@ its own keys: there is no repost.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -199,6 +200,14 @@ async def post_one(
     if arrivals:
         await fill_arrivals(manufacturer_id, arrivals)
     return entry
+
+
+async def lock_balances(manufacturer_id: int, places: Iterable[tuple[Warehouse, int]]) -> None:
+    """Lock the balance rows of (warehouse, product) ``places`` at once, in key order: a
+    transaction that moves stock in several steps (a transfer's source, then its
+    destination in transit and on arrival) takes all its locks first, so that opposite
+    movements wait for each other instead of deadlocking."""
+    await store.lock(manufacturer_id, {(w.id, p, owner_of(w)): w.partner_id for w, p in places})
 
 
 async def move_in_transit(manufacturer_id: int, lines: list[tuple[Warehouse, int, int]]) -> None:

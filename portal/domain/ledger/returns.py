@@ -22,6 +22,7 @@ from portal.domain.access.principal import Action, Principal
 from portal.domain.bounds.dates import check_business_date
 from portal.domain.bounds.text import CODE, clean_text
 from portal.domain.catalog.lookups import get_warehouse
+from portal.domain.conflicts import retried_on_conflict
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.idempotency import idempotent
 from portal.domain.ledger import serials as serial_units
@@ -109,6 +110,7 @@ async def _locked(principal: Principal, return_id: int) -> StockReturn:
     return stock_return
 
 
+@retried_on_conflict
 async def receive_return(
     principal: Principal, return_id: int, *, received_on: date | None = None
 ) -> StockReturn:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
+from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -20,9 +21,10 @@ from portal.domain.access.principal import Action, Principal
 from portal.domain.bounds.dates import check_business_date
 from portal.domain.catalog.lookups import get_partner, get_product, get_warehouse
 from portal.domain.catalog.tenants import settings_of
+from portal.domain.conflicts import retried_on_conflict
 from portal.domain.contracts.receipts import SOURCE as CONTRACT_SOURCE
 from portal.domain.contracts.receipts import contract_received
-from portal.domain.errors import DomainError, ErrorCode, check_code
+from portal.domain.errors import DomainError, ErrorCode, check_code, unique_violation
 from portal.domain.idempotency import idempotent
 from portal.domain.job_failures import ItemGuard
 from portal.domain.ledger import serials as serial_units
@@ -171,21 +173,27 @@ async def create_shipment(
     """A ``SHIPPED`` shipment of ``lines`` to ``warehouse``, in transit there, in the
     caller's transaction (received by :func:`receive_per_mode` or later);
     ``DUPLICATE_DOCUMENT`` when its number is taken."""
-    if await Shipment.exists(manufacturer_id=manufacturer_id, document_no=document_no):
-        raise DomainError(
-            ErrorCode.DUPLICATE_DOCUMENT,
-            f"Shipment {document_no} is already recorded.",
-            ["documentNo"],
-        )
-    shipment = await Shipment.create(
-        manufacturer_id=manufacturer_id,
-        partner_id=partner_id,
-        warehouse=warehouse,
-        from_warehouse_id=from_warehouse_id,
-        document_no=document_no,
-        shipped_on=shipped_on,
-        source=source,
+    duplicate = DomainError(
+        ErrorCode.DUPLICATE_DOCUMENT,
+        f"Shipment {document_no} is already recorded.",
+        ["documentNo"],
     )
+    if await Shipment.exists(manufacturer_id=manufacturer_id, document_no=document_no):
+        raise duplicate
+    try:
+        shipment = await Shipment.create(
+            manufacturer_id=manufacturer_id,
+            partner_id=partner_id,
+            warehouse=warehouse,
+            from_warehouse_id=from_warehouse_id,
+            document_no=document_no,
+            shipped_on=shipped_on,
+            source=source,
+        )
+    except IntegrityError as error:  # a concurrent writer recorded the number meanwhile
+        if unique_violation(error) is None:
+            raise
+        raise duplicate from error
     for index, (product, quantity, serials, batch_no) in enumerate(lines):
         await ShipmentLine.create(
             manufacturer_id=manufacturer_id,
@@ -209,6 +217,7 @@ async def receive_per_mode(shipment: Shipment, token_id: int | None) -> None:
         await receive(shipment, shipment.shipped_on, token_id)
 
 
+@retried_on_conflict
 async def receive_shipment(
     principal: Principal, shipment_id: int, *, received_on: date | None = None
 ) -> Shipment:

@@ -23,10 +23,11 @@ from portal.domain.access.principal import Action, Principal
 from portal.domain.bounds.dates import check_business_date
 from portal.domain.catalog.lookups import get_warehouse
 from portal.domain.catalog.tenants import settings_of
+from portal.domain.conflicts import retried_on_conflict
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.idempotency import idempotent
 from portal.domain.ledger import serials as serial_units
-from portal.domain.ledger.posting import Movement, arrive, move_in_transit, post
+from portal.domain.ledger.posting import Movement, arrive, lock_balances, move_in_transit, post
 from portal.domain.ledger.shipments import LineInput, clean_lines, require_lines_in_stock
 from portal.domain.orders.completion import complete_received
 from portal.domain.tenancy import save_fields
@@ -190,6 +191,7 @@ async def _is_downstream(transfer: Transfer) -> bool:
     return receiver.parent_id == transfer.from_partner_id
 
 
+@retried_on_conflict
 async def ship_transfer(
     principal: Principal, transfer_id: int, *, shipped_on: date | None = None
 ) -> Transfer:
@@ -206,6 +208,9 @@ async def ship_transfer(
         )
         lines = await TransferLine.filter(
             manufacturer_id=transfer.manufacturer_id, transfer_id=transfer.id
+        )
+        await lock_balances(
+            transfer.manufacturer_id, [(w, ln.product_id) for w in (source, target) for ln in lines]
         )
         kind = (
             LedgerKind.SELL_THROUGH if await _is_downstream(transfer) else LedgerKind.TRANSFER_OUT
@@ -240,6 +245,7 @@ async def ship_transfer(
     return transfer
 
 
+@retried_on_conflict
 async def receive_transfer(
     principal: Principal, transfer_id: int, *, received_on: date | None = None
 ) -> Transfer:

@@ -40,7 +40,7 @@ async def mark_dirty(manufacturer_id: int, keys: Iterable[tuple[int, int, date]]
         return
     conn = connections.get("default")
     if is_postgres():  # one statement, however many keys
-        pairs = list(earliest)
+        pairs = sorted(earliest)  # rows locked in key order, as the balances are
         await conn.execute_query(
             _UPSERT_PG,
             [
