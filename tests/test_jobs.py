@@ -67,6 +67,15 @@ async def test_dedupe_key_reuses_an_unfinished_job(db) -> None:
     assert await Job.all().count() == 1
 
 
+async def test_callers_at_the_same_moment_record_one_job_per_dedupe_key(db) -> None:
+    # replays of one idempotent request, or two workers' schedules, at once
+    jobs = await asyncio.gather(
+        *(submit_job(ParkedQueue(), TOKEN_USAGE_ROLLUP, dedupe_key="rollup") for _ in range(8))
+    )
+    assert len({job.id for job in jobs}) == 1
+    assert await Job.filter(dedupe_key="rollup").count() == 1
+
+
 async def test_sweep_recovers_a_job_a_dead_worker_left(app) -> None:
     await create_manufacturer("Acme")
     token_row = await ApiToken.get()

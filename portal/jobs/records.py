@@ -27,6 +27,7 @@ import httpx
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
+from portal.db import is_postgres
 from portal.models import Job
 from portal.models.enums import JobStatus
 from portal.settings import Settings
@@ -85,18 +86,32 @@ async def submit_job(
     manufacturer_id: int | None = None,
     dedupe_key: str | None = None,
 ) -> Job:
-    """Record the job, then dispatch it. With ``dedupe_key`` an unfinished twin is reused."""
-    if dedupe_key is not None:
-        twin = await Job.filter(
-            dedupe_key=dedupe_key, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
-        ).first()
-        if twin is not None:
-            return twin
-    job = await Job.create(
-        kind=kind, args=dict(args or {}), manufacturer_id=manufacturer_id, dedupe_key=dedupe_key
-    )
+    """Record the job, then dispatch it. With ``dedupe_key`` an unfinished twin is reused:
+    the look for a twin and the insert hold a lock on the key (PostgreSQL; SQLite runs one
+    writing transaction at a time), so callers at the same moment (replays of one
+    idempotent request, the schedules of two workers) record one job, not one each."""
+    async with in_transaction() as tx:
+        if dedupe_key is not None:
+            if is_postgres():
+                await tx.execute_query(_LOCK_KEY, [dedupe_key])
+            twin = await Job.filter(
+                dedupe_key=dedupe_key, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
+            ).first()
+            if twin is not None:
+                return twin
+        job = await Job.create(
+            kind=kind,
+            args=dict(args or {}),
+            manufacturer_id=manufacturer_id,
+            dedupe_key=dedupe_key,
+        )
     await dispatch(queue, job)
     return job
+
+
+# a transaction's lock on a dedupe key (a 32-bit hash of it: two keys rarely share one,
+# and then only wait for each other)
+_LOCK_KEY = "SELECT pg_advisory_xact_lock(hashtext('portal-job:' || $1))"
 
 
 async def dispatch(queue: JobQueue, job: Job) -> bool:
