@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from portal.domain.catalog import products
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.ledger import shipments, transfers
 from portal.domain.ledger.adjustments import AdjustmentReason, post_adjustment
@@ -56,6 +57,45 @@ async def reference_case(app):  # type: ignore[no-untyped-def]
     await run_jobs(app)
     await drain_dirty(today=TODAY)
     return ch
+
+
+async def test_a_stock_report_refreshes_the_products_it_leaves_out(app) -> None:
+    """A product a reported warehouse holds and the report leaves out is reported as 0:
+    its row is recomputed with the report, as a full recompute computes it."""
+    ch = await build_channel()
+    await ship_to_w1(ch, 1000)
+    await products.create_product(ch.admin, sku="SKU-B", name="B")
+    await shipments.receive_shipment(
+        ch.admin,
+        (
+            await shipments.record_shipment(
+                ch.admin,
+                partner_code="D1",
+                warehouse_code="W1",
+                document_no="INV-B",
+                shipped_on=date(2026, 10, 1),
+                lines=[LineInput("SKU-B", 50)],
+            )
+        ).id,
+        received_on=date(2026, 10, 2),
+    )
+    await drain_dirty(today=TODAY)
+    await submissions.submit(
+        ch.d1,
+        app.state.queue,
+        kind=SubmissionKind.STOCK,
+        period="2026-10",
+        lines=[{"warehouse_code": "W1", "sku": "SKU-A", "quantity": 1000}],
+    )
+    await run_jobs(app)
+    await drain_dirty(today=TODAY)
+    left_out = await ReconciliationRow.get(period="2026-10", product__sku="SKU-B")
+    assert (left_out.calculated, left_out.reported, left_out.gap) == (50, 0, 50)
+    incremental = await ReconciliationRow.all().order_by("id").values()
+    await full_recompute(ch.admin.manufacturer_id, "2026-10", today=TODAY)
+    full = await ReconciliationRow.all().order_by("id").values()
+    figures = ("warehouse_id", "product_id", "period", "calculated", "reported", "status")
+    assert [[r[f] for f in figures] for r in incremental] == [[r[f] for f in figures] for r in full]
 
 
 async def test_reference_case_exception_and_correction(app) -> None:

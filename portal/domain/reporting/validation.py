@@ -53,6 +53,7 @@ from portal.models import (
     MappingTemplate,
     OutboxEvent,
     SerialUnit,
+    StockBalance,
     StockLine,
     Submission,
     SubmissionContent,
@@ -671,12 +672,22 @@ async def post_submission(
                 submission.period,
                 (await settings_of(submission.manufacturer_id)).period_granularity,
             ).start
+            m = submission.manufacturer_id
+            keys: set[tuple[int, int]] = set()
             for version in (submission, previous):
                 if version is not None:
                     lines = await StockLine.filter(
-                        manufacturer_id=version.manufacturer_id, submission_id=version.id
+                        manufacturer_id=m, submission_id=version.id
                     ).values_list("warehouse_id", "product_id")
-                    await mark_dirty(submission.manufacturer_id, [(w, p, start) for w, p in lines])
+                    keys.update((int(w), int(p)) for w, p in lines)
+            # a product left out of a reported warehouse is reported as 0: its rows too
+            reported = sorted({w for w, _ in keys})
+            if reported:
+                held = await StockBalance.filter(
+                    manufacturer_id=m, warehouse_id__in=reported
+                ).values_list("warehouse_id", "product_id")
+                keys.update((int(w), int(p)) for w, p in held)
+            await mark_dirty(m, [(w, p, start) for w, p in sorted(keys)])
         if previous is not None:
             await Submission.filter(
                 manufacturer_id=previous.manufacturer_id, id=previous.id
