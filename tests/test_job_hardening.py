@@ -84,15 +84,16 @@ async def test_a_cancelled_validation_resumes_from_its_last_chunk(settings: Sett
         job = await Job.get(args={"submission_id": made.id})
 
         # The worker's run is cancelled (as arq's job_timeout does) in its second chunk
-        # (the heartbeat is the last statement of each chunk's transaction): the first
-        # chunk is committed, the second rolled back.
+        # (the heartbeat is the last statement of the reset's and of each chunk's
+        # transaction: beats 1, 2 and 3): the first chunk is committed, the second rolled
+        # back.
         beats: list[int] = []
 
         async def cancelled_after_first_chunk(args: dict[str, Any], ctx: Any) -> Any:
             async def beat() -> None:
                 await ctx.heartbeat()
                 beats.append(1)
-                if len(beats) == 2:
+                if len(beats) == 3:
                     raise asyncio.CancelledError
 
             return await validate_submission(
@@ -175,6 +176,45 @@ async def test_a_run_overtaken_mid_validation_commits_no_more_chunks(
         await close_database()
 
 
+async def test_a_run_overtaken_before_its_reset_leaves_the_finished_submission(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 1 has read the submission and stalls past its lease; run 2 claims the job and
+    rejects the submission. Run 1's reset then changes nothing: the submission stays
+    rejected with its issues (it was left VALIDATING for good, its issues deleted)."""
+    await open_database(settings)
+    try:
+        t = await seven_row_tenant()
+        bad = STOCK_HEADER + "W1,NOPE,1\nW2,NOPE,3\n"  # every row refused: REJECTED
+        made = await submit(
+            t.partner, ParkedQueue(), kind=SubmissionKind.STOCK, period="2026-10",
+            file=(bad.encode(), "stock.csv"),
+        )  # fmt: skip
+        job = await Job.get(args={"submission_id": made.id})
+        run = {"lease_seconds": 300, "max_attempts": 5, "on_failure": ON_FAILURE}
+        run["settings"] = settings
+        validate = validation._validate
+        outcomes: list[JobStatus | None] = []
+
+        async def stalling(submission: Submission, *args: Any, **kwargs: Any) -> Any:
+            if not outcomes:  # run 1, having read the submission
+                outcomes.append(None)
+                await Job.filter(id=job.id).update(lease_until=datetime.now(UTC))
+                outcomes.append(await run_job(job.id, HANDLERS, **run))  # run 2
+            return await validate(submission, *args, **kwargs)
+
+        monkeypatch.setattr(validation, "_validate", stalling)
+        outcomes.append(await run_job(job.id, HANDLERS, **run))
+        assert outcomes == [None, JobStatus.DONE, None]
+        done = await Submission.get(id=made.id)
+        assert (done.status, done.error_count) == (SubmissionStatus.REJECTED, 2)
+        assert await SubmissionIssue.filter(submission_id=made.id).count() == 2
+        job = await Job.get(id=job.id)
+        assert (job.status, job.attempts) == (JobStatus.DONE, 2)
+    finally:
+        await close_database()
+
+
 async def test_progress_keeps_the_total_mid_way(db: Settings) -> None:
     t = await seven_row_tenant()
     made = await submit(
@@ -188,7 +228,8 @@ async def test_progress_keeps_the_total_mid_way(db: Settings) -> None:
         seen.append((now.rows_done, now.rows_total))
 
     await validate_submission(made.id, heartbeat=observe, chunk_rows=3)
-    assert seen == [(3, 7), (6, 7), (7, 7)]
+    # the reset (before the file is read), each chunk, then the final status
+    assert seen == [(0, 0), (3, 7), (6, 7), (7, 7), (7, 7)]
 
 
 async def test_a_validation_failing_for_good_rejects_its_submission(settings: Settings) -> None:

@@ -34,7 +34,7 @@ from portal.domain.ledger.posting import Movement, post
 from portal.domain.periods import Period, parse_period, stored_period
 from portal.domain.reconciliation.dirty import mark_dirty, request_reconcile
 from portal.domain.reporting import customers as end_customers
-from portal.domain.reporting.accepted import current_report
+from portal.domain.reporting.accepted import current_report, lock_report
 from portal.domain.reporting.files import (
     CsvScan,
     FileProblem,
@@ -260,19 +260,30 @@ async def _validate(
         not staged and submission.status is SubmissionStatus.VALIDATING and submission.rows_done > 0
     )
     if not resume:
-        # never a posted one (an earlier run of the job may have posted it since it was read)
-        if not await Submission.filter(
-            manufacturer_id=submission.manufacturer_id, id=submission_id, posted_at__isnull=True
-        ).update(status=SubmissionStatus.VALIDATING, rows_done=0, error_count=0, warning_count=0):
-            posted = await Submission.get(
+        # never a finished one (an earlier run of the job may have finished it since it was
+        # read), and fenced like every write of a run: all or nothing, ending with the heartbeat
+        async with in_transaction():
+            reset = await Submission.filter(
+                manufacturer_id=submission.manufacturer_id,
+                id=submission_id,
+                posted_at__isnull=True,
+                status__in=[SubmissionStatus.QUEUED, SubmissionStatus.VALIDATING],
+            ).update(
+                status=SubmissionStatus.VALIDATING, rows_done=0, error_count=0, warning_count=0
+            )
+            if reset:
+                await pos_lines_of(submission).delete()
+                for model in (SubmissionIssue, StockLine):
+                    await model.filter(
+                        manufacturer_id=submission.manufacturer_id, submission_id=submission_id
+                    ).delete()
+                if heartbeat is not None:
+                    await heartbeat()
+        if not reset:
+            finished = await Submission.get(
                 manufacturer_id=submission.manufacturer_id, id=submission_id
             )
-            return posted.status
-        await pos_lines_of(submission).delete()
-        for model in (SubmissionIssue, StockLine):
-            await model.filter(
-                manufacturer_id=submission.manufacturer_id, submission_id=submission_id
-            ).delete()
+            return finished.status
     settings = await settings_of(submission.manufacturer_id)
     content = await _Content.load(submission)
     rows_total = content.rows_total
@@ -322,14 +333,14 @@ async def _validate(
             raise FileProblem("NO_ROWS", "There are no data rows.", 1)
     except FileProblem as problem:
         await run.record([RowIssue(problem.row, None, problem.code, problem.message)], final=True)
-        return await _finish(submission, SubmissionStatus.REJECTED, run.rows)
+        return await _finish(submission, SubmissionStatus.REJECTED, run.rows, heartbeat)
     status = _decide(run, settings.file_rejection_policy)
     if status.accepted and not submission.dry_run:
         await post_submission(
             submission.manufacturer_id, submission_id, status, run.rows, heartbeat
         )
         return status
-    return await _finish(submission, status, run.rows)
+    return await _finish(submission, status, run.rows, heartbeat)
 
 
 async def _validate_staged(
@@ -390,7 +401,7 @@ async def _validate_staged(
         problem = FileProblem("NO_ROWS", "There are no data rows.", 1)
     if problem is not None:
         await run.record([RowIssue(problem.row, None, problem.code, problem.message)], final=True)
-        return await _finish(submission, SubmissionStatus.REJECTED, run.rows)
+        return await _finish(submission, SubmissionStatus.REJECTED, run.rows, heartbeat)
     settings = await settings_of(submission.manufacturer_id)
     status = _decide(run, settings.file_rejection_policy)
     if status.accepted and not submission.dry_run:
@@ -398,7 +409,7 @@ async def _validate_staged(
             submission.manufacturer_id, submission.id, status, run.rows, heartbeat
         )
         return status
-    return await _finish(submission, status, run.rows)
+    return await _finish(submission, status, run.rows, heartbeat)
 
 
 def _decide(run: _Run, policy: FileRejectionPolicy) -> SubmissionStatus:
@@ -411,11 +422,16 @@ def _decide(run: _Run, policy: FileRejectionPolicy) -> SubmissionStatus:
     return SubmissionStatus.ACCEPTED_WITH_WARNINGS if run.warnings else SubmissionStatus.ACCEPTED
 
 
-async def _finish(submission: Submission, status: SubmissionStatus, rows: int) -> SubmissionStatus:
-    await Submission.filter(manufacturer_id=submission.manufacturer_id, id=submission.id).update(
-        status=status, rows_total=rows, rows_done=rows, validated_at=datetime.now(UTC)
-    )
-    await _announce(submission, status)
+async def _finish(
+    submission: Submission, status: SubmissionStatus, rows: int, heartbeat: Heartbeat | None
+) -> SubmissionStatus:
+    async with in_transaction():  # fenced: a run that lost its job finishes nothing
+        await Submission.filter(
+            manufacturer_id=submission.manufacturer_id, id=submission.id
+        ).update(status=status, rows_total=rows, rows_done=rows, validated_at=datetime.now(UTC))
+        await _announce(submission, status)
+        if heartbeat is not None:
+            await heartbeat()
     return status
 
 
@@ -565,6 +581,8 @@ class _Run:
         """A file-level problem (``final``): listed whatever the cap."""
         async with in_transaction():
             await self._record(issues, final)
+            if self.heartbeat is not None:  # fenced, as the chunks are
+                await self.heartbeat()
 
     async def _record(self, issues: list[RowIssue], final: bool = False) -> None:
         self.errors += sum(1 for i in issues if i.severity is IssueSeverity.ERROR)
@@ -621,26 +639,17 @@ async def post_submission(
     heartbeat: Heartbeat | None = None,
 ) -> None:
     """Post an accepted submission and set its final status, in one transaction, once.
-    ``heartbeat`` (the job's) runs in that transaction: a run that lost its job posts
-    nothing."""
+    ``heartbeat`` (the job's) is that transaction's last statement: a run that lost its job
+    posts nothing."""
     async with in_transaction():
         submission = await Submission.get(manufacturer_id=manufacturer_id, id=submission_id)
-        if is_postgres():  # the versions of one report post one at a time, in any order
-            await (
-                Submission.filter(
-                    manufacturer_id=manufacturer_id,
-                    partner_id=submission.partner_id,
-                    kind=submission.kind,
-                    period=submission.period,
-                )
-                .order_by("id")
-                .select_for_update()
-            )
-            submission = await Submission.get(manufacturer_id=manufacturer_id, id=submission_id)
+        # the versions of one report post one at a time, in whatever order they come
+        await lock_report(
+            manufacturer_id, submission.partner_id, submission.kind, submission.period
+        )
+        submission = await Submission.get(manufacturer_id=manufacturer_id, id=submission_id)
         if submission.posted_at is not None or submission.status.final:
             return
-        if heartbeat is not None:
-            await heartbeat()
         previous = await current_report(
             submission.manufacturer_id,
             submission.partner_id,
@@ -658,6 +667,8 @@ async def post_submission(
                 rows_done=rows,
             )
             await _announce(submission, status)
+            if heartbeat is not None:
+                await heartbeat()
             return
         if submission.kind is SubmissionKind.POS:
             await _post_pos(submission, previous)
@@ -711,6 +722,8 @@ async def post_submission(
                 submission.version,
             )
         await _announce(submission, status)
+        if heartbeat is not None:  # last: the job's row is locked only until the commit
+            await heartbeat()
 
 
 _EFFECT_PG = """
