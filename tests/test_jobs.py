@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from portal.domain.catalog.tenants import create_manufacturer
+from portal.jobs import records
 from portal.jobs.dispatch import ARQ_FUNCTION
 from portal.jobs.handlers import HANDLERS, TOKEN_USAGE_ROLLUP
 from portal.jobs.records import JobContext, LeaseLost, arq_job_id, run_job, submit_job
@@ -192,6 +193,37 @@ async def test_a_job_longer_than_its_lease_keeps_it_without_heartbeating(db) -> 
     assert others == [None] * 10
     job = await Job.get(id=job.id)
     assert (job.status, job.attempts, job.result) == (JobStatus.DONE, 1, {"attempt": 1})
+
+
+async def test_a_failed_renewal_of_the_lease_is_tried_again(db, monkeypatch) -> None:
+    """A renewal that fails (a dropped connection, a statement timeout) does not end the
+    renewals: the run keeps its job and no later delivery runs it meanwhile."""
+    job = await Job.create(kind="long")
+    renew = records.heartbeat
+    calls: list[int] = []
+
+    async def flaky(job_id: int, lease_seconds: int, attempt: int) -> None:
+        calls.append(attempt)
+        if len(calls) == 1:
+            raise ConnectionResetError("the connection was dropped")
+        await renew(job_id, lease_seconds, attempt)
+
+    monkeypatch.setattr(records, "heartbeat", flaky)
+    ran: list[int] = []
+
+    async def long(args: dict[str, object], ctx: JobContext) -> dict[str, int]:
+        ran.append(ctx.attempt)
+        await asyncio.sleep(2.5)
+        return {"attempt": ctx.attempt}
+
+    first = asyncio.create_task(run_job(job.id, {"long": long}, lease_seconds=1, max_attempts=5))
+    others = []
+    for _ in range(10):
+        await asyncio.sleep(0.25)
+        others.append(await run_job(job.id, {"long": long}, lease_seconds=1, max_attempts=5))
+    assert await first == JobStatus.DONE
+    assert (others, ran) == ([None] * 10, [1])
+    assert len(calls) > 2  # renewed again after the failure
 
 
 @pytest.mark.parametrize("settings", ["postgres"], indirect=True)

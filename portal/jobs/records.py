@@ -256,6 +256,8 @@ async def _leased(work: Awaitable[Any], job: Job, lease_seconds: int) -> Any:
                 lost.append(exc)
                 running.cancel()
                 return
+            except Exception:  # a dropped connection, a statement timeout: try again
+                log.warning("job %s: renewing its lease failed, retrying", job.id, exc_info=True)
 
     renewing = asyncio.create_task(renew())
     try:
