@@ -6,13 +6,15 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from tortoise.transactions import in_transaction
 
 from portal.domain.errors import DomainError, ErrorCode
 from portal.domain.ledger.check import ledger_mismatches
-from portal.domain.reporting import drafts, submissions
+from portal.domain.reporting import drafts, submissions, validation
 from portal.domain.reporting.compliance import ComplianceState, compliance
+from portal.domain.reporting.counted import accept_counted_stock
 from portal.domain.reporting.validation import validate_submission
-from portal.models import LedgerEntry, StockBalance, Submission, SubmissionIssue
+from portal.models import LedgerEntry, StockBalance, Submission, SubmissionIssue, Warehouse
 from portal.models.enums import LedgerKind, SubmissionKind, SubmissionStatus
 from tests.jobs import ParkedQueue, run_jobs
 from tests.ledger_fixtures import build_channel, pos_line, ship_to_w1
@@ -200,3 +202,46 @@ async def test_versions_validated_at_once_leave_one_current_and_count_once(db) -
     assert superseded == 5
     assert await on_hand() == 940
     assert await ledger_mismatches() == []
+
+
+@pytest.mark.parametrize("settings", ["postgres"], indirect=True)
+async def test_an_approved_count_waits_for_a_version_being_posted(db, monkeypatch) -> None:
+    """Accepting an inventory check's count writes a new version of the stock report: it
+    takes the report's lock, so it supersedes the version posted meanwhile (before, both
+    stayed current)."""
+    ch = await build_channel()
+    await ship_to_w1(ch, 100, receiver=ch.d1)
+    line = {"warehouse_code": "W1", "sku": "SKU-A", "quantity": 90}
+    first = await submissions.submit(
+        ch.d1, ParkedQueue(), kind=SubmissionKind.STOCK, period="2026-10", lines=[line]
+    )
+    await validate_submission(first.id)
+    second = await submissions.submit(
+        ch.d1, ParkedQueue(), kind=SubmissionKind.STOCK, period="2026-10", lines=[line]
+    )
+    current = validation.current_report
+    posting = asyncio.Event()
+
+    async def slow_current(*args: object, **kwargs: object) -> Submission | None:
+        found = await current(*args, **kwargs)  # type: ignore[arg-type]
+        posting.set()
+        await asyncio.sleep(0.5)  # the count is accepted meanwhile
+        return found
+
+    monkeypatch.setattr(validation, "current_report", slow_current)
+    w1 = await Warehouse.get(code="W1")
+
+    async def count() -> Submission:
+        await posting.wait()
+        async with in_transaction():  # as reviewing the inventory check does
+            return await accept_counted_stock(
+                first.manufacturer_id, first.partner_id, "2026-10", w1.id, {}, token_id=None
+            )
+
+    _, counted = await asyncio.gather(validate_submission(second.id), count())
+    versions = await Submission.filter(kind=SubmissionKind.STOCK).order_by("version")
+    assert [(v.version, v.superseded_by_id) for v in versions] == [
+        (1, second.id),
+        (2, counted.id),
+        (3, None),
+    ]

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 
 from tortoise.queryset import QuerySet
 
+from portal.db import is_postgres
 from portal.models import Submission
 from portal.models.enums import ACCEPTED_STATUSES, SubmissionKind
 
@@ -59,3 +60,20 @@ async def current_report(
     """The current accepted version of one report."""
     query = current_reports(manufacturer_id, kind, partner_id=partner_id, periods=[period])
     return await query.order_by("-version").first()
+
+
+async def lock_report(
+    manufacturer_id: int, partner_id: int, kind: SubmissionKind, period: str
+) -> None:
+    """Lock every version of one report (PostgreSQL; in id order), in the caller's
+    transaction. The writers of a report's current version (posting a validated version,
+    accepting an approved count) take it before they read the current version, so they
+    replace it one at a time and exactly one version stays current."""
+    if is_postgres():
+        await (
+            Submission.filter(
+                manufacturer_id=manufacturer_id, partner_id=partner_id, kind=kind, period=period
+            )
+            .order_by("id")
+            .select_for_update()
+        )

@@ -18,7 +18,7 @@ from portal.domain.bulk import insert_rows
 from portal.domain.catalog.tenants import settings_of
 from portal.domain.periods import parse_period
 from portal.domain.reconciliation.dirty import mark_dirty
-from portal.domain.reporting.accepted import current_report
+from portal.domain.reporting.accepted import current_report, lock_report
 from portal.models import StockLine, Submission
 from portal.models.enums import SubmissionKind, SubmissionSource, SubmissionStatus
 
@@ -41,6 +41,7 @@ async def accept_counted_stock(
     *,
     token_id: int | None,
 ) -> Submission:
+    await lock_report(manufacturer_id, partner_id, SubmissionKind.STOCK, period)
     previous = await current_report(manufacturer_id, partner_id, SubmissionKind.STOCK, period)
     kept: list[tuple[int, int, int]] = []
     if previous is not None:
