@@ -61,18 +61,31 @@ async def clear_dirty(manufacturer_id: int, seen: Iterable[tuple[int, int]]) -> 
     await clear_marked("reconcile_dirty", manufacturer_id, list(seen))
 
 
+_KEYS = {  # each marked-keys table's key, the order its rows are marked (and locked) in
+    "reconcile_dirty": "d.warehouse_id, d.product_id",
+    "rebate_dirty": 'd.partner_id, d.period COLLATE "C"',  # as Python sorts them
+}
+
+
 async def clear_marked(table: str, manufacturer_id: int, pairs: list[tuple[int, int]]) -> None:
     """Delete the rows (id, version) of a marked-keys table (``reconcile_dirty``,
     ``rebate_dirty``) of one tenant, unless marked again (a newer version) meanwhile."""
-    if table not in ("reconcile_dirty", "rebate_dirty"):
+    key = _KEYS.get(table)
+    if key is None:
         raise ValueError(table)
     if not pairs:
         return
     conn = connections.get("default")
     if is_postgres():
+        # locked first in key order, as the marking upserts lock them: a delete in any
+        # other order deadlocked with a posting marking the same keys (the job was retried)
         await conn.execute_query(
-            f"DELETE FROM {table} d USING unnest($2::bigint[], $3::int[]) AS t(id, version)"
-            " WHERE d.manufacturer_id = $1 AND d.id = t.id AND d.version = t.version",
+            f"WITH doomed AS (SELECT d.id FROM {table} d"
+            " JOIN unnest($2::bigint[], $3::int[]) AS t(id, version)"
+            " ON d.id = t.id AND d.version = t.version"
+            f" WHERE d.manufacturer_id = $1 ORDER BY {key} FOR UPDATE OF d)"
+            f" DELETE FROM {table} d USING doomed"
+            " WHERE d.manufacturer_id = $1 AND d.id = doomed.id",
             [manufacturer_id, [p[0] for p in pairs], [p[1] for p in pairs]],
         )
         return
