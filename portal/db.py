@@ -74,28 +74,28 @@ async def database_reachable() -> bool:
     return True
 
 
-def is_statement_timeout(error: BaseException | None) -> bool:
-    """Whether PostgreSQL cancelled a statement of this error's chain (``statement_timeout``)."""
+def _in_chain(error: BaseException | None, kinds: type | tuple[type, ...]) -> bool:
+    """Whether an error of ``kinds`` is in this error's chain (its causes and contexts,
+    the first ten: tortoise wraps the driver's error)."""
     seen = 0
     while error is not None and seen < 10:
-        if isinstance(error, asyncpg.exceptions.QueryCanceledError):
+        if isinstance(error, kinds):
             return True
         error, seen = error.__cause__ or error.__context__, seen + 1
     return False
+
+
+def is_statement_timeout(error: BaseException | None) -> bool:
+    """Whether PostgreSQL cancelled a statement of this error's chain (``statement_timeout``)."""
+    return _in_chain(error, asyncpg.exceptions.QueryCanceledError)
 
 
 def is_transient_conflict(error: BaseException | None) -> bool:
     """Whether PostgreSQL rolled back a transaction of this error's chain as a deadlock
     victim (``40P01``) or a serialization failure (``40001``): running it again may pass."""
-    seen = 0
-    while error is not None and seen < 10:
-        if isinstance(
-            error,
-            asyncpg.exceptions.DeadlockDetectedError | asyncpg.exceptions.SerializationError,
-        ):
-            return True
-        error, seen = error.__cause__ or error.__context__, seen + 1
-    return False
+    return _in_chain(
+        error, (asyncpg.exceptions.DeadlockDetectedError, asyncpg.exceptions.SerializationError)
+    )
 
 
 def is_postgres() -> bool:

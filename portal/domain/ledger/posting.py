@@ -202,18 +202,21 @@ async def post_one(
     return entry
 
 
-async def lock_balances(manufacturer_id: int, places: Iterable[tuple[Warehouse, int]]) -> None:
-    """Lock the balance rows of (warehouse, product) ``places`` at once, in key order: a
-    transaction that moves stock in several steps (a transfer's source, then its
-    destination in transit and on arrival) takes all its locks first, so that opposite
-    movements wait for each other instead of deadlocking."""
-    await store.lock(manufacturer_id, {(w.id, p, owner_of(w)): w.partner_id for w, p in places})
+async def lock_balances(
+    manufacturer_id: int, places: Iterable[tuple[Warehouse, int]]
+) -> dict[store.Key, store.BalanceRow]:
+    """Lock the balance rows of (warehouse, product) ``places`` at once, in key order (and
+    return them): a transaction that moves stock in several steps (a transfer's source,
+    then its destination in transit and on arrival) takes all its locks first, so that
+    opposite movements wait for each other instead of deadlocking."""
+    return await store.lock(
+        manufacturer_id, {(w.id, p, owner_of(w)): w.partner_id for w, p in places}
+    )
 
 
 async def move_in_transit(manufacturer_id: int, lines: list[tuple[Warehouse, int, int]]) -> None:
     """Add (or with a negative quantity remove) what is on its way to a warehouse."""
-    wanted = {(w.id, p, owner_of(w)): w.partner_id for w, p, _ in lines}
-    balances = await store.lock(manufacturer_id, wanted)
+    balances = await lock_balances(manufacturer_id, [(w, p) for w, p, _ in lines])
     deltas: dict[int, int] = defaultdict(int)
     for warehouse, product_id, quantity in lines:
         deltas[balances[(warehouse.id, product_id, owner_of(warehouse))].id] += quantity
